@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The register frame that entry.S builds on every exception and interrupt.
+ * The layout is fixed by the push order in entry.S; the offsets are
+ * checked below.
+ */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    /* pushed by the CPU */
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+_Static_assert(offsetof(struct trap_frame, rax) == 14 * 8, "entry.S push order");
+_Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "entry.S vector slot");
+_Static_assert(offsetof(struct trap_frame, rip) == 17 * 8, "CPU frame follows error code");
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame size");
+
+/* Exception vector names, for dumps ("#PF page fault"). */
+const char *trap_vector_name(uint64_t vector);
+
+/*
+ * Fault recovery point for code that touches memory which may fault on
+ * purpose (the in-kernel tests' probes). While armed, a kernel-mode
+ * exception resumes at the recovery RIP/RSP with RAX = vector instead of
+ * panicking.
+ */
+struct fault_recovery {
+    uint64_t rip, rsp;
+    int armed;
+    uint64_t last_vector, last_error, last_cr2;
+};
+extern struct fault_recovery fault_recovery;
+
+void gdt_init(void);
+void idt_init(void);
+void exception_dispatch(struct trap_frame *f);
+
+#endif

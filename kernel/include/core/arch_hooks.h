@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The arch hooks: everything generic kernel code asks of the architecture.
+ *
+ * Every architecture (kernel/arch/<arch>/) defines all of them, and so does
+ * the host fake that unit tests link (tests/unit/fake_arch.c). Generic code
+ * never includes arch headers other than <arch/mmu.h> and <arch/layout.h>.
+ */
+#ifndef CORE_ARCH_HOOKS_H
+#define CORE_ARCH_HOOKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bring up the boot console, descriptor tables and exception handling. */
+void arch_init_early(void);
+
+/* Switch to the kernel's own page tables, mapping RAM up to ram_end. */
+void arch_init_memory(uint64_t ram_end);
+
+/* Write one byte to the kernel console (serial line). */
+void arch_console_putc(char c);
+
+/* Map len bytes at physical address pa for reading during early boot, before
+ * arch_init_memory(); NULL if that range is not reachable. */
+const void *arch_boot_phys_map(uint64_t pa, uint64_t len);
+
+/* Print a backtrace of the calling context, one return address a line. */
+void arch_backtrace(void);
+
+/* Power the machine off with a status (EXIT_* in <arch/layout.h>); where the
+ * machine cannot be powered off, halt forever. */
+_Noreturn void arch_poweroff(int status);
+
+/* Stop this CPU for good, interrupts off. */
+_Noreturn void arch_halt(void);
+
+/* A one-line description of the CPU for the banner. */
+const char *arch_cpu_description(void);
+
+/* Physical extent of the kernel image (boot section through bss). */
+void arch_kernel_extent(uint64_t *start, uint64_t *end);
+
+#endif
