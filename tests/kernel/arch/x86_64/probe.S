@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Probes for the in-kernel tests: each arms fault_recovery (see
+ * <arch/trap.h>), performs one access or instruction that may fault, and
+ * returns -1 if it completed or the exception vector if it faulted.
+ */
+#define FR_RIP   0
+#define FR_RSP   8
+#define FR_ARMED 16
+
+    .macro ARM
+    leaq 9f(%rip), %rax
+    movq %rax, fault_recovery + FR_RIP(%rip)
+    leaq 0(%rsp), %rax
+    movq %rax, fault_recovery + FR_RSP(%rip)
+    movl $1, fault_recovery + FR_ARMED(%rip)
+    .endm
+
+    .macro DONE
+    movl $0, fault_recovery + FR_ARMED(%rip)
+    movq $-1, %rax
+9:  ret
+    .endm
+
+    .text
+/* long probe_read(const void *addr) */
+    .globl probe_read
+probe_read:
+    ARM
+    movq (%rdi), %rax
+    DONE
+
+/* long probe_write(void *addr, uint64_t value) */
+    .globl probe_write
+probe_write:
+    ARM
+    movq %rsi, (%rdi)
+    DONE
+
+/* long probe_exec(const void *addr): call addr, which must return */
+    .globl probe_exec
+probe_exec:
+    ARM
+    call *%rdi
+    DONE
+
+    .globl probe_ud
+probe_ud:
+    ARM
+    ud2
+    DONE
+
+    .globl probe_divide_error
+probe_divide_error:
+    ARM
+    xorl %ecx, %ecx
+    movl $1, %eax
+    xorl %edx, %edx
+    divl %ecx
+    DONE
+
+    .globl probe_breakpoint
+probe_breakpoint:
+    ARM
+    int3
+    DONE
+
+/* long probe_noncanonical(void): a load from a non-canonical address (#GP) */
+    .globl probe_noncanonical
+probe_noncanonical:
+    ARM
+    movabsq $0x0000800000000000, %rdx
+    movq (%rdx), %rax
+    DONE

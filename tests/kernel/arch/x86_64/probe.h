@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Fault probes for the in-kernel tests (probe.S): -1 = no fault, else the vector. */
+#ifndef KTEST_PROBE_H
+#define KTEST_PROBE_H
+
+#include <stdint.h>
+
+#define PROBE_OK (-1)
+
+long probe_read(const void *addr);
+long probe_write(void *addr, uint64_t value);
+long probe_exec(const void *addr);
+long probe_ud(void);
+long probe_divide_error(void);
+long probe_breakpoint(void);
+long probe_noncanonical(void);
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit test suites, one per kernel component; unit_main.c runs them all. */
+#ifndef UNIT_SUITES_H
+#define UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *memmap_suite(void);
+Suite *format_suite(void);
+Suite *elf_suite(void);
+Suite *multiboot_suite(void);
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host unit tests (Check) of the arch-free kernel and libl4 code. Results
+ * go to stdout as TAP so that meson counts every test case; each case runs
+ * in its own process (Check's fork mode), so a crash fails only that case.
+ */
+#include <stdlib.h>
+#include "suites.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(memmap_suite());
+    srunner_add_suite(sr, format_suite());
+    srunner_add_suite(sr, elf_suite());
+    srunner_add_suite(sr, multiboot_suite());
+    srunner_set_tap(sr, "-");
+    srunner_run_all(sr, CK_SILENT);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
