@@ -38,6 +38,10 @@ struct fault_recovery {
     uint64_t last_vector, last_error, last_cr2;
 };
 extern struct fault_recovery fault_recovery;
+/* tests/kernel/arch/x86_64/probe.S uses these offsets */
+_Static_assert(offsetof(struct fault_recovery, rip) == 0, "probe.S FR_RIP");
+_Static_assert(offsetof(struct fault_recovery, rsp) == 8, "probe.S FR_RSP");
+_Static_assert(offsetof(struct fault_recovery, armed) == 16, "probe.S FR_ARMED");
 
 void gdt_init(void);
 void idt_init(void);
