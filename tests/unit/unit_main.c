@@ -13,6 +13,10 @@ int main(void)
     srunner_add_suite(sr, format_suite());
     srunner_add_suite(sr, elf_suite());
     srunner_add_suite(sr, multiboot_suite());
+    srunner_add_suite(sr, cap_suite());
+    srunner_add_suite(sr, cspace_suite());
+    srunner_add_suite(sr, derivation_suite());
+    srunner_add_suite(sr, untyped_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

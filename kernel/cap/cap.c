@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capability identity: object sizes and "same object" / "covers" relations,
+ * the one switch over capability types that the derivation tree needs.
+ */
+#include <cap/cap.h>
+
+/* log2 sizes of fixed-size objects (variable-size ones: 0) */
+static const unsigned object_bits[CAP_TYPE_COUNT] = {
+    [CAP_TCB] = 11,
+    [CAP_ENDPOINT] = 4,
+    [CAP_NOTIFICATION] = 5,
+    [CAP_REPLY] = 5,
+};
+
+uint64_t cap_object_size(cap_t c)
+{
+    switch (cap_type(c)) {
+    case CAP_UNTYPED:
+        return 1ull << cap_untyped_size_bits(c);
+    case CAP_CNODE:
+        return 1ull << (cap_cnode_radix(c) + CNODE_SLOT_BITS);
+    case CAP_TCB:
+    case CAP_ENDPOINT:
+    case CAP_NOTIFICATION:
+    case CAP_REPLY:
+        return 1ull << object_bits[cap_type(c)];
+    case CAP_NULL:
+    case CAP_TYPE_COUNT:
+        break;
+    }
+    return 0;
+}
+
+int cap_same_object(cap_t a, cap_t b)
+{
+    if (cap_type(a) != cap_type(b) || cap_type(a) == CAP_NULL)
+        return 0;
+    if (cap_type(a) == CAP_UNTYPED)
+        return a.w1 == b.w1 && cap_untyped_size_bits(a) == cap_untyped_size_bits(b);
+    return a.w1 == b.w1;
+}
+
+int cap_untyped_covers(cap_t u, cap_t c)
+{
+    if (cap_type(u) != CAP_UNTYPED || cap_type(c) == CAP_NULL)
+        return 0;
+    uint64_t base = u.w1, end = base + cap_object_size(u);
+    uint64_t obase = c.w1, osize = cap_object_size(c);
+    return obase >= base && osize <= end - obase && obase < end;
+}
+
+int cap_object_bits(enum cap_type t)
+{
+    return t < CAP_TYPE_COUNT ? (int)object_bits[t] : 0;
+}

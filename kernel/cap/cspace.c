@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guarded radix lookup through CNodes (see <cap/cspace.h>). Every level
+ * consumes guard_size + radix >= 1 bits, so a lookup takes at most 64
+ * steps even through cycles of CNodes.
+ */
+#include <cap/cspace.h>
+
+/* The `width` bits of x that end `end` bits above bit 0: x[end-width, end). */
+static uint64_t bits_at(uint64_t x, unsigned end, unsigned width)
+{
+    if (width == 0)
+        return 0;
+    uint64_t v = end >= 64 ? x : x & ((1ull << end) - 1);
+    v >>= end - width;
+    return width >= 64 ? v : v & ((1ull << width) - 1);
+}
+
+enum lookup_fault cspace_resolve(cap_t root, uint64_t cptr, unsigned depth,
+                                 struct lookup_result *r)
+{
+    cap_t node = root;
+    unsigned left = depth;
+    r->slot = 0;
+    r->bits_left = depth;
+    if (depth < 1 || depth > 64)
+        return LOOKUP_BAD_DEPTH;
+    for (;;) {
+        if (cap_type(node) != CAP_CNODE)
+            return LOOKUP_INVALID_ROOT;
+        unsigned radix = cap_cnode_radix(node), gsize = cap_cnode_guard_size(node);
+        unsigned level = radix + gsize;
+        if (level == 0 || level > left)
+            return LOOKUP_DEPTH_MISMATCH;
+        if (bits_at(cptr, left, gsize) != cap_cnode_guard(node))
+            return LOOKUP_GUARD_MISMATCH;
+        uint64_t index = bits_at(cptr, left - gsize, radix);
+        cte_t *slot = (cte_t *)cap_object(node) + index;
+        left -= level;
+        r->slot = slot;
+        r->bits_left = left;
+        if (left == 0 || cap_type(slot->cap) != CAP_CNODE)
+            return LOOKUP_OK;
+        node = slot->cap;
+    }
+}
+
+enum lookup_fault cspace_lookup_slot(cap_t root, uint64_t cptr, unsigned depth, cte_t **slot)
+{
+    struct lookup_result r;
+    enum lookup_fault f = cspace_resolve(root, cptr, depth, &r);
+    if (f == LOOKUP_OK && r.bits_left != 0)
+        f = LOOKUP_DEPTH_MISMATCH;
+    *slot = f == LOOKUP_OK ? r.slot : 0;
+    return f;
+}
+
+enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot)
+{
+    struct lookup_result r;
+    enum lookup_fault f = cspace_resolve(root, cptr, 64, &r);
+    if (f == LOOKUP_OK && cap_type(r.slot->cap) == CAP_NULL)
+        f = LOOKUP_MISSING_CAP;
+    *slot = f == LOOKUP_OK ? r.slot : 0;
+    return f;
+}

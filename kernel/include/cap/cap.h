@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capabilities and capability table entries.
+ *
+ * A capability (cap_t) is two words: word 0 packs the type, the rights and
+ * type-specific fields; word 1 is the kernel address of the object. Fields
+ * are read and written with the accessors below, never C bitfields.
+ *
+ *   word 0, all types:     type [0,5)  rights [5,9)
+ *   Untyped:               size_bits [9,15)  device [15]  free_index [16,64)
+ *                          (free_index counts bytes from the base, in
+ *                          units of 16: the watermark of retype)
+ *   CNode:                 radix [9,15)  guard_size [15,21)  guard [21,64)
+ *   Endpoint, Notification:badge [16,64)
+ *
+ * A capability table entry (cte_t) is a cap plus the two links of the
+ * derivation tree (cap/derivation.c), whose low bits carry the entry's
+ * "revocable" and "first badged" flags. Entries are 32 bytes, so a CNode
+ * of radix r takes 2^(r+5) bytes.
+ */
+#ifndef CAP_CAP_H
+#define CAP_CAP_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+enum cap_type {
+    CAP_NULL = 0,
+    CAP_UNTYPED,
+    CAP_TCB,
+    CAP_ENDPOINT,
+    CAP_NOTIFICATION,
+    CAP_CNODE,
+    CAP_REPLY,
+    CAP_TYPE_COUNT
+};
+
+#define CAP_RIGHT_READ        (1u << 0)
+#define CAP_RIGHT_WRITE       (1u << 1)
+#define CAP_RIGHT_GRANT       (1u << 2)
+#define CAP_RIGHT_GRANT_REPLY (1u << 3)
+#define CAP_RIGHTS_ALL        0xfu
+
+#define CAP_UNTYPED_MIN_BITS  4
+#define CAP_UNTYPED_MAX_BITS  47
+#define CAP_BADGE_BITS        48
+#define CAP_GUARD_BITS        43
+#define CNODE_SLOT_BITS       5
+#define CNODE_MAX_RADIX       28
+
+typedef struct cap {
+    uint64_t w0, w1;
+} cap_t;
+
+typedef struct cte {
+    cap_t cap;
+    uint64_t prev; /* cte pointer | CTE_REVOCABLE | CTE_FIRST_BADGED */
+    uint64_t next; /* cte pointer */
+} cte_t;
+
+_Static_assert(sizeof(cap_t) == 16, "cap is two words");
+_Static_assert(sizeof(cte_t) == 1u << CNODE_SLOT_BITS, "a CNode slot is 32 bytes");
+
+#define CTE_REVOCABLE    1ull
+#define CTE_FIRST_BADGED 2ull
+#define CTE_FLAG_MASK    3ull
+
+/* --- field access ------------------------------------------------------- */
+
+static inline uint64_t cap_field(uint64_t w, unsigned lo, unsigned width)
+{
+    return width == 64 ? w : (w >> lo) & ((1ull << width) - 1);
+}
+
+static inline uint64_t cap_set_field(uint64_t w, unsigned lo, unsigned width, uint64_t v)
+{
+    uint64_t mask = (width == 64 ? ~0ull : (1ull << width) - 1) << lo;
+    return (w & ~mask) | ((v << lo) & mask);
+}
+
+static inline enum cap_type cap_type(cap_t c)
+{
+    return (enum cap_type)cap_field(c.w0, 0, 5);
+}
+
+static inline unsigned cap_rights(cap_t c)
+{
+    return (unsigned)cap_field(c.w0, 5, 4);
+}
+
+static inline void *cap_object(cap_t c)
+{
+    return (void *)(uintptr_t)c.w1;
+}
+
+static inline cap_t cap_null(void)
+{
+    return (cap_t){0, 0};
+}
+
+static inline cap_t cap_with_rights(cap_t c, unsigned rights)
+{
+    c.w0 = cap_set_field(c.w0, 5, 4, rights);
+    return c;
+}
+
+/* Untyped */
+static inline cap_t cap_untyped_new(void *base, unsigned size_bits, int device)
+{
+    uint64_t w = cap_set_field(CAP_UNTYPED, 5, 4, CAP_RIGHTS_ALL);
+    w = cap_set_field(w, 9, 6, size_bits);
+    w = cap_set_field(w, 15, 1, device ? 1 : 0);
+    return (cap_t){w, (uint64_t)(uintptr_t)base};
+}
+
+static inline unsigned cap_untyped_size_bits(cap_t c)
+{
+    return (unsigned)cap_field(c.w0, 9, 6);
+}
+
+static inline int cap_untyped_is_device(cap_t c)
+{
+    return (int)cap_field(c.w0, 15, 1);
+}
+
+/* Bytes already used from the base (the retype watermark). */
+static inline uint64_t cap_untyped_free_offset(cap_t c)
+{
+    return cap_field(c.w0, 16, 48) << 4;
+}
+
+static inline cap_t cap_untyped_set_free_offset(cap_t c, uint64_t offset)
+{
+    c.w0 = cap_set_field(c.w0, 16, 48, offset >> 4);
+    return c;
+}
+
+/* CNode */
+static inline cap_t cap_cnode_new(cte_t *slots, unsigned radix, unsigned guard_size,
+                                  uint64_t guard)
+{
+    uint64_t w = cap_set_field(CAP_CNODE, 5, 4, CAP_RIGHTS_ALL);
+    w = cap_set_field(w, 9, 6, radix);
+    w = cap_set_field(w, 15, 6, guard_size);
+    w = cap_set_field(w, 21, CAP_GUARD_BITS, guard);
+    return (cap_t){w, (uint64_t)(uintptr_t)slots};
+}
+
+static inline unsigned cap_cnode_radix(cap_t c)
+{
+    return (unsigned)cap_field(c.w0, 9, 6);
+}
+
+static inline unsigned cap_cnode_guard_size(cap_t c)
+{
+    return (unsigned)cap_field(c.w0, 15, 6);
+}
+
+static inline uint64_t cap_cnode_guard(cap_t c)
+{
+    return cap_field(c.w0, 21, CAP_GUARD_BITS);
+}
+
+static inline cap_t cap_cnode_set_guard(cap_t c, unsigned guard_size, uint64_t guard)
+{
+    c.w0 = cap_set_field(c.w0, 15, 6, guard_size);
+    c.w0 = cap_set_field(c.w0, 21, CAP_GUARD_BITS, guard);
+    return c;
+}
+
+/* Objects with a badge: endpoint, notification. */
+static inline cap_t cap_object_new(enum cap_type type, void *obj)
+{
+    return (cap_t){cap_set_field(type, 5, 4, CAP_RIGHTS_ALL), (uint64_t)(uintptr_t)obj};
+}
+
+static inline uint64_t cap_badge(cap_t c)
+{
+    return (cap_type(c) == CAP_ENDPOINT || cap_type(c) == CAP_NOTIFICATION)
+               ? cap_field(c.w0, 16, CAP_BADGE_BITS)
+               : 0;
+}
+
+static inline cap_t cap_set_badge(cap_t c, uint64_t badge)
+{
+    c.w0 = cap_set_field(c.w0, 16, CAP_BADGE_BITS, badge);
+    return c;
+}
+
+/* --- identity ----------------------------------------------------------- */
+
+/* log2 of the size of fixed-size objects (TCB, endpoint, ...); 0 for
+ * variable-size ones (untyped, CNode) and the null cap. */
+int cap_object_bits(enum cap_type t);
+
+/* Size in bytes of the object a cap names (CNode: all its slots). */
+uint64_t cap_object_size(cap_t c);
+
+/* Do a and b name the same object (same type and address; untyped: same
+ * region)? */
+int cap_same_object(cap_t a, cap_t b);
+
+/* Does the region of untyped cap u contain the object of cap c? */
+int cap_untyped_covers(cap_t u, cap_t c);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Untyped memory: the only source of kernel objects.
+ *
+ * Interface: untyped_object_bits() gives the size of an object to be made
+ * by retype (or a reason it cannot be made), untyped_place() finds where n
+ * such objects go in an untyped region: after the watermark (free offset),
+ * or from the start when the untyped has no children left (everything made
+ * from it was revoked, so the region is reusable), aligned to the object
+ * size. Both are pure arithmetic, tested on the host.
+ */
+#ifndef OBJ_UNTYPED_H
+#define OBJ_UNTYPED_H
+
+#include <cap/cap.h>
+
+enum untyped_error {
+    UNTYPED_OK = 0,
+    UNTYPED_BAD_TYPE,      /* not a retypable type */
+    UNTYPED_BAD_SIZE,      /* size argument out of range for the type */
+    UNTYPED_NO_MEMORY,     /* not enough room left */
+    UNTYPED_BAD_COUNT,     /* zero objects */
+};
+
+/* log2 size in bytes of one object of `type` made with size argument
+ * `size_arg` (untyped: its size bits; CNode: its radix; others: ignored). */
+enum untyped_error untyped_object_bits(enum cap_type type, unsigned size_arg, unsigned *bits);
+
+/* Offset from the untyped's base of the first of n objects of 2^bits
+ * bytes, and the new watermark after them. */
+enum untyped_error untyped_place(cap_t ut, int has_children, unsigned bits, uint64_t n,
+                                 uint64_t *first, uint64_t *new_free);
+
+#endif
