@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boot the real Tessera image with bad inputs and check it refuses cleanly.
+
+Each case boots <builddir>/boot/boot.json in QEMU with one input altered (a
+CPU without long mode, no modules, a corrupt or truncated root-task module,
+too little memory) and checks that the kernel prints a clear message and
+powers off with the boot-error status within the time limit, without a
+panic or a reset.  Two more cases check a normal boot and that a chosen
+power-off status comes back as QEMU's exit status, and one runs
+'tools/tessera run' to check that the command returns the kernel's status.
+The output is TAP, one test line per case, in a fixed order.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from tessera_lib import TesseraError  # noqa: E402
+from tessera_lib import qemu  # noqa: E402
+
+CASE_TIMEOUT = 60.0      # seconds per QEMU boot
+TESSERA_RUN_TIMEOUT = 180.0
+TAIL_LINES = 15
+PANIC_GRACE = 0.5
+
+# The smallest RAM size QEMU (q35) accepts and still boots far enough to
+# reach the kernel's memory check; see docs/tools.md.
+TINY_MEMORY = "2M"
+
+CORRUPT_MODULE_SIZE = 4096
+TRUNCATED_MODULE_SIZE = 100
+
+
+@dataclass
+class Case:
+    name: str
+    expect_status: int
+    expect_text: list
+    cpu: str = qemu.DEFAULT_CPU
+    memory: str = qemu.DEFAULT_MEMORY
+    modules: str = "spec"        # 'spec', 'none', 'corrupt', 'truncated'
+    append: list = field(default_factory=list)
+
+
+CASES = [
+    Case("no-long-mode", qemu.STATUS_BOOT_ERROR, ["no long mode"],
+         cpu="qemu32"),
+    Case("no-modules", qemu.STATUS_BOOT_ERROR,
+         ["boot error:", "no root task module"], modules="none"),
+    Case("corrupt-module", qemu.STATUS_BOOT_ERROR,
+         ["boot error:", "not an ELF"], modules="corrupt"),
+    Case("truncated-module", qemu.STATUS_BOOT_ERROR, ["boot error:"],
+         modules="truncated"),
+    Case("tiny-memory", qemu.STATUS_BOOT_ERROR,
+         ["boot error:", "no usable memory"], memory=TINY_MEMORY),
+    Case("normal-boot", qemu.STATUS_OK, ["boot complete"],
+         append=["poweroff=0"]),
+    Case("poweroff-status", 5, ["boot complete"], append=["poweroff=5"]),
+]
+
+TESSERA_RUN_CASE = "tessera-run-exit-status"
+
+
+def tail(lines, n=TAIL_LINES):
+    return lines[-n:]
+
+
+def prepare_modules(case, spec, tmpdir):
+    """Return the module list for *case* (may write files in *tmpdir*)."""
+    if case.modules == "spec":
+        return list(spec.modules)
+    if case.modules == "none":
+        return []
+    if not spec.modules:
+        raise TesseraError(f"boot spec {spec.source} lists no modules to "
+                           "alter")
+    first = spec.modules[0]
+    path = Path(tmpdir) / f"{case.name}.bin"
+    if case.modules == "corrupt":
+        data = os.urandom(CORRUPT_MODULE_SIZE)
+        # Random bytes that happen to start like an ELF file would test
+        # something else; make sure they do not.
+        if data[:4] == b"\x7fELF":
+            data = b"\0" + data[1:]
+    else:
+        with open(first.path, "rb") as f:
+            data = f.read(TRUNCATED_MODULE_SIZE)
+    path.write_bytes(data)
+    return [qemu.Module(str(path), first.cmdline)] + list(spec.modules[1:])
+
+
+def run_boot_case(case, spec, tmpdir):
+    """Boot one case; return a list of diagnostics (empty means pass)."""
+    try:
+        modules = prepare_modules(case, spec, tmpdir)
+        cmd = qemu.qemu_command(spec, interactive=False, append=case.append,
+                                cpu=case.cpu, memory=case.memory,
+                                modules=modules)
+    except TesseraError as e:
+        return [str(e)]
+
+    serial = []
+    timed_out = False
+    panic_line = None
+    start = time.monotonic()
+    deadline = start + CASE_TIMEOUT
+    with qemu.BatchQemu(cmd) as vm:
+        exited = False
+        limit = deadline
+        while True:
+            now = time.monotonic()
+            if now >= limit:
+                timed_out = panic_line is None
+                break
+            ev = vm.next_event(limit - now)
+            if ev is None:
+                continue
+            kind, text = ev
+            if kind == vm.EXIT:
+                exited = True
+                break
+            if kind == vm.SERIAL:
+                serial.append(text)
+                if text.startswith(qemu.PANIC_MARKER) and panic_line is None:
+                    panic_line = text
+                    limit = min(deadline, time.monotonic() + PANIC_GRACE)
+        rc = vm.wait() if exited else None
+        vm.kill()
+        stderr_lines = list(vm.stderr_lines)
+    elapsed = time.monotonic() - start
+
+    info = qemu.decode_exit(rc, "\n".join(stderr_lines)) \
+        if rc is not None else None
+    output = "\n".join(serial)
+    problems = []
+    if timed_out:
+        problems.append(f"no power-off within {CASE_TIMEOUT:g} s (hang?)")
+    if panic_line is not None:
+        problems.append(f"kernel panicked: {panic_line}")
+    if info is not None:
+        if info.kind != "kernel":
+            problems.append(info.describe())
+        elif info.status != case.expect_status:
+            problems.append(f"kernel powered off with status {info.status}")
+    missing = [t for t in case.expect_text if t not in output]
+    if missing:
+        problems.append("serial output lacks: "
+                        + ", ".join(repr(t) for t in missing))
+    if not problems:
+        return []
+    diags = [f"expected: power-off with status {case.expect_status} "
+             f"within {CASE_TIMEOUT:g} s, no PANIC:, serial output "
+             "containing " + ", ".join(repr(t) for t in case.expect_text)]
+    diags += [f"got: {p}" for p in problems]
+    diags.append(f"elapsed: {elapsed:.1f} s")
+    diags.append("qemu command: " + " ".join(cmd))
+    for line in stderr_lines:
+        diags.append(f"qemu stderr: {line}")
+    diags.append(f"serial output (last {TAIL_LINES} lines):")
+    diags += ["  " + line for line in tail(serial)] or ["  (none)"]
+    return diags
+
+
+def run_tessera_case(builddir):
+    """'tools/tessera run --append poweroff=5' must exit with status 5."""
+    cmd = [sys.executable, str(ROOT / "tools" / "tessera"), "run",
+           "--builddir", str(builddir), "--append", "poweroff=5",
+           "--timeout", f"{CASE_TIMEOUT:g}"]
+    start = time.monotonic()
+    try:
+        res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             timeout=TESSERA_RUN_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode(errors="replace").splitlines()
+        return [f"tools/tessera run did not finish within "
+                f"{TESSERA_RUN_TIMEOUT:g} s", "stdout tail:"] + \
+            ["  " + line for line in tail(out)]
+    out = res.stdout.decode(errors="replace").splitlines()
+    err = res.stderr.decode(errors="replace").splitlines()
+    problems = []
+    if res.returncode != 5:
+        problems.append(f"exit status {res.returncode}, expected 5")
+    if not any(line.startswith("tessera: booting ") for line in err):
+        problems.append("no 'tessera: booting ...' line on stderr")
+    if not any(qemu.BOOT_COMPLETE_MARKER in line for line in out):
+        problems.append(f"no '{qemu.BOOT_COMPLETE_MARKER}' on stdout")
+    if not problems:
+        return []
+    return (problems
+            + [f"elapsed: {time.monotonic() - start:.1f} s",
+               "command: " + " ".join(cmd), "stderr tail:"]
+            + ["  " + line for line in tail(err)]
+            + ["stdout tail:"] + ["  " + line for line in tail(out)])
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--boot", required=True, metavar="SPEC.json",
+                   help="boot spec of the normal image (boot/boot.json)")
+    p.add_argument("--builddir", type=Path,
+                   help="build directory for the tools/tessera case "
+                        "(default: two levels above --boot)")
+    p.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                   help="cases to run at once (default: %(default)s)")
+    args = p.parse_args(argv)
+    builddir = args.builddir or Path(args.boot).resolve().parent.parent
+
+    def on_term(signum, _frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, on_term)
+
+    print("TAP version 13", flush=True)
+    print(f"1..{len(CASES) + 1}", flush=True)
+    try:
+        spec = qemu.load_boot_spec(args.boot)
+        qemu.find_qemu()
+    except TesseraError as e:
+        print(f"Bail out! {e}", flush=True)
+        print(f"boot_checks: {e}", file=sys.stderr)
+        return 1
+
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="tessera-boot-checks-") as tmp, \
+            ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [(c.name, pool.submit(run_boot_case, c, spec, tmp))
+                   for c in CASES]
+        futures.append((TESSERA_RUN_CASE,
+                        pool.submit(run_tessera_case, builddir)))
+        for number, (name, fut) in enumerate(futures, 1):
+            try:
+                diags = fut.result()
+            except Exception as e:  # report, never lose the TAP line
+                diags = [f"internal error: {type(e).__name__}: {e}"]
+            if diags:
+                failed += 1
+                print(f"not ok {number} - {name}", flush=True)
+                for d in diags:
+                    print(f"# {d}", flush=True)
+                # meson's --print-errorlogs shows stderr, not the TAP.
+                print(f"FAILED {name}:", *diags, sep="\n  ",
+                      file=sys.stderr, flush=True)
+            else:
+                print(f"ok {number} - {name}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
