@@ -7,10 +7,10 @@
 
 /* log2 sizes of fixed-size objects (variable-size ones: 0) */
 static const unsigned object_bits[CAP_TYPE_COUNT] = {
-    [CAP_TCB] = 11,
-    [CAP_ENDPOINT] = 4,
-    [CAP_NOTIFICATION] = 5,
-    [CAP_REPLY] = 5,
+    [CAP_TCB] = L4_OBJECT_TCB_SIZE_BITS,
+    [CAP_ENDPOINT] = L4_OBJECT_ENDPOINT_SIZE_BITS,
+    [CAP_NOTIFICATION] = L4_OBJECT_NOTIFICATION_SIZE_BITS,
+    [CAP_REPLY] = L4_OBJECT_REPLY_SIZE_BITS,
 };
 
 uint64_t cap_object_size(cap_t c)

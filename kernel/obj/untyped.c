@@ -53,3 +53,75 @@ enum untyped_error untyped_place(cap_t ut, int has_children, unsigned bits, uint
     *new_free = start + (n << bits);
     return UNTYPED_OK;
 }
+
+/* --- Retype -------------------------------------------------------------- */
+
+#include <cap/cspace.h>
+#include <cap/derivation.h>
+#include <core/string.h>
+#include <obj/objects.h>
+
+l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, cap_t root,
+                                 uint64_t node_index, unsigned node_depth, uint64_t node_offset,
+                                 uint64_t n, struct retype_op *op)
+{
+    cap_t u = ut->cap;
+    if (cap_type(u) != CAP_UNTYPED)
+        return L4_INVALID_CAPABILITY;
+    if (type == CAP_NULL || type >= CAP_TYPE_COUNT)
+        return L4_INVALID_ARGUMENT;
+    enum untyped_error ue = untyped_object_bits((enum cap_type)type, size_arg, &op->bits);
+    if (ue == UNTYPED_BAD_TYPE)
+        return L4_INVALID_ARGUMENT;
+    if (ue != UNTYPED_OK)
+        return L4_RANGE_ERROR;
+    if (cap_untyped_is_device(u) && type != CAP_UNTYPED)
+        return L4_ILLEGAL_OPERATION; /* device memory never holds kernel objects */
+    if (n < 1 || n > UNTYPED_RETYPE_MAX_OBJECTS)
+        return L4_RANGE_ERROR;
+
+    /* destination CNode */
+    cap_t node = root;
+    if (node_depth != 0) {
+        cte_t *ns;
+        if (cap_type(root) != CAP_CNODE)
+            return L4_INVALID_CAPABILITY;
+        enum lookup_fault f = cspace_lookup_slot(root, node_index, node_depth, &ns);
+        if (f != LOOKUP_OK)
+            return f == LOOKUP_BAD_DEPTH ? L4_RANGE_ERROR : L4_FAILED_LOOKUP;
+        node = ns->cap;
+    }
+    if (cap_type(node) != CAP_CNODE)
+        return L4_FAILED_LOOKUP;
+    uint64_t slots = 1ull << cap_cnode_radix(node);
+    if (node_offset >= slots || n > slots - node_offset)
+        return L4_RANGE_ERROR;
+    cte_t *dest = (cte_t *)cap_object(node) + node_offset;
+    for (uint64_t i = 0; i < n; i++)
+        if (cap_type(dest[i].cap) != CAP_NULL)
+            return L4_DELETE_FIRST;
+
+    ue = untyped_place(u, derivation_has_children(ut), op->bits, n, &op->first, &op->new_free);
+    if (ue != UNTYPED_OK)
+        return L4_NOT_ENOUGH_MEMORY;
+    op->ut = ut;
+    op->dest = dest;
+    op->type = (enum cap_type)type;
+    op->size_arg = size_arg;
+    op->n = n;
+    return L4_NO_ERROR;
+}
+
+void untyped_invoke_retype(const struct retype_op *op)
+{
+    char *base = cap_object(op->ut->cap);
+    uint64_t size = 1ull << op->bits;
+    for (uint64_t i = 0; i < op->n; i++) {
+        char *mem = base + op->first + i * size;
+        if (op->type != CAP_UNTYPED) /* untyped memory is zeroed when used */
+            memset(mem, 0, size);
+        derivation_insert(&op->dest[i], object_create(op->type, mem, op->size_arg), op->ut,
+                          CTE_REVOCABLE);
+    }
+    op->ut->cap = cap_untyped_set_free_offset(op->ut->cap, op->new_free);
+}

@@ -10,6 +10,7 @@ Suite *format_suite(void);
 Suite *elf_suite(void);
 Suite *multiboot_suite(void);
 Suite *cap_suite(void);
+Suite *cnode_suite(void);
 Suite *cspace_suite(void);
 Suite *derivation_suite(void);
 Suite *untyped_suite(void);

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, elf_suite());
     srunner_add_suite(sr, multiboot_suite());
     srunner_add_suite(sr, cap_suite());
+    srunner_add_suite(sr, cnode_suite());
     srunner_add_suite(sr, cspace_suite());
     srunner_add_suite(sr, derivation_suite());
     srunner_add_suite(sr, untyped_suite());

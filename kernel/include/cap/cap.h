@@ -23,30 +23,34 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <l4/abi_gen.h>
 
+/* The kernel's names for the ABI's capability types (libl4/spec/objects.toml).
+ * Types the kernel does not implement yet follow with their objects. */
 enum cap_type {
-    CAP_NULL = 0,
-    CAP_UNTYPED,
-    CAP_TCB,
-    CAP_ENDPOINT,
-    CAP_NOTIFICATION,
-    CAP_CNODE,
-    CAP_REPLY,
-    CAP_TYPE_COUNT
+    CAP_NULL = L4_CAP_NULL,
+    CAP_UNTYPED = L4_CAP_UNTYPED,
+    CAP_TCB = L4_CAP_TCB,
+    CAP_ENDPOINT = L4_CAP_ENDPOINT,
+    CAP_NOTIFICATION = L4_CAP_NOTIFICATION,
+    CAP_CNODE = L4_CAP_CNODE,
+    CAP_REPLY = L4_CAP_REPLY,
+    CAP_TYPE_COUNT = L4_CAP_REPLY + 1 /* implemented so far */
 };
 
-#define CAP_RIGHT_READ        (1u << 0)
-#define CAP_RIGHT_WRITE       (1u << 1)
-#define CAP_RIGHT_GRANT       (1u << 2)
-#define CAP_RIGHT_GRANT_REPLY (1u << 3)
-#define CAP_RIGHTS_ALL        0xfu
+#define CAP_RIGHT_READ        ((unsigned)L4_CAP_RIGHTS_READ)
+#define CAP_RIGHT_WRITE       ((unsigned)L4_CAP_RIGHTS_WRITE)
+#define CAP_RIGHT_GRANT       ((unsigned)L4_CAP_RIGHTS_GRANT)
+#define CAP_RIGHT_GRANT_REPLY ((unsigned)L4_CAP_RIGHTS_GRANT_REPLY)
+#define CAP_RIGHTS_ALL        (CAP_RIGHT_READ | CAP_RIGHT_WRITE | CAP_RIGHT_GRANT | CAP_RIGHT_GRANT_REPLY)
+_Static_assert(CAP_RIGHTS_ALL == 0xf, "rights fit the 4-bit field of word 0");
 
-#define CAP_UNTYPED_MIN_BITS  4
-#define CAP_UNTYPED_MAX_BITS  47
-#define CAP_BADGE_BITS        48
-#define CAP_GUARD_BITS        43
-#define CNODE_SLOT_BITS       5
-#define CNODE_MAX_RADIX       28
+#define CAP_UNTYPED_MIN_BITS  L4_OBJECT_UNTYPED_MIN_SIZE_BITS
+#define CAP_UNTYPED_MAX_BITS  L4_OBJECT_UNTYPED_MAX_SIZE_BITS
+#define CAP_BADGE_BITS        L4_BADGE_BITS
+#define CAP_GUARD_BITS        L4_GUARD_BITS
+#define CNODE_SLOT_BITS       L4_OBJECT_CNODE_UNIT_BITS
+#define CNODE_MAX_RADIX       L4_OBJECT_CNODE_MAX_SIZE_BITS
 
 typedef struct cap {
     uint64_t w0, w1;

@@ -31,4 +31,30 @@ enum untyped_error untyped_object_bits(enum cap_type type, unsigned size_arg, un
 enum untyped_error untyped_place(cap_t ut, int has_children, unsigned bits, uint64_t n,
                                  uint64_t *first, uint64_t *new_free);
 
+/* --- the Retype invocation -------------------------------------------- */
+
+#include <l4/abi_gen.h>
+
+#define UNTYPED_RETYPE_MAX_OBJECTS 256
+
+struct retype_op {
+    cte_t *ut;          /* the untyped's slot */
+    cte_t *dest;        /* first of n consecutive empty slots */
+    enum cap_type type;
+    unsigned size_arg;
+    unsigned bits;
+    uint64_t n, first, new_free;
+};
+
+/* Validate Retype(type, size_arg, root, node_index, node_depth,
+ * node_offset, n) on the untyped in ut; changes nothing. node_depth 0
+ * names root itself as the destination CNode. */
+l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, cap_t root,
+                                 uint64_t node_index, unsigned node_depth, uint64_t node_offset,
+                                 uint64_t n, struct retype_op *op);
+
+/* Make the objects: zero their memory, place original caps in the
+ * destination slots as children of the untyped, advance the watermark. */
+void untyped_invoke_retype(const struct retype_op *op);
+
 #endif
