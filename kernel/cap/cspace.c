@@ -16,8 +16,7 @@ static uint64_t bits_at(uint64_t x, unsigned end, unsigned width)
     return width >= 64 ? v : v & ((1ull << width) - 1);
 }
 
-enum lookup_fault cspace_resolve(cap_t root, uint64_t cptr, unsigned depth,
-                                 struct lookup_result *r)
+enum lookup_fault cspace_resolve(cap_t root, uint64_t cptr, unsigned depth, struct lookup_result *r)
 {
     cap_t node = root;
     unsigned left = depth;

@@ -13,22 +13,22 @@
 #include <core/string.h>
 
 /* multiboot_info offsets and flags (Multiboot Specification 0.6.96, 3.3) */
-#define MBI_FLAGS       0
-#define MBI_MEM_LOWER   4
-#define MBI_MEM_UPPER   8
-#define MBI_CMDLINE     16
-#define MBI_MODS_COUNT  20
-#define MBI_MODS_ADDR   24
-#define MBI_MMAP_LENGTH 44
-#define MBI_MMAP_ADDR   48
-#define MBI_SIZE        52
-#define MBF_MEM         (1u << 0)
-#define MBF_CMDLINE     (1u << 2)
-#define MBF_MODS        (1u << 3)
-#define MBF_MMAP        (1u << 6)
-#define MB_MODULE_SIZE  16
+#define MBI_FLAGS         0
+#define MBI_MEM_LOWER     4
+#define MBI_MEM_UPPER     8
+#define MBI_CMDLINE       16
+#define MBI_MODS_COUNT    20
+#define MBI_MODS_ADDR     24
+#define MBI_MMAP_LENGTH   44
+#define MBI_MMAP_ADDR     48
+#define MBI_SIZE          52
+#define MBF_MEM           (1u << 0)
+#define MBF_CMDLINE       (1u << 2)
+#define MBF_MODS          (1u << 3)
+#define MBF_MMAP          (1u << 6)
+#define MB_MODULE_SIZE    16
 #define MB_MMAP_AVAILABLE 1
-#define MMAP_MAX_BYTES  (64 * 1024)
+#define MMAP_MAX_BYTES    (64 * 1024)
 
 static uint32_t rd32(const void *p, unsigned off)
 {
@@ -137,7 +137,8 @@ int multiboot_parse(uint32_t magic, uint64_t info_pa, phys_map_fn map, struct bo
     } else if (flags & MBF_MEM) {
         /* no map: conventional memory below 640 KiB and the block above 1 MiB */
         bi->ram[0] = (struct mem_range){0, (uint64_t)rd32(mbi, MBI_MEM_LOWER) * 1024};
-        bi->ram[1] = (struct mem_range){0x100000, 0x100000 + (uint64_t)rd32(mbi, MBI_MEM_UPPER) * 1024};
+        bi->ram[1] =
+            (struct mem_range){0x100000, 0x100000 + (uint64_t)rd32(mbi, MBI_MEM_UPPER) * 1024};
         bi->nram = 2;
     } else {
         FAIL("the loader gave no memory information");

@@ -65,9 +65,9 @@ static l4_error_t apply_data(cap_t *c, uint64_t data)
     }
 }
 
-l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_depth,
-                             cap_t src_root, uint64_t src_index, unsigned src_depth,
-                             unsigned rights, int mint, uint64_t badge, struct cnode_op *op)
+l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
+                             uint64_t src_index, unsigned src_depth, unsigned rights, int mint,
+                             uint64_t badge, struct cnode_op *op)
 {
     l4_error_t e = lookup_dest(cnode, dest_index, dest_depth, &op->dest);
     if (e == L4_NO_ERROR)
@@ -93,9 +93,9 @@ l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_dep
     return L4_NO_ERROR;
 }
 
-l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_depth,
-                             cap_t src_root, uint64_t src_index, unsigned src_depth, int mutate,
-                             uint64_t badge, struct cnode_op *op)
+l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
+                             uint64_t src_index, unsigned src_depth, int mutate, uint64_t badge,
+                             struct cnode_op *op)
 {
     l4_error_t e = lookup_dest(cnode, dest_index, dest_depth, &op->dest);
     if (e == L4_NO_ERROR)

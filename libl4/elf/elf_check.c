@@ -6,9 +6,9 @@
  */
 #include <l4/elf.h>
 
-#define ET_EXEC    2
-#define EM_X86_64  62
-#define PAGE_MASK  0xfffull
+#define ET_EXEC   2
+#define EM_X86_64 62
+#define PAGE_MASK 0xfffull
 
 static void copy(void *dst, const void *src, size_t n)
 {

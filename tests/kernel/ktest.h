@@ -41,8 +41,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
     do {                                                                                           \
         uint64_t ka_ = (uint64_t)(a), kb_ = (uint64_t)(b);                                         \
         if (ka_ != kb_) {                                                                          \
-            ktest_fail(__FILE__, __LINE__, "%s == %s: %#lx != %#lx", #a, #b,                       \
-                       (unsigned long)ka_, (unsigned long)kb_);                                    \
+            ktest_fail(__FILE__, __LINE__, "%s == %s: %#lx != %#lx", #a, #b, (unsigned long)ka_,   \
+                       (unsigned long)kb_);                                                        \
             return;                                                                                \
         }                                                                                          \
     } while (0)

@@ -14,7 +14,7 @@
 #include "suites.h"
 
 #define ROOT_RADIX 8
-#define UT_BITS 16
+#define UT_BITS    16
 
 static cte_t root_slots[1 << ROOT_RADIX] __attribute__((aligned(1 << 13)));
 static char ut_mem[1 << UT_BITS] __attribute__((aligned(1 << UT_BITS)));
@@ -28,8 +28,7 @@ static void setup(void)
 {
     memset(root_slots, 0, sizeof root_slots);
     root = cap_cnode_new(root_slots, ROOT_RADIX, 0, 0);
-    derivation_insert(&root_slots[S_UT], cap_untyped_new(ut_mem, UT_BITS, 0), NULL,
-                      CTE_REVOCABLE);
+    derivation_insert(&root_slots[S_UT], cap_untyped_new(ut_mem, UT_BITS, 0), NULL, CTE_REVOCABLE);
 }
 
 static l4_error_t retype(unsigned type, unsigned size, uint64_t offset, uint64_t n)
@@ -44,8 +43,8 @@ static l4_error_t retype(unsigned type, unsigned size, uint64_t offset, uint64_t
 static l4_error_t copy(uint64_t dst, uint64_t src, unsigned rights, int mint, uint64_t badge)
 {
     struct cnode_op op;
-    l4_error_t e = cnode_decode_copy(root, dst, ROOT_RADIX, root, src, ROOT_RADIX, rights, mint,
-                                     badge, &op);
+    l4_error_t e =
+        cnode_decode_copy(root, dst, ROOT_RADIX, root, src, ROOT_RADIX, rights, mint, badge, &op);
     if (e == L4_NO_ERROR)
         cnode_invoke(&op);
     return e;
@@ -107,7 +106,7 @@ START_TEST(retype_errors)
     ck_assert_int_eq(retype(CAP_UNTYPED, 3, S_FREE, 1), L4_RANGE_ERROR);
     ck_assert_int_eq(retype(CAP_ENDPOINT, 0, S_FREE, 0), L4_RANGE_ERROR);
     ck_assert_int_eq(retype(CAP_ENDPOINT, 0, S_FREE, 257), L4_RANGE_ERROR);
-    ck_assert_int_eq(retype(CAP_ENDPOINT, 0, 250, 10), L4_RANGE_ERROR); /* past the CNode */
+    ck_assert_int_eq(retype(CAP_ENDPOINT, 0, 250, 10), L4_RANGE_ERROR);  /* past the CNode */
     ck_assert_int_eq(retype(CAP_ENDPOINT, 0, S_UT, 1), L4_DELETE_FIRST); /* occupied */
     ck_assert_int_eq(retype(CAP_UNTYPED, 17, S_FREE, 1), L4_NOT_ENOUGH_MEMORY);
     ck_assert_int_eq(retype(CAP_TCB, 0, S_FREE, 33), L4_NOT_ENOUGH_MEMORY); /* 33 * 2 KiB */
@@ -117,13 +116,12 @@ START_TEST(retype_errors)
         ck_assert_int_eq(type_at(i), CAP_NULL);
     /* a non-untyped cap cannot be retyped */
     struct retype_op op;
-    ck_assert_int_eq(untyped_decode_retype(&root_slots[S_FREE], CAP_ENDPOINT, 0, root, 0, 0, 20,
-                                           1, &op),
-                     L4_INVALID_CAPABILITY);
+    ck_assert_int_eq(
+        untyped_decode_retype(&root_slots[S_FREE], CAP_ENDPOINT, 0, root, 0, 0, 20, 1, &op),
+        L4_INVALID_CAPABILITY);
     /* device untyped holds no kernel objects */
     root_slots[2].cap = cap_untyped_new(ut_mem, 12, 1);
-    ck_assert_int_eq(untyped_decode_retype(&root_slots[2], CAP_ENDPOINT, 0, root, 0, 0, 20, 1,
-                                           &op),
+    ck_assert_int_eq(untyped_decode_retype(&root_slots[2], CAP_ENDPOINT, 0, root, 0, 0, 20, 1, &op),
                      L4_ILLEGAL_OPERATION);
 }
 END_TEST
@@ -235,7 +233,7 @@ START_TEST(untyped_reuse_after_revoke)
         ck_assert_int_eq(type_at(S_FREE + i), CAP_NULL);
     ck_assert_int_eq(retype(CAP_ENDPOINT, 0, 100, 1), L4_NO_ERROR);
     ck_assert_ptr_eq(cap_object(root_slots[100].cap), ut_mem); /* from the start again */
-    ck_assert_int_eq(ut_mem[0], 0);                              /* and zeroed */
+    ck_assert_int_eq(ut_mem[0], 0);                            /* and zeroed */
 }
 END_TEST
 
@@ -247,13 +245,13 @@ START_TEST(deleting_a_cnode_deletes_its_contents)
     /* put a copy of an endpoint, and the CNode itself, inside it */
     ck_assert_int_eq(retype(CAP_ENDPOINT, 0, 40, 1), L4_NO_ERROR);
     struct cnode_op op;
-    ck_assert_int_eq(cnode_decode_copy(root_slots[S_FREE].cap, 0, 2, root, 40, ROOT_RADIX, 15, 0,
-                                       0, &op),
-                     L4_NO_ERROR);
+    ck_assert_int_eq(
+        cnode_decode_copy(root_slots[S_FREE].cap, 0, 2, root, 40, ROOT_RADIX, 15, 0, 0, &op),
+        L4_NO_ERROR);
     cnode_invoke(&op);
-    ck_assert_int_eq(cnode_decode_copy(root_slots[S_FREE].cap, 1, 2, root, S_FREE, ROOT_RADIX,
-                                       15, 0, 0, &op),
-                     L4_NO_ERROR);
+    ck_assert_int_eq(
+        cnode_decode_copy(root_slots[S_FREE].cap, 1, 2, root, S_FREE, ROOT_RADIX, 15, 0, 0, &op),
+        L4_NO_ERROR);
     cnode_invoke(&op);
     ck_assert_int_eq(cap_type(inner[0].cap), CAP_ENDPOINT);
     ck_assert_int_eq(del(S_FREE), L4_NO_ERROR); /* not final: inner[1] names it too */
@@ -307,8 +305,8 @@ START_TEST(random_operations_keep_invariants)
     setup();
     unsigned seed = 12345;
     int steps = getenv("TESSERA_LONG") ? 200000 : 20000;
-    static const unsigned types[] = {CAP_ENDPOINT, CAP_NOTIFICATION, CAP_TCB, CAP_CNODE,
-                                     CAP_UNTYPED, CAP_REPLY};
+    static const unsigned types[] = {CAP_ENDPOINT, CAP_NOTIFICATION, CAP_TCB,
+                                     CAP_CNODE,    CAP_UNTYPED,      CAP_REPLY};
     for (int step = 0; step < steps; step++) {
         unsigned r = (unsigned)rand_r(&seed);
         uint64_t a = 2 + (unsigned)rand_r(&seed) % 254, b = 2 + (unsigned)rand_r(&seed) % 254;

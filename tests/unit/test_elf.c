@@ -23,7 +23,10 @@ static void build(void)
 {
     memset(img, 0, sizeof img);
     struct elf64_ehdr *e = eh();
-    memcpy(e->e_ident, "\x7f" "ELF\x02\x01\x01", 7);
+    memcpy(e->e_ident,
+           "\x7f"
+           "ELF\x02\x01\x01",
+           7);
     e->e_type = 2;
     e->e_machine = 62;
     e->e_version = 1;
@@ -32,10 +35,10 @@ static void build(void)
     e->e_ehsize = sizeof *e;
     e->e_phentsize = sizeof(struct elf64_phdr);
     e->e_phnum = 2;
-    *ph(0) = (struct elf64_phdr){ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, 0x1000, 0x401000 - 0x1000,
-                                 0, 0x100, 0x100, 0x1000};
-    *ph(1) = (struct elf64_phdr){ELF_PT_LOAD, ELF_PF_R | ELF_PF_W, 0x2000, 0x402000 - 0x1000,
-                                 0, 0x80, 0x3000, 0x1000};
+    *ph(0) = (struct elf64_phdr){
+        ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, 0x1000, 0x401000 - 0x1000, 0, 0x100, 0x100, 0x1000};
+    *ph(1) = (struct elf64_phdr){
+        ELF_PT_LOAD, ELF_PF_R | ELF_PF_W, 0x2000, 0x402000 - 0x1000, 0, 0x80, 0x3000, 0x1000};
 }
 
 START_TEST(valid_image_accepted)

@@ -8,7 +8,10 @@
 START_TEST(normalize_sorts_merges_aligns)
 {
     struct mem_range r[] = {
-        {10 * K, 20 * K}, {0 * K + 100, 5 * K - 1}, {20 * K, 30 * K}, {15 * K, 18 * K},
+        {10 * K, 20 * K},
+        {0 * K + 100, 5 * K - 1},
+        {20 * K, 30 * K},
+        {15 * K, 18 * K},
     };
     unsigned n = memmap_normalize(r, 4);
     ck_assert_uint_eq(n, 2);

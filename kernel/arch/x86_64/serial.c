@@ -9,7 +9,7 @@
 #include <arch/cpu.h>
 #include <core/arch_hooks.h>
 
-#define COM1 0x3f8
+#define COM1     0x3f8
 #define REG_DATA 0
 #define REG_IER  1
 #define REG_FCR  2

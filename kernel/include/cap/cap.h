@@ -45,12 +45,12 @@ enum cap_type {
 #define CAP_RIGHTS_ALL        (CAP_RIGHT_READ | CAP_RIGHT_WRITE | CAP_RIGHT_GRANT | CAP_RIGHT_GRANT_REPLY)
 _Static_assert(CAP_RIGHTS_ALL == 0xf, "rights fit the 4-bit field of word 0");
 
-#define CAP_UNTYPED_MIN_BITS  L4_OBJECT_UNTYPED_MIN_SIZE_BITS
-#define CAP_UNTYPED_MAX_BITS  L4_OBJECT_UNTYPED_MAX_SIZE_BITS
-#define CAP_BADGE_BITS        L4_BADGE_BITS
-#define CAP_GUARD_BITS        L4_GUARD_BITS
-#define CNODE_SLOT_BITS       L4_OBJECT_CNODE_UNIT_BITS
-#define CNODE_MAX_RADIX       L4_OBJECT_CNODE_MAX_SIZE_BITS
+#define CAP_UNTYPED_MIN_BITS L4_OBJECT_UNTYPED_MIN_SIZE_BITS
+#define CAP_UNTYPED_MAX_BITS L4_OBJECT_UNTYPED_MAX_SIZE_BITS
+#define CAP_BADGE_BITS       L4_BADGE_BITS
+#define CAP_GUARD_BITS       L4_GUARD_BITS
+#define CNODE_SLOT_BITS      L4_OBJECT_CNODE_UNIT_BITS
+#define CNODE_MAX_RADIX      L4_OBJECT_CNODE_MAX_SIZE_BITS
 
 typedef struct cap {
     uint64_t w0, w1;
@@ -140,8 +140,7 @@ static inline cap_t cap_untyped_set_free_offset(cap_t c, uint64_t offset)
 }
 
 /* CNode */
-static inline cap_t cap_cnode_new(cte_t *slots, unsigned radix, unsigned guard_size,
-                                  uint64_t guard)
+static inline cap_t cap_cnode_new(cte_t *slots, unsigned radix, unsigned guard_size, uint64_t guard)
 {
     uint64_t w = cap_set_field(CAP_CNODE, 5, 4, CAP_RIGHTS_ALL);
     w = cap_set_field(w, 9, 6, radix);

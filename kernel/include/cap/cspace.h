@@ -20,16 +20,16 @@
 
 enum lookup_fault {
     LOOKUP_OK = 0,
-    LOOKUP_INVALID_ROOT,    /* the root, or a node on the way, is not a CNode */
-    LOOKUP_MISSING_CAP,     /* translation ended in an empty slot */
-    LOOKUP_DEPTH_MISMATCH,  /* a level needs more bits than remain, or bits remain */
-    LOOKUP_GUARD_MISMATCH,  /* the guard bits differ */
-    LOOKUP_BAD_DEPTH,       /* depth not in 1..64 */
+    LOOKUP_INVALID_ROOT,   /* the root, or a node on the way, is not a CNode */
+    LOOKUP_MISSING_CAP,    /* translation ended in an empty slot */
+    LOOKUP_DEPTH_MISMATCH, /* a level needs more bits than remain, or bits remain */
+    LOOKUP_GUARD_MISMATCH, /* the guard bits differ */
+    LOOKUP_BAD_DEPTH,      /* depth not in 1..64 */
 };
 
 struct lookup_result {
     cte_t *slot;
-    unsigned bits_left;     /* bits not consumed (early stop or fault level) */
+    unsigned bits_left; /* bits not consumed (early stop or fault level) */
 };
 
 enum lookup_fault cspace_resolve(cap_t root, uint64_t cptr, unsigned depth,

@@ -16,8 +16,8 @@
 #include <l4/abi_gen.h>
 
 enum cnode_op_kind {
-    CNODE_OP_COPY,   /* copy and mint */
-    CNODE_OP_MOVE,   /* move and mutate */
+    CNODE_OP_COPY, /* copy and mint */
+    CNODE_OP_MOVE, /* move and mutate */
     CNODE_OP_DELETE,
     CNODE_OP_REVOKE,
 };
@@ -25,21 +25,21 @@ enum cnode_op_kind {
 struct cnode_op {
     enum cnode_op_kind kind;
     cte_t *dest, *src;
-    cap_t cap;       /* the capability to place in dest */
-    uint64_t flags;  /* derivation flags for a copy */
+    cap_t cap;      /* the capability to place in dest */
+    uint64_t flags; /* derivation flags for a copy */
 };
 
 /* Copy (mint = 0) or Mint (mint = 1: badge for endpoints and
  * notifications, an l4_cnode_guard_t word for CNodes). rights are ANDed with the
  * source's. */
-l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_depth,
-                             cap_t src_root, uint64_t src_index, unsigned src_depth,
-                             unsigned rights, int mint, uint64_t badge, struct cnode_op *op);
+l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
+                             uint64_t src_index, unsigned src_depth, unsigned rights, int mint,
+                             uint64_t badge, struct cnode_op *op);
 
 /* Move (mutate = 0) or Mutate (mutate = 1: set a badge or guard on the way). */
-l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_depth,
-                             cap_t src_root, uint64_t src_index, unsigned src_depth, int mutate,
-                             uint64_t badge, struct cnode_op *op);
+l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
+                             uint64_t src_index, unsigned src_depth, int mutate, uint64_t badge,
+                             struct cnode_op *op);
 
 l4_error_t cnode_decode_delete(cap_t cnode, uint64_t index, unsigned depth, struct cnode_op *op);
 l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, unsigned depth, struct cnode_op *op);

@@ -16,10 +16,10 @@
 
 enum untyped_error {
     UNTYPED_OK = 0,
-    UNTYPED_BAD_TYPE,      /* not a retypable type */
-    UNTYPED_BAD_SIZE,      /* size argument out of range for the type */
-    UNTYPED_NO_MEMORY,     /* not enough room left */
-    UNTYPED_BAD_COUNT,     /* zero objects */
+    UNTYPED_BAD_TYPE,  /* not a retypable type */
+    UNTYPED_BAD_SIZE,  /* size argument out of range for the type */
+    UNTYPED_NO_MEMORY, /* not enough room left */
+    UNTYPED_BAD_COUNT, /* zero objects */
 };
 
 /* log2 size in bytes of one object of `type` made with size argument
@@ -38,8 +38,8 @@ enum untyped_error untyped_place(cap_t ut, int has_children, unsigned bits, uint
 #define UNTYPED_RETYPE_MAX_OBJECTS 256
 
 struct retype_op {
-    cte_t *ut;          /* the untyped's slot */
-    cte_t *dest;        /* first of n consecutive empty slots */
+    cte_t *ut;   /* the untyped's slot */
+    cte_t *dest; /* first of n consecutive empty slots */
     enum cap_type type;
     unsigned size_arg;
     unsigned bits;

@@ -14,11 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ELF_PT_LOAD 1
-#define ELF_PF_X    1
-#define ELF_PF_W    2
-#define ELF_PF_R    4
-#define ELF_USER_TOP 0x0000800000000000ull
+#define ELF_PT_LOAD   1
+#define ELF_PF_X      1
+#define ELF_PF_W      2
+#define ELF_PF_R      4
+#define ELF_USER_TOP  0x0000800000000000ull
 #define ELF_MAX_PHDRS 64
 
 struct elf64_ehdr {
@@ -40,15 +40,15 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header size");
 
 enum elf_error {
     ELF_OK = 0,
-    ELF_ETOOSMALL,  /* shorter than an ELF header */
-    ELF_EMAGIC,     /* no \x7fELF */
-    ELF_ECLASS,     /* not 64-bit little-endian, version 1 */
-    ELF_ETYPE,      /* not ET_EXEC */
-    ELF_EMACHINE,   /* not x86-64 */
-    ELF_EPHDR,      /* program headers malformed or outside the image */
-    ELF_ESEGMENT,   /* a loadable segment outside the image or the user half */
-    ELF_EOVERLAP,   /* two loadable segments share a page */
-    ELF_EENTRY,     /* entry point not in an executable segment */
+    ELF_ETOOSMALL, /* shorter than an ELF header */
+    ELF_EMAGIC,    /* no \x7fELF */
+    ELF_ECLASS,    /* not 64-bit little-endian, version 1 */
+    ELF_ETYPE,     /* not ET_EXEC */
+    ELF_EMACHINE,  /* not x86-64 */
+    ELF_EPHDR,     /* program headers malformed or outside the image */
+    ELF_ESEGMENT,  /* a loadable segment outside the image or the user half */
+    ELF_EOVERLAP,  /* two loadable segments share a page */
+    ELF_EENTRY,    /* entry point not in an executable segment */
 };
 
 /* Validates the image; on success the program headers may be read with

@@ -8,15 +8,15 @@
 
 #include <stdint.h>
 
-#define MSR_EFER       0xC0000080
-#define EFER_NXE       (1u << 11)
-#define CR0_WP         (1ul << 16)
-#define CR4_PGE        (1ul << 7)
-#define CR4_OSFXSR     (1ul << 9)
-#define CR4_SMEP       (1ul << 20)
-#define CR4_SMAP       (1ul << 21)
-#define RFLAGS_IF      (1ul << 9)
-#define RFLAGS_AC      (1ul << 18)
+#define MSR_EFER   0xC0000080
+#define EFER_NXE   (1u << 11)
+#define CR0_WP     (1ul << 16)
+#define CR4_PGE    (1ul << 7)
+#define CR4_OSFXSR (1ul << 9)
+#define CR4_SMEP   (1ul << 20)
+#define CR4_SMAP   (1ul << 21)
+#define RFLAGS_IF  (1ul << 9)
+#define RFLAGS_AC  (1ul << 18)
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -17,25 +17,25 @@
 #define KERNEL_PHYS_BASE 0x100000
 #define PHYSMAP_BASE     0xffff800000000000
 /* The direct map covers at most this much physical address space (64 GiB). */
-#define PHYSMAP_MAX      0x1000000000
+#define PHYSMAP_MAX 0x1000000000
 
-#define PAGE_SIZE        4096
-#define LARGE_PAGE_SIZE  0x200000
+#define PAGE_SIZE       4096
+#define LARGE_PAGE_SIZE 0x200000
 
 /* Segment selectors; the order is the one SYSCALL/SYSRET require. */
-#define SEL_KERNEL_CODE  0x08
-#define SEL_KERNEL_DATA  0x10
-#define SEL_USER_CODE32  0x18
-#define SEL_USER_DATA    0x20
-#define SEL_USER_CODE    0x28
-#define SEL_TSS          0x30
+#define SEL_KERNEL_CODE 0x08
+#define SEL_KERNEL_DATA 0x10
+#define SEL_USER_CODE32 0x18
+#define SEL_USER_DATA   0x20
+#define SEL_USER_CODE   0x28
+#define SEL_TSS         0x30
 
 /* Kernel stack size of the boot CPU and of the double-fault stack. */
-#define BOOT_STACK_SIZE  16384
-#define IST_STACK_SIZE   8192
+#define BOOT_STACK_SIZE 16384
+#define IST_STACK_SIZE  8192
 
 /* isa-debug-exit I/O port: QEMU exits with (status << 1) | 1. */
-#define DEBUG_EXIT_PORT  0xf4
+#define DEBUG_EXIT_PORT 0xf4
 
 /* Power-off statuses, the contract with tools/ and the test runners. */
 #define EXIT_OK          0

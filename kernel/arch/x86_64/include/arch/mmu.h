@@ -38,12 +38,12 @@ void paging_init(paddr_t ram_end);
  * the raw entry (0 if unmapped). Used by tests and debug output. */
 uint64_t paging_lookup(uintptr_t va);
 
-#define PTE_P   (1ull << 0)
-#define PTE_W   (1ull << 1)
-#define PTE_U   (1ull << 2)
-#define PTE_PS  (1ull << 7)
-#define PTE_G   (1ull << 8)
-#define PTE_NX  (1ull << 63)
+#define PTE_P         (1ull << 0)
+#define PTE_W         (1ull << 1)
+#define PTE_U         (1ull << 2)
+#define PTE_PS        (1ull << 7)
+#define PTE_G         (1ull << 8)
+#define PTE_NX        (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
 #endif
