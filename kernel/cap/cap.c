@@ -11,6 +11,12 @@ static const unsigned object_bits[CAP_TYPE_COUNT] = {
     [CAP_ENDPOINT] = L4_OBJECT_ENDPOINT_SIZE_BITS,
     [CAP_NOTIFICATION] = L4_OBJECT_NOTIFICATION_SIZE_BITS,
     [CAP_REPLY] = L4_OBJECT_REPLY_SIZE_BITS,
+    [CAP_PML4] = L4_OBJECT_PML4_SIZE_BITS,
+    [CAP_PDPT] = L4_OBJECT_PDPT_SIZE_BITS,
+    [CAP_PD] = L4_OBJECT_PD_SIZE_BITS,
+    [CAP_PT] = L4_OBJECT_PT_SIZE_BITS,
+    [CAP_FRAME_4K] = L4_OBJECT_FRAME_4K_SIZE_BITS,
+    [CAP_FRAME_2M] = L4_OBJECT_FRAME_2M_SIZE_BITS,
 };
 
 uint64_t cap_object_size(cap_t c)
@@ -20,16 +26,13 @@ uint64_t cap_object_size(cap_t c)
         return 1ull << cap_untyped_size_bits(c);
     case CAP_CNODE:
         return 1ull << (cap_cnode_radix(c) + CNODE_SLOT_BITS);
-    case CAP_TCB:
-    case CAP_ENDPOINT:
-    case CAP_NOTIFICATION:
-    case CAP_REPLY:
-        return 1ull << object_bits[cap_type(c)];
-    case CAP_NULL:
-    case CAP_TYPE_COUNT:
-        break;
+    default:
+        /* fixed-size objects; 0 for the kernel-issued types, which own no
+         * memory */
+        return cap_type(c) < CAP_TYPE_COUNT && object_bits[cap_type(c)]
+                   ? 1ull << object_bits[cap_type(c)]
+                   : 0;
     }
-    return 0;
 }
 
 int cap_same_object(cap_t a, cap_t b)

@@ -2,18 +2,24 @@
 /*
  * kernel_run() of the system image: what the kernel does once booted.
  *
- * For now the system's job ends at the boot banner: the kernel reports
- * "boot complete" and idles until QEMU is quit. The command-line option
- * poweroff=N powers off with status N instead (used by the boot tests to
- * check that a status reaches the tool's exit code).
+ * It prepares user-mode entry and the preemption timer, builds the root
+ * task from the first module (core/root_task.c), reports "boot complete"
+ * and leaves the kernel into the root task; from then on the kernel runs
+ * only on syscalls, exceptions and interrupts. The command-line option
+ * poweroff=N powers off with status N instead of starting the root task
+ * (used by the boot tests to check that a status reaches the tool's exit
+ * code).
  */
 #include <core/arch_hooks.h>
 #include <core/boot.h>
 #include <core/console.h>
+#include <core/root_task.h>
 
 _Noreturn void kernel_run(const struct boot_info *bi)
 {
     char value[16];
+    arch_init_threads();
+    root_task_create(bi);
     kputs("tessera: boot complete\n");
     if (!cmdline_get(bi->cmdline, "poweroff", value, sizeof value)) {
         int status = 0;
@@ -22,6 +28,6 @@ _Noreturn void kernel_run(const struct boot_info *bi)
         kprintf("tessera: powering off with status %d\n", status & 0xff);
         arch_poweroff(status & 0xff);
     }
-    kputs("tessera: idle; Ctrl-A X quits QEMU\n");
-    arch_halt();
+    kputs("tessera: starting the root task; Ctrl-A X quits QEMU\n");
+    arch_exit_to_user();
 }

@@ -41,7 +41,7 @@ static l4_error_t lookup_src(cap_t root, uint64_t index, unsigned depth, cte_t *
 }
 
 /* Apply a badge (endpoint, notification) or guard word (CNode) to c. */
-static l4_error_t apply_data(cap_t *c, uint64_t data)
+l4_error_t cnode_apply_data(cap_t *c, uint64_t data)
 {
     switch (cap_type(*c)) {
     case CAP_ENDPOINT:
@@ -55,7 +55,11 @@ static l4_error_t apply_data(cap_t *c, uint64_t data)
     case CAP_CNODE: {
         unsigned gsize = (unsigned)l4_cnode_guard_get_guard_size(data);
         uint64_t guard = l4_cnode_guard_get_guard(data);
-        if (gsize > CAP_GUARD_BITS || gsize + cap_cnode_radix(*c) > 64 || (guard >> gsize))
+        /* a guard may span the bits the radix leaves (a single-level
+         * CSpace addressed by slot numbers needs 64 - radix zero bits),
+         * but its value is stored in CAP_GUARD_BITS */
+        if (gsize + cap_cnode_radix(*c) > 64 || (gsize < 64 && (guard >> gsize)) ||
+            (guard >> CAP_GUARD_BITS))
             return L4_RANGE_ERROR;
         *c = cap_cnode_set_guard(*c, gsize, guard);
         return L4_NO_ERROR;
@@ -81,7 +85,7 @@ l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_dep
     op->flags = 0;
     if (mint) {
         int was_unbadged = cap_badge(c) == 0;
-        e = apply_data(&c, badge);
+        e = cnode_apply_data(&c, badge);
         if (e != L4_NO_ERROR)
             return e;
         /* a badged mint of an unbadged endpoint is a new original */
@@ -108,7 +112,7 @@ l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_dep
          * descendants are: only a cap without children may be mutated */
         if (derivation_has_children(op->src))
             return L4_REVOKE_FIRST;
-        e = apply_data(&c, badge);
+        e = cnode_apply_data(&c, badge);
         if (e != L4_NO_ERROR)
             return e;
     }
@@ -167,4 +171,71 @@ void cnode_invoke(const struct cnode_op *op)
         cte_revoke(op->dest);
         break;
     }
+}
+
+/* --- message decoding ------------------------------------------------------ */
+
+#include <api/syscall.h>
+#include <l4/invocation_labels_gen.h>
+
+/* The source root of Copy/Mint/Move/Mutate: extra cap 0, a CNode. */
+static l4_error_t src_root(struct invocation *inv, unsigned arg, cap_t *root)
+{
+    if (!inv->caps[0] || cap_type(inv->caps[0]->cap) != CAP_CNODE) {
+        invocation_error_detail(inv, arg, 0);
+        return L4_INVALID_CAPABILITY;
+    }
+    *root = inv->caps[0]->cap;
+    return L4_NO_ERROR;
+}
+
+l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
+{
+    cap_t cn = slot->cap, root;
+    const uint64_t *m = inv->mr;
+    struct cnode_op op;
+    l4_error_t e;
+    switch (inv->label) {
+    case L4_LABEL_CNODE_COPY:
+    case L4_LABEL_CNODE_MINT: {
+        int mint = inv->label == L4_LABEL_CNODE_MINT;
+        _Static_assert(L4_MR_CNODE_COPY_RIGHTS == L4_MR_CNODE_MINT_RIGHTS, "same layout");
+        _Static_assert(L4_MR_CNODE_COPY_SRC_INDEX == L4_MR_CNODE_MINT_SRC_INDEX, "same layout");
+        if ((e = src_root(inv, L4_ARG_CNODE_COPY_SRC_ROOT, &root)))
+            return e;
+        e = cnode_decode_copy(cn, m[L4_MR_CNODE_COPY_DEST_INDEX],
+                              m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff, root,
+                              m[L4_MR_CNODE_COPY_SRC_INDEX], m[L4_MR_CNODE_COPY_SRC_DEPTH] & 0xff,
+                              (unsigned)(m[L4_MR_CNODE_COPY_RIGHTS] & CAP_RIGHTS_ALL), mint,
+                              mint ? m[L4_MR_CNODE_MINT_BADGE] : 0, &op);
+        break;
+    }
+    case L4_LABEL_CNODE_MOVE:
+    case L4_LABEL_CNODE_MUTATE: {
+        int mutate = inv->label == L4_LABEL_CNODE_MUTATE;
+        _Static_assert(L4_MR_CNODE_MOVE_SRC_DEPTH == L4_MR_CNODE_MUTATE_SRC_DEPTH, "same layout");
+        if ((e = src_root(inv, L4_ARG_CNODE_MOVE_SRC_ROOT, &root)))
+            return e;
+        e = cnode_decode_move(cn, m[L4_MR_CNODE_MOVE_DEST_INDEX],
+                              m[L4_MR_CNODE_MOVE_DEST_DEPTH] & 0xff, root,
+                              m[L4_MR_CNODE_MOVE_SRC_INDEX], m[L4_MR_CNODE_MOVE_SRC_DEPTH] & 0xff,
+                              mutate, mutate ? m[L4_MR_CNODE_MUTATE_BADGE] : 0, &op);
+        break;
+    }
+    case L4_LABEL_CNODE_DELETE:
+        e = cnode_decode_delete(cn, m[L4_MR_CNODE_DELETE_INDEX], m[L4_MR_CNODE_DELETE_DEPTH] & 0xff,
+                                &op);
+        break;
+    case L4_LABEL_CNODE_REVOKE:
+        e = cnode_decode_revoke(cn, m[L4_MR_CNODE_REVOKE_INDEX], m[L4_MR_CNODE_REVOKE_DEPTH] & 0xff,
+                                &op);
+        break;
+    default:
+        return L4_ILLEGAL_OPERATION;
+    }
+    if (e == L4_RANGE_ERROR)
+        invocation_error_detail(inv, 1, 64); /* depths, the usual cause */
+    if (e == L4_NO_ERROR)
+        cnode_invoke(&op);
+    return e;
 }

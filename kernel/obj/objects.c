@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Per-type creation, copy rules and destruction (see <obj/objects.h>).
+ * Per-type creation, copy rules and destruction (see <obj/objects.h>):
+ * the one switch over object types for an object's life cycle.
  *
- * Endpoints, notifications, TCBs and reply objects hold no kernel state
- * beyond their zeroed memory until threads and IPC exist; their finalisers
- * will cancel queued IPC and unbind threads then. A CNode's finaliser
- * deletes every capability it holds.
+ * Creating: memory arrives zeroed from Retype; a TCB gets its initial
+ * register and FPU state, a PML4 the kernel's half of the address space.
+ * Destroying (last capability deleted): a TCB stops and leaves every
+ * queue, an endpoint or notification wakes its waiters with Cancelled, a
+ * Reply object cancels the call it holds, a CNode deletes every capability
+ * in it. Page-table objects and frames are not yet unmapped on deletion
+ * (mapping invocations come with address spaces, kernel part 2).
  */
+#include <arch/mmu.h>
 #include <obj/cnode.h>
+#include <obj/endpoint.h>
+#include <obj/notification.h>
 #include <obj/objects.h>
+#include <obj/reply.h>
+#include <obj/tcb.h>
 
 cap_t object_create(enum cap_type type, void *mem, unsigned size_arg)
 {
@@ -18,12 +27,23 @@ cap_t object_create(enum cap_type type, void *mem, unsigned size_arg)
     case CAP_CNODE:
         return cap_cnode_new(mem, size_arg, 0, 0);
     case CAP_TCB:
+        tcb_init(mem);
+        return cap_object_new(type, mem);
+    case CAP_PML4:
+        vspace_init_root(mem);
+        return cap_object_new(type, mem);
     case CAP_ENDPOINT:
     case CAP_NOTIFICATION:
     case CAP_REPLY:
+    case CAP_PDPT:
+    case CAP_PD:
+    case CAP_PT:
+    case CAP_FRAME_4K:
+    case CAP_FRAME_2M:
+    case CAP_IRQ_CONTROL:
+    case CAP_IOPORT_CONTROL:
         return cap_object_new(type, mem);
-    case CAP_NULL:
-    case CAP_TYPE_COUNT:
+    default:
         break;
     }
     return cap_null();
@@ -31,16 +51,35 @@ cap_t object_create(enum cap_type type, void *mem, unsigned size_arg)
 
 void object_finalise(cap_t cap)
 {
-    if (cap_type(cap) == CAP_CNODE) {
+    switch (cap_type(cap)) {
+    case CAP_CNODE: {
         cte_t *slots = cap_object(cap);
         for (uint64_t i = 0; i < (1ull << cap_cnode_radix(cap)); i++)
             cte_delete(&slots[i]);
+        break;
+    }
+    case CAP_TCB:
+        tcb_finalise(cap_object(cap));
+        break;
+    case CAP_ENDPOINT:
+        endpoint_finalise(cap_object(cap));
+        break;
+    case CAP_NOTIFICATION:
+        notification_finalise(cap_object(cap));
+        break;
+    case CAP_REPLY:
+        reply_finalise(cap_object(cap));
+        break;
+    default:
+        break;
     }
 }
 
 int object_is_copyable(enum cap_type type)
 {
     /* untyped: only moved, so one watermark governs a region (see
-     * docs/kernel/capabilities.md); reply: names one pending caller */
-    return type != CAP_UNTYPED && type != CAP_REPLY && type != CAP_NULL;
+     * docs/kernel/capabilities.md); reply: names one pending caller;
+     * the control capabilities exist once */
+    return type != CAP_UNTYPED && type != CAP_REPLY && type != CAP_NULL &&
+           type != CAP_IRQ_CONTROL && type != CAP_IOPORT_CONTROL;
 }

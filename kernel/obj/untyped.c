@@ -23,10 +23,15 @@ enum untyped_error untyped_object_bits(enum cap_type type, unsigned size_arg, un
     case CAP_ENDPOINT:
     case CAP_NOTIFICATION:
     case CAP_REPLY:
+    case CAP_PML4:
+    case CAP_PDPT:
+    case CAP_PD:
+    case CAP_PT:
+    case CAP_FRAME_4K:
+    case CAP_FRAME_2M:
         *bits = (unsigned)cap_object_bits(type);
         return UNTYPED_OK;
-    case CAP_NULL:
-    case CAP_TYPE_COUNT:
+    default: /* null, and the kernel-issued types (IRQ, I/O port) */
         break;
     }
     return UNTYPED_BAD_TYPE;
@@ -75,7 +80,8 @@ l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, ca
         return L4_INVALID_ARGUMENT;
     if (ue != UNTYPED_OK)
         return L4_RANGE_ERROR;
-    if (cap_untyped_is_device(u) && type != CAP_UNTYPED)
+    if (cap_untyped_is_device(u) && type != CAP_UNTYPED && type != CAP_FRAME_4K &&
+        type != CAP_FRAME_2M)
         return L4_ILLEGAL_OPERATION; /* device memory never holds kernel objects */
     if (n < 1 || n > UNTYPED_RETYPE_MAX_OBJECTS)
         return L4_RANGE_ERROR;
@@ -118,10 +124,44 @@ void untyped_invoke_retype(const struct retype_op *op)
     uint64_t size = 1ull << op->bits;
     for (uint64_t i = 0; i < op->n; i++) {
         char *mem = base + op->first + i * size;
-        if (op->type != CAP_UNTYPED) /* untyped memory is zeroed when used */
+        /* untyped memory is zeroed when used; device memory never */
+        if (op->type != CAP_UNTYPED && !cap_untyped_is_device(op->ut->cap))
             memset(mem, 0, size);
         derivation_insert(&op->dest[i], object_create(op->type, mem, op->size_arg), op->ut,
                           CTE_REVOCABLE);
     }
     op->ut->cap = cap_untyped_set_free_offset(op->ut->cap, op->new_free);
+}
+
+/* --- message decoding ------------------------------------------------------ */
+
+#include <api/syscall.h>
+#include <l4/invocation_labels_gen.h>
+
+l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv)
+{
+    const uint64_t *m = inv->mr;
+    struct retype_op op;
+    if (inv->label != L4_LABEL_UNTYPED_RETYPE)
+        return L4_ILLEGAL_OPERATION;
+    cte_t *root = inv->caps[L4_XCAP_UNTYPED_RETYPE_ROOT];
+    if (!root || cap_type(root->cap) != CAP_CNODE) {
+        invocation_error_detail(inv, L4_ARG_UNTYPED_RETYPE_ROOT, 0);
+        return L4_INVALID_CAPABILITY;
+    }
+    uint64_t type = m[L4_MR_UNTYPED_RETYPE_TYPE], size = m[L4_MR_UNTYPED_RETYPE_SIZE_BITS];
+    uint64_t depth = m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH] & 0xff;
+    if (depth > 64) {
+        invocation_error_detail(inv, 0, 64);
+        return L4_RANGE_ERROR;
+    }
+    l4_error_t e = untyped_decode_retype(
+        slot, type > 0xffff ? 0xffff : (unsigned)type, size > 64 ? 64 : (unsigned)size, root->cap,
+        m[L4_MR_UNTYPED_RETYPE_NODE_INDEX], (unsigned)depth, m[L4_MR_UNTYPED_RETYPE_NODE_OFFSET],
+        m[L4_MR_UNTYPED_RETYPE_NUM_OBJECTS], &op);
+    if (e == L4_INVALID_ARGUMENT)
+        invocation_error_detail(inv, L4_ARG_UNTYPED_RETYPE_TYPE, 0);
+    if (e == L4_NO_ERROR)
+        untyped_invoke_retype(&op);
+    return e;
 }

@@ -163,6 +163,13 @@ START_TEST(mint_sets_cnode_guard)
     ck_assert_int_eq(copy(21, S_FREE, CAP_RIGHTS_ALL, 1, g), L4_RANGE_ERROR);
     g = l4_cnode_guard_set_guard_size(0, 61);
     ck_assert_int_eq(copy(21, S_FREE, CAP_RIGHTS_ALL, 1, g), L4_RANGE_ERROR);
+    /* a guard may fill the word beyond the radix (slot numbers as cptrs),
+     * but its value must fit the 43 stored bits */
+    g = l4_cnode_guard_set_guard_size(0, 60);
+    ck_assert_int_eq(copy(21, S_FREE, CAP_RIGHTS_ALL, 1, g), L4_NO_ERROR);
+    ck_assert_uint_eq(cap_cnode_guard_size(root_slots[21].cap), 60);
+    g = l4_cnode_guard_set_guard(l4_cnode_guard_set_guard_size(0, 50), 1ull << CAP_GUARD_BITS);
+    ck_assert_int_eq(copy(22, S_FREE, CAP_RIGHTS_ALL, 1, g), L4_RANGE_ERROR);
     /* a TCB takes no badge or guard */
     ck_assert_int_eq(retype(CAP_TCB, 0, 30, 1), L4_NO_ERROR);
     ck_assert_int_eq(copy(31, 30, CAP_RIGHTS_ALL, 1, 1), L4_ILLEGAL_OPERATION);

@@ -28,6 +28,12 @@ void arch_init_memory(uint64_t ram_end)
     paging_init(ram_end);
 }
 
+void arch_init_threads(void)
+{
+    context_init();
+    timer_init();
+}
+
 const void *arch_boot_phys_map(uint64_t pa, uint64_t len)
 {
     if (pa >= BOOT_IDENTITY_LIMIT || len > BOOT_IDENTITY_LIMIT - pa)

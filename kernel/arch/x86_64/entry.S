@@ -1,11 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exception entry stubs. Each of the 32 CPU exception vectors pushes a dummy
- * error code where the CPU pushes none, then its vector number, and joins
- * exception_common, which saves the general registers in struct trap_frame
- * order (<arch/trap.h>) and calls exception_dispatch(frame). The handler
- * may edit the frame (fault recovery); the registers are restored from it.
+ * Kernel entry and exit.
+ *
+ * Every entry saves the interrupted registers as a struct trap_frame
+ * (<arch/trap.h>). From user mode that frame is the current thread's
+ * saved context inside its TCB: for interrupts and exceptions the CPU
+ * starts pushing at TSS.RSP0 (the end of the current TCB's frame), and the
+ * `syscall` entry pushes the same layout there by hand, marking it with
+ * VECTOR_SYSCALL. The kernel then switches to its own stack, which holds
+ * nothing between entries (the kernel is not preemptible and keeps no
+ * per-thread kernel stack), handles the event, and leaves through
+ * exit_to_user, which pops the frame of whatever thread is current then.
+ *
+ * Exceptions and interrupts taken in kernel mode (the in-kernel tests'
+ * probes, a bug, or an interrupt while idle) build the frame on the kernel
+ * stack and return to the interrupted kernel code.
  */
+#include <arch/layout.h>
+
+#define VECTOR_SYSCALL 0x100
+#define FRAME_CS       (18 * 8)
+
     .macro STUB n
     .globl isr_\n
 isr_\n:
@@ -14,18 +29,10 @@ isr_\n:
     pushq $0
     .endif
     pushq $\n
-    jmp exception_common
+    jmp trap_common
     .endm
 
-    .text
-    .altmacro
-    .set i, 0
-    .rept 32
-    STUB %i
-    .set i, i + 1
-    .endr
-
-exception_common:
+    .macro SAVE_GPRS
     pushq %rax
     pushq %rbx
     pushq %rcx
@@ -41,9 +48,9 @@ exception_common:
     pushq %r13
     pushq %r14
     pushq %r15
-    cld
-    movq %rsp, %rdi
-    call exception_dispatch
+    .endm
+
+    .macro RESTORE_GPRS
     popq %r15
     popq %r14
     popq %r13
@@ -59,7 +66,59 @@ exception_common:
     popq %rcx
     popq %rbx
     popq %rax
+    .endm
+
+    .text
+    .altmacro
+    .set i, 0
+    .rept 256
+    STUB %i
+    .set i, i + 1
+    .endr
+
+trap_common:
+    SAVE_GPRS
+    cld
+    testb $3, FRAME_CS(%rsp)
+    jnz 1f
+    /* kernel mode: handle on this stack and return to the kernel */
+    movq %rsp, %rdi
+    call exception_dispatch
+    RESTORE_GPRS
     addq $16, %rsp                  /* vector, error code */
+    iretq
+1:  /* user mode: the frame is in the current TCB */
+    movq %rsp, %rdi
+    leaq boot_stack_top(%rip), %rsp
+    call user_trap
+    jmp exit_to_user
+
+/*
+ * SYSCALL: RCX = user RIP, R11 = user RFLAGS, RSP still the user's;
+ * FMASK has cleared IF, DF, TF and AC.
+ */
+    .globl syscall_entry
+syscall_entry:
+    movq %rsp, syscall_user_rsp(%rip)
+    movq arch_entry_frame_end(%rip), %rsp
+    pushq $(SEL_USER_DATA | 3)
+    pushq syscall_user_rsp(%rip)
+    pushq %r11
+    pushq $(SEL_USER_CODE | 3)
+    pushq %rcx
+    pushq $0
+    pushq $VECTOR_SYSCALL
+    SAVE_GPRS
+    leaq boot_stack_top(%rip), %rsp
+    call syscall_entry_c
+    /* fall through */
+
+/* Resume the current thread from its saved frame. */
+    .globl exit_to_user
+exit_to_user:
+    movq arch_current_frame(%rip), %rsp
+    RESTORE_GPRS
+    addq $16, %rsp
     iretq
 
     .macro STUB_ADDR n
@@ -68,10 +127,15 @@ exception_common:
 
     .section .rodata
     .balign 8
-    .globl exception_stubs
-exception_stubs:
+    .globl trap_stubs
+trap_stubs:
     .set i, 0
-    .rept 32
+    .rept 256
     STUB_ADDR %i
     .set i, i + 1
     .endr
+
+    .bss
+    .balign 8
+syscall_user_rsp:
+    .quad 0

@@ -2,11 +2,12 @@
 /*
  * CPU exceptions taken in the kernel.
  *
- * Interface: exception_dispatch(), called by entry.S for vectors 0..31.
+ * Interface: exception_dispatch(), called by entry.S for everything taken
+ * in kernel mode (interrupts go on to interrupt_handle()).
  * A fault while fault_recovery is armed resumes at the recovery point
  * (used by the in-kernel tests to probe protections). Anything else is a
- * kernel bug: a full register dump, then panic. User-mode faults will be
- * turned into exception IPC here once threads exist.
+ * kernel bug: a full register dump, then panic. User-mode exceptions go
+ * to user_trap() (context.c) instead.
  */
 #include <arch/cpu.h>
 #include <arch/trap.h>
@@ -76,6 +77,10 @@ static void dump_frame(const struct trap_frame *f)
 
 void exception_dispatch(struct trap_frame *f)
 {
+    if (f->vector >= 32) {
+        interrupt_handle(f->vector);
+        return;
+    }
     if (fault_recovery.armed && (f->cs & 3) == 0 && f->vector != 2 && f->vector != 18) {
         fault_recovery.armed = 0;
         fault_recovery.last_vector = f->vector;

@@ -28,6 +28,11 @@ static struct tss tss __attribute__((aligned(16)));
 static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 extern char boot_stack_top[];
 
+void gdt_set_rsp0(uint64_t rsp0)
+{
+    tss.rsp[0] = rsp0;
+}
+
 static uint64_t segment(uint32_t flags)
 {
     return (uint64_t)flags << 32 | 0xffff;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interrupt descriptor table: the 32 exception vectors, each an interrupt
- * gate to its stub in entry.S. Double fault runs on IST1, NMI and machine
+ * Interrupt descriptor table: all 256 vectors, each an interrupt gate to
+ * its stub in entry.S (0-31 exceptions, 32 and up device and timer
+ * interrupts, see lapic.c). Double fault runs on IST1, NMI and machine
  * check on IST2 (see gdt.c). Breakpoint is the one gate user mode may raise
  * with INT3 (DPL 3); the rest fault with #GP when raised by software.
  */
@@ -18,7 +19,7 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-extern const uint64_t exception_stubs[32];
+extern const uint64_t trap_stubs[256];
 
 static void idt_set(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
 {
@@ -34,9 +35,9 @@ static void idt_set(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
 
 void idt_init(void)
 {
-    for (unsigned v = 0; v < 32; v++) {
+    for (unsigned v = 0; v < 256; v++) {
         unsigned ist = v == 8 ? 1 : (v == 2 || v == 18) ? 2 : 0;
-        idt_set(v, exception_stubs[v], ist, v == 3 ? 3 : 0);
+        idt_set(v, trap_stubs[v], ist, v == 3 ? 3 : 0);
     }
     struct {
         uint16_t limit;

@@ -10,15 +10,24 @@
  * and loads it, which drops the boot identity map. Nothing is mapped for
  * user mode. Page-table pages come from a fixed pool in .bss, because the
  * kernel has no heap; the pool is sized for PHYSMAP_MAX.
- * paging_lookup() walks the current tables (for tests and diagnostics).
+ * paging_lookup() walks the current tables (for tests and diagnostics);
+ * paging_map_device() maps a page of device registers uncached;
+ * paging_kernel_root() is the physical address of the kernel's PML4, whose
+ * upper half every user address space shares (vspace.c).
  */
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <core/panic.h>
 #include <core/string.h>
 
-/* PML4 + 2 PDPTs + PDs for 64 GiB of direct map + PD and PTs for a 16 MiB image */
-#define POOL_PAGES (1 + 2 + PHYSMAP_MAX / 0x40000000 + 1 + 8)
+/* PML4 + 2 PDPTs + PDs for 64 GiB of direct map + PD and PTs for a 16 MiB image
+ * + PD and PT for device mappings */
+#define POOL_PAGES (1 + 2 + PHYSMAP_MAX / 0x40000000 + 1 + 8 + 2)
+
+/* Device registers (local APIC, later IOAPIC) are mapped uncached, one page
+ * each, from here up: the top 2 MiB of the address space. */
+#define DEVICE_VA_BASE  0xffffffffffe00000ull
+#define DEVICE_VA_PAGES 16
 
 static uint64_t pool[POOL_PAGES][512] __attribute__((aligned(PAGE_SIZE)));
 static unsigned pool_used;
@@ -104,4 +113,20 @@ uint64_t paging_lookup(uintptr_t va)
         t = phys_to_virt(e & PTE_ADDR_MASK);
     }
     return 0;
+}
+
+paddr_t paging_kernel_root(void)
+{
+    return table_phys(kernel_pml4);
+}
+
+void *paging_map_device(paddr_t pa)
+{
+    static unsigned used;
+    if (used == DEVICE_VA_PAGES)
+        panic("paging: out of device mapping slots");
+    uintptr_t va = DEVICE_VA_BASE + (uintptr_t)used++ * PAGE_SIZE;
+    map_4k(va, pa & PTE_ADDR_MASK, PTE_W | PTE_NX | PTE_G | PTE_PCD | PTE_PWT);
+    invlpg(va);
+    return (void *)(va + (pa & (PAGE_SIZE - 1)));
 }

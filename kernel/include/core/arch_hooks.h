@@ -41,4 +41,30 @@ const char *arch_cpu_description(void);
 /* Physical extent of the kernel image (boot section through bss). */
 void arch_kernel_extent(uint64_t *start, uint64_t *end);
 
+/* --- threads ---------------------------------------------------------- */
+
+struct tcb;
+
+/* Prepare user-mode entry (syscall instruction, FPU) and start the
+ * preemption timer; interrupts stay off in the kernel. */
+void arch_init_threads(void);
+
+/* Measured TSC frequency (0 before arch_init_threads()). */
+uint64_t arch_tsc_hz(void);
+
+/* Ticks per second of the preemption timer. */
+#define TIMER_HZ 250
+
+/* Make next the thread whose registers the next kernel exit restores:
+ * FPU state, address space, kernel entry stack. prev (may be NULL) is the
+ * thread that ran last. */
+void arch_switch_to(struct tcb *prev, struct tcb *next);
+
+/* Wait for an interrupt with interrupts enabled; returns after it was
+ * handled (interrupts off again). */
+void arch_idle(void);
+
+/* Run the scheduler and leave the kernel into the chosen thread. */
+_Noreturn void arch_exit_to_user(void);
+
 #endif

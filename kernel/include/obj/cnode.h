@@ -46,6 +46,13 @@ l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, unsigned depth, stru
 
 void cnode_invoke(const struct cnode_op *op);
 
+/* Apply a badge (endpoint, notification) or guard word (CNode) to *c, as
+ * Mint and Mutate do; L4_NO_ERROR, RangeError or IllegalOperation. */
+l4_error_t cnode_apply_data(cap_t *c, uint64_t data);
+
+struct invocation;
+l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv);
+
 /* Delete the capability in slot; if it was the last one to its object,
  * destroy the object (a CNode's slots are deleted in turn). */
 void cte_delete(cte_t *slot);

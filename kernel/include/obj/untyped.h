@@ -57,4 +57,7 @@ l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, ca
  * destination slots as children of the untyped, advance the watermark. */
 void untyped_invoke_retype(const struct retype_op *op);
 
+struct invocation;
+l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv);
+
 #endif

@@ -170,7 +170,8 @@ static void test_numbers_and_tables(void)
     CHECK_EQ(L4_SYS_REPLY_RECV, 2, "syscall: ReplyRecv = 2");
     CHECK_EQ(L4_SYS_YIELD, 7, "syscall: Yield = 7");
     CHECK_EQ(L4_SYS_DEBUG_PUT_CHAR, 16, "syscall: DebugPutChar = 16");
-    CHECK_EQ(L4_ERROR_COUNT, 11, "errors: 11 codes");
+    CHECK_EQ(L4_ERROR_COUNT, 12, "errors: 12 codes");
+    CHECK_EQ(L4_CANCELLED, 11, "errors: Cancelled = 11");
     CHECK_EQ(L4_NOT_ENOUGH_MEMORY, 10, "errors: NotEnoughMemory = 10");
     CHECK_EQ(strcmp(l4_error_name(L4_REVOKE_FIRST), "RevokeFirst"), 0, "errors: names");
     CHECK_EQ(l4_error_detail_words(L4_RANGE_ERROR), 2, "errors: RangeError has min and max");

@@ -95,4 +95,8 @@ extern struct cpu_features cpu_features;
 void cpu_detect(void);
 void cpu_enable_protections(void);
 
+/* Thread support (context.c) and the preemption timer (lapic.c). */
+void context_init(void);
+void timer_init(void);
+
 #endif

@@ -22,6 +22,12 @@ static inline void *phys_to_virt(paddr_t pa)
     return (void *)(uintptr_t)(PHYSMAP_BASE + pa);
 }
 
+/* Physical address of a direct-map address (what phys_to_virt() gave). */
+static inline paddr_t virt_to_phys(const void *va)
+{
+    return (paddr_t)((uintptr_t)va - PHYSMAP_BASE);
+}
+
 static inline paddr_t kernel_image_phys(const void *va)
 {
     return (paddr_t)((uintptr_t)va - KERNEL_VMA_BASE);
@@ -38,9 +44,28 @@ void paging_init(paddr_t ram_end);
  * the raw entry (0 if unmapped). Used by tests and debug output. */
 uint64_t paging_lookup(uintptr_t va);
 
+/* Physical address of the kernel's own PML4. */
+paddr_t paging_kernel_root(void);
+
+/* Map one page of device registers at physical pa, uncached; returns the
+ * kernel address of pa. */
+void *paging_map_device(paddr_t pa);
+
+/* User address spaces (vspace.c). vm_rights are L4_VM_RIGHTS_* bits. */
+void vspace_init_root(void *pml4);
+/* Map the 4 KiB frame at pa at user address va of the space rooted at
+ * pml4; missing tables come from alloc_table(level: 2 PDPT, 1 PD, 0 PT),
+ * which returns a zeroed page in the direct map. Returns 0, or -1 if
+ * something is mapped there already. For the kernel's own boot-time
+ * construction of the root task; user requests come as invocations. */
+int vspace_map_4k(void *pml4, uint64_t va, paddr_t pa, unsigned vm_rights,
+                  void *(*alloc_table)(int level));
+
 #define PTE_P         (1ull << 0)
 #define PTE_W         (1ull << 1)
 #define PTE_U         (1ull << 2)
+#define PTE_PWT       (1ull << 3)
+#define PTE_PCD       (1ull << 4)
 #define PTE_PS        (1ull << 7)
 #define PTE_G         (1ull << 8)
 #define PTE_NX        (1ull << 63)

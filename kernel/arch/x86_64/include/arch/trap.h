@@ -44,7 +44,21 @@ _Static_assert(offsetof(struct fault_recovery, rsp) == 8, "probe.S FR_RSP");
 _Static_assert(offsetof(struct fault_recovery, armed) == 16, "probe.S FR_ARMED");
 
 void gdt_init(void);
+void gdt_set_rsp0(uint64_t rsp0);
 void idt_init(void);
 void exception_dispatch(struct trap_frame *f);
+
+/* Entries from user mode (entry.S), on the kernel stack. */
+void user_trap(struct trap_frame *f);
+void syscall_entry_c(void);
+void syscall_entry(void);
+_Noreturn void exit_to_user(void);
+
+/* Device and timer interrupts (vectors 32..255), from either mode. */
+void interrupt_handle(uint64_t vector);
+
+/* Frame of the current thread (exit_to_user pops it) and its end (the
+ * syscall entry pushes below it; TSS.RSP0 has the same value). */
+extern uint64_t arch_current_frame, arch_entry_frame_end;
 
 #endif

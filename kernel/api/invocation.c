@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Invocations of kernel objects: gather the message, check the label
+ * applies and the message is long enough, then hand it to the object's
+ * decode function, the one switch over capability types for invocations.
+ * The reply carries the status as its label and in RAX; on success the
+ * out-values follow, on error the error's detail words.
+ */
+#include <api/syscall.h>
+#include <cap/cspace.h>
+#include <core/string.h>
+#include <l4/invocation_labels_gen.h>
+#include <obj/cnode.h>
+#include <obj/untyped.h>
+
+/* One invocation at a time: the kernel is not preemptible. */
+static struct invocation inv;
+
+void invocation_error_detail(struct invocation *i, uint64_t d0, uint64_t d1)
+{
+    i->out[0] = d0;
+    i->out[1] = d1;
+    i->out_length = 2;
+}
+
+static void gather(tcb_t *t, cte_t *slot, uint64_t info)
+{
+    struct l4_ipc_buffer *b = tcb_ipc_buffer(t);
+    inv.thread = t;
+    inv.slot = slot;
+    inv.label = l4_msginfo_get_label(info);
+    inv.length = (unsigned)l4_msginfo_get_length(info);
+    if (inv.length > L4_MSG_MAX_LENGTH)
+        inv.length = L4_MSG_MAX_LENGTH;
+    if (!b && inv.length > L4_MSG_REGISTERS)
+        inv.length = L4_MSG_REGISTERS;
+    for (unsigned i = 0; i < L4_MSG_MAX_LENGTH; i++)
+        inv.mr[i] = i >= inv.length ? 0 : i < L4_MSG_REGISTERS ? ctx_mr(&t->ctx, i) : b->msg[i];
+    inv.ncaps = (unsigned)l4_msginfo_get_extra_caps(info);
+    if (inv.ncaps > L4_MSG_MAX_EXTRA_CAPS || !b)
+        inv.ncaps = b ? L4_MSG_MAX_EXTRA_CAPS : 0;
+    for (unsigned i = 0; i < L4_MSG_MAX_EXTRA_CAPS; i++) {
+        cte_t *c = 0;
+        /* a cptr that does not resolve is passed as NULL: the decoder
+         * reports InvalidCapability with the argument's position */
+        if (i < inv.ncaps &&
+            cspace_lookup_cap(t->cspace_slot.cap, b->caps_or_badges[i], &c) != LOOKUP_OK)
+            c = 0;
+        inv.caps[i] = c;
+    }
+    inv.out_length = 0;
+}
+
+static l4_error_t decode(cte_t *slot)
+{
+    enum cap_type type = cap_type(slot->cap);
+    if (!l4_label_applies_to(inv.label, type))
+        return L4_ILLEGAL_OPERATION;
+    if (inv.length < l4_label_min_length(inv.label) || inv.ncaps < l4_label_extra_caps(inv.label))
+        return L4_TRUNCATED_MESSAGE;
+    switch (type) {
+    case CAP_UNTYPED:
+        return untyped_decode_invocation(slot, &inv);
+    case CAP_CNODE:
+        return cnode_decode_invocation(slot, &inv);
+    case CAP_TCB:
+        return tcb_decode_invocation(slot, &inv);
+    default:
+        /* page tables, frames, IRQ and I/O port invocations: kernel part 2 */
+        return L4_ILLEGAL_OPERATION;
+    }
+}
+
+void invocation_perform(tcb_t *t, cte_t *slot, uint64_t info, int want_reply)
+{
+    gather(t, slot, info);
+    l4_error_t e = decode(slot);
+    if (e != L4_NO_ERROR && inv.out_length == 0)
+        invocation_error_detail(&inv, 0, 0);
+    ctx_set_status(&t->ctx, e);
+    if (!want_reply)
+        return;
+    struct l4_ipc_buffer *b = tcb_ipc_buffer(t);
+    unsigned n = inv.out_length;
+    if (!b && n > L4_MSG_REGISTERS)
+        n = L4_MSG_REGISTERS;
+    for (unsigned i = 0; i < n; i++) {
+        if (i < L4_MSG_REGISTERS)
+            ctx_set_mr(&t->ctx, i, inv.out[i]);
+        else
+            b->msg[i] = inv.out[i];
+    }
+    ctx_set_info(&t->ctx, l4_msginfo_new(e, 0, 0, n));
+}

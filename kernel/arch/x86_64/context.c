@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads on x86-64: user register state, the switch between threads,
+ * SYSCALL set-up, FPU state, and the C side of the user-mode entries.
+ *
+ * Interface: context_init() (boot: SYSCALL MSRs, FPU on, the initial FPU
+ * image); ctx_* of <arch/context.h>; the arch hooks arch_switch_to(),
+ * arch_idle() and arch_exit_to_user(); user_trap() and syscall_entry_c(),
+ * called from entry.S on the kernel stack.
+ *
+ * FPU/SSE state is switched eagerly with FXSAVE/FXRSTOR whenever another
+ * thread is chosen: the kernel itself never touches those registers
+ * (it is built with -mgeneral-regs-only), so the live registers always
+ * belong to the thread that ran last. XSAVE and AVX state: kernel part 2.
+ */
+#include <api/syscall.h>
+#include <arch/context.h>
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <core/arch_hooks.h>
+#include <core/sched.h>
+#include <core/string.h>
+
+#define MSR_STAR       0xC0000081
+#define MSR_LSTAR      0xC0000082
+#define MSR_FMASK      0xC0000084
+#define MSR_FS_BASE    0xC0000100
+#define MSR_GS_BASE    0xC0000101
+#define EFER_SCE       (1u << 0)
+#define CR0_MP         (1ul << 1)
+#define CR0_EM         (1ul << 2)
+#define CR0_TS         (1ul << 3)
+#define CR4_OSXMMEXCPT (1ul << 10)
+#define RFLAGS_TF      (1ul << 8)
+#define RFLAGS_DF      (1ul << 10)
+
+uint64_t arch_current_frame, arch_entry_frame_end;
+
+static uint8_t fpu_initial[FPU_AREA_SIZE] __attribute__((aligned(16)));
+static uint64_t loaded_fs_base, loaded_gs_base;
+
+static void fxsave(uint8_t *area)
+{
+    __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static void fxrstor(const uint8_t *area)
+{
+    __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void context_init(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /* SYSRET would load CS from STAR[63:48] + 16 and SS from + 8 */
+    wrmsr(MSR_STAR, ((uint64_t)(SEL_USER_CODE32 | 3) << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
+
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    uint32_t mxcsr = 0x1f80;
+    __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+    fxsave(fpu_initial);
+}
+
+void ctx_init(struct arch_context *c)
+{
+    memset(&c->regs, 0, sizeof c->regs);
+    c->regs.cs = SEL_USER_CODE | 3;
+    c->regs.ss = SEL_USER_DATA | 3;
+    c->regs.rflags = RFLAGS_FIXED1 | RFLAGS_IF_BIT;
+    c->fs_base = c->gs_base = 0;
+    memcpy(c->fpu, fpu_initial, sizeof c->fpu);
+}
+
+/* l4_user_context order: rip rsp rflags rax rbx rcx rdx rsi rdi rbp
+ * r8..r15 fs_base gs_base */
+static uint64_t *user_word(struct arch_context *c, unsigned i)
+{
+    struct trap_frame *f = &c->regs;
+    uint64_t *const words[L4_USER_CONTEXT_WORDS] = {
+        &f->rip, &f->rsp, &f->rflags, &f->rax, &f->rbx,     &f->rcx,     &f->rdx,
+        &f->rsi, &f->rdi, &f->rbp,    &f->r8,  &f->r9,      &f->r10,     &f->r11,
+        &f->r12, &f->r13, &f->r14,    &f->r15, &c->fs_base, &c->gs_base,
+    };
+    return i < L4_USER_CONTEXT_WORDS ? words[i] : 0;
+}
+
+uint64_t ctx_get_user_word(const struct arch_context *c, unsigned i)
+{
+    uint64_t *w = user_word((struct arch_context *)c, i);
+    return w ? *w : 0;
+}
+
+int ctx_user_word_valid(unsigned i, uint64_t v)
+{
+    switch (i) {
+    case 0:  /* rip */
+    case 1:  /* rsp */
+    case 18: /* fs_base */
+    case 19: /* gs_base */
+        return v < L4_USER_TOP;
+    default:
+        return i < L4_USER_CONTEXT_WORDS;
+    }
+}
+
+void ctx_set_user_word(struct arch_context *c, unsigned i, uint64_t v)
+{
+    uint64_t *w = user_word(c, i);
+    if (!w)
+        return;
+    if (i == 2) /* rflags */
+        v = (v & RFLAGS_USER_MASK) | RFLAGS_FIXED1 | RFLAGS_IF_BIT;
+    if (i == 0) /* a new RIP: no syscall to restart */
+        c->regs.vector = 0;
+    *w = v;
+}
+
+static paddr_t vspace_root(const tcb_t *t)
+{
+    cap_t v = t->vspace_slot.cap;
+    return cap_type(v) == CAP_PML4 ? virt_to_phys(cap_object(v)) : paging_kernel_root();
+}
+
+void arch_switch_to(tcb_t *prev, tcb_t *next)
+{
+    if (prev == next)
+        return;
+    if (prev)
+        fxsave(prev->ctx.fpu);
+    fxrstor(next->ctx.fpu);
+    paddr_t root = vspace_root(next);
+    if ((read_cr3() & PTE_ADDR_MASK) != root)
+        write_cr3(root);
+    arch_current_frame = (uint64_t)(uintptr_t)&next->ctx.regs;
+    arch_entry_frame_end = arch_current_frame + sizeof(struct trap_frame);
+    gdt_set_rsp0(arch_entry_frame_end);
+}
+
+/* The current thread's TLS bases, which SetTLSBase may have changed. */
+static void load_tls(void)
+{
+    tcb_t *t = cpu()->current;
+    if (t->ctx.fs_base != loaded_fs_base)
+        wrmsr(MSR_FS_BASE, loaded_fs_base = t->ctx.fs_base);
+    if (t->ctx.gs_base != loaded_gs_base)
+        wrmsr(MSR_GS_BASE, loaded_gs_base = t->ctx.gs_base);
+}
+
+void arch_idle(void)
+{
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+_Noreturn void arch_exit_to_user(void)
+{
+    schedule();
+    load_tls();
+    exit_to_user();
+}
+
+void syscall_entry_c(void)
+{
+    syscall_handle();
+    schedule();
+    load_tls();
+}
+
+void user_trap(struct trap_frame *f)
+{
+    if (f->vector >= 32) {
+        interrupt_handle(f->vector);
+    } else {
+        tcb_t *t = cpu()->current;
+        fault_unhandled(t, trap_vector_name(f->vector), f->error_code,
+                        f->vector == 14 ? read_cr2() : f->rip);
+    }
+    schedule();
+    load_tls();
+}

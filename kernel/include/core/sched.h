@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler: 256 fixed priorities, round robin within a priority.
+ *
+ * Each priority has a FIFO ready queue; a bitmap of non-empty queues finds
+ * the highest in a few instructions. The current thread is not in a ready
+ * queue while it runs (as in seL4). A woken thread of higher priority than
+ * the current one preempts it at the next kernel exit, and the preempted
+ * thread goes back to the head of its queue with the rest of its time
+ * slice; one that used its slice or yielded goes to the tail.
+ *
+ * All per-CPU state is in struct cpu_state, reached only through cpu(), so
+ * that SMP can give each CPU its own later.
+ *
+ * Interface: sched_wake() (a thread became runnable), sched_block()
+ * (current stopped running), sched_yield(), sched_tick() (timer),
+ * sched_remove() (a thread leaves the ready queues), schedule() (choose
+ * the next thread; called on every kernel exit), and the queue primitives
+ * that tests/unit/test_sched.c exercises.
+ */
+#ifndef CORE_SCHED_H
+#define CORE_SCHED_H
+
+#include <obj/tcb.h>
+
+#define SCHED_PRIORITIES (L4_MAX_PRIORITY + 1)
+#define SCHED_TIMESLICE  5 /* timer ticks */
+
+struct cpu_state {
+    tcb_t *current;   /* NULL while idle, or once current was destroyed */
+    int reschedule;   /* choose again at kernel exit */
+    int requeue_tail; /* current goes to the tail (yield, slice used up) */
+    tcb_t *head[SCHED_PRIORITIES], *tail[SCHED_PRIORITIES];
+    uint64_t bitmap[SCHED_PRIORITIES / 64];
+    uint64_t ticks;
+};
+
+struct cpu_state *cpu(void);
+
+/* Queue primitives (no policy). */
+void sched_enqueue(tcb_t *t, int at_head);
+void sched_dequeue(tcb_t *t);
+tcb_t *sched_highest(void);
+int sched_queued(const tcb_t *t);
+
+void sched_wake(tcb_t *t);
+void sched_block(tcb_t *t);
+void sched_remove(tcb_t *t);
+void sched_yield(void);
+void sched_tick(void);
+void sched_set_priority(tcb_t *t, uint8_t prio);
+
+/* Pick the thread to run next and switch to it (idling with interrupts on
+ * while nothing is runnable). */
+void schedule(void);
+
+#endif

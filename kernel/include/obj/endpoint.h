@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Endpoints: synchronous IPC rendezvous.
+ *
+ * An endpoint is a FIFO queue of threads that all wait for the same thing:
+ * senders waiting for a receiver, or receivers waiting for a sender (never
+ * both: a sender meeting a queued receiver, or the reverse, completes the
+ * transfer at once). The state is that of the first queued thread.
+ *
+ * Interface: endpoint_send() (Send, NBSend, Call), endpoint_recv() (Recv,
+ * NBRecv, and the receive half of ReplyRecv), endpoint_finalise() wakes
+ * every queued thread with Cancelled; endpoint_dequeue() takes one thread
+ * out (for cancellation).
+ */
+#ifndef OBJ_ENDPOINT_H
+#define OBJ_ENDPOINT_H
+
+#include <obj/tcb.h>
+
+typedef struct endpoint {
+    tcb_t *head, *tail;
+} endpoint_t;
+
+_Static_assert(sizeof(endpoint_t) <= (1u << L4_OBJECT_ENDPOINT_SIZE_BITS), "endpoint size");
+
+/* Send from the current thread through an endpoint capability. blocking:
+ * wait for a receiver (Send, Call) or drop the message (NBSend). */
+void endpoint_send(endpoint_t *ep, tcb_t *sender, cap_t cap, int blocking, int is_call);
+
+/* Receive on an endpoint; reply is the Reply object to bind to a caller
+ * (NULL: none). blocking: wait, or return "nothing" (NBRecv). */
+void endpoint_recv(endpoint_t *ep, tcb_t *receiver, struct reply *reply, int blocking);
+
+void endpoint_dequeue(endpoint_t *ep, tcb_t *t);
+void endpoint_finalise(endpoint_t *ep);
+
+/* Thread queues shared by endpoints and notifications. */
+void ipc_queue_append(tcb_t **head, tcb_t **tail, tcb_t *t);
+void ipc_queue_remove(tcb_t **head, tcb_t **tail, tcb_t *t);
+
+#endif
