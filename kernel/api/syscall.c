@@ -13,6 +13,7 @@
 #include <cap/cspace.h>
 #include <core/arch_hooks.h>
 #include <core/console.h>
+#include <core/invariants.h>
 #include <core/sched.h>
 #include <core/string.h>
 #include <obj/endpoint.h>
@@ -146,6 +147,9 @@ static void do_debug(tcb_t *t, uint64_t sysno)
         ctx_set_status(c, L4_NO_ERROR);
         return;
     }
+    case L4_SYS_DEBUG_CHECK_INVARIANTS:
+        ctx_set_status(c, invariants_check(t->cspace_slot.cap));
+        return;
     default:
         ctx_set_status(c, L4_ILLEGAL_OPERATION);
         return;
@@ -188,7 +192,7 @@ void syscall_handle(void)
         break;
     default:
         if (TESSERA_DEBUG_SYSCALLS && sysno >= L4_SYS_DEBUG_PUT_CHAR &&
-            sysno <= L4_SYS_DEBUG_NAME_THREAD)
+            sysno <= L4_SYS_DEBUG_CHECK_INVARIANTS)
             do_debug(t, sysno);
         else
             ctx_set_status(c, L4_ILLEGAL_OPERATION);

@@ -14,5 +14,6 @@ Suite *cnode_suite(void);
 Suite *cspace_suite(void);
 Suite *derivation_suite(void);
 Suite *untyped_suite(void);
+Suite *sched_suite(void);
 
 #endif

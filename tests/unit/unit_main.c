@@ -18,6 +18,7 @@ int main(void)
     srunner_add_suite(sr, cspace_suite());
     srunner_add_suite(sr, derivation_suite());
     srunner_add_suite(sr, untyped_suite());
+    srunner_add_suite(sr, sched_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);
