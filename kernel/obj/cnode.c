@@ -189,6 +189,28 @@ static l4_error_t src_root(struct invocation *inv, unsigned arg, cap_t *root)
     return L4_NO_ERROR;
 }
 
+/* RangeError detail words: a depth (1..64), or else the badge or guard. */
+static void range_detail(struct invocation *inv)
+{
+    const uint64_t *m = inv->mr;
+    cte_t *src;
+    _Static_assert(L4_MR_CNODE_DELETE_DEPTH == L4_MR_CNODE_COPY_DEST_DEPTH, "same layout");
+    _Static_assert(L4_MR_CNODE_MOVE_DEST_DEPTH == L4_MR_CNODE_COPY_DEST_DEPTH, "same layout");
+    _Static_assert(L4_MR_CNODE_MOVE_SRC_INDEX == L4_MR_CNODE_COPY_SRC_INDEX, "same layout");
+    _Static_assert(L4_MR_CNODE_REVOKE_DEPTH == L4_MR_CNODE_COPY_DEST_DEPTH, "same layout");
+    uint64_t d1 = m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff, d2 = m[L4_MR_CNODE_COPY_SRC_DEPTH] & 0xff;
+    int two = inv->label >= L4_LABEL_CNODE_COPY && inv->label <= L4_LABEL_CNODE_MUTATE;
+    if (d1 < 1 || d1 > 64 || (two && (d2 < 1 || d2 > 64)))
+        invocation_error_detail(inv, 1, 64);
+    else if (two && inv->caps[0] &&
+             cspace_lookup_slot(inv->caps[0]->cap, m[L4_MR_CNODE_COPY_SRC_INDEX], (unsigned)d2,
+                                &src) == LOOKUP_OK &&
+             cap_type(src->cap) == CAP_CNODE)
+        invocation_error_detail(inv, 0, (1ull << CAP_GUARD_BITS) - 1); /* a guard */
+    else
+        invocation_error_detail(inv, 0, (1ull << CAP_BADGE_BITS) - 1); /* a badge */
+}
+
 l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
 {
     cap_t cn = slot->cap, root;
@@ -234,7 +256,17 @@ l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
         return L4_ILLEGAL_OPERATION;
     }
     if (e == L4_RANGE_ERROR)
-        invocation_error_detail(inv, 1, 64); /* depths, the usual cause */
+        range_detail(inv);
+    if (e == L4_FAILED_LOOKUP) {
+        /* detail: 1 if the source slot failed, 0 if the destination did
+         * (Delete and Revoke name one slot, reported as a destination) */
+        cte_t *d;
+        int copy_or_move = inv->label >= L4_LABEL_CNODE_COPY && inv->label <= L4_LABEL_CNODE_MUTATE;
+        int dest_ok = cspace_lookup_slot(cn, m[L4_MR_CNODE_COPY_DEST_INDEX],
+                                         (unsigned)(m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff),
+                                         &d) == LOOKUP_OK;
+        invocation_error_detail(inv, copy_or_move && dest_ok, 0);
+    }
     if (e == L4_NO_ERROR)
         cnode_invoke(&op);
     return e;

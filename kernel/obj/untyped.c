@@ -138,6 +138,33 @@ void untyped_invoke_retype(const struct retype_op *op)
 #include <api/syscall.h>
 #include <l4/invocation_labels_gen.h>
 
+/* RangeError detail words [min, max] of the argument that was out of
+ * range, found by checking in the order untyped_decode_retype() does. */
+static void retype_range_detail(struct invocation *inv, unsigned type, uint64_t size, cap_t root)
+{
+    const uint64_t *m = inv->mr;
+    unsigned bits;
+    uint64_t n = m[L4_MR_UNTYPED_RETYPE_NUM_OBJECTS];
+    if (size > 64 || untyped_object_bits((enum cap_type)type, (unsigned)size, &bits) != UNTYPED_OK) {
+        if (type == CAP_UNTYPED)
+            invocation_error_detail(inv, CAP_UNTYPED_MIN_BITS, CAP_UNTYPED_MAX_BITS);
+        else
+            invocation_error_detail(inv, L4_OBJECT_CNODE_MIN_SIZE_BITS, CNODE_MAX_RADIX);
+    } else if (n < 1 || n > UNTYPED_RETYPE_MAX_OBJECTS) {
+        invocation_error_detail(inv, 1, UNTYPED_RETYPE_MAX_OBJECTS);
+    } else {
+        /* the destination slots: node_offset may be 0 .. slots - n */
+        cte_t *ns;
+        cap_t node = root;
+        unsigned depth = (unsigned)(m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH] & 0xff);
+        if (depth && cspace_lookup_slot(root, m[L4_MR_UNTYPED_RETYPE_NODE_INDEX], depth, &ns) ==
+                         LOOKUP_OK)
+            node = ns->cap;
+        uint64_t slots = cap_type(node) == CAP_CNODE ? 1ull << cap_cnode_radix(node) : 0;
+        invocation_error_detail(inv, 0, slots >= n ? slots - n : 0);
+    }
+}
+
 l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv)
 {
     const uint64_t *m = inv->mr;
@@ -161,6 +188,8 @@ l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv)
         m[L4_MR_UNTYPED_RETYPE_NUM_OBJECTS], &op);
     if (e == L4_INVALID_ARGUMENT)
         invocation_error_detail(inv, L4_ARG_UNTYPED_RETYPE_TYPE, 0);
+    if (e == L4_RANGE_ERROR)
+        retype_range_detail(inv, (unsigned)type, size, root->cap);
     if (e == L4_NO_ERROR)
         untyped_invoke_retype(&op);
     return e;

@@ -2,9 +2,31 @@
 /*
  * The root task: first user-level program, owner of every capability the
  * kernel hands over at boot.
+ *
+ * Today it reports what it was given (the boot-info page of
+ * <l4/bootinfo.h>) on the console and then stops itself: it suspends its
+ * own TCB, so the system stays up, idle, until QEMU is quit. It never
+ * powers the machine off.
  */
-void root_main(void);
+#include <l4/debug.h>
+#include <l4/rt.h>
+#include <l4/stubs_gen.h>
 
-void root_main(void)
+/* Stop for good, leaving the machine running. */
+static _Noreturn void stay_idle(void)
 {
+    l4_tcb_suspend(L4_ROOT_SLOT_TCB);
+    for (;;) /* only if Suspend failed */
+        l4_yield();
+}
+
+int main(const struct l4_boot_info *bi)
+{
+    if (!bi) {
+        l4_printf("root: no valid boot info (bad magic)\n");
+        stay_idle();
+    }
+    l4_printf("root: boot info at %p, %lu untyped, %lu free slots\n", (const void *)bi,
+              (unsigned long)bi->num_untyped, (unsigned long)bi->empty.count);
+    stay_idle();
 }

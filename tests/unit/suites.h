@@ -8,6 +8,7 @@
 Suite *memmap_suite(void);
 Suite *format_suite(void);
 Suite *elf_suite(void);
+Suite *elf_load_suite(void);
 Suite *multiboot_suite(void);
 Suite *cap_suite(void);
 Suite *cnode_suite(void);

@@ -12,6 +12,7 @@ int main(void)
     SRunner *sr = srunner_create(memmap_suite());
     srunner_add_suite(sr, format_suite());
     srunner_add_suite(sr, elf_suite());
+    srunner_add_suite(sr, elf_load_suite());
     srunner_add_suite(sr, multiboot_suite());
     srunner_add_suite(sr, cap_suite());
     srunner_add_suite(sr, cnode_suite());

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The libl4 user runtime: start-up, per-thread state, threads, allocator.
+ *
+ * Interface: a program linked with libl4_rt_dep defines
+ *   int main(const struct l4_boot_info *bi);
+ * _start (rt/start.S) calls l4_rt_start(bi) with the boot-info pointer the
+ * kernel passed in RDI; it records it (l4_rt_boot_info()), installs the
+ * initial thread's TLS block with TCB SetTLSBase and calls main(); if main
+ * returns, the runtime powers off with l4_debug_halt(status).
+ *
+ * Per-thread state: FS base points to the thread's struct l4_rt_tls, laid
+ * out as the x86-64 TLS ABI expects (the thread pointer at %fs:0, the
+ * stack-protector canary at %fs:0x28), so musl's compiled code finds its
+ * canary there; l4_ipc_buffer() reads the IPC buffer address at %fs:8.
+ * l4_rt_thread_start() creates threads in the caller's address space, each
+ * with its own IPC buffer and TLS block (struct l4_rt_thread). See
+ * libl4/README.md for the scheme and what the kernel must provide.
+ *
+ * Allocator: l4_rt_alloc()/l4_rt_free() (also malloc, calloc, realloc and
+ * free) are a first-fit allocator over a static arena; not thread-safe.
+ */
+#ifndef L4_RT_H
+#define L4_RT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <l4/abi_gen.h>
+#include <l4/bootinfo.h>
+
+/* --- Start-up ------------------------------------------------------------- */
+
+/* The program's entry after _start; bi is what the kernel passed in RDI. */
+int main(const struct l4_boot_info *bi);
+
+/* Called by _start: set up the initial thread, run main(), halt. */
+_Noreturn void l4_rt_start(const struct l4_boot_info *bi);
+
+/* The boot info recorded at start (NULL if RDI did not point to one). */
+const struct l4_boot_info *l4_rt_boot_info(void);
+
+/* Power off with status (l4_debug_halt), never returning. */
+_Noreturn void l4_rt_exit(int status);
+
+/* Status the runtime halts with when it cannot go on (start-up failed,
+ * stack smashed): the harness's "test failed" (EXIT_TEST_FAILED). */
+#define L4_RT_STATUS_FAILED 1
+
+/* --- Per-thread state (FS base) -------------------------------------------- */
+
+struct l4_rt_tls {
+    struct l4_rt_tls *self;           /* 0x00: thread pointer (%fs:0) */
+    struct l4_ipc_buffer *ipc_buffer; /* 0x08: this thread's IPC buffer */
+    l4_cptr_t tcb;                    /* 0x10: this thread's TCB, in its CSpace */
+    int errno_value;                  /* 0x18: errno of the libc functions */
+    uint32_t pad0;
+    l4_word_t reserved;    /* 0x20: musl's sysinfo slot; unused */
+    l4_word_t stack_guard; /* 0x28: stack-protector canary (%fs:0x28) */
+    void *user;            /* 0x30: free for the program */
+};
+
+_Static_assert(offsetof(struct l4_rt_tls, self) == 0, "x86-64 TLS ABI: thread pointer at %fs:0");
+_Static_assert(offsetof(struct l4_rt_tls, ipc_buffer) == 8, "l4_ipc_buffer() reads %fs:8");
+_Static_assert(offsetof(struct l4_rt_tls, stack_guard) == 0x28,
+               "x86-64 TLS ABI: stack-protector canary at %fs:0x28");
+
+/* The calling thread's TLS block. */
+struct l4_rt_tls *l4_rt_tls(void);
+
+/* Fill a TLS block for a new thread (self pointer, canary of the caller). */
+void l4_rt_tls_init(struct l4_rt_tls *tls, struct l4_ipc_buffer *ipc_buffer, l4_cptr_t tcb);
+
+/* --- Threads ---------------------------------------------------------------- */
+
+/* What a thread needs besides its stack; place it in memory backed by a
+ * Frame4K capability the caller holds (e.g. the program's .bss). */
+struct l4_rt_thread {
+    _Alignas(L4_IPC_BUFFER_SIZE) struct l4_ipc_buffer ipc_buffer;
+    struct l4_rt_tls tls;
+};
+
+struct l4_rt_thread_config {
+    l4_cptr_t tcb;       /* a TCB that has not run: configured and started here */
+    l4_cptr_t cspace;    /* CSpace root for the thread (root task: L4_ROOT_SLOT_CNODE) */
+    l4_cptr_t vspace;    /* VSpace (root task: L4_ROOT_SLOT_VSPACE) */
+    l4_cptr_t ipc_frame; /* Frame4K that holds the thread's ipc_buffer */
+    l4_cptr_t authority; /* TCB whose MCP allows priority (root task: L4_ROOT_SLOT_TCB) */
+    uint8_t priority;
+    void *stack_top; /* top of the thread's stack, 16-byte aligned */
+};
+
+/*
+ * Start fn(arg) on a new thread: TCB Configure (CSpace, VSpace, IPC buffer
+ * t->ipc_buffer), SetPriority, then WriteRegisters (rip, rsp, rdi, rsi,
+ * fs_base = &t->tls) with resume. When fn returns, the thread suspends its
+ * own TCB. Returns the first error of those invocations.
+ */
+l4_error_t l4_rt_thread_start(struct l4_rt_thread *t, const struct l4_rt_thread_config *c,
+                              void (*fn)(l4_word_t), l4_word_t arg);
+
+/* The Frame4K capability (root task) of the image page holding addr, or
+ * L4_CPTR_NULL if addr is outside the image. */
+l4_cptr_t l4_rt_image_frame(const void *addr);
+
+/* --- Allocator --------------------------------------------------------------- */
+
+/* Default arena (in .bss) used unless l4_rt_heap_init() gives another. */
+#define L4_RT_HEAP_DEFAULT_SIZE (64 * 1024)
+
+/* Use [base, base + size) as the arena; only before the first allocation.
+ * Returns 0, or -1 if an allocation was already made or the area is too
+ * small. */
+int l4_rt_heap_init(void *base, size_t size);
+
+/* 16-byte aligned block of at least size bytes, or NULL. */
+void *l4_rt_alloc(size_t size);
+/* Release a block of l4_rt_alloc (NULL is ignored). */
+void l4_rt_free(void *p);
+/* Bytes free in the arena, in total and in the largest block. */
+size_t l4_rt_heap_free(size_t *largest);
+
+#endif

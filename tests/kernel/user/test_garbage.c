@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Garbage in: a bounded pseudo-random run of Calls with random capability
+ * pointers, labels, lengths, message words and extra capabilities. Every
+ * Call must come back with an error code the ABI defines, the reply label
+ * must carry the status of a decoded invocation, and the task must keep
+ * running with its own capabilities intact.
+ *
+ * Only objects made for this test are ever named: the invoked capability
+ * is the test's untyped, an untyped, a CNode or a TCB made from it, an
+ * empty slot, or a pointer that does not resolve; extra capabilities come
+ * from the same objects plus a notification and an endpoint. So a random
+ * CNode operation can only touch slots inside the test's scratch CNode, a
+ * random Retype can only fill that CNode, and the TCB can never be
+ * configured (no VSpace is in reach) and so never runs. Endpoints,
+ * notifications and Reply objects are never invoked: a Call on them is IPC
+ * and could block.
+ */
+#include "utest.h"
+
+#define CALLS 2000
+#define SEED  UINT64_C(0x7e55e7a0000005ed)
+
+static uint64_t rng;
+
+/* xorshift64* */
+static uint64_t rnd(void)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * UINT64_C(0x2545f4914f6cdd1d);
+}
+
+static l4_word_t pick(const l4_word_t *v, unsigned n)
+{
+    return v[rnd() % n];
+}
+
+/* A message word: mostly values an argument decoder treats specially. */
+static l4_word_t random_word(const l4_word_t *slots, unsigned nslots)
+{
+    switch (rnd() % 6) {
+    case 0:
+        return rnd();
+    case 1:
+        return rnd() % 70; /* depths, sizes, types, small counts */
+    case 2:
+        return pick(slots, nslots);
+    case 3:
+        return UINT64_C(1) << (rnd() % 64);
+    case 4:
+        return rnd() % 300; /* around the fan-out limit */
+    default:
+        return 0;
+    }
+}
+
+UTEST(garbage_calls, "2000 random Calls on the test's objects all return a defined error "
+                     "code and leave the task running")
+{
+    l4_cptr_t ut = ut_untyped();
+    l4_cptr_t child = ut_new(L4_OBJECT_UNTYPED, 16), scratch = ut_new(L4_OBJECT_CNODE, 6);
+    l4_cptr_t tcb = ut_new(L4_OBJECT_TCB, 0), ntfn = ut_new(L4_OBJECT_NOTIFICATION, 0);
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), empty = ut_slot();
+    UT_ASSERT(child && scratch && tcb && ntfn && ep && empty);
+
+    const l4_word_t invoked[] = {ut, child, scratch, tcb, empty};
+    const l4_word_t extra[] = {ut, child, scratch, tcb, ntfn, ep, empty, 0};
+    const unsigned ninvoked = sizeof invoked / sizeof invoked[0];
+    const unsigned nextra = sizeof extra / sizeof extra[0];
+    unsigned histogram[L4_ERROR_COUNT] = {0};
+    struct l4_ipc_buffer *ipc = l4_ipc_buffer();
+
+    rng = SEED;
+    for (unsigned i = 0; i < CALLS; i++) {
+        l4_cptr_t target;
+        switch (rnd() % 8) {
+        case 0:
+            target = rnd() | (UINT64_C(1) << (L4_ROOT_CNODE_RADIX + rnd() % 52)); /* no slot */
+            break;
+        case 1:
+            target = L4_CPTR_NULL;
+            break;
+        default:
+            target = pick(invoked, ninvoked);
+        }
+        l4_word_t label = rnd() % 4 ? rnd() % (L4_LABEL_COUNT + 2) : rnd();
+        l4_msginfo_t info =
+            l4_msginfo_new(label, rnd() % 8, rnd() % (L4_MSG_MAX_EXTRA_CAPS + 1), rnd());
+        for (unsigned k = 0; k < L4_MSG_MAX_LENGTH; k++)
+            ipc->msg[k] = random_word(extra, nextra);
+        for (unsigned k = 0; k < L4_MSG_MAX_EXTRA_CAPS; k++)
+            ipc->caps_or_badges[k] = pick(extra, nextra);
+
+        l4_msginfo_t reply = 0;
+        l4_error_t e = l4_call(target, info, &reply);
+        if ((l4_word_t)e >= L4_ERROR_COUNT) {
+            ut_fail(__FILE__, __LINE__,
+                    "call %u: cptr %#lx, label %#lx, length %lu: status %#lx is no error code", i,
+                    (unsigned long)target, (unsigned long)label,
+                    (unsigned long)l4_msginfo_get_length(info), (unsigned long)e);
+            return;
+        }
+        histogram[e]++;
+        /* a decoded invocation answers with its status as the label */
+        if (e != L4_INVALID_CAPABILITY && l4_msginfo_get_label(reply) != (l4_word_t)e) {
+            ut_fail(__FILE__, __LINE__, "call %u: status %s but reply label %#lx", i,
+                    l4_error_name(e), (unsigned long)l4_msginfo_get_label(reply));
+            return;
+        }
+    }
+
+    l4_printf("# statuses:");
+    for (unsigned k = 0; k < L4_ERROR_COUNT; k++)
+        if (histogram[k])
+            l4_printf(" %s %u", l4_error_name(k), histogram[k]);
+    l4_printf("\n");
+
+    /* the test's objects are where they were, and the kernel still works */
+    UT_EQ(l4_debug_cap_identify(ut), L4_CAP_UNTYPED);
+    UT_EQ(l4_debug_cap_identify(child), L4_CAP_UNTYPED);
+    UT_EQ(l4_debug_cap_identify(scratch), L4_CAP_CNODE);
+    UT_EQ(l4_debug_cap_identify(tcb), L4_CAP_TCB);
+    UT_EQ(l4_debug_cap_identify(ntfn), L4_CAP_NOTIFICATION);
+    UT_EQ(l4_debug_cap_identify(ep), L4_CAP_ENDPOINT);
+    UT_EQ(l4_debug_cap_identify(L4_ROOT_SLOT_TCB), L4_CAP_TCB);
+    UT_EQ(l4_debug_cap_identify(L4_ROOT_SLOT_CNODE), L4_CAP_CNODE);
+    l4_cptr_t s = ut_slot();
+    UT_OK(l4_cnode_revoke(UT_CNODE, child, UT_DEPTH));
+    UT_OK(l4_untyped_retype(child, L4_OBJECT_ENDPOINT, 0, UT_CNODE, 0, 0, s, 1));
+    UT_EQ(l4_debug_cap_identify(s), L4_CAP_ENDPOINT);
+}
