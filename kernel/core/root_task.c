@@ -157,7 +157,47 @@ static void give_modules(const struct boot_info *boot)
     }
 }
 
-static void give_untyped(void)
+/* Maximal naturally aligned power-of-two blocks of [s, e) as Untyped
+ * capabilities; returns the bytes that found no slot. */
+static uint64_t give_range(uint64_t s, uint64_t e, int device)
+{
+    while (s + PAGE_SIZE <= e) {
+        unsigned bits = 12;
+        while (bits < L4_OBJECT_UNTYPED_MAX_SIZE_BITS && !(s & ((2ull << bits) - 1)) &&
+               s + (2ull << bits) <= e)
+            bits++;
+        if (bi->num_untyped == L4_BOOTINFO_MAX_UNTYPED || next_slot >= (1u << L4_ROOT_CNODE_RADIX))
+            return e - s;
+        place(cap_untyped_new(phys_to_virt(s), bits, device));
+        bi->untyped_list[bi->num_untyped++] =
+            (struct l4_untyped_desc){s, (uint8_t)bits, (uint8_t)device, {0}};
+        s += 1ull << bits;
+    }
+    return 0;
+}
+
+/* Physical memory below 4 GiB that is neither RAM nor a page of the
+ * kernel's own devices (local APIC, IOAPIC) nor in the first MiB: device
+ * memory the root task may hand to drivers. */
+static uint64_t give_device_untyped(const struct boot_info *boot)
+{
+    static struct mem_range dev[BOOT_MAX_RAM_RANGES];
+    static const uint64_t kernel_pages[] = {0xfec00000, 0xfee00000};
+    int n = 1;
+    dev[0] = (struct mem_range){0x100000, 0x100000000ull};
+    for (unsigned i = 0; i < boot->nram && n >= 0; i++)
+        n = memmap_subtract(dev, (unsigned)n, BOOT_MAX_RAM_RANGES, boot->ram[i].start,
+                            boot->ram[i].end);
+    for (unsigned i = 0; i < 2 && n >= 0; i++)
+        n = memmap_subtract(dev, (unsigned)n, BOOT_MAX_RAM_RANGES, kernel_pages[i],
+                            kernel_pages[i] + PAGE_SIZE);
+    uint64_t unused = 0;
+    for (int i = 0; i < n; i++)
+        unused += give_range(dev[i].start, dev[i].end, 1);
+    return unused;
+}
+
+static void give_untyped(const struct boot_info *boot)
 {
     uint64_t unused = 0;
     bi->untyped.first = next_slot;
@@ -165,26 +205,17 @@ static void give_untyped(void)
         uint64_t s = boot_free[i].start, e = boot_free[i].end;
         if (e > PHYSMAP_MAX)
             e = PHYSMAP_MAX;
-        while (s + PAGE_SIZE <= e) {
-            unsigned bits = 12;
-            while (bits < L4_OBJECT_UNTYPED_MAX_SIZE_BITS && !(s & ((2ull << bits) - 1)) &&
-                   s + (2ull << bits) <= e)
-                bits++;
-            if (bi->num_untyped == L4_BOOTINFO_MAX_UNTYPED ||
-                next_slot >= (1u << L4_ROOT_CNODE_RADIX)) {
-                unused += e - s;
-                break;
-            }
-            place(cap_untyped_new(phys_to_virt(s), bits, 0));
-            bi->untyped_list[bi->num_untyped++] =
-                (struct l4_untyped_desc){s, (uint8_t)bits, 0, {0}};
-            s += 1ull << bits;
-        }
+        if (s < e)
+            unused += give_range(s, e, 0);
     }
+    uint64_t dev_unused = give_device_untyped(boot);
     bi->untyped.count = next_slot - bi->untyped.first;
     if (unused)
         kprintf("root task: %lu KiB of free memory not given as untyped (too many ranges)\n",
                 (unsigned long)(unused >> 10));
+    if (dev_unused)
+        kprintf("root task: %lu KiB of device memory not given as untyped\n",
+                (unsigned long)(dev_unused >> 10));
 }
 
 void root_task_create(const struct boot_info *boot)
@@ -230,7 +261,7 @@ void root_task_create(const struct boot_info *boot)
     bi->page_tables.first = L4_ROOT_SLOT_FIRST_FREE;
     bi->page_tables.count = next_table_slot - L4_ROOT_SLOT_FIRST_FREE;
     give_modules(boot);
-    give_untyped();
+    give_untyped(boot);
     bi->empty.first = next_slot;
     bi->empty.count = (1u << L4_ROOT_CNODE_RADIX) - next_slot;
 

@@ -262,9 +262,9 @@ l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
          * (Delete and Revoke name one slot, reported as a destination) */
         cte_t *d;
         int copy_or_move = inv->label >= L4_LABEL_CNODE_COPY && inv->label <= L4_LABEL_CNODE_MUTATE;
-        int dest_ok = cspace_lookup_slot(cn, m[L4_MR_CNODE_COPY_DEST_INDEX],
-                                         (unsigned)(m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff),
-                                         &d) == LOOKUP_OK;
+        int dest_ok =
+            cspace_lookup_slot(cn, m[L4_MR_CNODE_COPY_DEST_INDEX],
+                               (unsigned)(m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff), &d) == LOOKUP_OK;
         invocation_error_detail(inv, copy_or_move && dest_ok, 0);
     }
     if (e == L4_NO_ERROR)

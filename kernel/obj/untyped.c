@@ -127,8 +127,10 @@ void untyped_invoke_retype(const struct retype_op *op)
         /* untyped memory is zeroed when used; device memory never */
         if (op->type != CAP_UNTYPED && !cap_untyped_is_device(op->ut->cap))
             memset(mem, 0, size);
-        derivation_insert(&op->dest[i], object_create(op->type, mem, op->size_arg), op->ut,
-                          CTE_REVOCABLE);
+        cap_t c = object_create(op->type, mem, op->size_arg);
+        if (op->type == CAP_UNTYPED && cap_untyped_is_device(op->ut->cap))
+            c = cap_untyped_new(mem, op->size_arg, 1); /* device memory stays device */
+        derivation_insert(&op->dest[i], c, op->ut, CTE_REVOCABLE);
     }
     op->ut->cap = cap_untyped_set_free_offset(op->ut->cap, op->new_free);
 }
@@ -145,7 +147,8 @@ static void retype_range_detail(struct invocation *inv, unsigned type, uint64_t 
     const uint64_t *m = inv->mr;
     unsigned bits;
     uint64_t n = m[L4_MR_UNTYPED_RETYPE_NUM_OBJECTS];
-    if (size > 64 || untyped_object_bits((enum cap_type)type, (unsigned)size, &bits) != UNTYPED_OK) {
+    if (size > 64 ||
+        untyped_object_bits((enum cap_type)type, (unsigned)size, &bits) != UNTYPED_OK) {
         if (type == CAP_UNTYPED)
             invocation_error_detail(inv, CAP_UNTYPED_MIN_BITS, CAP_UNTYPED_MAX_BITS);
         else
@@ -157,8 +160,8 @@ static void retype_range_detail(struct invocation *inv, unsigned type, uint64_t 
         cte_t *ns;
         cap_t node = root;
         unsigned depth = (unsigned)(m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH] & 0xff);
-        if (depth && cspace_lookup_slot(root, m[L4_MR_UNTYPED_RETYPE_NODE_INDEX], depth, &ns) ==
-                         LOOKUP_OK)
+        if (depth &&
+            cspace_lookup_slot(root, m[L4_MR_UNTYPED_RETYPE_NODE_INDEX], depth, &ns) == LOOKUP_OK)
             node = ns->cap;
         uint64_t slots = cap_type(node) == CAP_CNODE ? 1ull << cap_cnode_radix(node) : 0;
         invocation_error_detail(inv, 0, slots >= n ? slots - n : 0);

@@ -359,3 +359,42 @@ UTEST(retype_truncated, "a Retype message short of words or of its CNode is Trun
     UT_EQ(l4_msginfo_get_label(reply), L4_NO_ERROR);
     UT_EQ(id(s), L4_CAP_ENDPOINT);
 }
+
+UTEST(device_untyped_split_stays_device,
+      "an Untyped split from device memory is device memory: frames yes, kernel objects no")
+{
+    const struct l4_boot_info *bi = ut_boot_info();
+    for (l4_word_t i = 0; i < bi->num_untyped && i < bi->untyped.count; i++) {
+        if (!bi->untyped_list[i].is_device || bi->untyped_list[i].size_bits < 13)
+            continue;
+        l4_cptr_t dev = bi->untyped.first + i, child = ut_slot(), s = ut_slot();
+        UT_OK(l4_untyped_retype(dev, L4_OBJECT_UNTYPED, 12, UT_CNODE, 0, 0, child, 1));
+        UT_EQ(id(child), L4_CAP_UNTYPED);
+        UT_ERR(retype(child, L4_OBJECT_NOTIFICATION, 0, s, 1), L4_ILLEGAL_OPERATION);
+        UT_OK(retype(child, L4_OBJECT_FRAME_4K, 0, s, 1));
+        UT_EQ(id(s), L4_CAP_FRAME_4K);
+        /* give the boot untyped back its memory for later tests */
+        UT_OK(l4_cnode_revoke(UT_CNODE, dev, UT_DEPTH));
+        UT_EQ(id(child), L4_CAP_NULL);
+        UT_EQ(id(s), L4_CAP_NULL);
+        return;
+    }
+    UT_ASSERT(!"no device untyped of 8 KiB or more in the boot info");
+}
+
+UTEST(bootinfo_untyped_disjoint, "the boot untyped regions are aligned to their size and disjoint")
+{
+    const struct l4_boot_info *bi = ut_boot_info();
+    UT_EQ(bi->untyped.count, bi->num_untyped);
+    for (l4_word_t i = 0; i < bi->num_untyped; i++) {
+        const struct l4_untyped_desc *a = &bi->untyped_list[i];
+        uint64_t asz = UINT64_C(1) << a->size_bits;
+        UT_EQ(a->paddr & (asz - 1), 0);
+        UT_EQ(id(bi->untyped.first + i), L4_CAP_UNTYPED);
+        for (l4_word_t j = i + 1; j < bi->num_untyped; j++) {
+            const struct l4_untyped_desc *b = &bi->untyped_list[j];
+            uint64_t bsz = UINT64_C(1) << b->size_bits;
+            UT_ASSERT(a->paddr + asz <= b->paddr || b->paddr + bsz <= a->paddr);
+        }
+    }
+}
