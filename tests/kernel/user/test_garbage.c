@@ -131,3 +131,41 @@ UTEST(garbage_calls, "2000 random Calls on the test's objects all return a defin
     UT_OK(l4_untyped_retype(child, L4_OBJECT_ENDPOINT, 0, UT_CNODE, 0, 0, s, 1));
     UT_EQ(l4_debug_cap_identify(s), L4_CAP_ENDPOINT);
 }
+
+UTEST(garbage_syscalls, "2000 raw syscalls with random numbers and registers return a defined "
+                        "status, never block or crash, and leave the kernel consistent")
+{
+    l4_cptr_t tcb = ut_new(L4_OBJECT_TCB, 0), ntfn = ut_new(L4_OBJECT_NOTIFICATION, 0);
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), reply = ut_new(L4_OBJECT_REPLY, 0);
+    l4_cptr_t cn = ut_new(L4_OBJECT_CNODE, 4), empty = ut_slot();
+    UT_ASSERT(tcb && ntfn && ep && reply && cn && empty);
+    const l4_word_t caps[] = {tcb, ntfn, ep, reply, cn, empty, 0, ut_untyped()};
+    const unsigned ncaps = sizeof caps / sizeof caps[0];
+    /* Only syscalls that cannot block the test or stop the machine:
+     * NBSend, NBRecv, Yield, DebugCapIdentify, and numbers no syscall has. */
+    const l4_word_t sysnos[] = {
+        L4_SYS_NBSEND, L4_SYS_NBRECV, L4_SYS_YIELD, L4_SYS_DEBUG_CAP_IDENTIFY, 0, 8, 15, 21, 255};
+    rng = SEED ^ 0x5ca11;
+    for (unsigned i = 0; i < CALLS; i++) {
+        l4_word_t sysno = rnd() % 4 ? pick(sysnos, sizeof sysnos / sizeof sysnos[0]) : rnd() | 64;
+        l4_word_t cptr = rnd() % 5 ? pick(caps, ncaps) : rnd() | (UINT64_C(1) << 40);
+        l4_word_t info = rnd() % 3 ? l4_msginfo_new(rnd() % 40, 0, rnd() % 4, rnd() % 130) : rnd();
+        l4_word_t mr[L4_MSG_REGISTERS] = {random_word(caps, ncaps), random_word(caps, ncaps),
+                                          random_word(caps, ncaps), rnd()};
+        l4_cptr_t rcptr = rnd() % 2 ? pick(caps, ncaps) : rnd();
+        for (unsigned k = 0; k < L4_MSG_MAX_EXTRA_CAPS; k++)
+            l4_ipc_buffer()->caps_or_badges[k] = pick(caps, ncaps);
+        l4_word_t st = l4_arch_syscall(sysno, &cptr, &info, mr, rcptr);
+        l4_word_t limit = sysno == L4_SYS_DEBUG_CAP_IDENTIFY ? L4_CAP_TYPE_COUNT : L4_ERROR_COUNT;
+        if (sysno != L4_SYS_YIELD && st >= limit) {
+            ut_fail(__FILE__, __LINE__, "syscall %u: number %#lx returned %#lx", i,
+                    (unsigned long)sysno, (unsigned long)st);
+            return;
+        }
+        if (sysno >= 8 && sysno != L4_SYS_DEBUG_CAP_IDENTIFY && sysno < 16)
+            UT_EQ(st, L4_ILLEGAL_OPERATION);
+    }
+    UT_EQ(l4_debug_check_invariants(), 0);
+    UT_EQ(l4_debug_cap_identify(ep), L4_CAP_ENDPOINT);
+    UT_EQ(l4_debug_cap_identify(L4_ROOT_SLOT_CNODE), L4_CAP_CNODE);
+}
