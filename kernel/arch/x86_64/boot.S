@@ -230,7 +230,13 @@ boot_pml4:      .skip 4096
 boot_pdpt_low:  .skip 4096
 boot_pdpt_high: .skip 4096
 boot_pd:        .skip 4 * 4096
-    .balign 16
+    /* left unmapped by paging_init(): a kernel stack overflow faults
+     * (a double fault, reported on its own IST stack) instead of
+     * overwriting the page tables above */
+    .balign 4096
+    .globl boot_stack_guard
+boot_stack_guard:
+    .skip 4096
     .globl boot_stack_bottom, boot_stack_top
 boot_stack_bottom:
     .skip BOOT_STACK_SIZE

@@ -4,7 +4,8 @@
  *
  * Interface: paging_init() builds a fresh PML4 with
  *   - the kernel image at -2 GiB in 4 KiB pages: text read-only+executable,
- *     rodata read-only+NX, data and bss writable+NX (W^X), all global;
+ *     rodata read-only+NX, data and bss writable+NX (W^X), all global,
+ *     except the guard page below the kernel stack, left unmapped;
  *   - a direct map of physical memory at PHYSMAP_BASE in 2 MiB pages,
  *     writable+NX, global;
  * and loads it, which drops the boot identity map. Nothing is mapped for
@@ -34,7 +35,7 @@ static unsigned pool_used;
 static uint64_t *kernel_pml4;
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __data_start[], __bss_end[];
+extern char __data_start[], __bss_end[], boot_stack_guard[];
 
 static uint64_t *table_alloc(void)
 {
@@ -93,7 +94,8 @@ void paging_init(paddr_t ram_end)
 
     map_image_range(__text_start, __text_end, 0);
     map_image_range(__rodata_start, __rodata_end, PTE_NX);
-    map_image_range(__data_start, __bss_end, PTE_W | PTE_NX);
+    map_image_range(__data_start, boot_stack_guard, PTE_W | PTE_NX);
+    map_image_range(boot_stack_guard + PAGE_SIZE, __bss_end, PTE_W | PTE_NX);
 
     if (ram_end > PHYSMAP_MAX)
         ram_end = PHYSMAP_MAX;

@@ -93,3 +93,14 @@ KTEST(paging_user_half_empty, "nothing is mapped in the user half of the kernel'
     for (int i = 0; i < 256; i++)
         KT_EQ(pml4[i], 0);
 }
+
+extern char boot_stack_guard[], boot_stack_bottom[];
+
+KTEST(paging_stack_guard, "the page below the kernel stack is unmapped, the stack itself writable")
+{
+    KT_EQ(paging_lookup((uintptr_t)boot_stack_guard) & PTE_P, 0);
+    KT_EQ((uintptr_t)boot_stack_guard + PAGE_SIZE, (uintptr_t)boot_stack_bottom);
+    uint64_t e = paging_lookup((uintptr_t)boot_stack_bottom);
+    KT_ASSERT(e & PTE_P);
+    KT_ASSERT(e & PTE_W);
+}
