@@ -136,6 +136,26 @@ l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, unsigned depth, stru
     return lookup_any(cnode, index, depth, &op->dest);
 }
 
+/*
+ * Destroying a CNode or TCB deletes the capabilities it holds, which may
+ * be the last ones to further CNodes and TCBs, and so on: a chain as long
+ * as user memory allows. To keep the kernel stack shallow, such objects
+ * are not finalised recursively but put on a work list that the outermost
+ * cte_delete() drains. The list is threaded through the slots that named
+ * the objects: inside an object being destroyed those slots are dead
+ * memory that nothing else reads, and it cannot be retyped before this
+ * syscall ends. The outermost object waits in reap_first. Finalising
+ * nests at most two calls deep, whatever the chain.
+ */
+static cte_t reap_first;
+static cte_t *reap_list;
+static int reaping;
+
+static int finalise_deletes_caps(enum cap_type t)
+{
+    return t == CAP_CNODE || t == CAP_TCB;
+}
+
 void cte_delete(cte_t *slot)
 {
     if (cap_type(slot->cap) == CAP_NULL)
@@ -145,8 +165,32 @@ void cte_delete(cte_t *slot)
     /* Take the entry out first: finalising a CNode may come back to a
      * slot that names the same CNode, which is then empty. */
     derivation_remove(slot);
-    if (final)
+    if (!final)
+        return;
+    if (!finalise_deletes_caps(cap_type(c))) {
         object_finalise(c);
+        return;
+    }
+    if (reaping) {
+        /* slot is inside an object being destroyed: reuse it as a list node */
+        slot->cap = c;
+        slot->next = (uint64_t)(uintptr_t)reap_list;
+        reap_list = slot;
+        return;
+    }
+    reaping = 1;
+    reap_first.cap = c;
+    reap_first.next = 0;
+    reap_list = &reap_first;
+    while (reap_list) {
+        cte_t *e = reap_list;
+        reap_list = cte_next(e);
+        cap_t obj = e->cap;
+        e->cap = cap_null();
+        e->prev = e->next = 0;
+        object_finalise(obj);
+    }
+    reaping = 0;
 }
 
 void cte_revoke(cte_t *slot)

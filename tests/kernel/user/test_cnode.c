@@ -452,3 +452,30 @@ UTEST(revoke_errors, "Revoke: depth 0 or 65 is a RangeError, an unresolved slot 
     UT_ERR(l4_cnode_revoke(UT_CNODE, n, 32), L4_FAILED_LOOKUP);
     UT_EQ(id(c), L4_CAP_NOTIFICATION); /* none of them revoked anything */
 }
+
+UTEST(delete_deep_cnode_chain,
+      "deleting the head of a 3000-deep chain of CNodes, each holding the only capability to "
+      "the next, destroys them all without exhausting the kernel stack")
+{
+    enum { CHAIN = 3000 };
+    /* radix-1 CNodes: 64 bytes each, so the chain fits the test's untyped */
+    l4_cptr_t first = ut_slots(CHAIN);
+    UT_OK(l4_untyped_retype(ut_untyped(), L4_OBJECT_CNODE, 1, UT_CNODE, 0, 0, first, 255));
+    for (l4_word_t done = 255; done < CHAIN; done += 255) {
+        l4_word_t n = CHAIN - done < 255 ? CHAIN - done : 255;
+        UT_OK(l4_untyped_retype(ut_untyped(), L4_OBJECT_CNODE, 1, UT_CNODE, 0, 0, first + done, n));
+    }
+    /* from the tail: move CNode i+1's only capability into slot 0 of CNode i
+     * (a radix-1 CNode with no guard: slot 0 is index 0, depth 1) */
+    for (l4_word_t i = CHAIN - 1; i > 0; i--)
+        UT_OK(l4_cnode_move(first + i - 1, 0, 1, UT_CNODE, first + i, UT_DEPTH));
+    UT_EQ(l4_debug_cap_identify(first + 1), L4_CAP_NULL);
+    UT_EQ(l4_debug_cap_identify(first), L4_CAP_CNODE);
+    UT_OK(l4_cnode_delete(UT_CNODE, first, UT_DEPTH));
+    UT_EQ(l4_debug_cap_identify(first), L4_CAP_NULL);
+    UT_EQ(l4_debug_check_invariants(), 0);
+    /* nothing made from the untyped is left: its memory is reused from the start */
+    l4_cptr_t s = ut_slot();
+    UT_OK(
+        l4_untyped_retype(ut_untyped(), L4_OBJECT_UNTYPED, UT_UNTYPED_BITS, UT_CNODE, 0, 0, s, 1));
+}
