@@ -23,27 +23,6 @@
 
 /* --- Helpers ------------------------------------------------------------------ */
 
-static l4_cptr_t mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge)
-{
-    l4_cptr_t s = ut_slot();
-    if (!s ||
-        l4_cnode_mint(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, rights, badge) != L4_NO_ERROR)
-        return 0;
-    return s;
-}
-
-static l4_cap_type_t id(l4_cptr_t slot)
-{
-    return l4_debug_cap_identify(slot);
-}
-
-/* The notification word taken by Poll, or ~0 on error. */
-static l4_word_t poll_word(l4_cptr_t n)
-{
-    l4_word_t w = 0;
-    return l4_poll(n, &w) == L4_NO_ERROR ? w : ~(l4_word_t)0;
-}
-
 /* Name slot (of the root CNode) as the calling thread's receive slot;
  * slot 0 with depth 0: receive no capability. */
 static void set_receive_slot(l4_cptr_t cnode, l4_word_t index, l4_word_t depth)
@@ -120,22 +99,6 @@ static int send_caps(struct op *o, l4_cptr_t cap, l4_word_t mr0, l4_cptr_t c0, l
     return ut_thread(worker, (l4_word_t)o, 100) != 0;
 }
 
-static void signal_fn(l4_word_t n)
-{
-    l4_signal(n);
-}
-
-/* Block until every test thread above priority 1 has run as far as it can;
- * 1 on success. */
-static int settle(void)
-{
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_word_t w = 0;
-    if (!n || !ut_thread(signal_fn, n, 1))
-        return 0;
-    return l4_wait(n, &w) == L4_NO_ERROR;
-}
-
 /* Receive one message on ep: its info and MR0. */
 static l4_error_t receive(l4_cptr_t ep, l4_msginfo_t *info, l4_word_t *mr0)
 {
@@ -151,7 +114,7 @@ XFER_TEST(xfer_grant_one, "with Grant, an extra capability arrives in the receiv
                           "slot with the message")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t nb = mint(n, ALL, 0x12), slot = ut_slot();
+    l4_cptr_t nb = ut_mint(n, ALL, 0x12), slot = ut_slot();
     UT_ASSERT(ep && n && nb && slot);
     static struct op s;
     UT_ASSERT(send_caps(&s, ep, 0x42, nb, 0, 0));
@@ -164,11 +127,11 @@ XFER_TEST(xfer_grant_one, "with Grant, an extra capability arrives in the receiv
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
     UT_EQ(l4_msginfo_get_caps_unwrapped(info), 0);
     UT_EQ(mr0, 0x42);
-    UT_EQ(id(slot), L4_CAP_NOTIFICATION);
-    UT_EQ(id(nb), L4_CAP_NOTIFICATION); /* copied, not moved */
-    UT_OK(l4_signal(slot));             /* the same object, the same badge */
-    UT_EQ(poll_word(n), 0x12);
-    UT_ASSERT(settle());
+    UT_EQ(ut_id(slot), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(nb), L4_CAP_NOTIFICATION); /* copied, not moved */
+    UT_OK(l4_signal(slot));                /* the same object, the same badge */
+    UT_EQ(ut_poll_word(n), 0x12);
+    UT_ASSERT(ut_settle_once());
     UT_OK(s.status);
 }
 
@@ -176,27 +139,27 @@ XFER_TEST(xfer_derived, "the received capability is derived from the sender's: r
                         "sender's deletes it")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t other = mint(n, ALL, 0), slot = ut_slot();
+    l4_cptr_t other = ut_mint(n, ALL, 0), slot = ut_slot();
     UT_ASSERT(ep && n && other && slot);
     static struct op s;
-    l4_cptr_t b = mint(n, ALL, 0x9);
+    l4_cptr_t b = ut_mint(n, ALL, 0x9);
     UT_ASSERT(b && send_caps(&s, ep, 0, b, 0, 0));
     set_receive_slot(UT_CNODE, slot, UT_DEPTH);
     l4_msginfo_t info = 0;
     l4_word_t mr0 = 0;
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
-    UT_EQ(id(slot), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(slot), L4_CAP_NOTIFICATION);
     UT_OK(l4_cnode_revoke(UT_CNODE, b, UT_DEPTH));
-    UT_EQ(id(slot), L4_CAP_NULL);
-    UT_EQ(id(b), L4_CAP_NOTIFICATION);
-    UT_EQ(id(other), L4_CAP_NOTIFICATION); /* not derived from b */
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
+    UT_EQ(ut_id(b), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(other), L4_CAP_NOTIFICATION); /* not derived from b */
 }
 
 XFER_TEST(xfer_rights_badge, "the received capability keeps the sender's rights and badge")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t wb = mint(n, L4_CAP_RIGHTS_WRITE, 0x30), slot = ut_slot();
+    l4_cptr_t wb = ut_mint(n, L4_CAP_RIGHTS_WRITE, 0x30), slot = ut_slot();
     UT_ASSERT(ep && n && wb && slot);
     static struct op s;
     UT_ASSERT(send_caps(&s, ep, 0, wb, 0, 0));
@@ -206,7 +169,7 @@ XFER_TEST(xfer_rights_badge, "the received capability keeps the sender's rights 
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
     UT_OK(l4_signal(slot));
-    UT_EQ(poll_word(n), 0x30);
+    UT_EQ(ut_poll_word(n), 0x30);
     l4_word_t w = 0;
     UT_ERR(l4_poll(slot, &w), L4_INVALID_CAPABILITY); /* no Read */
 }
@@ -215,7 +178,7 @@ XFER_TEST(xfer_no_grant, "without Grant the message arrives but no capability: e
                          "the slot stays empty")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t ng = mint(ep, NO_GRANT, 0x4), slot = ut_slot();
+    l4_cptr_t ng = ut_mint(ep, NO_GRANT, 0x4), slot = ut_slot();
     UT_ASSERT(ep && n && ng && slot);
     static struct op s;
     UT_ASSERT(send_caps(&s, ng, 0x77, n, 0, 0));
@@ -227,8 +190,8 @@ XFER_TEST(xfer_no_grant, "without Grant the message arrives but no capability: e
     UT_EQ(l4_msginfo_get_length(info), 1);
     UT_EQ(mr0, 0x77);
     UT_EQ(l4_msginfo_get_extra_caps(info), 0);
-    UT_EQ(id(slot), L4_CAP_NULL);
-    UT_ASSERT(settle());
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
+    UT_ASSERT(ut_settle_once());
     UT_OK(s.status);
 }
 
@@ -240,7 +203,7 @@ XFER_TEST(xfer_sender_first, "a queued sender's capability is transferred when t
     UT_ASSERT(ep && n && slot);
     static struct op s;
     UT_ASSERT(send_caps(&s, ep, 0x5, n, 0, 0));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(s.finished, 0);
     set_receive_slot(UT_CNODE, slot, UT_DEPTH);
     l4_msginfo_t info = 0;
@@ -248,13 +211,13 @@ XFER_TEST(xfer_sender_first, "a queued sender's capability is transferred when t
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(mr0, 0x5);
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
-    UT_EQ(id(slot), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(slot), L4_CAP_NOTIFICATION);
 }
 
 XFER_TEST(xfer_other_endpoint, "a capability to another endpoint is transferred, not unwrapped")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), ep2 = ut_new(L4_OBJECT_ENDPOINT, 0);
-    l4_cptr_t e2b = mint(ep2, ALL, 0x66), slot = ut_slot();
+    l4_cptr_t e2b = ut_mint(ep2, ALL, 0x66), slot = ut_slot();
     UT_ASSERT(ep && ep2 && e2b && slot);
     static struct op s;
     UT_ASSERT(send_caps(&s, ep, 0, e2b, 0, 0));
@@ -264,11 +227,11 @@ XFER_TEST(xfer_other_endpoint, "a capability to another endpoint is transferred,
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
     UT_EQ(l4_msginfo_get_caps_unwrapped(info), 0);
-    UT_EQ(id(slot), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(slot), L4_CAP_ENDPOINT);
     /* it names ep2: it receives what a sender queued there */
     static struct op s2;
     UT_ASSERT(send_caps(&s2, ep2, 0x9, 0, 0, 0));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(s2.finished, 0);
     UT_OK(l4_nbrecv(slot, L4_CPTR_NULL, 0, &info));
     UT_EQ(l4_msginfo_get_label(info), 0x1c);
@@ -280,8 +243,8 @@ XFER_TEST(xfer_other_endpoint, "a capability to another endpoint is transferred,
 XFER_TEST(xfer_unwrap, "a capability to the endpoint the message goes through is unwrapped: "
                        "badge in caps_or_badges, caps_unwrapped bit set")
 {
-    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), sb = mint(ep, ALL, 0x11);
-    l4_cptr_t eb = mint(ep, ALL, 0x55), slot = ut_slot();
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), sb = ut_mint(ep, ALL, 0x11);
+    l4_cptr_t eb = ut_mint(ep, ALL, 0x55), slot = ut_slot();
     UT_ASSERT(ep && sb && eb && slot);
     static struct op s;
     UT_ASSERT(send_caps(&s, sb, 0, eb, ep, 0));
@@ -295,15 +258,15 @@ XFER_TEST(xfer_unwrap, "a capability to the endpoint the message goes through is
     UT_EQ(l4_msginfo_get_extra_caps(info), 2);
     UT_EQ(l4_msginfo_get_caps_unwrapped(info), 0x3);
     UT_EQ(b->caps_or_badges[0], 0x55);
-    UT_EQ(b->caps_or_badges[1], 0); /* the unbadged original */
-    UT_EQ(id(slot), L4_CAP_NULL);   /* nothing copied */
+    UT_EQ(b->caps_or_badges[1], 0);  /* the unbadged original */
+    UT_EQ(ut_id(slot), L4_CAP_NULL); /* nothing copied */
 }
 
 XFER_TEST(xfer_unwrap_mixed, "unwrapped capabilities mix with a transferred one: badges for the "
                              "endpoint's, the slot for the other")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t e1 = mint(ep, ALL, 0x55), e2 = mint(ep, ALL, 0x66), nb = mint(n, ALL, 0x30);
+    l4_cptr_t e1 = ut_mint(ep, ALL, 0x55), e2 = ut_mint(ep, ALL, 0x66), nb = ut_mint(n, ALL, 0x30);
     l4_cptr_t slot = ut_slot();
     UT_ASSERT(ep && n && e1 && e2 && nb && slot);
     static struct op s;
@@ -317,9 +280,9 @@ XFER_TEST(xfer_unwrap_mixed, "unwrapped capabilities mix with a transferred one:
     UT_EQ(l4_msginfo_get_caps_unwrapped(info), 0x5);
     UT_EQ(b->caps_or_badges[0], 0x55);
     UT_EQ(b->caps_or_badges[2], 0x66);
-    UT_EQ(id(slot), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(slot), L4_CAP_NOTIFICATION);
     UT_OK(l4_signal(slot));
-    UT_EQ(poll_word(n), 0x30);
+    UT_EQ(ut_poll_word(n), 0x30);
 }
 
 /* --- Where transfer stops ------------------------------------------------------------ */
@@ -328,7 +291,7 @@ XFER_TEST(xfer_slot_occupied, "an occupied receive slot: the capability is not t
                               "the slot keeps what it held")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t e1 = mint(ep, ALL, 0x21), slot = ut_new(L4_OBJECT_TCB, 0);
+    l4_cptr_t e1 = ut_mint(ep, ALL, 0x21), slot = ut_new(L4_OBJECT_TCB, 0);
     UT_ASSERT(ep && n && e1 && slot);
     static struct op s1, s2;
     UT_ASSERT(send_caps(&s1, ep, 0x1, n, 0, 0));
@@ -338,7 +301,7 @@ XFER_TEST(xfer_slot_occupied, "an occupied receive slot: the capability is not t
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(mr0, 0x1); /* the message arrives */
     UT_EQ(l4_msginfo_get_extra_caps(info), 0);
-    UT_EQ(id(slot), L4_CAP_TCB);
+    UT_EQ(ut_id(slot), L4_CAP_TCB);
     /* unwrapping needs no slot: it goes on up to the capability that does */
     UT_ASSERT(send_caps(&s2, ep, 0x2, e1, n, 0));
     UT_OK(receive(ep, &info, &mr0));
@@ -346,7 +309,7 @@ XFER_TEST(xfer_slot_occupied, "an occupied receive slot: the capability is not t
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
     UT_EQ(l4_msginfo_get_caps_unwrapped(info), 0x1);
     UT_EQ(l4_ipc_buffer()->caps_or_badges[0], 0x21);
-    UT_EQ(id(slot), L4_CAP_TCB);
+    UT_EQ(ut_id(slot), L4_CAP_TCB);
 }
 
 XFER_TEST(xfer_no_receive_slot, "no usable receive slot (depth 0, or receive_cnode not a CNode): "
@@ -363,19 +326,19 @@ XFER_TEST(xfer_no_receive_slot, "no usable receive slot (depth 0, or receive_cno
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(mr0, 0x1);
     UT_EQ(l4_msginfo_get_extra_caps(info), 0);
-    UT_EQ(id(slot), L4_CAP_NULL);
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
     UT_ASSERT(send_caps(&s2, ep, 0x2, n, 0, 0));
     set_receive_slot(ep, slot, UT_DEPTH);
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(mr0, 0x2);
     UT_EQ(l4_msginfo_get_extra_caps(info), 0);
-    UT_EQ(id(slot), L4_CAP_NULL);
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
 }
 
 XFER_TEST(xfer_untyped_never, "an Untyped is never transferred, and transfer stops at it")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t u = ut_new(L4_OBJECT_UNTYPED, 12), e1 = mint(ep, ALL, 0x31), slot = ut_slot();
+    l4_cptr_t u = ut_new(L4_OBJECT_UNTYPED, 12), e1 = ut_mint(ep, ALL, 0x31), slot = ut_slot();
     UT_ASSERT(ep && n && u && e1 && slot);
     static struct op s1, s2;
     UT_ASSERT(send_caps(&s1, ep, 0x1, u, 0, 0));
@@ -385,13 +348,13 @@ XFER_TEST(xfer_untyped_never, "an Untyped is never transferred, and transfer sto
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(mr0, 0x1);
     UT_EQ(l4_msginfo_get_extra_caps(info), 0);
-    UT_EQ(id(slot), L4_CAP_NULL);
-    UT_EQ(id(u), L4_CAP_UNTYPED);
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
+    UT_EQ(ut_id(u), L4_CAP_UNTYPED);
     UT_ASSERT(send_caps(&s2, ep, 0x2, e1, u, n));
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1); /* the unwrapped one only */
     UT_EQ(l4_msginfo_get_caps_unwrapped(info), 0x1);
-    UT_EQ(id(slot), L4_CAP_NULL); /* n, after the untyped, did not travel */
+    UT_EQ(ut_id(slot), L4_CAP_NULL); /* n, after the untyped, did not travel */
 }
 
 XFER_TEST(xfer_reply_never, "a Reply capability is never transferred")
@@ -407,7 +370,7 @@ XFER_TEST(xfer_reply_never, "a Reply capability is never transferred")
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(mr0, 0x1);
     UT_EQ(l4_msginfo_get_extra_caps(info), 0);
-    UT_EQ(id(slot), L4_CAP_NULL);
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
 }
 
 XFER_TEST(xfer_unresolved, "transfer stops at an extra capability that does not resolve")
@@ -423,12 +386,12 @@ XFER_TEST(xfer_unresolved, "transfer stops at an extra capability that does not 
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(mr0, 0x1);
     UT_EQ(l4_msginfo_get_extra_caps(info), 0);
-    UT_EQ(id(slot), L4_CAP_NULL);
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
     /* n first, then the empty slot: n arrives, the count says 1 */
     UT_ASSERT(send_caps(&s2, ep, 0x2, n, empty, 0));
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
-    UT_EQ(id(slot), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(slot), L4_CAP_NOTIFICATION);
 }
 
 XFER_TEST(xfer_one_slot, "only the first transferable capability arrives: there is one receive "
@@ -436,7 +399,7 @@ XFER_TEST(xfer_one_slot, "only the first transferable capability arrives: there 
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
     l4_cptr_t n1 = ut_new(L4_OBJECT_NOTIFICATION, 0), n2 = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t b1 = mint(n1, ALL, 0x1), b2 = mint(n2, ALL, 0x2), slot = ut_slot();
+    l4_cptr_t b1 = ut_mint(n1, ALL, 0x1), b2 = ut_mint(n2, ALL, 0x2), slot = ut_slot();
     UT_ASSERT(ep && n1 && n2 && b1 && b2 && slot);
     static struct op s;
     UT_ASSERT(send_caps(&s, ep, 0, b1, b2, 0));
@@ -446,8 +409,8 @@ XFER_TEST(xfer_one_slot, "only the first transferable capability arrives: there 
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
     UT_OK(l4_signal(slot));
-    UT_EQ(poll_word(n1), 0x1);
-    UT_EQ(poll_word(n2), 0);
+    UT_EQ(ut_poll_word(n1), 0x1);
+    UT_EQ(ut_poll_word(n2), 0);
 }
 
 XFER_TEST(xfer_sub_cnode, "the receive slot may be in another CNode, named by receive_cnode and "
@@ -464,7 +427,7 @@ XFER_TEST(xfer_sub_cnode, "the receive slot may be in another CNode, named by re
     UT_OK(receive(ep, &info, &mr0));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
     UT_OK(l4_cnode_move(UT_CNODE, back, UT_DEPTH, cn, 5, 3));
-    UT_EQ(id(back), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(back), L4_CAP_NOTIFICATION);
 }
 
 /* --- Replies ------------------------------------------------------------------ */
@@ -473,7 +436,7 @@ XFER_TEST(xfer_reply_grant, "a reply carries a capability if the Call's capabili
                             "and not otherwise")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t r = ut_new(L4_OBJECT_REPLY, 0), ng = mint(ep, NO_GRANT, 0);
+    l4_cptr_t r = ut_new(L4_OBJECT_REPLY, 0), ng = ut_mint(ep, NO_GRANT, 0);
     l4_cptr_t slot1 = ut_slot(), slot2 = ut_slot();
     UT_ASSERT(ep && n && r && ng && slot1 && slot2);
     static struct op c1, c2;
@@ -492,15 +455,15 @@ XFER_TEST(xfer_reply_grant, "a reply carries a capability if the Call's capabili
         b->caps_or_badges[0] = n;
         UT_OK(l4_send_mrs(r, l4_msginfo_new(0, 0, 1, 1), m));
     }
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(c1.status);
     UT_EQ(c1.out_mr0, 0x70);
     UT_EQ(l4_msginfo_get_extra_caps(c1.out_info), 1);
-    UT_EQ(id(slot1), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(slot1), L4_CAP_NOTIFICATION);
     UT_OK(c2.status);
     UT_EQ(c2.out_mr0, 0x71); /* the answer, without the capability */
     UT_EQ(l4_msginfo_get_extra_caps(c2.out_info), 0);
-    UT_EQ(id(slot2), L4_CAP_NULL);
+    UT_EQ(ut_id(slot2), L4_CAP_NULL);
 }
 
 XFER_TEST(xfer_call_carries_cap, "a Call with Grant carries a capability to the server")
@@ -516,8 +479,8 @@ XFER_TEST(xfer_call_carries_cap, "a Call with Grant carries a capability to the 
     l4_msginfo_t info = 0;
     UT_OK(l4_recv(ep, r, 0, &info));
     UT_EQ(l4_msginfo_get_extra_caps(info), 1);
-    UT_EQ(id(slot), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(slot), L4_CAP_NOTIFICATION);
     UT_OK(l4_send(r, l4_msginfo_new(0, 0, 0, 0)));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(c.status);
 }

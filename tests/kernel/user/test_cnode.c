@@ -8,11 +8,6 @@
  */
 #include "utest.h"
 
-static l4_cap_type_t id(l4_cptr_t slot)
-{
-    return l4_debug_cap_identify(slot);
-}
-
 /* The invocations on root slots (cptr = slot number, depth 64). */
 static l4_error_t copy(l4_cptr_t dest, l4_cptr_t src, l4_cap_rights_t rights)
 {
@@ -34,21 +29,9 @@ static l4_error_t mutate(l4_cptr_t dest, l4_cptr_t src, l4_word_t badge)
     return l4_cnode_mutate(UT_CNODE, dest, UT_DEPTH, UT_CNODE, src, UT_DEPTH, badge);
 }
 
-static l4_error_t del(l4_cptr_t slot)
-{
-    return l4_cnode_delete(UT_CNODE, slot, UT_DEPTH);
-}
-
 static l4_error_t revoke(l4_cptr_t slot)
 {
     return l4_cnode_revoke(UT_CNODE, slot, UT_DEPTH);
-}
-
-/* The notification word read (and cleared) through cap, or ~0 on error. */
-static l4_word_t poll_word(l4_cptr_t cap)
-{
-    l4_word_t w = 0;
-    return l4_poll(cap, &w) == L4_NO_ERROR ? w : ~(l4_word_t)0;
 }
 
 /* --- Copy ------------------------------------------------------------------ */
@@ -57,16 +40,16 @@ UTEST(copy_endpoint, "Copy puts a second capability to the object in an empty sl
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), c = ut_slot();
     UT_OK(copy(c, ep, L4_CAP_RIGHTS_ALL));
-    UT_EQ(id(c), L4_CAP_ENDPOINT);
-    UT_EQ(id(ep), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(c), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
 }
 
 UTEST(copy_dest_occupied, "Copy into an occupied slot is DeleteFirst and changes neither slot")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
     UT_ERR(copy(n, ep, L4_CAP_RIGHTS_ALL), L4_DELETE_FIRST);
-    UT_EQ(id(n), L4_CAP_NOTIFICATION);
-    UT_EQ(id(ep), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(n), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
 }
 
 UTEST(copy_src_empty, "Copy from an empty slot is FailedLookup of the source (detail 1)")
@@ -74,7 +57,7 @@ UTEST(copy_src_empty, "Copy from an empty slot is FailedLookup of the source (de
     l4_cptr_t empty = ut_slot(), c = ut_slot();
     UT_ERR(copy(c, empty, L4_CAP_RIGHTS_ALL), L4_FAILED_LOOKUP);
     UT_EQ(l4_get_mr(0), 1);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 UTEST(copy_dest_unresolved, "a destination that does not resolve is FailedLookup (detail 0)")
@@ -88,7 +71,7 @@ UTEST(copy_dest_unresolved, "a destination that does not resolve is FailedLookup
     UT_ERR(l4_cnode_copy(UT_CNODE, c | (UINT64_C(1) << 40), UT_DEPTH, UT_CNODE, ep, UT_DEPTH,
                          L4_CAP_RIGHTS_ALL),
            L4_FAILED_LOOKUP);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 UTEST(copy_depth_range, "a depth of 0 or 65, destination or source, is a RangeError")
@@ -102,7 +85,7 @@ UTEST(copy_depth_range, "a depth of 0 or 65, destination or source, is a RangeEr
            L4_RANGE_ERROR);
     UT_ERR(l4_cnode_copy(UT_CNODE, c, UT_DEPTH, UT_CNODE, ep, 65, L4_CAP_RIGHTS_ALL),
            L4_RANGE_ERROR);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 UTEST(copy_uncopyable, "Untyped, IRQControl and IOPortControl cannot be copied "
@@ -112,13 +95,13 @@ UTEST(copy_uncopyable, "Untyped, IRQControl and IOPortControl cannot be copied "
     l4_cptr_t u = ut_new(L4_OBJECT_UNTYPED, 12), c = ut_slot();
     UT_ERR(copy(c, u, L4_CAP_RIGHTS_ALL), L4_ILLEGAL_OPERATION);
     UT_ERR(mint(c, u, L4_CAP_RIGHTS_ALL, 0), L4_ILLEGAL_OPERATION);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
     for (unsigned i = 0; i < 2; i++) {
         l4_error_t e = copy(c, control[i], L4_CAP_RIGHTS_ALL);
         if (e == L4_NO_ERROR) /* the copy is not from the test's untyped */
-            del(c);
+            ut_delete(c);
         UT_ERR(e, L4_ILLEGAL_OPERATION);
-        UT_EQ(id(c), L4_CAP_NULL);
+        UT_EQ(ut_id(c), L4_CAP_NULL);
     }
 }
 
@@ -131,7 +114,7 @@ UTEST(copy_src_root_not_cnode, "a source root that is not a CNode is InvalidCapa
     UT_EQ(l4_get_mr(0), L4_ARG_CNODE_COPY_SRC_ROOT);
     UT_ERR(l4_cnode_copy(UT_CNODE, c, UT_DEPTH, ut_slot(), ep, UT_DEPTH, L4_CAP_RIGHTS_ALL),
            L4_INVALID_CAPABILITY);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 UTEST(cnode_label_on_wrong_cap, "CNode invocations on another kernel object are "
@@ -146,8 +129,8 @@ UTEST(cnode_label_on_wrong_cap, "CNode invocations on another kernel object are 
     UT_ERR(l4_cnode_move(L4_ROOT_SLOT_TCB, c, UT_DEPTH, UT_CNODE, ep, UT_DEPTH),
            L4_ILLEGAL_OPERATION);
     UT_ERR(l4_cnode_delete(ut_slot(), ep, UT_DEPTH), L4_INVALID_CAPABILITY);
-    UT_EQ(id(ep), L4_CAP_ENDPOINT);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 UTEST(copy_truncated, "a Copy message short of words or of its source root is "
@@ -162,7 +145,7 @@ UTEST(copy_truncated, "a Copy message short of words or of its source root is "
     l4_word_t mrs2[L4_MSG_REGISTERS] = {c, UT_DEPTH, ep, UT_DEPTH};
     UT_ERR(l4_call_mrs(UT_CNODE, l4_msginfo_new(L4_LABEL_CNODE_COPY, 0, 0, 5), NULL, mrs2),
            L4_TRUNCATED_MESSAGE);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 /* --- Rights and badges ------------------------------------------------------- */
@@ -176,9 +159,9 @@ UTEST(copy_rights_no_write, "a copy without Write cannot signal, even after a co
     UT_OK(copy(r2, r, L4_CAP_RIGHTS_ALL)); /* rights only ever shrink */
     UT_ERR(l4_signal(r), L4_INVALID_CAPABILITY);
     UT_ERR(l4_signal(r2), L4_INVALID_CAPABILITY);
-    UT_EQ(poll_word(n), 0);
+    UT_EQ(ut_poll_word(n), 0);
     UT_OK(l4_signal(b));
-    UT_EQ(poll_word(n), 0x10);
+    UT_EQ(ut_poll_word(n), 0x10);
 }
 
 UTEST(copy_rights_no_read, "a copy without Read cannot poll the notification")
@@ -189,7 +172,7 @@ UTEST(copy_rights_no_read, "a copy without Read cannot poll the notification")
     UT_OK(l4_signal(b));
     l4_word_t word = 0;
     UT_ERR(l4_poll(w, &word), L4_INVALID_CAPABILITY);
-    UT_EQ(poll_word(n), 0x3); /* the failed poll did not consume the signal */
+    UT_EQ(ut_poll_word(n), 0x3); /* the failed poll did not consume the signal */
 }
 
 UTEST(mint_badge_delivered, "Mint sets the badge that a signal through the copy ORs in")
@@ -200,10 +183,10 @@ UTEST(mint_badge_delivered, "Mint sets the badge that a signal through the copy 
     UT_OK(copy(c, b1, L4_CAP_RIGHTS_ALL)); /* a copy keeps the badge */
     UT_OK(l4_signal(c));
     UT_OK(l4_signal(b2));
-    UT_EQ(poll_word(n), 0x1234);
-    UT_EQ(poll_word(n), 0); /* Poll cleared it */
-    UT_OK(l4_signal(n));    /* unbadged: ORs in 0 */
-    UT_EQ(poll_word(n), 0);
+    UT_EQ(ut_poll_word(n), 0x1234);
+    UT_EQ(ut_poll_word(n), 0); /* Poll cleared it */
+    UT_OK(l4_signal(n));       /* unbadged: ORs in 0 */
+    UT_EQ(ut_poll_word(n), 0);
 }
 
 UTEST(mint_badge_once, "Mint from an already badged capability is IllegalOperation")
@@ -211,11 +194,11 @@ UTEST(mint_badge_once, "Mint from an already badged capability is IllegalOperati
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_slot(), c = ut_slot();
     UT_OK(mint(b, n, L4_CAP_RIGHTS_ALL, 5));
     UT_ERR(mint(c, b, L4_CAP_RIGHTS_ALL, 6), L4_ILLEGAL_OPERATION);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = ut_slot();
     UT_OK(mint(eb, ep, L4_CAP_RIGHTS_ALL, 5));
     UT_ERR(mint(c, eb, L4_CAP_RIGHTS_ALL, 6), L4_ILLEGAL_OPERATION);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 UTEST(mint_badge_too_wide, "a badge that does not fit badge_bits is a RangeError")
@@ -223,19 +206,19 @@ UTEST(mint_badge_too_wide, "a badge that does not fit badge_bits is a RangeError
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), c = ut_slot();
     UT_ERR(mint(c, n, L4_CAP_RIGHTS_ALL, UINT64_C(1) << L4_BADGE_BITS), L4_RANGE_ERROR);
     UT_ERR(mint(c, n, L4_CAP_RIGHTS_ALL, ~(l4_word_t)0), L4_RANGE_ERROR);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
     UT_OK(mint(c, n, L4_CAP_RIGHTS_ALL, (UINT64_C(1) << L4_BADGE_BITS) - 1));
     UT_OK(l4_signal(c));
-    UT_EQ(poll_word(n), (UINT64_C(1) << L4_BADGE_BITS) - 1);
+    UT_EQ(ut_poll_word(n), (UINT64_C(1) << L4_BADGE_BITS) - 1);
 }
 
 UTEST(mint_badge_on_tcb, "a non-zero badge on a type without badges is IllegalOperation")
 {
     l4_cptr_t t = ut_new(L4_OBJECT_TCB, 0), c = ut_slot();
     UT_ERR(mint(c, t, L4_CAP_RIGHTS_ALL, 1), L4_ILLEGAL_OPERATION);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
     UT_OK(mint(c, t, L4_CAP_RIGHTS_ALL, 0));
-    UT_EQ(id(c), L4_CAP_TCB);
+    UT_EQ(ut_id(c), L4_CAP_TCB);
 }
 
 UTEST(mint_cnode_guard, "Mint gives a CNode a guard that lookups through it must match")
@@ -251,15 +234,15 @@ UTEST(mint_cnode_guard, "Mint gives a CNode a guard that lookups through it must
            L4_FAILED_LOOKUP);
     /* through the unguarded original it is slot 9 */
     UT_OK(l4_cnode_move(UT_CNODE, out, UT_DEPTH, sub, 9, 4));
-    UT_EQ(id(out), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(out), L4_CAP_NOTIFICATION);
     /* guard size beyond 64 - radix, a value wider than its size: RangeError */
     UT_ERR(mint(bad, sub, L4_CAP_RIGHTS_ALL, l4_cnode_guard_new(0, 64 - 4 + 1)), L4_RANGE_ERROR);
     UT_ERR(mint(bad, sub, L4_CAP_RIGHTS_ALL, l4_cnode_guard_new(8, 3)), L4_RANGE_ERROR);
     UT_ERR(mint(bad, sub, L4_CAP_RIGHTS_ALL, l4_cnode_guard_new(UINT64_C(1) << L4_GUARD_BITS, 60)),
            L4_RANGE_ERROR);
-    UT_EQ(id(bad), L4_CAP_NULL);
+    UT_EQ(ut_id(bad), L4_CAP_NULL);
     UT_OK(mint(bad, sub, L4_CAP_RIGHTS_ALL, l4_cnode_guard_new(0, 64 - 4)));
-    UT_EQ(id(bad), L4_CAP_CNODE);
+    UT_EQ(ut_id(bad), L4_CAP_CNODE);
 }
 
 /* --- Move and Mutate ------------------------------------------------------------ */
@@ -268,8 +251,8 @@ UTEST(move_endpoint, "Move empties the source and fills the destination")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), d = ut_slot();
     UT_OK(move(d, ep));
-    UT_EQ(id(ep), L4_CAP_NULL);
-    UT_EQ(id(d), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(ep), L4_CAP_NULL);
+    UT_EQ(ut_id(d), L4_CAP_ENDPOINT);
 }
 
 UTEST(move_errors, "Move: occupied destination, empty source, bad depths")
@@ -282,19 +265,19 @@ UTEST(move_errors, "Move: occupied destination, empty source, bad depths")
     UT_ERR(l4_cnode_move(UT_CNODE, d, 0, UT_CNODE, ep, UT_DEPTH), L4_RANGE_ERROR);
     UT_ERR(l4_cnode_move(UT_CNODE, d, UT_DEPTH, UT_CNODE, ep, 65), L4_RANGE_ERROR);
     UT_ERR(l4_cnode_move(UT_CNODE, d, 32, UT_CNODE, ep, UT_DEPTH), L4_FAILED_LOOKUP);
-    UT_EQ(id(ep), L4_CAP_ENDPOINT);
-    UT_EQ(id(n), L4_CAP_NOTIFICATION);
-    UT_EQ(id(d), L4_CAP_NULL);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(n), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(d), L4_CAP_NULL);
 }
 
 UTEST(move_untyped, "an Untyped can be moved, and retypes from its new slot")
 {
     l4_cptr_t u = ut_new(L4_OBJECT_UNTYPED, 12), d = ut_slot(), obj = ut_slot();
     UT_OK(move(d, u));
-    UT_EQ(id(u), L4_CAP_NULL);
-    UT_EQ(id(d), L4_CAP_UNTYPED);
+    UT_EQ(ut_id(u), L4_CAP_NULL);
+    UT_EQ(ut_id(d), L4_CAP_UNTYPED);
     UT_OK(l4_untyped_retype(d, L4_OBJECT_ENDPOINT, 0, UT_CNODE, 0, 0, obj, 1));
-    UT_EQ(id(obj), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(obj), L4_CAP_ENDPOINT);
 }
 
 UTEST(move_between_cnodes, "Copy and Move into another CNode and back, at its own depth")
@@ -306,7 +289,7 @@ UTEST(move_between_cnodes, "Copy and Move into another CNode and back, at its ow
     UT_ERR(l4_cnode_copy(sub, 3, 3, UT_CNODE, ep, UT_DEPTH, L4_CAP_RIGHTS_ALL), L4_FAILED_LOOKUP);
     UT_OK(l4_cnode_move(sub, 0, 2, sub, 3, 2));
     UT_OK(l4_cnode_move(UT_CNODE, back, UT_DEPTH, sub, 0, 2));
-    UT_EQ(id(back), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(back), L4_CAP_ENDPOINT);
     UT_ERR(l4_cnode_move(UT_CNODE, ut_slot(), UT_DEPTH, sub, 0, 2), L4_FAILED_LOOKUP);
 }
 
@@ -314,10 +297,10 @@ UTEST(mutate_sets_badge, "Mutate moves an unbadged capability and gives it a bad
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), m = ut_slot();
     UT_OK(mutate(m, n, 0x77));
-    UT_EQ(id(n), L4_CAP_NULL);
-    UT_EQ(id(m), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(n), L4_CAP_NULL);
+    UT_EQ(ut_id(m), L4_CAP_NOTIFICATION);
     UT_OK(l4_signal(m));
-    UT_EQ(poll_word(m), 0x77);
+    UT_EQ(ut_poll_word(m), 0x77);
 }
 
 UTEST(mutate_errors, "Mutate: badged source, badge on a TCB, wide badge, slot errors")
@@ -326,19 +309,19 @@ UTEST(mutate_errors, "Mutate: badged source, badge on a TCB, wide badge, slot er
     l4_cptr_t t = ut_new(L4_OBJECT_TCB, 0), empty = ut_slot();
     UT_OK(mint(b, n, L4_CAP_RIGHTS_ALL, 1));
     UT_ERR(mutate(d, b, 2), L4_ILLEGAL_OPERATION);
-    UT_EQ(id(b), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(b), L4_CAP_NOTIFICATION);
     UT_ERR(mutate(d, t, 1), L4_ILLEGAL_OPERATION);
-    UT_EQ(id(t), L4_CAP_TCB);
+    UT_EQ(ut_id(t), L4_CAP_TCB);
     l4_cptr_t fresh = ut_new(L4_OBJECT_NOTIFICATION, 0); /* n has a child (b) */
     UT_ERR(mutate(d, fresh, UINT64_C(1) << L4_BADGE_BITS), L4_RANGE_ERROR);
-    UT_EQ(id(fresh), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(fresh), L4_CAP_NOTIFICATION);
     UT_ERR(mutate(b, n, 3), L4_DELETE_FIRST);
     UT_ERR(mutate(d, empty, 3), L4_FAILED_LOOKUP);
     UT_ERR(l4_cnode_mutate(UT_CNODE, d, 65, UT_CNODE, n, UT_DEPTH, 3), L4_RANGE_ERROR);
-    UT_EQ(id(d), L4_CAP_NULL);
-    UT_EQ(id(n), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(d), L4_CAP_NULL);
+    UT_EQ(ut_id(n), L4_CAP_NOTIFICATION);
     UT_OK(mutate(d, t, 0));
-    UT_EQ(id(d), L4_CAP_TCB);
+    UT_EQ(ut_id(d), L4_CAP_TCB);
 }
 
 /* --- Delete and Revoke ------------------------------------------------------------ */
@@ -347,11 +330,11 @@ UTEST(delete_slot, "Delete empties a slot; deleting an empty slot succeeds")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), c = ut_slot();
     UT_OK(copy(c, ep, L4_CAP_RIGHTS_ALL));
-    UT_OK(del(c));
-    UT_EQ(id(c), L4_CAP_NULL);
-    UT_EQ(id(ep), L4_CAP_ENDPOINT);
-    UT_OK(del(c));
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_OK(ut_delete(c));
+    UT_EQ(ut_id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
+    UT_OK(ut_delete(c));
+    UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
 UTEST(delete_errors, "Delete: depth 0 or 65 is a RangeError, an unresolved slot FailedLookup")
@@ -361,7 +344,7 @@ UTEST(delete_errors, "Delete: depth 0 or 65 is a RangeError, an unresolved slot 
     UT_ERR(l4_cnode_delete(UT_CNODE, ep, 65), L4_RANGE_ERROR);
     UT_ERR(l4_cnode_delete(UT_CNODE, ep, 32), L4_FAILED_LOOKUP);
     UT_ERR(l4_cnode_delete(UT_CNODE, ep | (UINT64_C(1) << 50), UT_DEPTH), L4_FAILED_LOOKUP);
-    UT_EQ(id(ep), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
 }
 
 UTEST(delete_last_cap_frees, "deleting the last capability destroys the object: its memory is "
@@ -370,10 +353,10 @@ UTEST(delete_last_cap_frees, "deleting the last capability destroys the object: 
     l4_cptr_t u = ut_new(L4_OBJECT_UNTYPED, 12), a = ut_slot(), c = ut_slot(), d = ut_slot();
     UT_OK(l4_untyped_retype(u, L4_OBJECT_CNODE, 7, UT_CNODE, 0, 0, a, 1)); /* 4 KiB */
     UT_OK(copy(c, a, L4_CAP_RIGHTS_ALL));
-    UT_OK(del(a));
+    UT_OK(ut_delete(a));
     /* a copy remains: the CNode still takes all of u */
     UT_ERR(l4_untyped_retype(u, L4_OBJECT_CNODE, 7, UT_CNODE, 0, 0, d, 1), L4_NOT_ENOUGH_MEMORY);
-    UT_OK(del(c));
+    UT_OK(ut_delete(c));
     UT_OK(l4_untyped_retype(u, L4_OBJECT_CNODE, 7, UT_CNODE, 0, 0, d, 1));
 }
 
@@ -383,7 +366,7 @@ UTEST(delete_cnode_deletes_contents, "destroying a CNode deletes the capabilitie
     /* a radix-2 CNode (128 bytes) and, inside it, a notification, both from u */
     UT_OK(l4_untyped_retype(u, L4_OBJECT_CNODE, 2, UT_CNODE, 0, 0, cn, 1));
     UT_OK(l4_untyped_retype(u, L4_OBJECT_NOTIFICATION, 0, UT_CNODE, cn, UT_DEPTH, 1, 1));
-    UT_OK(del(cn));
+    UT_OK(ut_delete(cn));
     /* nothing made from u is left, so all of it is free again */
     UT_OK(l4_untyped_retype(u, L4_OBJECT_UNTYPED, 10, UT_CNODE, 0, 0, again, 1));
 }
@@ -399,20 +382,20 @@ UTEST(revoke_derived_tree, "Revoke deletes exactly the capabilities derived from
     UT_OK(copy(u1, n, L4_CAP_RIGHTS_ALL));
     UT_OK(mint(b2, n, L4_CAP_RIGHTS_ALL, 2));
     UT_OK(revoke(b1)); /* its copies go; b1, n and the rest stay */
-    UT_EQ(id(c1), L4_CAP_NULL);
-    UT_EQ(id(c2), L4_CAP_NULL);
-    UT_EQ(id(b1), L4_CAP_NOTIFICATION);
-    UT_EQ(id(u1), L4_CAP_NOTIFICATION);
-    UT_EQ(id(b2), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(c1), L4_CAP_NULL);
+    UT_EQ(ut_id(c2), L4_CAP_NULL);
+    UT_EQ(ut_id(b1), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(u1), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(b2), L4_CAP_NOTIFICATION);
     UT_OK(copy(c1, b1, L4_CAP_RIGHTS_ALL));
     UT_OK(revoke(n)); /* everything derived from the original goes */
-    UT_EQ(id(b1), L4_CAP_NULL);
-    UT_EQ(id(c1), L4_CAP_NULL);
-    UT_EQ(id(u1), L4_CAP_NULL);
-    UT_EQ(id(b2), L4_CAP_NULL);
-    UT_EQ(id(n), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(b1), L4_CAP_NULL);
+    UT_EQ(ut_id(c1), L4_CAP_NULL);
+    UT_EQ(ut_id(u1), L4_CAP_NULL);
+    UT_EQ(ut_id(b2), L4_CAP_NULL);
+    UT_EQ(ut_id(n), L4_CAP_NOTIFICATION);
     UT_OK(l4_signal(n));
-    UT_EQ(poll_word(n), 0); /* the object itself lives on */
+    UT_EQ(ut_poll_word(n), 0); /* the object itself lives on */
 }
 
 UTEST(revoke_untyped_tree, "Revoke of an untyped deletes its children and their children")
@@ -425,11 +408,11 @@ UTEST(revoke_untyped_tree, "Revoke of an untyped deletes its children and their 
     UT_OK(copy(c, ep, L4_CAP_RIGHTS_ALL));
     UT_OK(l4_cnode_copy(cn, 1, 3, UT_CNODE, ep, UT_DEPTH, L4_CAP_RIGHTS_ALL));
     UT_OK(revoke(u));
-    UT_EQ(id(u), L4_CAP_UNTYPED);
-    UT_EQ(id(child), L4_CAP_NULL);
-    UT_EQ(id(ep), L4_CAP_NULL);
-    UT_EQ(id(cn), L4_CAP_NULL);
-    UT_EQ(id(c), L4_CAP_NULL);
+    UT_EQ(ut_id(u), L4_CAP_UNTYPED);
+    UT_EQ(ut_id(child), L4_CAP_NULL);
+    UT_EQ(ut_id(ep), L4_CAP_NULL);
+    UT_EQ(ut_id(cn), L4_CAP_NULL);
+    UT_EQ(ut_id(c), L4_CAP_NULL);
     UT_OK(l4_untyped_retype(u, L4_OBJECT_UNTYPED, 16, UT_CNODE, 0, 0, inner, 1));
 }
 
@@ -438,9 +421,9 @@ UTEST(revoke_without_children, "Revoke of a capability without children, or of a
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), empty = ut_slot();
     UT_OK(revoke(ep));
-    UT_EQ(id(ep), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
     UT_OK(revoke(empty));
-    UT_EQ(id(empty), L4_CAP_NULL);
+    UT_EQ(ut_id(empty), L4_CAP_NULL);
 }
 
 UTEST(revoke_errors, "Revoke: depth 0 or 65 is a RangeError, an unresolved slot FailedLookup")
@@ -450,7 +433,7 @@ UTEST(revoke_errors, "Revoke: depth 0 or 65 is a RangeError, an unresolved slot 
     UT_ERR(l4_cnode_revoke(UT_CNODE, n, 0), L4_RANGE_ERROR);
     UT_ERR(l4_cnode_revoke(UT_CNODE, n, 65), L4_RANGE_ERROR);
     UT_ERR(l4_cnode_revoke(UT_CNODE, n, 32), L4_FAILED_LOOKUP);
-    UT_EQ(id(c), L4_CAP_NOTIFICATION); /* none of them revoked anything */
+    UT_EQ(ut_id(c), L4_CAP_NOTIFICATION); /* none of them revoked anything */
 }
 
 UTEST(delete_deep_cnode_chain,

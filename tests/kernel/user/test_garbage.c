@@ -21,36 +21,25 @@
 #define CALLS 2000
 #define SEED  UINT64_C(0x7e55e7a0000005ed)
 
-static uint64_t rng;
-
-/* xorshift64* */
-static uint64_t rnd(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * UINT64_C(0x2545f4914f6cdd1d);
-}
-
 static l4_word_t pick(const l4_word_t *v, unsigned n)
 {
-    return v[rnd() % n];
+    return v[ut_rnd() % n];
 }
 
 /* A message word: mostly values an argument decoder treats specially. */
 static l4_word_t random_word(const l4_word_t *slots, unsigned nslots)
 {
-    switch (rnd() % 6) {
+    switch (ut_rnd() % 6) {
     case 0:
-        return rnd();
+        return ut_rnd();
     case 1:
-        return rnd() % 70; /* depths, sizes, types, small counts */
+        return ut_rnd() % 70; /* depths, sizes, types, small counts */
     case 2:
         return pick(slots, nslots);
     case 3:
-        return UINT64_C(1) << (rnd() % 64);
+        return UINT64_C(1) << (ut_rnd() % 64);
     case 4:
-        return rnd() % 300; /* around the fan-out limit */
+        return ut_rnd() % 300; /* around the fan-out limit */
     default:
         return 0;
     }
@@ -72,12 +61,13 @@ UTEST(garbage_calls, "2000 random Calls on the test's objects all return a defin
     unsigned histogram[L4_ERROR_COUNT] = {0};
     struct l4_ipc_buffer *ipc = l4_ipc_buffer();
 
-    rng = SEED;
+    ut_rnd_seed(SEED);
     for (unsigned i = 0; i < CALLS; i++) {
         l4_cptr_t target;
-        switch (rnd() % 8) {
+        switch (ut_rnd() % 8) {
         case 0:
-            target = rnd() | (UINT64_C(1) << (L4_ROOT_CNODE_RADIX + rnd() % 52)); /* no slot */
+            target =
+                ut_rnd() | (UINT64_C(1) << (L4_ROOT_CNODE_RADIX + ut_rnd() % 52)); /* no slot */
             break;
         case 1:
             target = L4_CPTR_NULL;
@@ -85,9 +75,9 @@ UTEST(garbage_calls, "2000 random Calls on the test's objects all return a defin
         default:
             target = pick(invoked, ninvoked);
         }
-        l4_word_t label = rnd() % 4 ? rnd() % (L4_LABEL_COUNT + 2) : rnd();
+        l4_word_t label = ut_rnd() % 4 ? ut_rnd() % (L4_LABEL_COUNT + 2) : ut_rnd();
         l4_msginfo_t info =
-            l4_msginfo_new(label, rnd() % 8, rnd() % (L4_MSG_MAX_EXTRA_CAPS + 1), rnd());
+            l4_msginfo_new(label, ut_rnd() % 8, ut_rnd() % (L4_MSG_MAX_EXTRA_CAPS + 1), ut_rnd());
         for (unsigned k = 0; k < L4_MSG_MAX_LENGTH; k++)
             ipc->msg[k] = random_word(extra, nextra);
         for (unsigned k = 0; k < L4_MSG_MAX_EXTRA_CAPS; k++)
@@ -145,14 +135,17 @@ UTEST(garbage_syscalls, "2000 raw syscalls with random numbers and registers ret
      * NBSend, NBRecv, Yield, DebugCapIdentify, and numbers no syscall has. */
     const l4_word_t sysnos[] = {
         L4_SYS_NBSEND, L4_SYS_NBRECV, L4_SYS_YIELD, L4_SYS_DEBUG_CAP_IDENTIFY, 0, 8, 15, 21, 255};
-    rng = SEED ^ 0x5ca11;
+    ut_rnd_seed(SEED ^ 0x5ca11);
     for (unsigned i = 0; i < CALLS; i++) {
-        l4_word_t sysno = rnd() % 4 ? pick(sysnos, sizeof sysnos / sizeof sysnos[0]) : rnd() | 64;
-        l4_word_t cptr = rnd() % 5 ? pick(caps, ncaps) : rnd() | (UINT64_C(1) << 40);
-        l4_word_t info = rnd() % 3 ? l4_msginfo_new(rnd() % 40, 0, rnd() % 4, rnd() % 130) : rnd();
+        l4_word_t sysno =
+            ut_rnd() % 4 ? pick(sysnos, sizeof sysnos / sizeof sysnos[0]) : ut_rnd() | 64;
+        l4_word_t cptr = ut_rnd() % 5 ? pick(caps, ncaps) : ut_rnd() | (UINT64_C(1) << 40);
+        l4_word_t info = ut_rnd() % 3
+                             ? l4_msginfo_new(ut_rnd() % 40, 0, ut_rnd() % 4, ut_rnd() % 130)
+                             : ut_rnd();
         l4_word_t mr[L4_MSG_REGISTERS] = {random_word(caps, ncaps), random_word(caps, ncaps),
-                                          random_word(caps, ncaps), rnd()};
-        l4_cptr_t rcptr = rnd() % 2 ? pick(caps, ncaps) : rnd();
+                                          random_word(caps, ncaps), ut_rnd()};
+        l4_cptr_t rcptr = ut_rnd() % 2 ? pick(caps, ncaps) : ut_rnd();
         for (unsigned k = 0; k < L4_MSG_MAX_EXTRA_CAPS; k++)
             l4_ipc_buffer()->caps_or_badges[k] = pick(caps, ncaps);
         l4_word_t st = l4_arch_syscall(sysno, &cptr, &info, mr, rcptr);

@@ -20,21 +20,6 @@
 
 /* --- Helpers ------------------------------------------------------------------ */
 
-/* A copy of src with the given rights and badge in a fresh slot (0 on error). */
-static l4_cptr_t mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge)
-{
-    l4_cptr_t s = ut_slot();
-    if (!s ||
-        l4_cnode_mint(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, rights, badge) != L4_NO_ERROR)
-        return 0;
-    return s;
-}
-
-static l4_error_t del(l4_cptr_t slot)
-{
-    return l4_cnode_delete(UT_CNODE, slot, UT_DEPTH);
-}
-
 /* Word i of the test pattern of long messages. */
 static l4_word_t pattern(unsigned i)
 {
@@ -119,22 +104,6 @@ static l4_cptr_t start(struct op *o, uint8_t prio)
     return ut_thread(worker, (l4_word_t)o, prio);
 }
 
-static void signal_fn(l4_word_t n)
-{
-    l4_signal(n);
-}
-
-/* Block until every test thread above priority 1 has run as far as it can
- * (a priority-1 thread wakes the test); 1 on success. */
-static int settle(void)
-{
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_word_t w = 0;
-    if (!n || !ut_thread(signal_fn, n, 1))
-        return 0;
-    return l4_wait(n, &w) == L4_NO_ERROR;
-}
-
 /* A priority-1 thread that, should the test block where it must not, takes
  * or answers whatever the test is blocked in on endpoint ep (so that the
  * test fails on its next assertion instead of deadlocking). */
@@ -186,7 +155,7 @@ UTEST(ipc_recv_first, "a receiver waiting first gets a Send's label, length, bad
     UT_EQ(m[1], 0x22);
     UT_EQ(m[2], 0x33);
     UT_EQ(m[3], 0x44);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(s.finished, 1);
     UT_OK(s.status);
 }
@@ -194,7 +163,7 @@ UTEST(ipc_recv_first, "a receiver waiting first gets a Send's label, length, bad
 UTEST(ipc_send_first, "a sender that arrived first blocks until a Recv takes its message")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    l4_cptr_t eb = mint(ep, ALL, 0x777);
+    l4_cptr_t eb = ut_mint(ep, ALL, 0x777);
     UT_ASSERT(ep && eb);
     static struct op s;
     s = (struct op){.kind = OP_SEND,
@@ -202,7 +171,7 @@ UTEST(ipc_send_first, "a sender that arrived first blocks until a Recv takes its
                     .info = l4_msginfo_new(0x42, 0, 0, 2),
                     .mr = {0xaaaa, 0xbbbb, 0xcccc, 0xdddd}};
     UT_ASSERT(start(&s, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(s.finished, 0); /* blocked in Send */
     l4_word_t m[L4_MSG_REGISTERS] = {0}, badge = 0;
     l4_msginfo_t info = 0;
@@ -212,7 +181,7 @@ UTEST(ipc_send_first, "a sender that arrived first blocks until a Recv takes its
     UT_EQ(l4_msginfo_get_length(info), 2);
     UT_EQ(m[0], 0xaaaa);
     UT_EQ(m[1], 0xbbbb);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(s.finished, 1);
     UT_OK(s.status);
 }
@@ -269,7 +238,7 @@ UTEST(ipc_length_capped, "a length above 120 is cut to 120: nothing past msg[119
     for (unsigned i = L4_MSG_REGISTERS; i < L4_MSG_MAX_LENGTH; i++)
         UT_EQ(b->msg[i], pattern(i));
     UT_EQ(b->user_data, user_data);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(s.status);
 }
 
@@ -306,7 +275,7 @@ UTEST(ipc_badges_two_senders, "two senders through differently badged copies are
                               "by the badge")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    l4_cptr_t b1 = mint(ep, ALL, 0x111), b2 = mint(ep, L4_CAP_RIGHTS_WRITE, 0x222);
+    l4_cptr_t b1 = ut_mint(ep, ALL, 0x111), b2 = ut_mint(ep, L4_CAP_RIGHTS_WRITE, 0x222);
     UT_ASSERT(ep && b1 && b2);
     static struct op s1, s2;
     s1 = (struct op){.kind = OP_SEND, .cap = b1, .info = l4_msginfo_new(1, 0, 0, 1), .mr = {1}};
@@ -337,7 +306,7 @@ UTEST(ipc_fifo_senders, "queued senders are received in the order they queued, n
         s[i] = (struct op){
             .kind = OP_SEND, .cap = ep, .info = l4_msginfo_new(0, 0, 0, 1), .mr = {i + 1}};
         UT_ASSERT(start(&s[i], prio[i]));
-        UT_ASSERT(settle()); /* s[i] is queued before s[i + 1] starts */
+        UT_ASSERT(ut_settle_once()); /* s[i] is queued before s[i + 1] starts */
         UT_EQ(s[i].finished, 0);
     }
     for (unsigned i = 0; i < 3; i++) {
@@ -362,13 +331,13 @@ UTEST(ipc_fifo_receivers, "queued receivers get messages in the order they queue
     r[0] = (struct op){.kind = OP_RECV, .cap = ep};
     r[1] = (struct op){.kind = OP_RECV, .cap = ep};
     UT_ASSERT(start(&r[0], 10));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_ASSERT(start(&r[1], 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     l4_word_t m1[L4_MSG_REGISTERS] = {0x1001}, m2[L4_MSG_REGISTERS] = {0x1002};
     UT_OK(l4_nbsend_mrs(ep, l4_msginfo_new(0, 0, 0, 1), m1));
     UT_OK(l4_nbsend_mrs(ep, l4_msginfo_new(0, 0, 0, 1), m2));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(r[0].finished, 1);
     UT_EQ(r[1].finished, 1);
     UT_OK(r[0].status);
@@ -382,7 +351,7 @@ UTEST(ipc_fifo_receivers, "queued receivers get messages in the order they queue
 UTEST(ipc_nbsend_no_receiver, "NBSend with no receiver waiting drops the message: NoError, and "
                               "NBRecv finds nothing later")
 {
-    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = mint(ep, ALL, 0x99);
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = ut_mint(ep, ALL, 0x99);
     UT_ASSERT(ep && eb);
     l4_word_t m[L4_MSG_REGISTERS] = {1, 2, 3, 4};
     UT_OK(l4_nbsend_mrs(ep, l4_msginfo_new(3, 0, 0, 4), m));
@@ -396,15 +365,15 @@ UTEST(ipc_nbsend_no_receiver, "NBSend with no receiver waiting drops the message
 
 UTEST(ipc_nbsend_to_receiver, "NBSend to a waiting receiver delivers like Send")
 {
-    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = mint(ep, ALL, 0x5);
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = ut_mint(ep, ALL, 0x5);
     UT_ASSERT(ep && eb);
     static struct op r;
     r = (struct op){.kind = OP_RECV, .cap = ep};
     UT_ASSERT(start(&r, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     l4_word_t m[L4_MSG_REGISTERS] = {0x99, 0x98};
     UT_OK(l4_nbsend_mrs(eb, l4_msginfo_new(0x31, 0, 0, 2), m));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(r.finished, 1);
     UT_OK(r.status);
     UT_EQ(r.badge, 0x5);
@@ -417,7 +386,7 @@ UTEST(ipc_nbsend_to_receiver, "NBSend to a waiting receiver delivers like Send")
 UTEST(ipc_nbrecv_nothing, "NBRecv with nothing pending returns NoError, badge 0 and info 0 "
                           "without queueing")
 {
-    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = mint(ep, ALL, 0x3);
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = ut_mint(ep, ALL, 0x3);
     UT_ASSERT(ep && eb);
     l4_word_t badge = 0x1234;
     l4_msginfo_t info = 0x5678;
@@ -441,7 +410,8 @@ UTEST(ipc_send_needs_write, "Send, NBSend and Call through a capability without 
                             "InvalidCapability")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    l4_cptr_t r = mint(ep, L4_CAP_RIGHTS_READ | L4_CAP_RIGHTS_GRANT | L4_CAP_RIGHTS_GRANT_REPLY, 0);
+    l4_cptr_t r =
+        ut_mint(ep, L4_CAP_RIGHTS_READ | L4_CAP_RIGHTS_GRANT | L4_CAP_RIGHTS_GRANT_REPLY, 0);
     UT_ASSERT(ep && r && rescue(ep));
     UT_ERR(l4_send(r, l4_msginfo_new(1, 0, 0, 0)), L4_INVALID_CAPABILITY);
     UT_ERR(l4_nbsend(r, l4_msginfo_new(1, 0, 0, 0)), L4_INVALID_CAPABILITY);
@@ -456,7 +426,7 @@ UTEST(ipc_recv_needs_read, "Recv, NBRecv and ReplyRecv through a capability with
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), reply = ut_new(L4_OBJECT_REPLY, 0);
     l4_cptr_t w =
-        mint(ep, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT | L4_CAP_RIGHTS_GRANT_REPLY, 0);
+        ut_mint(ep, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT | L4_CAP_RIGHTS_GRANT_REPLY, 0);
     UT_ASSERT(ep && reply && w && rescue(ep));
     UT_ERR(l4_recv(w, L4_CPTR_NULL, 0, 0), L4_INVALID_CAPABILITY);
     UT_ERR(l4_recv(w, reply, 0, 0), L4_INVALID_CAPABILITY);
@@ -470,14 +440,14 @@ UTEST(ipc_call_needs_grant_reply, "Call without GrantReply is InvalidCapability,
                                   "through the same capability works")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    l4_cptr_t c = mint(ep, RW | L4_CAP_RIGHTS_GRANT, 0x6);
+    l4_cptr_t c = ut_mint(ep, RW | L4_CAP_RIGHTS_GRANT, 0x6);
     UT_ASSERT(ep && c);
     static struct op r;
     r = (struct op){.kind = OP_RECV, .cap = ep};
     UT_ASSERT(start(&r, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(l4_send(c, l4_msginfo_new(0x12, 0, 0, 0)));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(r.status);
     UT_EQ(r.badge, 0x6);
     UT_EQ(l4_msginfo_get_label(r.out_info), 0x12);
@@ -534,7 +504,7 @@ UTEST(ipc_send_preempts, "a higher-priority receiver woken by a Send runs before
                          "continues")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t d1 = mint(n, ALL, 1), d2 = mint(n, ALL, 2);
+    l4_cptr_t d1 = ut_mint(n, ALL, 1), d2 = ut_mint(n, ALL, 2);
     UT_ASSERT(ep && n && d1 && d2);
     static struct op r, s;
     r = (struct op){.kind = OP_RECV, .cap = ep, .id = 1, .done = d1};
@@ -557,7 +527,7 @@ UTEST(ipc_send_no_preempt_lower, "a lower-priority receiver woken by a Send wait
                                  "sender is done")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t d1 = mint(n, ALL, 1), d2 = mint(n, ALL, 2);
+    l4_cptr_t d1 = ut_mint(n, ALL, 1), d2 = ut_mint(n, ALL, 2);
     UT_ASSERT(ep && n && d1 && d2);
     static struct op r, s;
     r = (struct op){.kind = OP_RECV, .cap = ep, .id = 1, .done = d1};
@@ -565,7 +535,7 @@ UTEST(ipc_send_no_preempt_lower, "a lower-priority receiver woken by a Send wait
         .kind = OP_SEND, .cap = ep, .info = l4_msginfo_new(0, 0, 0, 0), .id = 2, .done = d2};
     nevents = 0;
     UT_ASSERT(start(&r, 50));
-    UT_ASSERT(settle()); /* the receiver waits in Recv */
+    UT_ASSERT(ut_settle_once()); /* the receiver waits in Recv */
     UT_ASSERT(start(&s, 100));
     wait_all(n, 3);
     UT_OK(r.status);
@@ -589,10 +559,10 @@ UTEST(ipc_delete_wakes_receivers, "deleting an endpoint wakes the receivers bloc
     r[1] = (struct op){.kind = OP_RECV, .cap = ep};
     UT_ASSERT(start(&r[0], 100));
     UT_ASSERT(start(&r[1], 90));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(r[0].finished + r[1].finished, 0);
-    UT_OK(del(ep));
-    UT_ASSERT(settle());
+    UT_OK(ut_delete(ep));
+    UT_ASSERT(ut_settle_once());
     UT_EQ(r[0].finished, 1);
     UT_EQ(r[1].finished, 1);
     UT_ERR(r[0].status, L4_CANCELLED);
@@ -610,10 +580,10 @@ UTEST(ipc_delete_wakes_senders, "deleting an endpoint wakes its blocked sender a
     c = (struct op){.kind = OP_CALL, .cap = ep, .info = l4_msginfo_new(2, 0, 0, 1)};
     UT_ASSERT(start(&s, 100));
     UT_ASSERT(start(&c, 90));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(s.finished + c.finished, 0);
-    UT_OK(del(ep));
-    UT_ASSERT(settle());
+    UT_OK(ut_delete(ep));
+    UT_ASSERT(ut_settle_once());
     UT_EQ(s.finished, 1);
     UT_EQ(c.finished, 1);
     UT_ERR(s.status, L4_CANCELLED);
@@ -628,17 +598,17 @@ UTEST(ipc_delete_wakes_senders, "deleting an endpoint wakes its blocked sender a
 UTEST(ipc_delete_copy_keeps_queue, "deleting one of two capabilities leaves the endpoint and "
                                    "its queue alone")
 {
-    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), c = mint(ep, ALL, 0);
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), c = ut_mint(ep, ALL, 0);
     UT_ASSERT(ep && c);
     static struct op s;
     s = (struct op){.kind = OP_SEND, .cap = c, .info = l4_msginfo_new(0, 0, 0, 1), .mr = {0x66}};
     UT_ASSERT(start(&s, 100));
-    UT_ASSERT(settle());
-    UT_OK(del(c)); /* the sender's capability; the object lives on through ep */
+    UT_ASSERT(ut_settle_once());
+    UT_OK(ut_delete(c)); /* the sender's capability; the object lives on through ep */
     UT_EQ(s.finished, 0);
     l4_word_t m[L4_MSG_REGISTERS] = {0};
     UT_OK(l4_nbrecv_mrs(ep, L4_CPTR_NULL, 0, 0, m));
     UT_EQ(m[0], 0x66);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(s.status);
 }

@@ -19,72 +19,6 @@
 #define ALL  L4_CAP_RIGHTS_ALL
 #define PRIO 100
 
-/* A thread's argument: an index and two slot numbers. */
-#define ARG(i, a, b) ((l4_word_t)(i) | (l4_word_t)(a) << 8 | (l4_word_t)(b) << 32)
-#define ARG_I(x)     ((unsigned)((x)&0xff))
-#define ARG_A(x)     (((x) >> 8) & 0xffffff)
-#define ARG_B(x)     ((x) >> 32)
-
-static l4_cap_type_t id(l4_cptr_t slot)
-{
-    return l4_debug_cap_identify(slot);
-}
-
-static l4_error_t del(l4_cptr_t slot)
-{
-    return l4_cnode_delete(UT_CNODE, slot, UT_DEPTH);
-}
-
-static l4_cptr_t copy(l4_cptr_t src)
-{
-    l4_cptr_t s = ut_slot();
-    if (s && l4_cnode_copy(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, ALL))
-        return 0;
-    return s;
-}
-
-static l4_cptr_t mint(l4_cptr_t src, l4_word_t badge)
-{
-    l4_cptr_t s = ut_slot();
-    if (s && l4_cnode_mint(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, ALL, badge))
-        return 0;
-    return s;
-}
-
-static l4_cptr_t retype(l4_cptr_t u, l4_object_type_t type, l4_word_t bits)
-{
-    l4_cptr_t s = ut_slot();
-    if (s && l4_untyped_retype(u, type, bits, UT_CNODE, 0, 0, s, 1))
-        return 0;
-    return s;
-}
-
-/* --- settle(): wait until every other thread is blocked ------------------------ */
-
-static l4_cptr_t settle_go, settle_done;
-
-/* At priority 1: runs only when every test thread above it is blocked. */
-static void settle_fn(l4_word_t arg)
-{
-    for (;;) {
-        l4_wait(ARG_A(arg), 0);
-        l4_signal(ARG_B(arg));
-    }
-}
-
-static int settle_init(void)
-{
-    settle_go = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    settle_done = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    return settle_go && settle_done && ut_thread(settle_fn, ARG(0, settle_go, settle_done), 1);
-}
-
-static l4_error_t settle(void)
-{
-    l4_error_t e = l4_signal(settle_go);
-    return e != L4_NO_ERROR ? e : l4_wait(settle_done, 0);
-}
-
 /* --- thread bodies and what they saw ----------------------------------------------- */
 
 #define SEEN 8
@@ -101,12 +35,12 @@ static void reset_seen(void)
 /* Receive on endpoint A (Reply object B, or none) until an error. */
 static void receiver(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
+    unsigned i = UT_ARG_I(arg);
     l4_error_t e;
     do {
         l4_word_t badge = 0, mrs[L4_MSG_REGISTERS] = {0};
         l4_msginfo_t info = 0;
-        e = l4_recv_mrs(ARG_A(arg), ARG_B(arg), &badge, &info, mrs);
+        e = l4_recv_mrs(UT_ARG_A(arg), UT_ARG_B(arg), &badge, &info, mrs);
         st[i] = e;
         if (e == L4_NO_ERROR) {
             got_badge[i] = badge;
@@ -119,19 +53,19 @@ static void receiver(l4_word_t arg)
 /* Send once on endpoint capability A with MR0 = 0x100 + index. */
 static void sender(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
+    unsigned i = UT_ARG_I(arg);
     l4_word_t mrs[L4_MSG_REGISTERS] = {0x100 + i};
-    st[i] = l4_send_mrs(ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), mrs);
+    st[i] = l4_send_mrs(UT_ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), mrs);
     cnt[i]++;
 }
 
 /* Call endpoint A once with MR0 = 0x200 + index; record the answer. */
 static void caller(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
+    unsigned i = UT_ARG_I(arg);
     l4_word_t mrs[L4_MSG_REGISTERS] = {0x200 + i};
     l4_msginfo_t info = 0;
-    st[i] = l4_call_mrs(ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), &info, mrs);
+    st[i] = l4_call_mrs(UT_ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), &info, mrs);
     got_mr0[i] = mrs[0];
     cnt[i]++;
 }
@@ -139,11 +73,11 @@ static void caller(l4_word_t arg)
 /* Wait on notification A until an error. */
 static void waiter(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
+    unsigned i = UT_ARG_I(arg);
     l4_error_t e;
     do {
         l4_word_t word = 0;
-        e = l4_wait(ARG_A(arg), &word);
+        e = l4_wait(UT_ARG_A(arg), &word);
         st[i] = e;
         got_badge[i] = word;
         cnt[i]++;
@@ -156,7 +90,7 @@ static volatile uint64_t spins;
 static void spinner(l4_word_t arg)
 {
     spins = 1;
-    l4_signal(ARG_A(arg));
+    l4_signal(UT_ARG_A(arg));
     for (;;)
         spins++;
 }
@@ -203,20 +137,20 @@ UTEST(life_delete_blocked_sender, "deleting TCBs blocked in Send (head, middle, 
                                   "queue entry: a receive gets only the other senders")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), s[5];
-    UT_ASSERT(ep && settle_init());
+    UT_ASSERT(ep && ut_settle_init());
     reset_seen();
     for (unsigned i = 0; i < 5; i++) {
-        l4_cptr_t b = mint(ep, i + 1);
+        l4_cptr_t b = ut_mint(ep, ALL, i + 1);
         UT_ASSERT(b);
-        s[i] = ut_thread(sender, ARG(i, b, 0), PRIO);
+        s[i] = ut_thread(sender, UT_ARG(i, b, 0), PRIO);
         UT_ASSERT(s[i]);
-        UT_OK(settle()); /* queued in order */
+        UT_OK(ut_settle()); /* queued in order */
     }
     UT_EQ(l4_debug_check_invariants(), 0);
     static const unsigned victims[] = {0, 2, 4};
     for (unsigned v = 0; v < 3; v++) {
-        UT_OK(del(s[victims[v]]));
-        UT_EQ(id(s[victims[v]]), L4_CAP_NULL);
+        UT_OK(ut_delete(s[victims[v]]));
+        UT_EQ(ut_id(s[victims[v]]), L4_CAP_NULL);
         UT_EQ(l4_debug_check_invariants(), 0);
     }
     for (unsigned k = 1; k < 4; k += 2) {
@@ -231,7 +165,7 @@ UTEST(life_delete_blocked_sender, "deleting TCBs blocked in Send (head, middle, 
     UT_OK(l4_nbrecv(ep, L4_CPTR_NULL, &badge, &info));
     UT_EQ(badge, 0);
     UT_EQ(info, 0);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[1], 1);
     UT_EQ(st[1], L4_NO_ERROR);
     UT_EQ(cnt[3], 1);
@@ -243,31 +177,31 @@ UTEST(life_delete_blocked_receiver, "deleting a TCB blocked in Recv leaves no qu
                                     "next messages go to the other receivers")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), r[3];
-    UT_ASSERT(ep && settle_init());
+    UT_ASSERT(ep && ut_settle_init());
     reset_seen();
     for (unsigned i = 0; i < 3; i++) {
-        r[i] = ut_thread(receiver, ARG(i, ep, L4_CPTR_NULL), PRIO);
+        r[i] = ut_thread(receiver, UT_ARG(i, ep, L4_CPTR_NULL), PRIO);
         UT_ASSERT(r[i]);
-        UT_OK(settle());
+        UT_OK(ut_settle());
     }
-    UT_OK(del(r[0])); /* the head of the queue */
+    UT_OK(ut_delete(r[0])); /* the head of the queue */
     UT_EQ(l4_debug_check_invariants(), 0);
     for (unsigned k = 0; k < 2; k++) {
         l4_word_t mrs[L4_MSG_REGISTERS] = {0x10 + k};
         UT_OK(l4_send_mrs(ep, l4_msginfo_new(0, 0, 0, 1), mrs)); /* a receiver waits */
     }
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 0);
     UT_EQ(cnt[1], 1);
     UT_EQ(got_mr0[1], 0x10);
     UT_EQ(cnt[2], 1);
     UT_EQ(got_mr0[2], 0x11);
     /* both wait again; delete the tail, then the other one gets it */
-    UT_OK(del(r[2]));
+    UT_OK(ut_delete(r[2]));
     UT_EQ(l4_debug_check_invariants(), 0);
     l4_word_t mrs[L4_MSG_REGISTERS] = {0x12};
     UT_OK(l4_send_mrs(ep, l4_msginfo_new(0, 0, 0, 1), mrs));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[1], 2);
     UT_EQ(got_mr0[1], 0x12);
     UT_EQ(l4_debug_check_invariants(), 0);
@@ -276,15 +210,15 @@ UTEST(life_delete_blocked_receiver, "deleting a TCB blocked in Recv leaves no qu
 UTEST(life_delete_ready_thread, "deleting a runnable thread that never ran takes it out of the "
                                 "ready queue")
 {
-    UT_ASSERT(settle_init());
+    UT_ASSERT(ut_settle_init());
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
     UT_ASSERT(n);
     reset_seen();
-    l4_cptr_t t = ut_thread(waiter, ARG(0, n, 0), PRIO);
+    l4_cptr_t t = ut_thread(waiter, UT_ARG(0, n, 0), PRIO);
     UT_ASSERT(t);
-    UT_OK(del(t));
+    UT_OK(ut_delete(t));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 0);
     UT_OK(l4_signal(n)); /* nobody waits: pending */
     l4_word_t w = 1;
@@ -296,21 +230,21 @@ UTEST(life_tcb_copy_keeps_thread, "a thread lives while any capability to its TC
                                   "deleting the last one stops it")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
+    UT_ASSERT(n && ut_settle_init());
     reset_seen();
-    l4_cptr_t t = ut_thread(waiter, ARG(0, n, 0), PRIO);
+    l4_cptr_t t = ut_thread(waiter, UT_ARG(0, n, 0), PRIO);
     UT_ASSERT(t);
-    l4_cptr_t c = copy(t);
+    l4_cptr_t c = ut_copy(t, ALL);
     UT_ASSERT(c);
-    UT_OK(settle());
-    UT_OK(del(t));
+    UT_OK(ut_settle());
+    UT_OK(ut_delete(t));
     UT_OK(l4_signal(n));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 1); /* still waiting, and woken */
-    UT_OK(del(c));
+    UT_OK(ut_delete(c));
     UT_EQ(l4_debug_check_invariants(), 0);
     UT_OK(l4_signal(n));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 1);
     l4_word_t w = 0;
     UT_OK(l4_poll(n, &w));
@@ -323,23 +257,23 @@ static volatile unsigned self_steps;
 static void delete_self(l4_word_t arg)
 {
     self_steps = 1;
-    l4_cnode_delete(UT_CNODE, ARG_A(arg), UT_DEPTH);
+    l4_cnode_delete(UT_CNODE, UT_ARG_A(arg), UT_DEPTH);
     self_steps = 2; /* never */
 }
 
 UTEST(life_delete_own_tcb, "a thread that deletes the last capability to its own TCB stops at "
                            "once")
 {
-    UT_ASSERT(settle_init());
+    UT_ASSERT(ut_settle_init());
     self_steps = 0;
     l4_cptr_t slot = ut_slot();
     UT_ASSERT(slot);
-    l4_cptr_t t = ut_thread(delete_self, ARG(0, slot, 0), PRIO);
+    l4_cptr_t t = ut_thread(delete_self, UT_ARG(0, slot, 0), PRIO);
     UT_ASSERT(t);
     UT_OK(l4_cnode_move(UT_CNODE, slot, UT_DEPTH, UT_CNODE, t, UT_DEPTH));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(self_steps, 1);
-    UT_EQ(id(slot), L4_CAP_NULL);
+    UT_EQ(ut_id(slot), L4_CAP_NULL);
     UT_EQ(l4_debug_check_invariants(), 0);
 }
 
@@ -349,24 +283,24 @@ UTEST(life_delete_endpoint_cancels, "deleting the last capability to an endpoint
                                     "receivers, senders and callers with Cancelled")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), ep2 = ut_new(L4_OBJECT_ENDPOINT, 0);
-    UT_ASSERT(ep && ep2 && settle_init());
-    l4_cptr_t c = copy(ep);
+    UT_ASSERT(ep && ep2 && ut_settle_init());
+    l4_cptr_t c = ut_copy(ep, ALL);
     UT_ASSERT(c);
     reset_seen();
-    UT_ASSERT(ut_thread(receiver, ARG(0, ep, L4_CPTR_NULL), PRIO));
-    UT_ASSERT(ut_thread(receiver, ARG(1, ep, L4_CPTR_NULL), PRIO));
-    UT_ASSERT(ut_thread(sender, ARG(2, ep2, 0), PRIO));
-    UT_ASSERT(ut_thread(caller, ARG(3, ep2, 0), PRIO));
-    UT_OK(settle());
-    UT_OK(del(ep)); /* a copy is left: nothing happens */
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(receiver, UT_ARG(0, ep, L4_CPTR_NULL), PRIO));
+    UT_ASSERT(ut_thread(receiver, UT_ARG(1, ep, L4_CPTR_NULL), PRIO));
+    UT_ASSERT(ut_thread(sender, UT_ARG(2, ep2, 0), PRIO));
+    UT_ASSERT(ut_thread(caller, UT_ARG(3, ep2, 0), PRIO));
+    UT_OK(ut_settle());
+    UT_OK(ut_delete(ep)); /* a copy is left: nothing happens */
+    UT_OK(ut_settle());
     UT_EQ(cnt[0] + cnt[1], 0);
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(del(c));
+    UT_OK(ut_delete(c));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(del(ep2));
+    UT_OK(ut_delete(ep2));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     for (unsigned i = 0; i < 4; i++) {
         UT_EQ(cnt[i], 1);
         UT_EQ(st[i], L4_CANCELLED);
@@ -378,23 +312,23 @@ UTEST(life_delete_notification_cancels, "deleting the last capability to a notif
                                         "its waiters with Cancelled")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
-    l4_cptr_t b = mint(n, 4);
+    UT_ASSERT(n && ut_settle_init());
+    l4_cptr_t b = ut_mint(n, ALL, 4);
     UT_ASSERT(b);
     reset_seen();
     for (unsigned i = 0; i < 3; i++)
-        UT_ASSERT(ut_thread(waiter, ARG(i, b, 0), PRIO));
-    UT_OK(settle());
-    UT_OK(del(n)); /* the badged copy is left */
-    UT_OK(settle());
+        UT_ASSERT(ut_thread(waiter, UT_ARG(i, b, 0), PRIO));
+    UT_OK(ut_settle());
+    UT_OK(ut_delete(n)); /* the badged copy is left */
+    UT_OK(ut_settle());
     UT_EQ(cnt[0] + cnt[1] + cnt[2], 0);
     UT_OK(l4_signal(b)); /* still works: the first waiter gets it */
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 1);
     UT_EQ(got_badge[0], 4);
-    UT_OK(del(b));
+    UT_OK(ut_delete(b));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     for (unsigned i = 0; i < 3; i++)
         UT_EQ(st[i], L4_CANCELLED);
     UT_EQ(cnt[0], 2);
@@ -406,20 +340,20 @@ UTEST(life_delete_bound_notification, "deleting a bound notification unbinds it;
                                       "Recv on an endpoint goes on")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(ep && n && settle_init());
+    UT_ASSERT(ep && n && ut_settle_init());
     reset_seen();
-    l4_cptr_t r = ut_thread(receiver, ARG(0, ep, L4_CPTR_NULL), PRIO);
+    l4_cptr_t r = ut_thread(receiver, UT_ARG(0, ep, L4_CPTR_NULL), PRIO);
     UT_ASSERT(r);
     UT_OK(l4_tcb_bind_notification(r, n));
-    UT_OK(settle());
-    UT_OK(del(n));
+    UT_OK(ut_settle());
+    UT_OK(ut_delete(n));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 0);
     UT_ERR(l4_tcb_unbind_notification(r), L4_ILLEGAL_OPERATION); /* nothing bound now */
     l4_word_t mrs[L4_MSG_REGISTERS] = {0x31};
     UT_OK(l4_send_mrs(ep, l4_msginfo_new(0, 0, 0, 1), mrs));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 1);
     UT_EQ(st[0], L4_NO_ERROR);
     UT_EQ(got_mr0[0], 0x31);
@@ -433,18 +367,18 @@ UTEST(life_delete_reply_cancels_caller, "deleting a Reply object that owes an an
                                         "caller with Cancelled")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), reply = ut_new(L4_OBJECT_REPLY, 0);
-    UT_ASSERT(ep && reply && settle_init());
+    UT_ASSERT(ep && reply && ut_settle_init());
     reset_seen();
-    UT_ASSERT(ut_thread(caller, ARG(0, ep, 0), PRIO));
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(caller, UT_ARG(0, ep, 0), PRIO));
+    UT_OK(ut_settle());
     l4_msginfo_t info = 0;
     UT_OK(l4_recv(ep, reply, 0, &info));
     UT_EQ(l4_get_mr(0), 0x200);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 0); /* waiting for the reply */
-    UT_OK(del(reply));
+    UT_OK(ut_delete(reply));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 1);
     UT_EQ(st[0], L4_CANCELLED);
 }
@@ -453,15 +387,15 @@ UTEST(life_delete_reply_of_receiver, "deleting the Reply object a waiting receiv
                                      "it then receives is answered with Cancelled")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), reply = ut_new(L4_OBJECT_REPLY, 0);
-    UT_ASSERT(ep && reply && settle_init());
+    UT_ASSERT(ep && reply && ut_settle_init());
     reset_seen();
-    UT_ASSERT(ut_thread(receiver, ARG(0, ep, reply), PRIO));
-    UT_OK(settle());
-    UT_OK(del(reply));
+    UT_ASSERT(ut_thread(receiver, UT_ARG(0, ep, reply), PRIO));
+    UT_OK(ut_settle());
+    UT_OK(ut_delete(reply));
     UT_EQ(l4_debug_check_invariants(), 0);
     l4_word_t mrs[L4_MSG_REGISTERS] = {0x41};
     UT_ERR(l4_call_mrs(ep, l4_msginfo_new(0, 0, 0, 1), NULL, mrs), L4_CANCELLED);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0] >= 1, 1);
     UT_EQ(got_mr0[0], 0x41); /* the message itself arrived */
     UT_EQ(l4_debug_check_invariants(), 0);
@@ -471,22 +405,22 @@ UTEST(life_delete_caller_tcb, "deleting a caller waiting for its reply leaves th
                               "owing nothing, and reusable")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), reply = ut_new(L4_OBJECT_REPLY, 0);
-    UT_ASSERT(ep && reply && settle_init());
+    UT_ASSERT(ep && reply && ut_settle_init());
     reset_seen();
-    l4_cptr_t c = ut_thread(caller, ARG(0, ep, 0), PRIO);
+    l4_cptr_t c = ut_thread(caller, UT_ARG(0, ep, 0), PRIO);
     UT_ASSERT(c);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_OK(l4_recv(ep, reply, 0, 0));
-    UT_OK(del(c));
+    UT_OK(ut_delete(c));
     UT_EQ(l4_debug_check_invariants(), 0);
     UT_ERR(l4_send(reply, l4_msginfo_new(0, 0, 0, 0)), L4_ILLEGAL_OPERATION);
-    UT_ASSERT(ut_thread(caller, ARG(1, ep, 0), PRIO));
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(caller, UT_ARG(1, ep, 0), PRIO));
+    UT_OK(ut_settle());
     UT_OK(l4_recv(ep, reply, 0, 0));
     UT_EQ(l4_get_mr(0), 0x201);
     l4_word_t mrs[L4_MSG_REGISTERS] = {0x55};
     UT_OK(l4_send_mrs(reply, l4_msginfo_new(0, 0, 0, 1), mrs));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[1], 1);
     UT_EQ(st[1], L4_NO_ERROR);
     UT_EQ(got_mr0[1], 0x55);
@@ -499,36 +433,36 @@ UTEST(life_delete_cnode_contents, "deleting a CNode deletes what it holds: its e
                                   "a receiver, its TCB stops a waiter")
 {
     l4_cptr_t u = ut_new(L4_OBJECT_UNTYPED, 12), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(u && n && settle_init());
-    l4_cptr_t cn = retype(u, L4_OBJECT_CNODE, 2), ep = retype(u, L4_OBJECT_ENDPOINT, 0);
+    UT_ASSERT(u && n && ut_settle_init());
+    l4_cptr_t cn = ut_retype(u, L4_OBJECT_CNODE, 2), ep = ut_retype(u, L4_OBJECT_ENDPOINT, 0);
     UT_ASSERT(cn && ep);
     reset_seen();
-    UT_ASSERT(ut_thread(receiver, ARG(0, ep, L4_CPTR_NULL), PRIO));
-    l4_cptr_t w = ut_thread(waiter, ARG(1, n, 0), PRIO);
+    UT_ASSERT(ut_thread(receiver, UT_ARG(0, ep, L4_CPTR_NULL), PRIO));
+    l4_cptr_t w = ut_thread(waiter, UT_ARG(1, n, 0), PRIO);
     UT_ASSERT(w);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     /* the only capabilities to the endpoint and to w's TCB go into cn */
     UT_OK(l4_cnode_move(cn, 0, 2, UT_CNODE, ep, UT_DEPTH));
     UT_OK(l4_cnode_move(cn, 3, 2, UT_CNODE, w, UT_DEPTH));
-    UT_EQ(id(ep), L4_CAP_NULL);
-    UT_OK(settle());
+    UT_EQ(ut_id(ep), L4_CAP_NULL);
+    UT_OK(ut_settle());
     UT_EQ(cnt[0] + cnt[1], 0);
-    UT_OK(del(cn));
+    UT_OK(ut_delete(cn));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[0], 1);
     UT_EQ(st[0], L4_CANCELLED);
     UT_EQ(cnt[1], 0);
-    l4_cptr_t nb = mint(n, 0x8);
+    l4_cptr_t nb = ut_mint(n, ALL, 0x8);
     UT_ASSERT(nb);
     UT_OK(l4_signal(nb)); /* w is gone: nobody waits, the signal stays pending */
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(cnt[1], 0);
     l4_word_t word = 0;
     UT_OK(l4_poll(n, &word));
     UT_EQ(word, 0x8);
     /* nothing made from u is left: all of it is free again */
-    l4_cptr_t again = retype(u, L4_OBJECT_UNTYPED, 12);
+    l4_cptr_t again = ut_retype(u, L4_OBJECT_UNTYPED, 12);
     UT_ASSERT(again);
     UT_EQ(l4_debug_check_invariants(), 0);
 }
@@ -538,21 +472,21 @@ UTEST(life_revoke_untyped_threads, "revoking an untyped destroys the running and
 {
     l4_cptr_t u = ut_new(L4_OBJECT_UNTYPED, 16), go = ut_new(L4_OBJECT_NOTIFICATION, 0);
     l4_cptr_t outer = ut_new(L4_OBJECT_ENDPOINT, 0);
-    UT_ASSERT(u && go && outer && settle_init());
+    UT_ASSERT(u && go && outer && ut_settle_init());
     reset_seen();
     spins = 0;
     /* Revoke deletes the newest objects first: t0's notification dies
      * before t0 (waking it with Cancelled), t1 dies before its endpoint */
-    l4_cptr_t t0 = retype(u, L4_OBJECT_TCB, 0), nu = retype(u, L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(nu && thread_on(t0, 0, waiter, ARG(0, nu, 0), PRIO));
-    l4_cptr_t epu = retype(u, L4_OBJECT_ENDPOINT, 0);
+    l4_cptr_t t0 = ut_retype(u, L4_OBJECT_TCB, 0), nu = ut_retype(u, L4_OBJECT_NOTIFICATION, 0);
+    UT_ASSERT(nu && thread_on(t0, 0, waiter, UT_ARG(0, nu, 0), PRIO));
+    l4_cptr_t epu = ut_retype(u, L4_OBJECT_ENDPOINT, 0);
     UT_ASSERT(epu);
     l4_cptr_t t1 =
-        thread_on(retype(u, L4_OBJECT_TCB, 0), 1, receiver, ARG(1, epu, L4_CPTR_NULL), PRIO);
-    l4_cptr_t t2 = thread_on(retype(u, L4_OBJECT_TCB, 0), 2, sender, ARG(2, outer, 0), PRIO);
+        thread_on(ut_retype(u, L4_OBJECT_TCB, 0), 1, receiver, UT_ARG(1, epu, L4_CPTR_NULL), PRIO);
+    l4_cptr_t t2 = thread_on(ut_retype(u, L4_OBJECT_TCB, 0), 2, sender, UT_ARG(2, outer, 0), PRIO);
     UT_ASSERT(t1 && t2);
-    UT_OK(settle()); /* all three blocked */
-    l4_cptr_t t3 = thread_on(retype(u, L4_OBJECT_TCB, 0), 3, spinner, ARG(3, go, 0), PRIO);
+    UT_OK(ut_settle()); /* all three blocked */
+    l4_cptr_t t3 = thread_on(ut_retype(u, L4_OBJECT_TCB, 0), 3, spinner, UT_ARG(3, go, 0), PRIO);
     UT_ASSERT(t3);
     UT_OK(l4_wait(go, 0)); /* it runs, and stays runnable */
     UT_ASSERT(spins >= 1);
@@ -562,11 +496,11 @@ UTEST(life_revoke_untyped_threads, "revoking an untyped destroys the running and
     UT_EQ(l4_debug_check_invariants(), 0);
     const l4_cptr_t gone[] = {nu, t0, epu, t1, t2, t3};
     for (unsigned i = 0; i < sizeof gone / sizeof gone[0]; i++)
-        UT_EQ(id(gone[i]), L4_CAP_NULL);
-    UT_EQ(id(u), L4_CAP_UNTYPED);
+        UT_EQ(ut_id(gone[i]), L4_CAP_NULL);
+    UT_EQ(ut_id(u), L4_CAP_UNTYPED);
     /* the spinner is no longer runnable: the priority-1 helper gets the CPU */
     uint64_t frozen = spins;
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(spins, frozen);
     for (unsigned i = 0; i < 3; i++)
         UT_EQ(cnt[i], 0);
@@ -576,13 +510,13 @@ UTEST(life_revoke_untyped_threads, "revoking an untyped destroys the running and
     UT_OK(l4_nbrecv(outer, L4_CPTR_NULL, &badge, &info));
     UT_EQ(badge, 0);
     UT_EQ(info, 0);
-    UT_ASSERT(ut_thread(sender, ARG(4, outer, 0), PRIO));
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(sender, UT_ARG(4, outer, 0), PRIO));
+    UT_OK(ut_settle());
     l4_word_t mrs[L4_MSG_REGISTERS] = {0};
     UT_OK(l4_recv_mrs(outer, L4_CPTR_NULL, &badge, &info, mrs));
     UT_EQ(mrs[0], 0x104);
     /* all of u is free again */
-    UT_ASSERT(retype(u, L4_OBJECT_UNTYPED, 16));
+    UT_ASSERT(ut_retype(u, L4_OBJECT_UNTYPED, 16));
     UT_EQ(l4_debug_check_invariants(), 0);
 }
 
@@ -607,7 +541,7 @@ UTEST(life_untyped_reuse, "retype, revoke, retype again: the same number of obje
             UT_ERR(l4_tcb_resume(first), L4_ILLEGAL_OPERATION);
         UT_OK(l4_cnode_revoke(UT_CNODE, u, UT_DEPTH));
         for (l4_cptr_t s = first; s < first + 8; s++)
-            UT_EQ(id(s), L4_CAP_NULL);
+            UT_EQ(ut_id(s), L4_CAP_NULL);
     }
     /* a pending signal does not survive into a notification made in its place */
     l4_cptr_t first = ut_slots(512);
@@ -617,7 +551,7 @@ UTEST(life_untyped_reuse, "retype, revoke, retype again: the same number of obje
     UT_ERR(l4_untyped_retype(u, L4_OBJECT_REPLY, 0, UT_CNODE, 0, 0, ut_slot(), 1),
            L4_NOT_ENOUGH_MEMORY);
     for (l4_cptr_t s = first; s < first + 512; s += 37) {
-        l4_cptr_t b = mint(s, 0x10);
+        l4_cptr_t b = ut_mint(s, ALL, 0x10);
         UT_ASSERT(b);
         UT_OK(l4_signal(b));
     }

@@ -19,27 +19,6 @@
 
 /* --- Helpers ------------------------------------------------------------------ */
 
-static l4_cptr_t mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge)
-{
-    l4_cptr_t s = ut_slot();
-    if (!s ||
-        l4_cnode_mint(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, rights, badge) != L4_NO_ERROR)
-        return 0;
-    return s;
-}
-
-static l4_error_t del(l4_cptr_t slot)
-{
-    return l4_cnode_delete(UT_CNODE, slot, UT_DEPTH);
-}
-
-/* The notification word taken by Poll, or ~0 on error. */
-static l4_word_t poll_word(l4_cptr_t n)
-{
-    l4_word_t w = 0;
-    return l4_poll(n, &w) == L4_NO_ERROR ? w : ~(l4_word_t)0;
-}
-
 /* Recv or NBRecv (sysno) with the message-info register holding junk on
  * entry (the generated stubs pass 0 in it), so that the kernel must write
  * it; MR0 is returned in *mr0. */
@@ -97,22 +76,6 @@ static l4_cptr_t start(struct op *o, uint8_t prio)
     return ut_thread(worker, (l4_word_t)o, prio);
 }
 
-static void signal_fn(l4_word_t n)
-{
-    l4_signal(n);
-}
-
-/* Block until every test thread above priority 1 has run as far as it can;
- * 1 on success. */
-static int settle(void)
-{
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_word_t w = 0;
-    if (!n || !ut_thread(signal_fn, n, 1))
-        return 0;
-    return l4_wait(n, &w) == L4_NO_ERROR;
-}
-
 /* Should the test block in a Wait that must not block, a priority-1 thread
  * signals through a copy of n with badge RESCUE_BADGE, so that the Wait
  * returns that badge and the test fails instead of deadlocking. */
@@ -120,28 +83,28 @@ static int settle(void)
 
 static int rescue(l4_cptr_t n)
 {
-    l4_cptr_t b = mint(n, ALL, RESCUE_BADGE);
-    return b && ut_thread(signal_fn, b, 1);
+    l4_cptr_t b = ut_mint(n, ALL, RESCUE_BADGE);
+    return b && ut_thread(ut_signal_fn, b, 1);
 }
 
 /* --- Signal, Wait, Poll ------------------------------------------------------------ */
 
 UTEST(ntfn_signal_then_wait, "Signal then Wait: the Wait returns the badge at once")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x10);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x10);
     UT_ASSERT(n && b && rescue(n));
     UT_OK(l4_signal(b));
     l4_word_t w = 0;
     UT_OK(l4_wait(n, &w));
     UT_EQ(w, 0x10);
-    UT_EQ(poll_word(n), 0); /* the Wait cleared the word */
+    UT_EQ(ut_poll_word(n), 0); /* the Wait cleared the word */
 }
 
 UTEST(ntfn_badges_or, "badges of several signals before a Wait are ORed together")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t b1 = mint(n, ALL, 0x1), b2 = mint(n, ALL, 0x4),
-              b3 = mint(n, L4_CAP_RIGHTS_WRITE, 0x100);
+    l4_cptr_t b1 = ut_mint(n, ALL, 0x1), b2 = ut_mint(n, ALL, 0x4),
+              b3 = ut_mint(n, L4_CAP_RIGHTS_WRITE, 0x100);
     UT_ASSERT(n && b1 && b2 && b3 && rescue(n));
     UT_OK(l4_signal(b1));
     UT_OK(l4_signal(b3));
@@ -154,7 +117,7 @@ UTEST(ntfn_badges_or, "badges of several signals before a Wait are ORed together
 
 UTEST(ntfn_poll, "Poll with nothing pending returns 0; Poll takes the word and clears it")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x30);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x30);
     UT_ASSERT(n && b);
     l4_word_t w = 0x99;
     UT_OK(l4_poll(n, &w));
@@ -180,7 +143,7 @@ static void signal_marked(l4_word_t b)
 
 UTEST(ntfn_wait_blocks, "Wait blocks until another thread signals, and then runs at once")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x8);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x8);
     UT_ASSERT(n && b);
     before_signal = after_signal = 0;
     UT_ASSERT(ut_thread(signal_marked, b, 50));
@@ -190,7 +153,7 @@ UTEST(ntfn_wait_blocks, "Wait blocks until another thread signals, and then runs
     UT_EQ(w, 0x8);
     UT_EQ(before_signal, 1);
     UT_EQ(after_signal, 0); /* the signal woke the waiter, which preempted it */
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(after_signal, 1);
 }
 
@@ -213,40 +176,40 @@ UTEST(ntfn_waiters_fifo, "each signal wakes one waiter, the one that waited long
                          "word")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t b1 = mint(n, ALL, 0x1), b2 = mint(n, ALL, 0x2);
+    l4_cptr_t b1 = ut_mint(n, ALL, 0x1), b2 = ut_mint(n, ALL, 0x2);
     UT_ASSERT(n && b1 && b2);
     static struct op w[2];
     w[0] = (struct op){.kind = OP_WAIT, .cap = n};
     w[1] = (struct op){.kind = OP_WAIT, .cap = n};
     UT_ASSERT(start(&w[0], 10));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_ASSERT(start(&w[1], 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w[0].finished + w[1].finished, 0);
     UT_OK(l4_signal(b1));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w[0].finished, 1);
     UT_EQ(w[1].finished, 0);
     UT_OK(w[0].status);
     UT_EQ(w[0].badge, 0x1);
     UT_OK(l4_signal(b2));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w[1].finished, 1);
     UT_OK(w[1].status);
     UT_EQ(w[1].badge, 0x2);
-    UT_EQ(poll_word(n), 0); /* nothing left over */
+    UT_EQ(ut_poll_word(n), 0); /* nothing left over */
 }
 
 UTEST(ntfn_rights, "Signal without Write, Wait and Poll without Read are InvalidCapability")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_cptr_t r = mint(n, L4_CAP_RIGHTS_READ, 0x2), w = mint(n, L4_CAP_RIGHTS_WRITE, 0x4);
+    l4_cptr_t r = ut_mint(n, L4_CAP_RIGHTS_READ, 0x2), w = ut_mint(n, L4_CAP_RIGHTS_WRITE, 0x4);
     UT_ASSERT(n && r && w && rescue(n));
     UT_ERR(l4_signal(r), L4_INVALID_CAPABILITY);
     l4_word_t word = 0;
     UT_ERR(l4_wait(w, &word), L4_INVALID_CAPABILITY);
     UT_ERR(l4_poll(w, &word), L4_INVALID_CAPABILITY);
-    UT_EQ(poll_word(n), 0); /* the refused signal set nothing */
+    UT_EQ(ut_poll_word(n), 0); /* the refused signal set nothing */
     UT_OK(l4_signal(w));
     UT_OK(l4_wait(r, &word));
     UT_EQ(word, 0x4);
@@ -270,7 +233,7 @@ UTEST(ntfn_wrong_type, "Wait or Poll on a Reply or Untyped, Signal or Wait on an
 UTEST(ntfn_bound_wakes_recv, "a thread in Recv on an endpoint is woken by a signal of its bound "
                              "notification: badge = word, info 0")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x20);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x20);
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
     UT_ASSERT(n && b && ep);
     static struct op r;
@@ -278,15 +241,15 @@ UTEST(ntfn_bound_wakes_recv, "a thread in Recv on an endpoint is woken by a sign
     l4_cptr_t t = start(&r, 100);
     UT_ASSERT(t);
     UT_OK(l4_tcb_bind_notification(t, n));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(r.finished, 0); /* in Recv on the endpoint */
     UT_OK(l4_signal(b));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(r.finished, 1);
     UT_OK(r.status);
     UT_EQ(r.badge, 0x20);
     UT_EQ(r.out_info, 0);
-    UT_EQ(poll_word(n), ~(l4_word_t)0); /* bound to r's thread: the test may not poll */
+    UT_EQ(ut_poll_word(n), ~(l4_word_t)0); /* bound to r's thread: the test may not poll */
     /* the thread left the endpoint's queue: nobody receives this */
     UT_OK(l4_nbsend(ep, l4_msginfo_new(1, 0, 0, 0)));
     UT_EQ(l4_debug_check_invariants(), 0);
@@ -294,13 +257,13 @@ UTEST(ntfn_bound_wakes_recv, "a thread in Recv on an endpoint is woken by a sign
 
 UTEST(ntfn_bound_before_sender, "a pending bound signal is taken before a queued sender")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x40);
-    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = mint(ep, ALL, 0x7);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x40);
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), eb = ut_mint(ep, ALL, 0x7);
     UT_ASSERT(n && b && ep && eb);
     static struct op s;
     s = (struct op){.kind = OP_SEND, .cap = eb, .info = l4_msginfo_new(0x3, 0, 0, 1), .mr0 = 0x99};
     UT_ASSERT(start(&s, 100));
-    UT_ASSERT(settle()); /* the sender is queued */
+    UT_ASSERT(ut_settle_once()); /* the sender is queued */
     UT_OK(l4_tcb_bind_notification(L4_ROOT_SLOT_TCB, n));
     UT_OK(l4_signal(b));
     l4_word_t badge = 0, mr0 = 0;
@@ -313,13 +276,13 @@ UTEST(ntfn_bound_before_sender, "a pending bound signal is taken before a queued
     UT_EQ(l4_msginfo_get_label(info), 0x3);
     UT_EQ(mr0, 0x99);
     UT_OK(l4_tcb_unbind_notification(L4_ROOT_SLOT_TCB));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(s.status);
 }
 
 UTEST(ntfn_bound_thread_waits, "the bound thread itself may Wait on and Poll its notification")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x3);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x3);
     UT_ASSERT(n && b);
     UT_OK(l4_tcb_bind_notification(L4_ROOT_SLOT_TCB, n));
     UT_ASSERT(rescue(n));
@@ -328,7 +291,7 @@ UTEST(ntfn_bound_thread_waits, "the bound thread itself may Wait on and Poll its
     UT_OK(l4_wait(n, &w));
     UT_EQ(w, 0x3);
     UT_OK(l4_signal(b));
-    UT_EQ(poll_word(n), 0x3);
+    UT_EQ(ut_poll_word(n), 0x3);
     UT_OK(l4_tcb_unbind_notification(L4_ROOT_SLOT_TCB));
 }
 
@@ -355,16 +318,16 @@ UTEST(ntfn_bind_errors, "binding a bound thread or a notification bound elsewher
 
 UTEST(ntfn_bind_waited_on, "binding a notification that has a waiter is IllegalOperation")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x5);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x5);
     l4_cptr_t t = ut_new(L4_OBJECT_TCB, 0);
     UT_ASSERT(n && b && t);
     static struct op w;
     w = (struct op){.kind = OP_WAIT, .cap = n};
     UT_ASSERT(start(&w, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_ERR(l4_tcb_bind_notification(t, n), L4_ILLEGAL_OPERATION);
     UT_OK(l4_signal(b));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(w.status);
     UT_EQ(w.badge, 0x5);
     UT_OK(l4_tcb_bind_notification(t, n)); /* no waiter now */
@@ -373,7 +336,7 @@ UTEST(ntfn_bind_waited_on, "binding a notification that has a waiter is IllegalO
 UTEST(ntfn_wait_bound_elsewhere, "Wait and Poll on a notification bound to another thread are "
                                  "IllegalOperation; Signal still works")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x11);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x11);
     l4_cptr_t t = ut_new(L4_OBJECT_TCB, 0);
     UT_ASSERT(n && b && t && rescue(n));
     UT_OK(l4_tcb_bind_notification(t, n));
@@ -382,7 +345,7 @@ UTEST(ntfn_wait_bound_elsewhere, "Wait and Poll on a notification bound to anoth
     UT_ERR(l4_wait(n, &w), L4_ILLEGAL_OPERATION);
     UT_ERR(l4_poll(b, &w), L4_ILLEGAL_OPERATION);
     UT_OK(l4_tcb_unbind_notification(t));
-    UT_EQ(poll_word(n), 0x11); /* the signal stayed pending */
+    UT_EQ(ut_poll_word(n), 0x11); /* the signal stayed pending */
 }
 
 /* --- Destruction ------------------------------------------------------------------ */
@@ -396,10 +359,10 @@ UTEST(ntfn_delete_wakes_waiters, "deleting a notification wakes its waiters with
     w[1] = (struct op){.kind = OP_WAIT, .cap = n};
     UT_ASSERT(start(&w[0], 100));
     UT_ASSERT(start(&w[1], 90));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w[0].finished + w[1].finished, 0);
-    UT_OK(del(n));
-    UT_ASSERT(settle());
+    UT_OK(ut_delete(n));
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w[0].finished, 1);
     UT_EQ(w[1].finished, 1);
     UT_ERR(w[0].status, L4_CANCELLED);
@@ -410,17 +373,17 @@ UTEST(ntfn_delete_wakes_waiters, "deleting a notification wakes its waiters with
 UTEST(ntfn_delete_copy_keeps_waiter, "deleting one capability of a notification with others "
                                      "left keeps its waiter waiting")
 {
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = mint(n, ALL, 0x6);
+    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0), b = ut_mint(n, ALL, 0x6);
     UT_ASSERT(n && b);
     static struct op w;
     w = (struct op){.kind = OP_WAIT, .cap = b};
     UT_ASSERT(start(&w, 100));
-    UT_ASSERT(settle());
-    UT_OK(del(b)); /* the waiter's own capability; the object lives on */
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
+    UT_OK(ut_delete(b)); /* the waiter's own capability; the object lives on */
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w.finished, 0);
     UT_OK(l4_signal(n));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w.finished, 1);
     UT_OK(w.status);
     UT_EQ(w.badge, 0);

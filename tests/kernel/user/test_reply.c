@@ -22,20 +22,6 @@
 
 /* --- Helpers ------------------------------------------------------------------ */
 
-static l4_cptr_t mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge)
-{
-    l4_cptr_t s = ut_slot();
-    if (!s ||
-        l4_cnode_mint(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, rights, badge) != L4_NO_ERROR)
-        return 0;
-    return s;
-}
-
-static l4_error_t del(l4_cptr_t slot)
-{
-    return l4_cnode_delete(UT_CNODE, slot, UT_DEPTH);
-}
-
 /* The order in which callers got their answers. */
 static volatile unsigned answered[8];
 static volatile unsigned nanswered;
@@ -101,22 +87,6 @@ static struct op call_op(l4_cptr_t cap, l4_word_t label, l4_word_t w)
         .kind = OP_CALL, .cap = cap, .info = l4_msginfo_new(label, 0, 0, 1), .mr = {w}};
 }
 
-static void signal_fn(l4_word_t n)
-{
-    l4_signal(n);
-}
-
-/* Block until every test thread above priority 1 has run as far as it can;
- * 1 on success. */
-static int settle(void)
-{
-    l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    l4_word_t w = 0;
-    if (!n || !ut_thread(signal_fn, n, 1))
-        return 0;
-    return l4_wait(n, &w) == L4_NO_ERROR;
-}
-
 /* A priority-1 thread that ends a Recv of the test's on ep that should not
  * have blocked (so the test fails instead of deadlocking). */
 static void rescue_fn(l4_word_t ep)
@@ -160,7 +130,7 @@ UTEST(reply_round_trip, "Call and ReplyRecv: the caller gets the reply's label a
                         "the Reply object takes the next Call")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), r = ut_new(L4_OBJECT_REPLY, 0);
-    l4_cptr_t cb = mint(ep, ALL, 0xc1);
+    l4_cptr_t cb = ut_mint(ep, ALL, 0xc1);
     UT_ASSERT(ep && r && cb);
     rt_status[0] = rt_status[1] = 0xff;
     UT_ASSERT(ut_thread(two_calls, cb, 100));
@@ -189,7 +159,7 @@ UTEST(reply_round_trip, "Call and ReplyRecv: the caller gets the reply's label a
     UT_EQ(rt_mr[0][2], 0xabc);
     /* the same Reply object now answers the second Call */
     UT_OK(answer(r, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(rt_status[1]);
     UT_EQ(l4_msginfo_get_label(rt_info[1]), 0);
     UT_EQ(l4_msginfo_get_length(rt_info[1]), 1);
@@ -204,15 +174,15 @@ UTEST(reply_caller_first, "a Call queued before the server's Recv is bound to th
     static struct op c;
     c = call_op(ep, 3, 0x31);
     UT_ASSERT(start(&c, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c.finished, 0); /* queued in Call */
     l4_word_t m[L4_MSG_REGISTERS] = {0};
     UT_OK(l4_nbrecv_mrs(ep, r, 0, 0, m));
     UT_EQ(m[0], 0x31);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c.finished, 0); /* now waiting for the answer */
     UT_OK(answer(r, 0x32));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c.finished, 1);
     UT_OK(c.status);
     UT_EQ(c.out_mr[0], 0x32);
@@ -227,7 +197,7 @@ UTEST(reply_out_of_order, "a server holding three Reply objects answers its call
     static const uint8_t prio[3] = {100, 90, 80};
     l4_cptr_t r[3];
     for (unsigned i = 0; i < 3; i++) {
-        l4_cptr_t cb = mint(ep, ALL, i + 1);
+        l4_cptr_t cb = ut_mint(ep, ALL, i + 1);
         r[i] = ut_new(L4_OBJECT_REPLY, 0);
         UT_ASSERT(cb && r[i]);
         c[i] = call_op(cb, 0, i + 1);
@@ -290,7 +260,7 @@ UTEST(reply_moved_cap, "a Reply capability moved to another slot still answers i
     a = (struct op){
         .kind = OP_REPLY, .cap = moved, .info = l4_msginfo_new(0x55, 0, 0, 1), .mr = {55}, .id = 2};
     UT_ASSERT(start(&a, 120));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(a.status);
     UT_EQ(c.finished, 1);
     UT_OK(c.status);
@@ -317,7 +287,7 @@ UTEST(reply_send_owes_nothing, "Send and NBSend on a Reply object that owes noth
     UT_OK(answer(r, 2));
     UT_ERR(answer(r, 3), L4_ILLEGAL_OPERATION);
     UT_ERR(l4_nbsend(r, l4_msginfo_new(0, 0, 0, 0)), L4_ILLEGAL_OPERATION);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(c.status);
     UT_EQ(c.out_mr[0], 2); /* the first answer only */
 }
@@ -336,7 +306,7 @@ UTEST(reply_recv_idle, "ReplyRecv with a Reply object that owes nothing just rec
     UT_EQ(l4_msginfo_get_label(info), 0x17);
     UT_EQ(m[0], 7);
     UT_ERR(answer(r, 1), L4_ILLEGAL_OPERATION); /* a plain Send binds nobody */
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(s.status);
 }
 
@@ -357,7 +327,7 @@ UTEST(reply_recv_while_owing, "Recv and NBRecv naming a Reply object that still 
     l4_msginfo_t info = 1;
     UT_OK(l4_nbrecv(ep, r, 0, &info)); /* idle again: allowed */
     UT_EQ(info, 0);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(c.status);
     UT_EQ(c.out_mr[0], 0x44);
 }
@@ -371,7 +341,7 @@ UTEST(reply_named_by_waiting_receiver, "a Reply object a waiting receiver named 
     static struct op w;
     w = (struct op){.kind = OP_RECV, .cap = ep, .reply = r};
     UT_ASSERT(start(&w, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w.finished, 0);
     UT_ERR(l4_nbrecv(ep, r, 0, 0), L4_ILLEGAL_OPERATION);
     UT_ERR(l4_nbrecv(ep2, r, 0, 0), L4_ILLEGAL_OPERATION);
@@ -379,7 +349,7 @@ UTEST(reply_named_by_waiting_receiver, "a Reply object a waiting receiver named 
     l4_word_t m[L4_MSG_REGISTERS] = {0x21};
     UT_OK(l4_nbsend_mrs(ep, l4_msginfo_new(0, 0, 0, 1), m));
     UT_OK(l4_nbrecv(ep2, r, 0, 0));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(w.status);
     UT_EQ(w.out_mr[0], 0x21);
     UT_EQ(l4_debug_check_invariants(), 0);
@@ -399,18 +369,18 @@ UTEST(reply_call_without_reply, "a Call received without a Reply object delivers
     UT_OK(l4_recv_mrs(ep, L4_CPTR_NULL, 0, &info, m));
     UT_EQ(l4_msginfo_get_label(info), 0x61);
     UT_EQ(m[0], 0x610);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c1.finished, 1);
     UT_ERR(c1.status, L4_CANCELLED);
     /* the caller first */
     c2 = call_op(ep, 0x62, 0x620);
     UT_ASSERT(start(&c2, 100));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c2.finished, 0);
     UT_OK(l4_nbrecv_mrs(ep, L4_CPTR_NULL, 0, &info, m));
     UT_EQ(l4_msginfo_get_label(info), 0x62);
     UT_EQ(m[0], 0x620);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c2.finished, 1);
     UT_ERR(c2.status, L4_CANCELLED);
     UT_EQ(l4_debug_check_invariants(), 0);
@@ -425,10 +395,10 @@ UTEST(reply_delete_owing, "deleting a Reply object that owes an answer wakes its
     c = call_op(ep, 0, 1);
     UT_ASSERT(start(&c, 100));
     UT_OK(l4_recv(ep, r, 0, 0));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c.finished, 0);
-    UT_OK(del(r));
-    UT_ASSERT(settle());
+    UT_OK(ut_delete(r));
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c.finished, 1);
     UT_ERR(c.status, L4_CANCELLED);
     UT_EQ(l4_debug_check_invariants(), 0);
@@ -442,14 +412,14 @@ UTEST(reply_delete_named, "deleting a Reply object a waiting receiver named leav
     static struct op w, c;
     w = (struct op){.kind = OP_RECV, .cap = ep, .reply = r};
     UT_ASSERT(start(&w, 100));
-    UT_ASSERT(settle());
-    UT_OK(del(r));
+    UT_ASSERT(ut_settle_once());
+    UT_OK(ut_delete(r));
     UT_EQ(l4_debug_check_invariants(), 0);
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w.finished, 0); /* still in Recv */
     c = call_op(ep, 0x3, 0x33);
     UT_ASSERT(start(&c, 90));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(w.finished, 1);
     UT_OK(w.status);
     UT_EQ(w.out_mr[0], 0x33);
@@ -488,7 +458,7 @@ UTEST(reply_suspend_caller, "suspending a caller that waits for its answer unbin
     UT_EQ(l4_debug_check_invariants(), 0);
     UT_ERR(answer(r, 1), L4_ILLEGAL_OPERATION);
     UT_OK(l4_tcb_resume(t));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_EQ(c.finished, 1);
     UT_ERR(c.status, L4_CANCELLED);
     /* the Reply object takes a new caller */
@@ -497,7 +467,7 @@ UTEST(reply_suspend_caller, "suspending a caller that waits for its answer unbin
     UT_ASSERT(start(&c2, 100));
     UT_OK(l4_recv(ep, r, 0, 0));
     UT_OK(answer(r, 0x22));
-    UT_ASSERT(settle());
+    UT_ASSERT(ut_settle_once());
     UT_OK(c2.status);
     UT_EQ(c2.out_mr[0], 0x22);
 }

@@ -19,20 +19,6 @@
 
 #define ALL L4_CAP_RIGHTS_ALL
 
-/* A thread's argument: an index and two slot numbers. */
-#define ARG(i, a, b) ((l4_word_t)(i) | (l4_word_t)(a) << 8 | (l4_word_t)(b) << 32)
-#define ARG_I(x)     ((unsigned)((x)&0xff))
-#define ARG_A(x)     (((x) >> 8) & 0xffffff)
-#define ARG_B(x)     ((x) >> 32)
-
-static l4_cptr_t mint(l4_cptr_t src, l4_word_t badge)
-{
-    l4_cptr_t s = ut_slot();
-    if (s && l4_cnode_mint(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, ALL, badge))
-        return 0;
-    return s;
-}
-
 static uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
@@ -45,32 +31,6 @@ static uint64_t tsc_ms(unsigned ms)
 {
     uint64_t hz = ut_boot_info()->tsc_hz ? ut_boot_info()->tsc_hz : UINT64_C(1000000000);
     return hz / 1000 * ms;
-}
-
-/* --- settle(): wait until every other thread is blocked ------------------------ */
-
-static l4_cptr_t settle_go, settle_done;
-
-/* At priority 1: runs only when every test thread above it is blocked. */
-static void settle_fn(l4_word_t arg)
-{
-    for (;;) {
-        l4_wait(ARG_A(arg), 0);
-        l4_signal(ARG_B(arg));
-    }
-}
-
-static int settle_init(void)
-{
-    settle_go = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    settle_done = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    return settle_go && settle_done && ut_thread(settle_fn, ARG(0, settle_go, settle_done), 1);
-}
-
-static l4_error_t settle(void)
-{
-    l4_error_t e = l4_signal(settle_go);
-    return e != L4_NO_ERROR ? e : l4_wait(settle_done, 0);
 }
 
 /* --- the event log ---------------------------------------------------------------- */
@@ -109,49 +69,49 @@ static int log_is(const char *s)
     return 0;
 }
 
-/* Thread bodies: a letter (ARG_I) logged around one action. */
+/* Thread bodies: a letter (UT_ARG_I) logged around one action. */
 
 /* Log the letter; the thread then ends. */
 static void just_log(l4_word_t arg)
 {
-    ev((char)ARG_I(arg));
+    ev((char)UT_ARG_I(arg));
 }
 
 /* Log lowercase, Resume TCB A, log uppercase; signal B. */
 static void log_resume_log(l4_word_t arg)
 {
-    char c = (char)ARG_I(arg);
+    char c = (char)UT_ARG_I(arg);
     ev(c);
-    l4_tcb_resume(ARG_A(arg));
+    l4_tcb_resume(UT_ARG_A(arg));
     ev((char)(c - 'a' + 'A'));
-    if (ARG_B(arg))
-        l4_signal(ARG_B(arg));
+    if (UT_ARG_B(arg))
+        l4_signal(UT_ARG_B(arg));
 }
 
 /* Log lowercase, set TCB A (0: itself) to priority B, log uppercase. */
 static void log_prio_log(l4_word_t arg)
 {
-    char c = (char)ARG_I(arg);
-    l4_cptr_t t = ARG_A(arg) ? ARG_A(arg) : l4_rt_tls()->tcb;
+    char c = (char)UT_ARG_I(arg);
+    l4_cptr_t t = UT_ARG_A(arg) ? UT_ARG_A(arg) : l4_rt_tls()->tcb;
     ev(c);
-    l4_tcb_set_priority(t, L4_ROOT_SLOT_TCB, (uint8_t)ARG_B(arg));
+    l4_tcb_set_priority(t, L4_ROOT_SLOT_TCB, (uint8_t)UT_ARG_B(arg));
     ev((char)(c - 'a' + 'A'));
 }
 
 /* Log lowercase, signal A, log uppercase. */
 static void log_signal_log(l4_word_t arg)
 {
-    char c = (char)ARG_I(arg);
+    char c = (char)UT_ARG_I(arg);
     ev(c);
-    l4_signal(ARG_A(arg));
+    l4_signal(UT_ARG_A(arg));
     ev((char)(c - 'a' + 'A'));
 }
 
 /* Wait on A, then log the letter. */
 static void wait_log(l4_word_t arg)
 {
-    l4_wait(ARG_A(arg), 0);
-    ev((char)ARG_I(arg));
+    l4_wait(UT_ARG_A(arg), 0);
+    ev((char)UT_ARG_I(arg));
 }
 
 /* --- preemption ------------------------------------------------------------------- */
@@ -165,7 +125,7 @@ UTEST(sched_resume_preempts, "a higher-priority thread made runnable by Resume r
     l4_cptr_t h = ut_thread(just_log, 'H', 150);
     UT_ASSERT(h);
     UT_OK(l4_tcb_suspend(h)); /* configured, never ran */
-    UT_ASSERT(ut_thread(log_resume_log, ARG('l', h, done), 50));
+    UT_ASSERT(ut_thread(log_resume_log, UT_ARG('l', h, done), 50));
     UT_OK(l4_wait(done, 0));
     UT_ASSERT(log_is("lHL"));
 }
@@ -174,38 +134,38 @@ UTEST(sched_resume_lower_no_preempt, "Resume of a lower-priority thread returns 
                                      "resumed thread runs once the caller blocks")
 {
     l4_cptr_t done = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(done && settle_init());
+    UT_ASSERT(done && ut_settle_init());
     log_reset();
     l4_cptr_t low = ut_thread(just_log, 'W', 50);
     UT_ASSERT(low);
     UT_OK(l4_tcb_suspend(low));
-    UT_ASSERT(ut_thread(log_resume_log, ARG('h', low, done), 150));
+    UT_ASSERT(ut_thread(log_resume_log, UT_ARG('h', low, done), 150));
     UT_OK(l4_wait(done, 0));
     UT_ASSERT(log_is("hH"));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("hHW"));
 }
 
 UTEST(sched_set_priority_preempts, "raising a ready thread above the caller makes it run before "
                                    "SetPriority returns")
 {
-    UT_ASSERT(settle_init());
+    UT_ASSERT(ut_settle_init());
     log_reset();
     l4_cptr_t m = ut_thread(just_log, 'M', 40);
     UT_ASSERT(m);
-    UT_ASSERT(ut_thread(log_prio_log, ARG('l', m, 120), 50));
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(log_prio_log, UT_ARG('l', m, 120), 50));
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("lML"));
 }
 
 UTEST(sched_lower_own_priority, "a thread that lowers its own priority below a ready thread "
                                 "gives it the CPU at once")
 {
-    UT_ASSERT(settle_init());
+    UT_ASSERT(ut_settle_init());
     log_reset();
-    UT_ASSERT(ut_thread(log_prio_log, ARG('h', 0, 30), 100)); /* created first, runs first */
+    UT_ASSERT(ut_thread(log_prio_log, UT_ARG('h', 0, 30), 100)); /* created first, runs first */
     UT_ASSERT(ut_thread(just_log, 'M', 50));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("hMH"));
 }
 
@@ -213,12 +173,12 @@ UTEST(sched_signal_wakes_higher, "a signal that wakes a higher-priority waiter s
                                  "before Signal returns")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
+    UT_ASSERT(n && ut_settle_init());
     log_reset();
-    UT_ASSERT(ut_thread(wait_log, ARG('H', n, 0), 150));
-    UT_OK(settle()); /* H waits */
-    UT_ASSERT(ut_thread(log_signal_log, ARG('l', n, 0), 50));
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(wait_log, UT_ARG('H', n, 0), 150));
+    UT_OK(ut_settle()); /* H waits */
+    UT_ASSERT(ut_thread(log_signal_log, UT_ARG('l', n, 0), 50));
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("lHL"));
 }
 
@@ -226,26 +186,26 @@ UTEST(sched_signal_wakes_equal, "a signal that wakes an equal-priority waiter do
                                 "the woken thread runs after the signaller")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
+    UT_ASSERT(n && ut_settle_init());
     log_reset();
-    UT_ASSERT(ut_thread(wait_log, ARG('B', n, 0), 100));
-    UT_OK(settle());
-    UT_ASSERT(ut_thread(log_signal_log, ARG('a', n, 0), 100));
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(wait_log, UT_ARG('B', n, 0), 100));
+    UT_OK(ut_settle());
+    UT_ASSERT(ut_thread(log_signal_log, UT_ARG('a', n, 0), 100));
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("aAB"));
 }
 
 UTEST(sched_preempted_keeps_head, "a thread preempted by a higher one resumes before the "
                                   "equal-priority threads queued behind it")
 {
-    UT_ASSERT(settle_init());
+    UT_ASSERT(ut_settle_init());
     log_reset();
     l4_cptr_t h = ut_thread(just_log, 'H', 150);
     UT_ASSERT(h);
     UT_OK(l4_tcb_suspend(h));
-    UT_ASSERT(ut_thread(log_resume_log, ARG('a', h, 0), 100));
+    UT_ASSERT(ut_thread(log_resume_log, UT_ARG('a', h, 0), 100));
     UT_ASSERT(ut_thread(just_log, 'B', 100));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("aHAB"));
 }
 
@@ -259,13 +219,13 @@ static void low_counter(l4_word_t arg)
 {
     for (uint64_t i = 0; i < 1000; i++)
         low_count++;
-    l4_signal(ARG_A(arg));
+    l4_signal(UT_ARG_A(arg));
 }
 
-/* Spin for ARG_A milliseconds (TSC), watching low_count; then signal B. */
+/* Spin for UT_ARG_A milliseconds (TSC), watching low_count; then signal B. */
 static void high_spinner(l4_word_t arg)
 {
-    uint64_t start = rdtsc(), limit = tsc_ms((unsigned)ARG_A(arg));
+    uint64_t start = rdtsc(), limit = tsc_ms((unsigned)UT_ARG_A(arg));
     uint64_t spins = 0;
     while (rdtsc() - start < limit) {
         if (low_count != 0)
@@ -274,7 +234,7 @@ static void high_spinner(l4_word_t arg)
     }
     high_spins = spins;
     high_elapsed = rdtsc() - start;
-    l4_signal(ARG_B(arg));
+    l4_signal(UT_ARG_B(arg));
 }
 
 UTEST(sched_lower_waits, "a lower-priority thread does not run while a higher one is runnable, "
@@ -284,8 +244,8 @@ UTEST(sched_lower_waits, "a lower-priority thread does not run while a higher on
     UT_ASSERT(hdone && ldone);
     low_count = low_seen_by_high = high_spins = 0;
     /* the low one is made first, so it is not behind in any queue */
-    UT_ASSERT(ut_thread(low_counter, ARG(0, ldone, 0), 50));
-    UT_ASSERT(ut_thread(high_spinner, ARG(0, 120, hdone), 100)); /* 6 slices */
+    UT_ASSERT(ut_thread(low_counter, UT_ARG(0, ldone, 0), 50));
+    UT_ASSERT(ut_thread(high_spinner, UT_ARG(0, 120, hdone), 100)); /* 6 slices */
     UT_OK(l4_wait(hdone, 0));
     UT_EQ(low_seen_by_high, 0);
     UT_EQ(low_count, 0);
@@ -302,13 +262,13 @@ static volatile unsigned yields_done, low_at_yield;
 /* Yield A times with nobody else at its priority, watching low_count. */
 static void lonely_yielder(l4_word_t arg)
 {
-    for (unsigned i = 0; i < ARG_A(arg); i++) {
+    for (unsigned i = 0; i < UT_ARG_A(arg); i++) {
         l4_yield();
         if (low_count)
             low_at_yield++;
         yields_done++;
     }
-    l4_signal(ARG_B(arg));
+    l4_signal(UT_ARG_B(arg));
 }
 
 UTEST(sched_yield_alone_continues, "Yield with no other thread of the same priority ready "
@@ -318,13 +278,13 @@ UTEST(sched_yield_alone_continues, "Yield with no other thread of the same prior
     UT_ASSERT(done && ldone);
     low_count = 0;
     yields_done = low_at_yield = 0;
-    UT_ASSERT(ut_thread(low_counter, ARG(0, ldone, 0), 50));
+    UT_ASSERT(ut_thread(low_counter, UT_ARG(0, ldone, 0), 50));
     /* the test itself (255, alone) */
     for (unsigned i = 0; i < 20; i++)
         l4_yield();
     UT_EQ(low_count, 0);
     /* a test thread (100, alone at 100) */
-    UT_ASSERT(ut_thread(lonely_yielder, ARG(0, 50, done), 100));
+    UT_ASSERT(ut_thread(lonely_yielder, UT_ARG(0, 50, done), 100));
     UT_OK(l4_wait(done, 0));
     UT_EQ(yields_done, 50);
     UT_EQ(low_at_yield, 0);
@@ -342,23 +302,23 @@ static void rr_yielder(l4_word_t arg)
 {
     for (unsigned i = 0; i < RR_ROUNDS; i++) {
         unsigned k = rr_n;
-        rr_log[k] = (char)ARG_I(arg);
+        rr_log[k] = (char)UT_ARG_I(arg);
         rr_n = k + 1;
-        rr_rounds[ARG_I(arg) - 'a']++;
+        rr_rounds[UT_ARG_I(arg) - 'a']++;
         l4_yield();
     }
-    l4_signal(ARG_A(arg));
+    l4_signal(UT_ARG_A(arg));
 }
 
 UTEST(sched_yield_round_robin, "Yield alternates two threads of equal priority")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
     UT_ASSERT(n);
-    l4_cptr_t na = mint(n, 1), nb = mint(n, 2);
+    l4_cptr_t na = ut_mint(n, ALL, 1), nb = ut_mint(n, ALL, 2);
     UT_ASSERT(na && nb);
     rr_n = rr_rounds[0] = rr_rounds[1] = 0;
-    UT_ASSERT(ut_thread(rr_yielder, ARG('a', na, 0), 100));
-    UT_ASSERT(ut_thread(rr_yielder, ARG('b', nb, 0), 100));
+    UT_ASSERT(ut_thread(rr_yielder, UT_ARG('a', na, 0), 100));
+    UT_ASSERT(ut_thread(rr_yielder, UT_ARG('b', nb, 0), 100));
     l4_word_t seen = 0;
     while (seen != 3) {
         l4_word_t w = 0;
@@ -383,11 +343,11 @@ static volatile uint64_t spin_count[2], spin_switches[2];
 static volatile unsigned spin_timed_out[2], spin_done[2];
 
 /* Busy loop (no syscalls) until the other spinner has run 3 times in
- * between, or has finished, or ARG_A ms passed; then signal B. */
+ * between, or has finished, or UT_ARG_A ms passed; then signal B. */
 static void rr_spinner(l4_word_t arg)
 {
-    unsigned me = ARG_I(arg), other = 1 - me;
-    uint64_t start = rdtsc(), limit = tsc_ms((unsigned)ARG_A(arg));
+    unsigned me = UT_ARG_I(arg), other = 1 - me;
+    uint64_t start = rdtsc(), limit = tsc_ms((unsigned)UT_ARG_A(arg));
     uint64_t last = spin_count[other];
     while (spin_switches[me] < 3 && !spin_done[other]) {
         spin_count[me]++;
@@ -401,7 +361,7 @@ static void rr_spinner(l4_word_t arg)
         }
     }
     spin_done[me] = 1;
-    l4_signal(ARG_B(arg));
+    l4_signal(UT_ARG_B(arg));
 }
 
 UTEST(sched_timer_round_robin, "the time slice rotates two busy threads of equal priority that "
@@ -409,12 +369,12 @@ UTEST(sched_timer_round_robin, "the time slice rotates two busy threads of equal
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
     UT_ASSERT(n);
-    l4_cptr_t na = mint(n, 1), nb = mint(n, 2);
+    l4_cptr_t na = ut_mint(n, ALL, 1), nb = ut_mint(n, ALL, 2);
     UT_ASSERT(na && nb);
     for (unsigned i = 0; i < 2; i++)
         spin_count[i] = spin_switches[i] = spin_timed_out[i] = spin_done[i] = 0;
-    UT_ASSERT(ut_thread(rr_spinner, ARG(0, 3000, na), 100));
-    UT_ASSERT(ut_thread(rr_spinner, ARG(1, 3000, nb), 100));
+    UT_ASSERT(ut_thread(rr_spinner, UT_ARG(0, 3000, na), 100));
+    UT_ASSERT(ut_thread(rr_spinner, UT_ARG(1, 3000, nb), 100));
     uint64_t start = rdtsc();
     l4_word_t seen = 0;
     while (seen != 3) {
@@ -441,35 +401,35 @@ static volatile l4_word_t fifo_got[4];
 static void recv_log(l4_word_t arg)
 {
     l4_word_t mrs[L4_MSG_REGISTERS] = {0};
-    l4_recv_mrs(ARG_A(arg), L4_CPTR_NULL, 0, 0, mrs);
-    fifo_got[ARG_I(arg) - 'A'] = mrs[0];
-    ev((char)ARG_I(arg));
+    l4_recv_mrs(UT_ARG_A(arg), L4_CPTR_NULL, 0, 0, mrs);
+    fifo_got[UT_ARG_I(arg) - 'A'] = mrs[0];
+    ev((char)UT_ARG_I(arg));
 }
 
 /* Send once on endpoint capability A with MR0 = the letter. */
 static void send_once(l4_word_t arg)
 {
-    l4_word_t mrs[L4_MSG_REGISTERS] = {ARG_I(arg)};
-    l4_send_mrs(ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), mrs);
+    l4_word_t mrs[L4_MSG_REGISTERS] = {UT_ARG_I(arg)};
+    l4_send_mrs(UT_ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), mrs);
 }
 
 UTEST(sched_fifo_endpoint_receivers, "equal-priority receivers queued on an endpoint get the "
                                      "messages, and run, in the order they arrived")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    UT_ASSERT(ep && settle_init());
+    UT_ASSERT(ep && ut_settle_init());
     log_reset();
     for (unsigned i = 0; i < 3; i++) {
         fifo_got[i] = 0;
-        UT_ASSERT(ut_thread(recv_log, ARG('A' + i, ep, 0), 100));
-        UT_OK(settle()); /* queued in the order A, B, C */
+        UT_ASSERT(ut_thread(recv_log, UT_ARG('A' + i, ep, 0), 100));
+        UT_OK(ut_settle()); /* queued in the order A, B, C */
     }
     for (unsigned i = 0; i < 3; i++) {
         l4_word_t mrs[L4_MSG_REGISTERS] = {0x10 + i};
         UT_OK(l4_send_mrs(ep, l4_msginfo_new(0, 0, 0, 1), mrs)); /* a receiver waits */
     }
     UT_ASSERT(log_is("")); /* below the test: nobody ran yet */
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("ABC"));
     UT_EQ(fifo_got[0], 0x10);
     UT_EQ(fifo_got[1], 0x11);
@@ -480,13 +440,13 @@ UTEST(sched_fifo_endpoint_senders, "senders queued on an endpoint are received i
                                    "arrived")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    UT_ASSERT(ep && settle_init());
+    UT_ASSERT(ep && ut_settle_init());
     static const char order[] = "CAB";
     for (unsigned i = 0; i < 3; i++) {
-        l4_cptr_t b = mint(ep, (l4_word_t)order[i]);
+        l4_cptr_t b = ut_mint(ep, ALL, (l4_word_t)order[i]);
         UT_ASSERT(b);
-        UT_ASSERT(ut_thread(send_once, ARG(order[i], b, 0), 100));
-        UT_OK(settle());
+        UT_ASSERT(ut_thread(send_once, UT_ARG(order[i], b, 0), 100));
+        UT_OK(ut_settle());
     }
     for (unsigned i = 0; i < 3; i++) {
         l4_word_t badge = 0, mrs[L4_MSG_REGISTERS] = {0};
@@ -507,26 +467,26 @@ UTEST(sched_fifo_notification_waiters, "equal-priority waiters on a notification
                                        "per signal in the order they arrived")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
+    UT_ASSERT(n && ut_settle_init());
     log_reset();
     static const char order[] = "BCA";
     for (unsigned i = 0; i < 3; i++) {
-        UT_ASSERT(ut_thread(wait_log, ARG(order[i], n, 0), 100));
-        UT_OK(settle());
+        UT_ASSERT(ut_thread(wait_log, UT_ARG(order[i], n, 0), 100));
+        UT_OK(ut_settle());
     }
     UT_OK(l4_signal(n));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("B"));
     UT_OK(l4_signal(n));
     UT_OK(l4_signal(n));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("BCA"));
     UT_EQ(l4_debug_check_invariants(), 0);
 }
 
 UTEST(sched_ready_fifo, "threads of equal priority made runnable in turn run in that order")
 {
-    UT_ASSERT(settle_init());
+    UT_ASSERT(ut_settle_init());
     log_reset();
     l4_cptr_t t[4];
     for (unsigned i = 0; i < 4; i++) {
@@ -537,6 +497,6 @@ UTEST(sched_ready_fifo, "threads of equal priority made runnable in turn run in 
     static const unsigned order[] = {2, 0, 3, 1};
     for (unsigned i = 0; i < 4; i++)
         UT_OK(l4_tcb_resume(t[order[i]]));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_ASSERT(log_is("RPSQ"));
 }

@@ -35,20 +35,9 @@
 
 #define ALL L4_CAP_RIGHTS_ALL
 
-static uint64_t rng;
-
-/* xorshift64* */
-static uint64_t rnd(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * UINT64_C(0x2545f4914f6cdd1d);
-}
-
 static unsigned below(unsigned n)
 {
-    return (unsigned)(rnd() % n);
+    return (unsigned)(ut_rnd() % n);
 }
 
 /* The number after "key=" on the boot command line, or def. */
@@ -387,7 +376,7 @@ static uint64_t pick_data(int src)
         return r == 2 ? l4_cnode_guard_new(1, 0) : l4_cnode_guard_new(below(4), 2);
     if (src >= 0 && m[src].type != L4_CAP_ENDPOINT && m[src].type != L4_CAP_NOTIFICATION)
         return r < 10 ? 0 : 1;
-    return 1 + rnd() % 0xffff;
+    return 1 + ut_rnd() % 0xffff;
 }
 
 /* Compare every pool slot with the model; report the first difference. */
@@ -408,9 +397,8 @@ UTEST(stress_cap_ops, "a fixed-seed random run of Retype, Copy, Mint, Move, Muta
                       "Revoke agrees with a model of the derivation tree, invariants intact")
 {
     unsigned steps = (unsigned)cmdline_knob("stress_steps", STRESS_STEPS);
-    rng = cmdline_knob("stress_seed", STRESS_SEED);
-    if (rng == 0)
-        rng = STRESS_SEED;
+    uint64_t seed = cmdline_knob("stress_seed", STRESS_SEED);
+    ut_rnd_seed(seed ? seed : STRESS_SEED);
     pool_base = ut_slots(POOL);
     UT_ASSERT(pool_base);
     for (int e = 0; e < POOL; e++)
@@ -531,29 +519,6 @@ UTEST(stress_cap_ops, "a fixed-seed random run of Retype, Copy, Mint, Move, Muta
 
 /* ==== threads ======================================================================== */
 
-/* A thread's argument: an index and two slot numbers. */
-#define ARG(i, a, b) ((l4_word_t)(i) | (l4_word_t)(a) << 8 | (l4_word_t)(b) << 32)
-#define ARG_I(x)     ((unsigned)((x)&0xff))
-#define ARG_A(x)     (((x) >> 8) & 0xffffff)
-#define ARG_B(x)     ((x) >> 32)
-
-static l4_cptr_t settle_go, settle_done;
-
-/* At priority 1: runs only when every test thread above it is blocked. */
-static void settle_fn(l4_word_t arg)
-{
-    for (;;) {
-        l4_wait(ARG_A(arg), 0);
-        l4_signal(ARG_B(arg));
-    }
-}
-
-static l4_error_t settle(void)
-{
-    l4_error_t e = l4_signal(settle_go);
-    return e != L4_NO_ERROR ? e : l4_wait(settle_done, 0);
-}
-
 #define NTHREADS 6
 #define NOBJ     4 /* endpoints 0, 1; notifications 2, 3 */
 
@@ -572,13 +537,13 @@ static volatile unsigned ipcs, ends;
  * 1 send, 2 call (endpoints), 3 wait (notifications). */
 static _Noreturn void worker(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
-    l4_cptr_t obj = ARG_A(arg);
+    unsigned i = UT_ARG_I(arg);
+    l4_cptr_t obj = UT_ARG_A(arg);
     l4_error_t e;
     unsigned n = 0;
     do {
         l4_word_t mrs[L4_MSG_REGISTERS] = {i};
-        switch (ARG_B(arg)) {
+        switch (UT_ARG_B(arg)) {
         case 0:
             e = l4_recv_mrs(obj, L4_CPTR_NULL, 0, 0, mrs);
             break;
@@ -605,11 +570,8 @@ UTEST(stress_thread_ops, "a fixed-seed random run of thread starts, suspends, re
                          "object deletions and IPC leaves no thread runnable, invariants intact")
 {
     unsigned steps = (unsigned)cmdline_knob("thread_steps", THREAD_STEPS);
-    rng = STRESS_SEED ^ 0x7ead;
-    settle_go = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    settle_done = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(settle_go && settle_done);
-    UT_ASSERT(ut_thread(settle_fn, ARG(0, settle_go, settle_done), 1));
+    ut_rnd_seed(STRESS_SEED ^ 0x7ead);
+    UT_ASSERT(ut_settle_init());
     /* each thread and each object has a slot and an untyped of exactly
      * its size, reused from its start once the object is deleted */
     l4_cptr_t obj = ut_slots(NOBJ), obj_ut = ut_slots(NOBJ);
@@ -649,7 +611,7 @@ UTEST(stress_thread_ops, "a fixed-seed random run of thread starts, suspends, re
                     .stack_top = rec[i].stack + sizeof rec[i].stack,
                 };
                 l4_word_t how = k < 2 ? below(3) : 3;
-                e = l4_rt_thread_start(&rec[i].t, &c, worker, ARG(i, obj + k, how));
+                e = l4_rt_thread_start(&rec[i].t, &c, worker, UT_ARG(i, obj + k, how));
             }
             break;
         case 1:
@@ -696,7 +658,7 @@ UTEST(stress_thread_ops, "a fixed-seed random run of thread starts, suspends, re
         }
         done[what]++;
         /* every thread blocked, suspended or gone: the helper gets the CPU */
-        UT_OK(settle());
+        UT_OK(ut_settle());
         l4_word_t v = l4_debug_check_invariants();
         if (v != 0) {
             ut_fail(__FILE__, __LINE__, "step %u (operation %u): %lu invariant violations", step,

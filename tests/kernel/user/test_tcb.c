@@ -13,7 +13,7 @@
  * Recv that restarts, a Call whose reply is cancelled), Bind and
  * UnbindNotification, SetTLSBase (seen through %fs: loads of a dedicated
  * thread), SetForeignABI, and labels of other object types. Test threads
- * run only while the test (priority 255) is blocked; settle() blocks it
+ * run only while the test (priority 255) is blocked; ut_settle() blocks it
  * until every other thread is blocked or suspended.
  */
 #include <string.h>
@@ -31,52 +31,6 @@
 /* CF PF AF ZF SF OF and DF: the only RFLAGS bits a user may set */
 #define RFLAGS_ARITH_DF UINT64_C(0xcd5)
 
-/* A thread's argument: an index and two slot numbers. */
-#define ARG(i, a, b) ((l4_word_t)(i) | (l4_word_t)(a) << 8 | (l4_word_t)(b) << 32)
-#define ARG_I(x)     ((unsigned)((x)&0xff))
-#define ARG_A(x)     (((x) >> 8) & 0xffffff)
-#define ARG_B(x)     ((x) >> 32)
-
-static l4_cap_type_t id(l4_cptr_t slot)
-{
-    return l4_debug_cap_identify(slot);
-}
-
-static l4_cptr_t mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge)
-{
-    l4_cptr_t s = ut_slot();
-    if (s && l4_cnode_mint(UT_CNODE, s, UT_DEPTH, UT_CNODE, src, UT_DEPTH, rights, badge))
-        return 0;
-    return s;
-}
-
-/* --- settle(): wait until every other thread is blocked ------------------------ */
-
-static l4_cptr_t settle_go, settle_done;
-
-/* At priority 1 this runs only when every test thread above it is blocked
- * or suspended: one signal back for each signal received. */
-static void settle_fn(l4_word_t arg)
-{
-    for (;;) {
-        l4_wait(ARG_A(arg), 0);
-        l4_signal(ARG_B(arg));
-    }
-}
-
-static int settle_init(void)
-{
-    settle_go = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    settle_done = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    return settle_go && settle_done && ut_thread(settle_fn, ARG(0, settle_go, settle_done), 1);
-}
-
-static l4_error_t settle(void)
-{
-    l4_error_t e = l4_signal(settle_go);
-    return e != L4_NO_ERROR ? e : l4_wait(settle_done, 0);
-}
-
 /* --- what the test threads saw ----------------------------------------------------- */
 
 static volatile unsigned got_count[4];
@@ -91,12 +45,12 @@ static void reset_seen(void)
 /* Receive on endpoint A until an error; record each message. */
 static void receiver(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
+    unsigned i = UT_ARG_I(arg);
     l4_error_t e;
     do {
         l4_word_t badge = 0, mrs[L4_MSG_REGISTERS] = {0};
         l4_msginfo_t info = 0;
-        e = l4_recv_mrs(ARG_A(arg), L4_CPTR_NULL, &badge, &info, mrs);
+        e = l4_recv_mrs(UT_ARG_A(arg), L4_CPTR_NULL, &badge, &info, mrs);
         got_status[i] = e;
         got_badge[i] = badge;
         got_info[i] = info;
@@ -108,11 +62,11 @@ static void receiver(l4_word_t arg)
 /* Wait on notification A until an error; record each word. */
 static void waiter(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
+    unsigned i = UT_ARG_I(arg);
     l4_error_t e;
     do {
         l4_word_t word = 0;
-        e = l4_wait(ARG_A(arg), &word);
+        e = l4_wait(UT_ARG_A(arg), &word);
         got_status[i] = e;
         got_badge[i] = word;
         got_count[i]++;
@@ -122,10 +76,10 @@ static void waiter(l4_word_t arg)
 /* Call endpoint A once with MR0 = 0x99; record the result. */
 static void caller(l4_word_t arg)
 {
-    unsigned i = ARG_I(arg);
+    unsigned i = UT_ARG_I(arg);
     l4_word_t mrs[L4_MSG_REGISTERS] = {0x99};
     l4_msginfo_t info = 0;
-    got_status[i] = l4_call_mrs(ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), &info, mrs);
+    got_status[i] = l4_call_mrs(UT_ARG_A(arg), l4_msginfo_new(0, 0, 0, 1), &info, mrs);
     got_mr0[i] = mrs[0];
     got_count[i]++;
 }
@@ -242,14 +196,14 @@ UTEST(tcb_configure_and_run, "a raw TCB configured with a guard runs at the regi
 {
     l4_cptr_t t = ut_new(L4_OBJECT_TCB, 0);
     entry_ntfn = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(t && entry_ntfn && settle_init());
+    UT_ASSERT(t && entry_ntfn && ut_settle_init());
     entry_runs = 0;
     /* the root CNode's own guard (52 zero bits): slot numbers still work */
     UT_OK(raw_configure(t, l4_cnode_guard_new(0, 64 - L4_ROOT_CNODE_RADIX)));
     UT_OK(l4_tcb_set_priority(t, ROOT_TCB, PRIO));
     struct l4_user_context c = raw_context(t, 0x1234, 0x5678);
     UT_OK(l4_tcb_write_registers(t, false, CTX_WORDS, &c));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(entry_runs, 0); /* written without resume: still inactive */
     UT_OK(l4_tcb_resume(t));
     UT_OK(l4_wait(entry_ntfn, 0));
@@ -270,7 +224,7 @@ UTEST(tcb_configure_keeps_objects, "a configured TCB keeps its CSpace root alive
     UT_OK(l4_tcb_configure(t, 0, cn, l4_cnode_guard_new(0, 64 - 7), VSPACE, raw_ipc_addr(),
                            raw_ipc_frame()));
     UT_OK(l4_cnode_delete(UT_CNODE, cn, UT_DEPTH));
-    UT_EQ(id(cn), L4_CAP_NULL);
+    UT_EQ(ut_id(cn), L4_CAP_NULL);
     /* the TCB's copy still holds the CNode: u is full */
     UT_ERR(l4_untyped_retype(u, L4_OBJECT_CNODE, 7, UT_CNODE, 0, 0, again, 1),
            L4_NOT_ENOUGH_MEMORY);
@@ -299,13 +253,13 @@ UTEST(tcb_suspend_recv_restarts, "Suspend takes a thread out of its Recv (RIP ba
                                  "syscall); after Resume the Recv runs again")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    UT_ASSERT(ep && settle_init());
-    l4_cptr_t b = mint(ep, ALL, 5);
+    UT_ASSERT(ep && ut_settle_init());
+    l4_cptr_t b = ut_mint(ep, ALL, 5);
     UT_ASSERT(b);
     reset_seen();
-    l4_cptr_t r = ut_thread(receiver, ARG(0, ep, 0), PRIO);
+    l4_cptr_t r = ut_thread(receiver, UT_ARG(0, ep, 0), PRIO);
     UT_ASSERT(r);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 0);
     UT_OK(l4_tcb_suspend(r));
     UT_EQ(l4_debug_check_invariants(), 0);
@@ -317,14 +271,14 @@ UTEST(tcb_suspend_recv_restarts, "Suspend takes a thread out of its Recv (RIP ba
     const volatile unsigned char *ip = (const volatile unsigned char *)(uintptr_t)c.rip;
     UT_EQ(ip[0], 0x0f); /* syscall */
     UT_EQ(ip[1], 0x05);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 0);
     UT_OK(l4_tcb_resume(r));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 0); /* receiving again; the dropped message is gone */
     mrs[0] = 0x77;
     UT_OK(l4_send_mrs(b, l4_msginfo_new(0, 0, 0, 1), mrs)); /* the receiver is waiting */
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 1);
     UT_EQ(got_status[0], L4_NO_ERROR);
     UT_EQ(got_badge[0], 5);
@@ -336,11 +290,11 @@ UTEST(tcb_suspend_caller_cancelled, "a caller suspended while it waits for its r
                                     "its Call returns Cancelled when resumed")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), reply = ut_new(L4_OBJECT_REPLY, 0);
-    UT_ASSERT(ep && reply && settle_init());
+    UT_ASSERT(ep && reply && ut_settle_init());
     reset_seen();
-    l4_cptr_t c = ut_thread(caller, ARG(0, ep, 0), PRIO);
+    l4_cptr_t c = ut_thread(caller, UT_ARG(0, ep, 0), PRIO);
     UT_ASSERT(c);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     l4_word_t badge = 1;
     l4_msginfo_t info = 0;
     UT_OK(l4_recv(ep, reply, &badge, &info));
@@ -350,10 +304,10 @@ UTEST(tcb_suspend_caller_cancelled, "a caller suspended while it waits for its r
     UT_EQ(l4_debug_check_invariants(), 0);
     /* the Reply object owes nothing any more */
     UT_ERR(l4_send(reply, l4_msginfo_new(0, 0, 0, 0)), L4_ILLEGAL_OPERATION);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 0);
     UT_OK(l4_tcb_resume(c));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 1);
     UT_EQ(got_status[0], L4_CANCELLED);
 }
@@ -362,19 +316,19 @@ UTEST(tcb_resume_blocked_no_effect, "Resume of a thread blocked on a notificatio
                                     "blocked until a signal")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
-    l4_cptr_t b = mint(n, ALL, 3);
+    UT_ASSERT(n && ut_settle_init());
+    l4_cptr_t b = ut_mint(n, ALL, 3);
     UT_ASSERT(b);
     reset_seen();
-    l4_cptr_t w = ut_thread(waiter, ARG(0, n, 0), PRIO);
+    l4_cptr_t w = ut_thread(waiter, UT_ARG(0, n, 0), PRIO);
     UT_ASSERT(w);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_OK(l4_tcb_resume(w));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 0);
     UT_EQ(l4_debug_check_invariants(), 0);
     UT_OK(l4_signal(b));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 1);
     UT_EQ(got_badge[0], 3);
 }
@@ -383,21 +337,21 @@ UTEST(tcb_read_registers_suspends, "ReadRegisters with suspend_source stops a bl
                                    "signal waits for its Resume")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
-    l4_cptr_t b = mint(n, ALL, 0x40);
+    UT_ASSERT(n && ut_settle_init());
+    l4_cptr_t b = ut_mint(n, ALL, 0x40);
     UT_ASSERT(b);
     reset_seen();
-    l4_cptr_t w = ut_thread(waiter, ARG(0, n, 0), PRIO);
+    l4_cptr_t w = ut_thread(waiter, UT_ARG(0, n, 0), PRIO);
     UT_ASSERT(w);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     struct l4_user_context c;
     UT_OK(l4_tcb_read_registers(w, true, CTX_WORDS, &c));
     UT_EQ(l4_debug_check_invariants(), 0);
     UT_OK(l4_signal(b)); /* no waiter: the signal stays pending */
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 0);
     UT_OK(l4_tcb_resume(w)); /* its Wait runs again and takes it */
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 1);
     UT_EQ(got_badge[0], 0x40);
     l4_word_t word = 1;
@@ -445,7 +399,7 @@ static volatile l4_word_t mcp_result[8];
 /* Runs with MCP 50 (given by the test): what may it do with its own authority? */
 static void mcp_self(l4_word_t arg)
 {
-    l4_cptr_t self = l4_rt_tls()->tcb, other = ARG_A(arg);
+    l4_cptr_t self = l4_rt_tls()->tcb, other = UT_ARG_A(arg);
     mcp_result[0] = l4_tcb_set_priority(self, self, 60);
     mcp_result[1] = l4_get_mr(1);
     mcp_result[2] = l4_tcb_set_mc_priority(self, self, 60);
@@ -454,7 +408,7 @@ static void mcp_self(l4_word_t arg)
     mcp_result[5] = l4_tcb_set_priority(other, self, 45);
     mcp_result[6] = l4_tcb_set_mc_priority(self, self, 30);
     mcp_result[7] = l4_tcb_set_priority(self, self, 31);
-    l4_signal(ARG_B(arg));
+    l4_signal(UT_ARG_B(arg));
 }
 
 UTEST(tcb_mcp_rule_itself, "a thread whose MCP is 50 cannot give anyone priority 60, even "
@@ -464,7 +418,7 @@ UTEST(tcb_mcp_rule_itself, "a thread whose MCP is 50 cannot give anyone priority
     UT_ASSERT(other && n);
     for (unsigned i = 0; i < 8; i++)
         mcp_result[i] = ~0ul;
-    l4_cptr_t t = ut_thread(mcp_self, ARG(0, other, n), 40);
+    l4_cptr_t t = ut_thread(mcp_self, UT_ARG(0, other, n), 40);
     UT_ASSERT(t);
     UT_OK(l4_tcb_set_mc_priority(t, ROOT_TCB, 50)); /* before it runs */
     UT_OK(l4_wait(n, 0));
@@ -594,11 +548,11 @@ UTEST(tcb_registers_round_trip, "registers written to a suspended thread read ba
                                 "and only the first count words change")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(n && settle_init());
+    UT_ASSERT(n && ut_settle_init());
     reset_seen();
-    l4_cptr_t w = ut_thread(waiter, ARG(0, n, 0), PRIO);
+    l4_cptr_t w = ut_thread(waiter, UT_ARG(0, n, 0), PRIO);
     UT_ASSERT(w);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     struct l4_user_context c, r;
     memset(&c, 0, sizeof c);
     UT_OK(l4_tcb_read_registers(w, true, CTX_WORDS, &r)); /* suspends it */
@@ -670,12 +624,12 @@ UTEST(tcb_write_registers_redirect, "WriteRegisters with resume restarts a suspe
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
     entry_ntfn = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(ep && entry_ntfn && settle_init());
+    UT_ASSERT(ep && entry_ntfn && ut_settle_init());
     reset_seen();
     entry_runs = 0;
-    l4_cptr_t r = ut_thread(receiver, ARG(0, ep, 0), PRIO);
+    l4_cptr_t r = ut_thread(receiver, UT_ARG(0, ep, 0), PRIO);
     UT_ASSERT(r);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     struct l4_user_context c;
     UT_OK(l4_tcb_read_registers(r, true, CTX_WORDS, &c));
     l4_word_t fs = c.fs_base;
@@ -688,7 +642,7 @@ UTEST(tcb_write_registers_redirect, "WriteRegisters with resume restarts a suspe
     UT_EQ(entry_runs, 1);
     UT_EQ(entry_rdi, UINT64_C(0x00c0ffee12345678));
     UT_EQ(entry_rsi, 42);
-    UT_OK(settle()); /* it suspended itself */
+    UT_OK(ut_settle()); /* it suspended itself */
     UT_OK(l4_tcb_read_registers(r, false, CTX_WORDS, &c));
     UT_EQ(c.fs_base, fs);
     UT_EQ(got_count[0], 0); /* its Recv never completed */
@@ -702,7 +656,7 @@ UTEST(tcb_write_registers_redirect, "WriteRegisters with resume restarts a suspe
     UT_OK(l4_tcb_write_registers(t, true, CTX_WORDS, &c));
     UT_OK(l4_wait(entry_ntfn, 0));
     UT_EQ(entry_rdi, 7);
-    UT_OK(settle());
+    UT_OK(ut_settle());
     c = raw_context(t, 9, 10);
     UT_OK(l4_tcb_write_registers(t, true, CTX_WORDS, &c));
     UT_OK(l4_wait(entry_ntfn, 0));
@@ -719,8 +673,8 @@ UTEST(tcb_bind_notification_errors, "BindNotification twice, to a bound or waite
     l4_cptr_t t1 = ut_new(L4_OBJECT_TCB, 0), t2 = ut_new(L4_OBJECT_TCB, 0);
     l4_cptr_t n1 = ut_new(L4_OBJECT_NOTIFICATION, 0), n2 = ut_new(L4_OBJECT_NOTIFICATION, 0);
     l4_cptr_t n3 = ut_new(L4_OBJECT_NOTIFICATION, 0), ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    UT_ASSERT(t1 && t2 && n1 && n2 && n3 && ep && settle_init());
-    l4_cptr_t wo = mint(n2, L4_CAP_RIGHTS_WRITE, 0);
+    UT_ASSERT(t1 && t2 && n1 && n2 && n3 && ep && ut_settle_init());
+    l4_cptr_t wo = ut_mint(n2, L4_CAP_RIGHTS_WRITE, 0);
     UT_ASSERT(wo);
     UT_ERR(l4_tcb_unbind_notification(t1), L4_ILLEGAL_OPERATION);
     UT_OK(l4_tcb_bind_notification(t1, n1));
@@ -735,8 +689,8 @@ UTEST(tcb_bind_notification_errors, "BindNotification twice, to a bound or waite
     UT_OK(l4_tcb_bind_notification(t1, n2));
     /* a notification somebody waits on */
     reset_seen();
-    UT_ASSERT(ut_thread(waiter, ARG(0, n3, 0), PRIO));
-    UT_OK(settle());
+    UT_ASSERT(ut_thread(waiter, UT_ARG(0, n3, 0), PRIO));
+    UT_OK(ut_settle());
     UT_ERR(l4_tcb_bind_notification(ut_new(L4_OBJECT_TCB, 0), n3), L4_ILLEGAL_OPERATION);
     UT_EQ(l4_debug_check_invariants(), 0);
 }
@@ -745,20 +699,20 @@ UTEST(tcb_bound_notification_ends_recv, "a signal to a bound notification ends t
                                         "Recv on an endpoint with the word as badge")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    UT_ASSERT(ep && n && settle_init());
-    l4_cptr_t b = mint(n, ALL, 0x40);
+    UT_ASSERT(ep && n && ut_settle_init());
+    l4_cptr_t b = ut_mint(n, ALL, 0x40);
     UT_ASSERT(b);
     reset_seen();
-    l4_cptr_t r = ut_thread(receiver, ARG(0, ep, 0), PRIO);
+    l4_cptr_t r = ut_thread(receiver, UT_ARG(0, ep, 0), PRIO);
     UT_ASSERT(r);
     UT_OK(l4_tcb_bind_notification(r, n));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 0);
     /* only the bound thread may wait on it */
     l4_word_t word = 0;
     UT_ERR(l4_wait(n, &word), L4_ILLEGAL_OPERATION);
     UT_OK(l4_signal(b));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 1);
     UT_EQ(got_status[0], L4_NO_ERROR);
     UT_EQ(got_badge[0], 0x40);
@@ -767,7 +721,7 @@ UTEST(tcb_bound_notification_ends_recv, "a signal to a bound notification ends t
     /* unbound, a signal stays pending and the Recv goes on */
     UT_OK(l4_tcb_unbind_notification(r));
     UT_OK(l4_signal(b));
-    UT_OK(settle());
+    UT_OK(ut_settle());
     UT_EQ(got_count[0], 1);
     UT_OK(l4_poll(n, &word));
     UT_EQ(word, 0x40);
@@ -790,10 +744,10 @@ static l4_word_t fs_user_word(void)
 static void tls_reader(l4_word_t arg)
 {
     tls_seen[0] = fs_user_word();
-    l4_signal(ARG_A(arg));
-    l4_wait(ARG_B(arg), 0);
+    l4_signal(UT_ARG_A(arg));
+    l4_wait(UT_ARG_B(arg), 0);
     tls_seen[1] = fs_user_word();
-    l4_signal(ARG_A(arg));
+    l4_signal(UT_ARG_A(arg));
 }
 
 UTEST(tcb_set_tls_base, "SetTLSBase sets the FS base a thread's %fs: loads use; from user_top up "
@@ -803,7 +757,7 @@ UTEST(tcb_set_tls_base, "SetTLSBase sets the FS base a thread's %fs: loads use; 
     l4_cptr_t spare = ut_new(L4_OBJECT_TCB, 0);
     UT_ASSERT(n && go && spare);
     tls_seen[0] = tls_seen[1] = 0;
-    l4_cptr_t t = ut_thread(tls_reader, ARG(0, n, go), PRIO);
+    l4_cptr_t t = ut_thread(tls_reader, UT_ARG(0, n, go), PRIO);
     UT_ASSERT(t);
     UT_ERR(l4_tcb_set_tls_base(t, L4_USER_TOP), L4_INVALID_ARGUMENT);
     UT_EQ(l4_get_mr(0), 0);
@@ -892,6 +846,6 @@ UTEST(tcb_label_of_other_type, "a TCB invoked with another type's label, or a CN
     UT_ERR(l4_tcb_read_registers(UT_CNODE, false, 1, &c), L4_ILLEGAL_OPERATION);
     /* an invocation on an empty slot */
     UT_ERR(l4_tcb_resume(ut_slot()), L4_INVALID_CAPABILITY);
-    UT_EQ(id(s), L4_CAP_NULL);
-    UT_EQ(id(t), L4_CAP_TCB);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(t), L4_CAP_TCB);
 }

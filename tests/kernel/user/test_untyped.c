@@ -16,11 +16,6 @@ static l4_error_t retype(l4_cptr_t ut, l4_object_type_t type, l4_word_t size_bit
     return l4_untyped_retype(ut, type, size_bits, UT_CNODE, 0, 0, slot, n);
 }
 
-static l4_cap_type_t id(l4_cptr_t slot)
-{
-    return l4_debug_cap_identify(slot);
-}
-
 /* A size_bits argument valid for every type (variable sizes: small). */
 static l4_word_t small_size(l4_object_type_t type)
 {
@@ -43,9 +38,9 @@ static void stage_retype(l4_cptr_t s)
 UTEST(retype_endpoint, "Retype makes an Endpoint in an empty slot")
 {
     l4_cptr_t s = ut_slot();
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
     UT_OK(retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, s, 1));
-    UT_EQ(id(s), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(s), L4_CAP_ENDPOINT);
 }
 
 UTEST(retype_every_type, "Retype makes each retypable object type, with its capability type")
@@ -59,7 +54,7 @@ UTEST(retype_every_type, "Retype makes each retypable object type, with its capa
     for (unsigned i = 0; i < sizeof types / sizeof types[0]; i++) {
         l4_cptr_t s = ut_slot();
         UT_OK(retype(ut_untyped(), types[i], small_size(types[i]), s, 1));
-        UT_EQ(id(s), (l4_cap_type_t)types[i]);
+        UT_EQ(ut_id(s), (l4_cap_type_t)types[i]);
     }
 }
 
@@ -67,7 +62,7 @@ UTEST(retype_fixed_size_ignores_size_bits, "size_bits is ignored for fixed-size 
 {
     l4_cptr_t s = ut_slot();
     UT_OK(retype(ut_untyped(), L4_OBJECT_NOTIFICATION, 63, s, 1));
-    UT_EQ(id(s), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(s), L4_CAP_NOTIFICATION);
 }
 
 UTEST(retype_256_objects, "one Retype fills 256 consecutive slots (the fan-out limit)")
@@ -76,7 +71,7 @@ UTEST(retype_256_objects, "one Retype fills 256 consecutive slots (the fan-out l
     UT_ASSERT(first != 0);
     UT_OK(retype(ut_untyped(), L4_OBJECT_NOTIFICATION, 0, first, L4_RETYPE_FAN_OUT_LIMIT));
     for (l4_cptr_t s = first; s < first + L4_RETYPE_FAN_OUT_LIMIT; s++)
-        UT_EQ(id(s), L4_CAP_NOTIFICATION);
+        UT_EQ(ut_id(s), L4_CAP_NOTIFICATION);
 }
 
 UTEST(retype_zero_objects, "num_objects 0 is a RangeError with the limits 1..256")
@@ -85,7 +80,7 @@ UTEST(retype_zero_objects, "num_objects 0 is a RangeError with the limits 1..256
     UT_ERR(retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, s, 0), L4_RANGE_ERROR);
     UT_EQ(l4_get_mr(0), 1);
     UT_EQ(l4_get_mr(1), L4_RETYPE_FAN_OUT_LIMIT);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
 }
 
 UTEST(retype_257_objects, "num_objects 257 is a RangeError and makes nothing")
@@ -95,7 +90,7 @@ UTEST(retype_257_objects, "num_objects 257 is a RangeError and makes nothing")
     UT_ERR(retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, first, L4_RETYPE_FAN_OUT_LIMIT + 1),
            L4_RANGE_ERROR);
     UT_EQ(l4_get_mr(1), L4_RETYPE_FAN_OUT_LIMIT);
-    UT_EQ(id(first), L4_CAP_NULL);
+    UT_EQ(ut_id(first), L4_CAP_NULL);
 }
 
 UTEST(retype_bad_type, "object types 0 (Null), 13, 17 and 255 are InvalidArgument (argument 0)")
@@ -105,7 +100,7 @@ UTEST(retype_bad_type, "object types 0 (Null), 13, 17 and 255 are InvalidArgumen
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         UT_ERR(retype(ut_untyped(), (l4_object_type_t)bad[i], 12, s, 1), L4_INVALID_ARGUMENT);
         UT_EQ(l4_get_mr(0), L4_ARG_UNTYPED_RETYPE_TYPE);
-        UT_EQ(id(s), L4_CAP_NULL);
+        UT_EQ(ut_id(s), L4_CAP_NULL);
     }
 }
 
@@ -117,7 +112,7 @@ UTEST(retype_huge_type_word, "an object type word with high bits set is InvalidA
     l4_msginfo_t info =
         l4_msginfo_new(L4_LABEL_UNTYPED_RETYPE, 0, 1, L4_LABEL_UNTYPED_RETYPE_WORDS);
     UT_ERR(l4_call(ut_untyped(), info, NULL), L4_INVALID_ARGUMENT);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
 }
 
 UTEST(retype_untyped_size_range, "Untyped size_bits outside 4..47 is a RangeError with its limits")
@@ -129,9 +124,9 @@ UTEST(retype_untyped_size_range, "Untyped size_bits outside 4..47 is a RangeErro
     UT_EQ(l4_get_mr(1), L4_OBJECT_UNTYPED_MAX_SIZE_BITS);
     UT_ERR(retype(ut_untyped(), L4_OBJECT_UNTYPED, L4_OBJECT_UNTYPED_MAX_SIZE_BITS + 1, s, 1),
            L4_RANGE_ERROR);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
     UT_OK(retype(ut_untyped(), L4_OBJECT_UNTYPED, L4_OBJECT_UNTYPED_MIN_SIZE_BITS, s, 1));
-    UT_EQ(id(s), L4_CAP_UNTYPED);
+    UT_EQ(ut_id(s), L4_CAP_UNTYPED);
 }
 
 UTEST(retype_cnode_radix_range, "CNode radix outside 1..28 is a RangeError with its limits")
@@ -142,9 +137,9 @@ UTEST(retype_cnode_radix_range, "CNode radix outside 1..28 is a RangeError with 
     UT_EQ(l4_get_mr(1), L4_OBJECT_CNODE_MAX_SIZE_BITS);
     UT_ERR(retype(ut_untyped(), L4_OBJECT_CNODE, L4_OBJECT_CNODE_MAX_SIZE_BITS + 1, s, 1),
            L4_RANGE_ERROR);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
     UT_OK(retype(ut_untyped(), L4_OBJECT_CNODE, L4_OBJECT_CNODE_MIN_SIZE_BITS, s, 1));
-    UT_EQ(id(s), L4_CAP_CNODE);
+    UT_EQ(ut_id(s), L4_CAP_CNODE);
 }
 
 UTEST(retype_wrong_cap, "Retype on another kernel object is IllegalOperation, on an empty "
@@ -159,7 +154,7 @@ UTEST(retype_wrong_cap, "Retype on another kernel object is IllegalOperation, on
     UT_ERR(retype(UT_CNODE, L4_OBJECT_ENDPOINT, 0, s, 1), L4_ILLEGAL_OPERATION);
     UT_ERR(retype(ut_slot(), L4_OBJECT_ENDPOINT, 0, s, 1), L4_INVALID_CAPABILITY);
     UT_ERR(retype(UINT64_C(1) << 40, L4_OBJECT_ENDPOINT, 0, s, 1), L4_INVALID_CAPABILITY);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
 }
 
 UTEST(retype_root_not_cnode, "a destination root that is not a CNode is InvalidCapability "
@@ -173,7 +168,7 @@ UTEST(retype_root_not_cnode, "a destination root that is not a CNode is InvalidC
     UT_EQ(l4_get_mr(0), L4_ARG_UNTYPED_RETYPE_ROOT);
     UT_ERR(l4_untyped_retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, ut_slot(), 0, 0, s, 1),
            L4_INVALID_CAPABILITY);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
 }
 
 UTEST(retype_dest_occupied, "an occupied destination slot is DeleteFirst and nothing is made")
@@ -181,9 +176,9 @@ UTEST(retype_dest_occupied, "an occupied destination slot is DeleteFirst and not
     l4_cptr_t first = ut_slots(3);
     UT_OK(retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, first + 2, 1));
     UT_ERR(retype(ut_untyped(), L4_OBJECT_NOTIFICATION, 0, first, 3), L4_DELETE_FIRST);
-    UT_EQ(id(first), L4_CAP_NULL);
-    UT_EQ(id(first + 1), L4_CAP_NULL);
-    UT_EQ(id(first + 2), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(first), L4_CAP_NULL);
+    UT_EQ(ut_id(first + 1), L4_CAP_NULL);
+    UT_EQ(ut_id(first + 2), L4_CAP_ENDPOINT);
 }
 
 UTEST(retype_offset_past_cnode, "slots past the end of the destination CNode are a RangeError")
@@ -204,7 +199,7 @@ UTEST(retype_node_depth_65, "node_depth 65 is a RangeError")
     l4_cptr_t s = ut_slot();
     UT_ERR(l4_untyped_retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, UT_CNODE, 0, 65, s, 1),
            L4_RANGE_ERROR);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
 }
 
 UTEST(retype_node_not_cnode, "a node_index that names no CNode is FailedLookup")
@@ -219,7 +214,7 @@ UTEST(retype_node_not_cnode, "a node_index that names no CNode is FailedLookup")
     /* a depth that does not match the root's guard and radix */
     UT_ERR(l4_untyped_retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, UT_CNODE, ep, 32, 0, 1),
            L4_FAILED_LOOKUP);
-    UT_EQ(id(empty), L4_CAP_NULL);
+    UT_EQ(ut_id(empty), L4_CAP_NULL);
 }
 
 UTEST(retype_into_sub_cnode, "node_index/node_depth place the objects in another CNode")
@@ -230,12 +225,12 @@ UTEST(retype_into_sub_cnode, "node_index/node_depth place the objects in another
     UT_OK(
         l4_untyped_retype(ut_untyped(), L4_OBJECT_NOTIFICATION, 0, UT_CNODE, sub, UT_DEPTH, 5, 2));
     /* nothing appeared in the root CNode; move the two back to see them */
-    UT_EQ(id(back), L4_CAP_NULL);
+    UT_EQ(ut_id(back), L4_CAP_NULL);
     UT_ERR(l4_cnode_move(UT_CNODE, back, UT_DEPTH, sub, 4, 3), L4_FAILED_LOOKUP);
     UT_OK(l4_cnode_move(UT_CNODE, back, UT_DEPTH, sub, 5, 3));
     UT_OK(l4_cnode_move(UT_CNODE, back + 1, UT_DEPTH, sub, 6, 3));
-    UT_EQ(id(back), L4_CAP_NOTIFICATION);
-    UT_EQ(id(back + 1), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(back), L4_CAP_NOTIFICATION);
+    UT_EQ(ut_id(back + 1), L4_CAP_NOTIFICATION);
 }
 
 UTEST(retype_not_enough_memory, "a request larger than the free part is NotEnoughMemory")
@@ -243,10 +238,10 @@ UTEST(retype_not_enough_memory, "a request larger than the free part is NotEnoug
     l4_cptr_t s = ut_slot(), t = ut_slot();
     UT_ERR(retype(ut_untyped(), L4_OBJECT_UNTYPED, UT_UNTYPED_BITS + 1, s, 1),
            L4_NOT_ENOUGH_MEMORY);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
     UT_OK(retype(ut_untyped(), L4_OBJECT_UNTYPED, UT_UNTYPED_BITS, s, 1));
     UT_ERR(retype(ut_untyped(), L4_OBJECT_ENDPOINT, 0, t, 1), L4_NOT_ENOUGH_MEMORY);
-    UT_EQ(id(t), L4_CAP_NULL);
+    UT_EQ(ut_id(t), L4_CAP_NULL);
     /* a 2 MiB frame does not fit a 512 KiB untyped; 256 TCBs of 2 KiB
      * fill it exactly, and then not even an endpoint fits */
     l4_cptr_t small = ut_slot();
@@ -256,7 +251,7 @@ UTEST(retype_not_enough_memory, "a request larger than the free part is NotEnoug
     UT_ASSERT(many != 0);
     UT_OK(retype(small, L4_OBJECT_TCB, 0, many, L4_RETYPE_FAN_OUT_LIMIT));
     UT_ERR(retype(small, L4_OBJECT_ENDPOINT, 0, t, 1), L4_NOT_ENOUGH_MEMORY);
-    UT_EQ(id(t), L4_CAP_NULL);
+    UT_EQ(ut_id(t), L4_CAP_NULL);
 }
 
 UTEST(retype_alignment, "objects are aligned to their size after what was made before")
@@ -268,7 +263,7 @@ UTEST(retype_alignment, "objects are aligned to their size after what was made b
     UT_OK(retype(ut_untyped(), L4_OBJECT_UNTYPED, UT_UNTYPED_BITS - 1, half1, 1));
     UT_ERR(retype(ut_untyped(), L4_OBJECT_UNTYPED, UT_UNTYPED_BITS - 1, half2, 1),
            L4_NOT_ENOUGH_MEMORY);
-    UT_EQ(id(half2), L4_CAP_NULL);
+    UT_EQ(ut_id(half2), L4_CAP_NULL);
 }
 
 UTEST(retype_failure_keeps_watermark, "a failed Retype does not use up memory")
@@ -289,10 +284,10 @@ UTEST(retype_reuse_after_revoke, "after Revoke of an untyped its whole memory is
     UT_ERR(retype(u, L4_OBJECT_ENDPOINT, 0, again, 1), L4_NOT_ENOUGH_MEMORY);
     UT_OK(l4_cnode_revoke(UT_CNODE, u, UT_DEPTH));
     for (l4_cptr_t s = objs; s < objs + 4; s++)
-        UT_EQ(id(s), L4_CAP_NULL);
-    UT_EQ(id(u), L4_CAP_UNTYPED);
+        UT_EQ(ut_id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(u), L4_CAP_UNTYPED);
     UT_OK(retype(u, L4_OBJECT_UNTYPED, 16, again, 1));
-    UT_EQ(id(again), L4_CAP_UNTYPED);
+    UT_EQ(ut_id(again), L4_CAP_UNTYPED);
 }
 
 UTEST(retype_reuse_after_delete, "memory is reused only once every object made from it is deleted")
@@ -314,16 +309,16 @@ UTEST(retype_split_untyped, "an untyped split into untypeds: each part retypes, 
     l4_cptr_t parts = ut_slots(4), objs = ut_slots(4);
     UT_OK(retype(ut_untyped(), L4_OBJECT_UNTYPED, UT_UNTYPED_BITS - 2, parts, 4));
     for (unsigned i = 0; i < 4; i++) {
-        UT_EQ(id(parts + i), L4_CAP_UNTYPED);
+        UT_EQ(ut_id(parts + i), L4_CAP_UNTYPED);
         UT_OK(retype(parts + i, L4_OBJECT_CNODE, 4, objs + i, 1));
-        UT_EQ(id(objs + i), L4_CAP_CNODE);
+        UT_EQ(ut_id(objs + i), L4_CAP_CNODE);
     }
     UT_OK(l4_cnode_revoke(UT_CNODE, ut_untyped(), UT_DEPTH));
     for (unsigned i = 0; i < 4; i++) {
-        UT_EQ(id(parts + i), L4_CAP_NULL);
-        UT_EQ(id(objs + i), L4_CAP_NULL);
+        UT_EQ(ut_id(parts + i), L4_CAP_NULL);
+        UT_EQ(ut_id(objs + i), L4_CAP_NULL);
     }
-    UT_EQ(id(ut_untyped()), L4_CAP_UNTYPED);
+    UT_EQ(ut_id(ut_untyped()), L4_CAP_UNTYPED);
 }
 
 UTEST(retype_device_untyped, "device untyped retypes into Untyped only (IllegalOperation)")
@@ -335,7 +330,7 @@ UTEST(retype_device_untyped, "device untyped retypes into Untyped only (IllegalO
         l4_cptr_t dev = bi->untyped.first + i, s = ut_slot();
         UT_ERR(retype(dev, L4_OBJECT_ENDPOINT, 0, s, 1), L4_ILLEGAL_OPERATION);
         UT_ERR(retype(dev, L4_OBJECT_TCB, 0, s, 1), L4_ILLEGAL_OPERATION);
-        UT_EQ(id(s), L4_CAP_NULL);
+        UT_EQ(ut_id(s), L4_CAP_NULL);
         return;
     }
     l4_printf("# no device untyped in the boot info: nothing to check\n");
@@ -352,12 +347,12 @@ UTEST(retype_truncated, "a Retype message short of words or of its CNode is Trun
     stage_retype(s);
     UT_ERR(l4_call(ut_untyped(), l4_msginfo_new(L4_LABEL_UNTYPED_RETYPE, 0, 0, 6), NULL),
            L4_TRUNCATED_MESSAGE);
-    UT_EQ(id(s), L4_CAP_NULL);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
     /* the same message, complete, works */
     stage_retype(s);
     UT_OK(l4_call(ut_untyped(), l4_msginfo_new(L4_LABEL_UNTYPED_RETYPE, 0, 1, 6), &reply));
     UT_EQ(l4_msginfo_get_label(reply), L4_NO_ERROR);
-    UT_EQ(id(s), L4_CAP_ENDPOINT);
+    UT_EQ(ut_id(s), L4_CAP_ENDPOINT);
 }
 
 UTEST(device_untyped_split_stays_device,
@@ -369,14 +364,14 @@ UTEST(device_untyped_split_stays_device,
             continue;
         l4_cptr_t dev = bi->untyped.first + i, child = ut_slot(), s = ut_slot();
         UT_OK(l4_untyped_retype(dev, L4_OBJECT_UNTYPED, 12, UT_CNODE, 0, 0, child, 1));
-        UT_EQ(id(child), L4_CAP_UNTYPED);
+        UT_EQ(ut_id(child), L4_CAP_UNTYPED);
         UT_ERR(retype(child, L4_OBJECT_NOTIFICATION, 0, s, 1), L4_ILLEGAL_OPERATION);
         UT_OK(retype(child, L4_OBJECT_FRAME_4K, 0, s, 1));
-        UT_EQ(id(s), L4_CAP_FRAME_4K);
+        UT_EQ(ut_id(s), L4_CAP_FRAME_4K);
         /* give the boot untyped back its memory for later tests */
         UT_OK(l4_cnode_revoke(UT_CNODE, dev, UT_DEPTH));
-        UT_EQ(id(child), L4_CAP_NULL);
-        UT_EQ(id(s), L4_CAP_NULL);
+        UT_EQ(ut_id(child), L4_CAP_NULL);
+        UT_EQ(ut_id(s), L4_CAP_NULL);
         return;
     }
     UT_ASSERT(!"no device untyped of 8 KiB or more in the boot info");
@@ -390,7 +385,7 @@ UTEST(bootinfo_untyped_disjoint, "the boot untyped regions are aligned to their 
         const struct l4_untyped_desc *a = &bi->untyped_list[i];
         uint64_t asz = UINT64_C(1) << a->size_bits;
         UT_EQ(a->paddr & (asz - 1), 0);
-        UT_EQ(id(bi->untyped.first + i), L4_CAP_UNTYPED);
+        UT_EQ(ut_id(bi->untyped.first + i), L4_CAP_UNTYPED);
         for (l4_word_t j = i + 1; j < bi->num_untyped; j++) {
             const struct l4_untyped_desc *b = &bi->untyped_list[j];
             uint64_t bsz = UINT64_C(1) << b->size_bits;

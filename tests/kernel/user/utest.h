@@ -48,6 +48,29 @@
  * UT_MAX_THREADS per test; prio must not be 0 (that is the runner's
  * watchdog, which runs only when every other thread is blocked: if that
  * lasts UT_TEST_TIMEOUT_S seconds, it fails the test and ends the run).
+ *
+ * Shared helpers of the test files (helpers.c); the capability ones name
+ * root slots (cptr = slot number, UT_CNODE at UT_DEPTH):
+ *   ut_id(slot)           DebugCapIdentify of the slot
+ *   ut_copy(src, rights), ut_mint(src, rights, badge),
+ *   ut_retype(untyped, type, bits)
+ *                         the capability or object in a fresh slot, or 0
+ *                         on error (the test is not failed: assert it)
+ *   ut_delete(slot)       Delete of the slot's capability
+ *   ut_poll_word(n)       the notification word Poll takes, or ~0 on error
+ *   ut_signal_fn          thread function: signal notification arg once
+ * Settling, with a priority-1 thread that runs only when every test
+ * thread above it is blocked or suspended:
+ *   ut_settle_once()      a new notification and priority-1 thread per call
+ *                         (each counts against UT_MAX_THREADS); 1 once
+ *                         that thread has signalled, 0 on error
+ *   ut_settle_init()      one priority-1 thread for the whole test (1 on
+ *                         success); then ut_settle() returns L4_NO_ERROR
+ *                         once it has answered, or the error
+ *   UT_ARG(i, a, b)       a thread argument: an 8-bit index and two slot
+ *                         numbers, read back with UT_ARG_I/_A/_B
+ *   ut_rnd_seed(seed), ut_rnd()
+ *                         xorshift64* pseudo-random numbers (seed != 0)
  */
 #ifndef UTEST_H
 #define UTEST_H
@@ -136,5 +159,39 @@ l4_cptr_t ut_thread(void (*fn)(l4_word_t arg), l4_word_t arg, uint8_t prio);
 
 /* The boot info the kernel gave the test root task. */
 const struct l4_boot_info *ut_boot_info(void);
+
+/* Shared helpers (helpers.c, see above). */
+
+/* A thread argument: an index (8 bits) and two slot numbers (24 and 32 bits). */
+#define UT_ARG(i, a, b) ((l4_word_t)(i) | (l4_word_t)(a) << 8 | (l4_word_t)(b) << 32)
+#define UT_ARG_I(x)     ((unsigned)((x)&0xff))
+#define UT_ARG_A(x)     (((x) >> 8) & 0xffffff)
+#define UT_ARG_B(x)     ((x) >> 32)
+
+/* The type of the capability in root slot slot (DebugCapIdentify). */
+l4_cap_type_t ut_id(l4_cptr_t slot);
+/* A copy of src with the given rights in a fresh slot; 0 on error. */
+l4_cptr_t ut_copy(l4_cptr_t src, l4_cap_rights_t rights);
+/* A copy of src with the given rights and badge in a fresh slot; 0 on error. */
+l4_cptr_t ut_mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge);
+/* One object retyped from untyped into a fresh slot; 0 on error. */
+l4_cptr_t ut_retype(l4_cptr_t untyped, l4_object_type_t type, l4_word_t size_bits);
+/* Delete the capability in root slot slot. */
+l4_error_t ut_delete(l4_cptr_t slot);
+/* The notification word taken by Poll through n, or ~0 on error. */
+l4_word_t ut_poll_word(l4_cptr_t n);
+/* Thread function: signal notification n once. */
+void ut_signal_fn(l4_word_t n);
+/* Block until every test thread above priority 1 has run as far as it can,
+ * with a new priority-1 thread; 1 on success. */
+int ut_settle_once(void);
+/* Start the test's priority-1 settle thread for ut_settle(); 1 on success. */
+int ut_settle_init(void);
+/* Block until every test thread above priority 1 is blocked or suspended. */
+l4_error_t ut_settle(void);
+/* Seed ut_rnd() (not 0). */
+void ut_rnd_seed(uint64_t seed);
+/* The next xorshift64* pseudo-random number. */
+uint64_t ut_rnd(void);
 
 #endif
