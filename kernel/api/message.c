@@ -4,6 +4,7 @@
  * and writes IPC buffers through its own mapping of their frames, never
  * through user addresses.
  */
+#include <api/fault.h>
 #include <api/message.h>
 #include <cap/cspace.h>
 #include <cap/derivation.h>
@@ -52,6 +53,11 @@ static unsigned transfer_caps(tcb_t *s, const struct l4_ipc_buffer *sb, tcb_t *r
 
 void message_transfer(tcb_t *s, tcb_t *r, uint64_t badge, int can_grant, const void *ep)
 {
+    if (s->fault_kind) {
+        /* the "sender" is a thread in a fault: the message is its state */
+        fault_transfer(s, r, badge);
+        return;
+    }
     uint64_t info = ctx_info(&s->ctx);
     unsigned len = (unsigned)l4_msginfo_get_length(info);
     unsigned ncaps = (unsigned)l4_msginfo_get_extra_caps(info);

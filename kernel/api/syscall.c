@@ -9,6 +9,7 @@
  * ReplyRecv) need Read on an endpoint or notification and take the Reply
  * object to bind in R12.
  */
+#include <api/fault.h>
 #include <api/syscall.h>
 #include <cap/cspace.h>
 #include <core/arch_hooks.h>
@@ -163,9 +164,8 @@ void syscall_handle(void)
     uint64_t sysno = ctx_sysno(c);
 
     if (t->foreign_abi) {
-        /* a foreign ABI's syscall is the thread's handler's business;
-         * delivery as exception IPC comes with fault handling */
-        fault_unhandled(t, "foreign-ABI syscall", sysno, c->regs.rip);
+        /* every syscall of a foreign ABI goes to the thread's handler */
+        fault_raise(t, FAULT_SYSCALL, 0, 0, c->regs.rip);
         return;
     }
     switch (sysno) {
@@ -198,12 +198,4 @@ void syscall_handle(void)
             ctx_set_status(c, L4_ILLEGAL_OPERATION);
         break;
     }
-}
-
-void fault_unhandled(tcb_t *t, const char *what, uint64_t code, uint64_t addr)
-{
-    kprintf("tessera: thread %s: unhandled %s (%#lx) at %#lx, rip %#lx; suspended\n",
-            t->name[0] ? t->name : "?", what, (unsigned long)code, (unsigned long)addr,
-            (unsigned long)t->ctx.regs.rip);
-    tcb_suspend(t);
 }

@@ -3,6 +3,7 @@
  * Endpoint IPC (see <obj/endpoint.h>): rendezvous of a sender and a
  * receiver, with FIFO queues of whichever side arrived first.
  */
+#include <api/fault.h>
 #include <api/message.h>
 #include <core/sched.h>
 #include <obj/endpoint.h>
@@ -45,6 +46,9 @@ static void caller_delivered(tcb_t *caller, reply_t *reply, int can_grant)
     if (reply) {
         sched_block(caller);
         reply_bind(reply, caller, can_grant);
+    } else if (caller->fault_kind) {
+        fault_unhandled(caller, "fault received without a Reply object", caller->fault_vector,
+                        caller->fault_addr);
     } else {
         ctx_set_status(&caller->ctx, L4_CANCELLED);
         sched_wake(caller);

@@ -2,6 +2,7 @@
 /*
  * Reply objects (see <obj/reply.h>).
  */
+#include <api/fault.h>
 #include <api/message.h>
 #include <core/sched.h>
 #include <obj/reply.h>
@@ -21,6 +22,10 @@ l4_error_t reply_send(reply_t *r, tcb_t *sender)
         return L4_ILLEGAL_OPERATION;
     r->caller = 0;
     c->blocked_on = 0;
+    if (c->fault_kind) {
+        fault_reply(sender, c);
+        return L4_NO_ERROR;
+    }
     message_transfer(sender, c, 0, (int)r->can_grant, 0);
     sched_wake(c);
     return L4_NO_ERROR;

@@ -7,6 +7,7 @@
  * the authority's maximum controlled priority (MCP), so no thread can
  * raise a thread above what its creator may grant.
  */
+#include <api/fault.h>
 #include <api/syscall.h>
 #include <l4/invocation_labels_gen.h>
 #include <arch/mmu.h>
@@ -59,6 +60,11 @@ void tcb_cancel_ipc(tcb_t *t)
 
 void tcb_wake_with_error(tcb_t *t, l4_error_t e)
 {
+    if (t->fault_kind) {
+        /* not in a syscall of its own: no status to return */
+        fault_abort(t);
+        return;
+    }
     t->blocked_on = 0;
     ctx_set_status(&t->ctx, e);
     ctx_set_info(&t->ctx, l4_msginfo_new(e, 0, 0, 0));
@@ -67,6 +73,11 @@ void tcb_wake_with_error(tcb_t *t, l4_error_t e)
 
 void tcb_suspend(tcb_t *t)
 {
+    if (t->fault_kind) {
+        tcb_cancel_ipc(t);
+        fault_abort(t);
+        return;
+    }
     switch (t->state) {
     case THREAD_BLOCKED_SEND:
     case THREAD_BLOCKED_RECV:

@@ -29,7 +29,7 @@ l4_error_t l4_rt_thread_start(struct l4_rt_thread *t, const struct l4_rt_thread_
     l4_rt_tls_init(&t->tls, &t->ipc_buffer, c->tcb);
     t->tls.stack_guard = l4_rt_tls()->stack_guard;
 
-    l4_error_t e = l4_tcb_configure(c->tcb, L4_CPTR_NULL, c->cspace, 0, c->vspace,
+    l4_error_t e = l4_tcb_configure(c->tcb, c->fault_ep, c->cspace, 0, c->vspace,
                                     (l4_word_t)&t->ipc_buffer, c->ipc_frame);
     if (e == L4_NO_ERROR)
         e = l4_tcb_set_priority(c->tcb, c->authority, c->priority);

@@ -123,3 +123,8 @@ void vspace_init_root(void *pml4)
 {
     (void)pml4;
 }
+
+const char *trap_vector_name(uint64_t vector)
+{
+    return vector < 32 ? "exception" : "interrupt";
+}

@@ -13,6 +13,7 @@
  * (it is built with -mgeneral-regs-only), so the live registers always
  * belong to the thread that ran last. XSAVE and AVX state: kernel part 2.
  */
+#include <api/fault.h>
 #include <api/syscall.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
@@ -170,13 +171,13 @@ void syscall_entry_c(void)
 
 void user_trap(struct trap_frame *f)
 {
-    if (f->vector >= 32) {
+    if (f->vector >= 32)
         interrupt_handle(f->vector);
-    } else {
-        tcb_t *t = cpu()->current;
-        fault_unhandled(t, trap_vector_name(f->vector), f->error_code,
-                        f->vector == 14 ? read_cr2() : f->rip);
-    }
+    else if (f->vector == 2 || f->vector == 18)
+        exception_dispatch(f); /* NMI, machine check: not the thread's doing */
+    else
+        fault_raise(cpu()->current, FAULT_EXCEPTION, f->vector, f->error_code,
+                    f->vector == 14 ? read_cr2() : f->rip);
     schedule();
     load_tls();
 }

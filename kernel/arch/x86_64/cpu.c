@@ -3,7 +3,7 @@
  * CPU identification and the protection bits the kernel turns on.
  *
  * Interface: cpu_detect() fills cpu_features from CPUID;
- * cpu_enable_protections() sets CR0.WP, CR4.PGE and, where the CPU has
+ * cpu_enable_protections() sets CR0.WP, CR0.AM, CR4.PGE and, where the CPU has
  * them, SMEP and SMAP. NX (EFER.NXE) is required and was enabled by boot.S.
  */
 #include <arch/cpu.h>
@@ -52,7 +52,8 @@ void cpu_detect(void)
 
 void cpu_enable_protections(void)
 {
-    write_cr0(read_cr0() | CR0_WP);
+    /* AM: user code that sets RFLAGS.AC gets alignment-check faults */
+    write_cr0(read_cr0() | CR0_WP | CR0_AM);
     uint64_t cr4 = read_cr4();
     if (cpu_features.pge)
         cr4 |= CR4_PGE;

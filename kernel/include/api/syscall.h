@@ -38,8 +38,4 @@ void invocation_perform(tcb_t *t, cte_t *slot, uint64_t info, int want_reply);
 /* The detail words of an error reply (see errors.toml). */
 void invocation_error_detail(struct invocation *inv, uint64_t d0, uint64_t d1);
 
-/* A thread's fault (exception in user mode, or a syscall of a foreign-ABI
- * thread) with no handler yet: report it and suspend the thread. */
-void fault_unhandled(tcb_t *t, const char *what, uint64_t code, uint64_t addr);
-
 #endif

@@ -41,6 +41,7 @@ typedef struct tcb {
     enum thread_state state;
     uint8_t priority, mcp;
     uint8_t foreign_abi;
+    uint8_t fault_kind; /* enum fault_kind: waiting in a fault IPC */
     uint8_t ipc_is_call, ipc_can_grant, ipc_can_grant_reply; /* blocked send */
     unsigned timeslice;                                      /* ticks left */
     struct tcb *sched_next, *sched_prev;                     /* ready queue */
@@ -51,6 +52,7 @@ typedef struct tcb {
     struct notification *bound_notification;
     uint64_t fault_ep;   /* cptr in the thread's CSpace */
     uint64_t ipc_buffer; /* user address */
+    uint64_t fault_vector, fault_code, fault_addr; /* of the fault in progress */
     char name[32];
     cte_t cspace_slot, vspace_slot, ipc_buffer_slot;
 } tcb_t;

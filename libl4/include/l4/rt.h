@@ -86,7 +86,8 @@ struct l4_rt_thread_config {
     l4_cptr_t ipc_frame; /* Frame4K that holds the thread's ipc_buffer */
     l4_cptr_t authority; /* TCB whose MCP allows priority (root task: L4_ROOT_SLOT_TCB) */
     uint8_t priority;
-    void *stack_top; /* top of the thread's stack, 16-byte aligned */
+    void *stack_top;    /* top of the thread's stack, 16-byte aligned */
+    l4_cptr_t fault_ep; /* endpoint (in cspace) its faults go to; L4_CPTR_NULL: none */
 };
 
 /*

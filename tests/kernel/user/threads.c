@@ -29,6 +29,12 @@ void ut_threads_reset(void)
 
 l4_cptr_t ut_thread(void (*fn)(l4_word_t arg), l4_word_t arg, uint8_t prio)
 {
+    return ut_thread_faulting(fn, arg, prio, L4_CPTR_NULL);
+}
+
+l4_cptr_t ut_thread_faulting(void (*fn)(l4_word_t arg), l4_word_t arg, uint8_t prio,
+                             l4_cptr_t fault_ep)
+{
     if (prio == 0) {
         ut_fail(__FILE__, __LINE__, "ut_thread: priority 0 is the runner's watchdog's");
         return 0;
@@ -57,6 +63,7 @@ l4_cptr_t ut_thread(void (*fn)(l4_word_t arg), l4_word_t arg, uint8_t prio)
         .authority = L4_ROOT_SLOT_TCB,
         .priority = prio,
         .stack_top = r->stack + sizeof r->stack,
+        .fault_ep = fault_ep,
     };
     l4_error_t e = l4_rt_thread_start(&r->t, &c, fn, arg);
     if (e != L4_NO_ERROR) {

@@ -156,6 +156,10 @@ l4_cptr_t ut_slots(unsigned n);
 l4_cptr_t ut_new(l4_object_type_t type, l4_word_t size_bits);
 l4_cptr_t ut_untyped(void);
 l4_cptr_t ut_thread(void (*fn)(l4_word_t arg), l4_word_t arg, uint8_t prio);
+/* ut_thread() whose faults (exceptions, foreign-ABI syscalls) are sent to
+ * the endpoint fault_ep (a cptr of the root CNode) as exception IPC. */
+l4_cptr_t ut_thread_faulting(void (*fn)(l4_word_t arg), l4_word_t arg, uint8_t prio,
+                             l4_cptr_t fault_ep);
 
 /* The boot info the kernel gave the test root task. */
 const struct l4_boot_info *ut_boot_info(void);
