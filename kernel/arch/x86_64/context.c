@@ -8,10 +8,8 @@
  * arch_idle() and arch_exit_to_user(); user_trap() and syscall_entry_c(),
  * called from entry.S on the kernel stack.
  *
- * FPU/SSE state is switched eagerly with FXSAVE/FXRSTOR whenever another
- * thread is chosen: the kernel itself never touches those registers
- * (it is built with -mgeneral-regs-only), so the live registers always
- * belong to the thread that ran last. XSAVE and AVX state: kernel part 2.
+ * FPU/SSE/AVX state is switched eagerly whenever another thread is chosen
+ * (fpu.c).
  */
 #include <api/fault.h>
 #include <api/syscall.h>
@@ -22,33 +20,18 @@
 #include <core/sched.h>
 #include <core/string.h>
 
-#define MSR_STAR       0xC0000081
-#define MSR_LSTAR      0xC0000082
-#define MSR_FMASK      0xC0000084
-#define MSR_FS_BASE    0xC0000100
-#define MSR_GS_BASE    0xC0000101
-#define EFER_SCE       (1u << 0)
-#define CR0_MP         (1ul << 1)
-#define CR0_EM         (1ul << 2)
-#define CR0_TS         (1ul << 3)
-#define CR4_OSXMMEXCPT (1ul << 10)
-#define RFLAGS_TF      (1ul << 8)
-#define RFLAGS_DF      (1ul << 10)
+#define MSR_STAR    0xC0000081
+#define MSR_LSTAR   0xC0000082
+#define MSR_FMASK   0xC0000084
+#define MSR_FS_BASE 0xC0000100
+#define MSR_GS_BASE 0xC0000101
+#define EFER_SCE    (1u << 0)
+#define RFLAGS_TF   (1ul << 8)
+#define RFLAGS_DF   (1ul << 10)
 
 uint64_t arch_current_frame, arch_entry_frame_end;
 
-static uint8_t fpu_initial[FPU_AREA_SIZE] __attribute__((aligned(16)));
 static uint64_t loaded_fs_base, loaded_gs_base;
-
-static void fxsave(uint8_t *area)
-{
-    __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
-}
-
-static void fxrstor(const uint8_t *area)
-{
-    __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
-}
 
 void context_init(void)
 {
@@ -58,11 +41,7 @@ void context_init(void)
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
     wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
 
-    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
-    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-    uint32_t mxcsr = 0x1f80;
-    __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
-    fxsave(fpu_initial);
+    fpu_init();
 }
 
 void ctx_init(struct arch_context *c)
@@ -72,7 +51,7 @@ void ctx_init(struct arch_context *c)
     c->regs.ss = SEL_USER_DATA | 3;
     c->regs.rflags = RFLAGS_FIXED1 | RFLAGS_IF_BIT;
     c->fs_base = c->gs_base = 0;
-    memcpy(c->fpu, fpu_initial, sizeof c->fpu);
+    fpu_init_state(c->fpu);
 }
 
 /* l4_user_context order: rip rsp rflags rax rbx rcx rdx rsi rdi rbp
@@ -130,8 +109,8 @@ void arch_switch_to(tcb_t *prev, tcb_t *next)
     if (prev == next)
         return;
     if (prev)
-        fxsave(prev->ctx.fpu);
-    fxrstor(next->ctx.fpu);
+        fpu_save(prev->ctx.fpu);
+    fpu_restore(next->ctx.fpu);
     paddr_t root = vspace_root(next);
     if ((read_cr3() & PTE_ADDR_MASK) != root)
         write_cr3(root);

@@ -20,10 +20,12 @@
 #include <arch/trap.h>
 #include <l4/abi_gen.h>
 
-#define FPU_AREA_SIZE 512 /* FXSAVE image */
+/* XSAVE image of x87, SSE and AVX state (an FXSAVE image is the first 512
+ * bytes); 64-byte aligned, as XSAVE requires (TCBs are 2 KiB aligned). */
+#define FPU_AREA_SIZE 832
 
 struct arch_context {
-    uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(16)));
+    uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(64)));
     struct trap_frame regs;
     uint64_t fs_base, gs_base;
 };
@@ -120,6 +122,13 @@ static inline void ctx_restart_syscall(struct arch_context *c)
 
 /* A fresh user thread: user segments, interrupts on, everything else 0. */
 void ctx_init(struct arch_context *c);
+
+/* FPU/SSE/AVX state (fpu.c). */
+void fpu_init(void);
+void fpu_save(uint8_t *area);
+void fpu_restore(const uint8_t *area);
+void fpu_init_state(uint8_t *area);
+extern uint64_t fpu_xcr0; /* components enabled (XCR0); 0 without XSAVE */
 
 /* Word i of the ABI's user context (l4_user_context order). */
 uint64_t ctx_get_user_word(const struct arch_context *c, unsigned i);

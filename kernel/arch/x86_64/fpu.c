@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-thread FPU, SSE and AVX state.
+ *
+ * Interface: fpu_init() (boot) turns the FPU on and chooses how state is
+ * kept: with XSAVE, CR4.OSXSAVE is set and XCR0 enables x87, SSE and, where
+ * the CPU has it, AVX (the 832-byte XSAVE image fits struct arch_context;
+ * AVX-512 state would not fit the 2 KiB TCB and stays disabled); without
+ * XSAVE, FXSAVE keeps x87 and SSE. fpu_save() and fpu_restore() move a
+ * thread's state between the registers and its TCB; fpu_init_state() gives
+ * a new thread the clean state captured at boot (FNINIT, MXCSR 0x1f80).
+ *
+ * Switching is eager: the kernel saves and restores on every switch to
+ * another thread. The kernel itself never touches these registers (it is
+ * built with -mgeneral-regs-only), so the live registers always belong to
+ * the thread that ran last; lazy switching would save the cost for threads
+ * that never use the FPU, but every Linux program's libc does (string
+ * functions), and under TCG the #NM trap it needs costs more than the copy.
+ */
+#include <arch/context.h>
+#include <arch/cpu.h>
+#include <core/console.h>
+#include <core/panic.h>
+#include <core/string.h>
+
+#define CR0_MP         (1ul << 1)
+#define CR0_EM         (1ul << 2)
+#define CR0_TS         (1ul << 3)
+#define CR4_OSXMMEXCPT (1ul << 10)
+#define CR4_OSXSAVE    (1ul << 18)
+#define XCR0_X87       (1ull << 0)
+#define XCR0_SSE       (1ull << 1)
+#define XCR0_AVX       (1ull << 2)
+/* where XMM0-15 are in the legacy image, and the size of the upper halves
+ * of YMM0-15 (whose offset CPUID leaf 0xD, sub-leaf 2 gives) */
+#define XMM_OFFSET   160
+#define XMM_BYTES    256
+#define YMM_HI_BYTES 256
+
+static uint8_t initial[FPU_AREA_SIZE] __attribute__((aligned(64)));
+static int use_xsave;
+uint64_t fpu_xcr0;
+
+static void xsetbv(uint32_t reg, uint64_t v)
+{
+    __asm__ volatile("xsetbv" : : "c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+void fpu_save(uint8_t *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xsave64 (%0)"
+                         :
+                         : "r"(area), "a"((uint32_t)fpu_xcr0), "d"((uint32_t)(fpu_xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void fpu_restore(const uint8_t *area)
+{
+    if (use_xsave)
+        __asm__ volatile("xrstor64 (%0)"
+                         :
+                         : "r"(area), "a"((uint32_t)fpu_xcr0), "d"((uint32_t)(fpu_xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void fpu_init_state(uint8_t *area)
+{
+    memcpy(area, initial, FPU_AREA_SIZE);
+}
+
+void fpu_init(void)
+{
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    if (cpu_features.xsave) {
+        struct cpuid_regs d = cpuid(0xd, 0);
+        uint64_t supported = d.eax | (uint64_t)d.edx << 32;
+        uint64_t want = XCR0_X87 | XCR0_SSE | (cpu_features.avx ? XCR0_AVX : 0);
+        write_cr4(read_cr4() | CR4_OSXSAVE);
+        fpu_xcr0 = want & supported;
+        xsetbv(0, fpu_xcr0);
+        /* the image for the enabled components, now that XCR0 is set */
+        if (cpuid(0xd, 0).ebx > FPU_AREA_SIZE)
+            boot_error("XSAVE image of %u bytes does not fit the TCB's %u", cpuid(0xd, 0).ebx,
+                       FPU_AREA_SIZE);
+        use_xsave = 1;
+    }
+    uint32_t mxcsr = 0x1f80;
+    __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+    memset(initial, 0, sizeof initial);
+    fpu_save(initial);
+    /* a new thread's vector registers are zero, whatever boot left there */
+    memset(initial + XMM_OFFSET, 0, XMM_BYTES);
+    if (fpu_xcr0 & XCR0_AVX) {
+        unsigned off = cpuid(0xd, 2).ebx;
+        if (off + YMM_HI_BYTES > FPU_AREA_SIZE)
+            boot_error("AVX state at offset %u does not fit the TCB's FPU area", off);
+        memset(initial + off, 0, YMM_HI_BYTES);
+    }
+    kprintf("fpu: %s, state x87 sse%s, %u bytes per thread\n", use_xsave ? "xsave" : "fxsave",
+            (fpu_xcr0 & XCR0_AVX) ? " avx" : "", use_xsave ? cpuid(0xd, 0).ebx : 512u);
+}
