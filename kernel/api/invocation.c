@@ -11,6 +11,10 @@
 #include <core/string.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/cnode.h>
+#include <obj/frame.h>
+#include <obj/ioport.h>
+#include <obj/irq.h>
+#include <obj/page_table.h>
 #include <obj/untyped.h>
 
 /* One invocation at a time: the kernel is not preemptible. */
@@ -65,9 +69,23 @@ static l4_error_t decode(cte_t *slot)
         return cnode_decode_invocation(slot, &inv);
     case CAP_TCB:
         return tcb_decode_invocation(slot, &inv);
+    case CAP_IRQ_CONTROL:
+        return irq_control_decode_invocation(slot, &inv);
+    case CAP_IRQ_HANDLER:
+        return irq_handler_decode_invocation(slot, &inv);
+    case CAP_IOPORT_CONTROL:
+        return ioport_control_decode_invocation(slot, &inv);
+    case CAP_IOPORT:
+        return ioport_decode_invocation(slot, &inv);
+    case CAP_PDPT:
+    case CAP_PD:
+    case CAP_PT:
+        return page_table_decode_invocation(slot, &inv);
+    case CAP_FRAME_4K:
+    case CAP_FRAME_2M:
+        return frame_decode_invocation(slot, &inv);
     default:
-        /* page tables, frames, IRQ and I/O port invocations: kernel part 2 */
-        return L4_ILLEGAL_OPERATION;
+        return L4_ILLEGAL_OPERATION; /* types without labels (PML4) */
     }
 }
 

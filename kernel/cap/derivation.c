@@ -20,6 +20,13 @@ int derivation_is_parent_of(const cte_t *a, const cte_t *b)
      * untyped inside its region was made from it. */
     if (cap_type(ca) == CAP_UNTYPED)
         return cap_untyped_covers(ca, cb);
+    /* The control capabilities exist once and are the parents of every
+     * IRQHandler and IOPort capability they issued (revoking one deletes
+     * them all). */
+    if (cap_type(ca) == CAP_IRQ_CONTROL)
+        return cap_type(cb) == CAP_IRQ_HANDLER;
+    if (cap_type(ca) == CAP_IOPORT_CONTROL)
+        return cap_type(cb) == CAP_IOPORT;
     if (!cap_same_object(ca, cb))
         return 0;
     if (cap_type(ca) == CAP_ENDPOINT || cap_type(ca) == CAP_NOTIFICATION) {
@@ -33,7 +40,8 @@ int derivation_is_parent_of(const cte_t *a, const cte_t *b)
 
 void derivation_insert(cte_t *dest, cap_t cap, cte_t *parent, uint64_t flags)
 {
-    dest->cap = cap;
+    /* every copy path comes here: a copy never holds its source's mapping */
+    dest->cap = cap_copy_of(cap);
     dest->prev = (uint64_t)(uintptr_t)parent | (flags & CTE_FLAG_MASK);
     dest->next = parent ? parent->next : 0;
     if (parent) {

@@ -8,6 +8,7 @@
 #include <core/sched.h>
 #include <obj/endpoint.h>
 #include <obj/notification.h>
+#include <obj/page_table.h>
 #include <obj/reply.h>
 #include <obj/tcb.h>
 
@@ -137,6 +138,18 @@ static void check_slot(const cte_t *e)
                       r->receiver->name);
         break;
     }
+    case CAP_PML4:
+    case CAP_PDPT:
+    case CAP_PD:
+    case CAP_PT:
+    case CAP_FRAME_4K:
+    case CAP_FRAME_2M: {
+        /* ASIDs and mapping records; a stale record is allowed */
+        const char *why = page_table_check_cap(e);
+        if (why)
+            VIOLATION("slot %p: %s", (const void *)e, why);
+        break;
+    }
     default:
         if (cap_type(c) >= CAP_TYPE_COUNT)
             VIOLATION("slot %p: capability of unknown type %u", (const void *)e, cap_type(c));
@@ -148,6 +161,9 @@ unsigned invariants_check(cap_t root)
 {
     violations = 0;
     check_sched();
+    const char *why = asid_table_check();
+    if (why)
+        VIOLATION("%s", why);
     if (cap_type(root) == CAP_CNODE) {
         const cte_t *s = cap_object(root);
         for (uint64_t i = 0; i < (1ull << cap_cnode_radix(root)); i++)

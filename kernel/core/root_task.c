@@ -10,7 +10,9 @@
  * capabilities; it fills the boot-info page (<l4/bootinfo.h>, the contract
  * with the root task) and makes the root thread runnable. The objects made
  * here have no Untyped parent: they are the roots of their derivation
- * trees, as the Untyped capabilities are.
+ * trees, as the Untyped capabilities are. The PML4 gets the first ASID,
+ * and the frame and page-table capabilities of what is mapped at boot
+ * record their mappings, as if the root task had mapped them itself.
  */
 #include <arch/mmu.h>
 #include <cap/derivation.h>
@@ -32,6 +34,8 @@ static cte_t *slots;
 static unsigned next_slot, next_table_slot;
 static struct l4_boot_info *bi;
 static void *root_pml4;
+static unsigned root_asid;
+static uint64_t mapping_va; /* the page map_frame() is mapping */
 
 /* Zeroed, naturally aligned memory of 2^bits bytes from the free list. */
 static void *boot_alloc(unsigned bits)
@@ -73,7 +77,10 @@ static void *alloc_table(int level)
     void *t = boot_alloc(12);
     if (next_table_slot == L4_ROOT_SLOT_FIRST_FREE + PAGE_TABLE_SLOTS)
         boot_error("root task: more than %u page tables", PAGE_TABLE_SLOTS);
-    place_at(next_table_slot++, cap_object_new(types[level], t));
+    /* its capability records where it is mapped, as PageTableMap would */
+    uint64_t reach = 1ull << vspace_level_shift((unsigned)level + 1);
+    cte_t *c = place_at(next_table_slot++, cap_object_new(types[level], t));
+    c->cap = cap_set_mapping(c->cap, root_asid, mapping_va & ~(reach - 1));
     return t;
 }
 
@@ -81,9 +88,11 @@ static void *alloc_table(int level)
 static void *map_frame(uint64_t va, unsigned vm_rights, unsigned *slot)
 {
     void *f = boot_alloc(12);
+    mapping_va = va;
     if (vspace_map_4k(root_pml4, va, virt_to_phys(f), vm_rights, alloc_table))
         boot_error("root task: page %#lx mapped twice", (unsigned long)va);
     unsigned s = place(cap_object_new(CAP_FRAME_4K, f));
+    slots[s].cap = cap_set_mapping(slots[s].cap, root_asid, va); /* as FrameMap would */
     if (slot)
         *slot = s;
     return f;
@@ -226,11 +235,12 @@ void root_task_create(const struct boot_info *boot)
     tcb_t *tcb = boot_alloc(L4_OBJECT_TCB_SIZE_BITS);
     tcb_init(tcb);
     root_pml4 = boot_alloc(12);
-    vspace_init_root(root_pml4);
+    cap_t vspace = object_create(CAP_PML4, root_pml4, 0); /* kernel half, ASID */
+    root_asid = cap_pml4_asid(vspace);
 
     place_at(L4_ROOT_SLOT_TCB, cap_object_new(CAP_TCB, tcb));
     place_at(L4_ROOT_SLOT_CNODE, cnode);
-    place_at(L4_ROOT_SLOT_VSPACE, cap_object_new(CAP_PML4, root_pml4));
+    place_at(L4_ROOT_SLOT_VSPACE, vspace);
     place_at(L4_ROOT_SLOT_IRQ_CONTROL, cap_object_new(CAP_IRQ_CONTROL, 0));
     place_at(L4_ROOT_SLOT_IOPORT_CONTROL, cap_object_new(CAP_IOPORT_CONTROL, 0));
     next_table_slot = L4_ROOT_SLOT_FIRST_FREE;

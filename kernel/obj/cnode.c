@@ -165,6 +165,7 @@ void cte_delete(cte_t *slot)
     /* Take the entry out first: finalising a CNode may come back to a
      * slot that names the same CNode, which is then empty. */
     derivation_remove(slot);
+    object_cap_removed(c); /* a frame or page table takes its mapping with it */
     if (!final)
         return;
     if (!finalise_deletes_caps(cap_type(c))) {

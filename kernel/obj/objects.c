@@ -4,18 +4,27 @@
  * the one switch over object types for an object's life cycle.
  *
  * Creating: memory arrives zeroed from Retype; a TCB gets its initial
- * register and FPU state, a PML4 the kernel's half of the address space.
+ * register and FPU state, a PML4 the kernel's half of the address space
+ * and an ASID.
  * Destroying (last capability deleted): a TCB stops and leaves every
  * queue, an endpoint or notification wakes its waiters with Cancelled, a
  * Reply object cancels the call it holds, a CNode deletes every capability
- * in it. Page-table objects and frames are not yet unmapped on deletion
- * (mapping invocations come with address spaces, kernel part 2).
+ * in it; the last IRQHandler capability of a line masks and frees it, the
+ * last IOPort capability to a range makes its ports issuable again, and a
+ * notification is first unbound from the interrupt lines it serves; a
+ * PML4 frees its ASID.
+ * Deleting any capability (object_cap_removed(), not only the last one):
+ * a frame or page-table capability removes the mapping it holds.
  */
 #include <arch/mmu.h>
 #include <obj/cnode.h>
 #include <obj/endpoint.h>
+#include <obj/frame.h>
+#include <obj/ioport.h>
+#include <obj/irq.h>
 #include <obj/notification.h>
 #include <obj/objects.h>
+#include <obj/page_table.h>
 #include <obj/reply.h>
 #include <obj/tcb.h>
 
@@ -30,8 +39,7 @@ cap_t object_create(enum cap_type type, void *mem, unsigned size_arg)
         tcb_init(mem);
         return cap_object_new(type, mem);
     case CAP_PML4:
-        vspace_init_root(mem);
-        return cap_object_new(type, mem);
+        return page_table_create_root(mem);
     case CAP_ENDPOINT:
     case CAP_NOTIFICATION:
     case CAP_REPLY:
@@ -65,10 +73,37 @@ void object_finalise(cap_t cap)
         endpoint_finalise(cap_object(cap));
         break;
     case CAP_NOTIFICATION:
+        irq_notification_finalise(cap_object(cap)); /* no line may point at it */
         notification_finalise(cap_object(cap));
+        break;
+    case CAP_IRQ_HANDLER:
+        irq_handler_finalise(cap);
+        break;
+    case CAP_IOPORT:
+        ioport_finalise(cap);
         break;
     case CAP_REPLY:
         reply_finalise(cap_object(cap));
+        break;
+    case CAP_PML4:
+        page_table_finalise_root(cap);
+        break;
+    default:
+        break;
+    }
+}
+
+void object_cap_removed(cap_t cap)
+{
+    switch (cap_type(cap)) {
+    case CAP_PDPT:
+    case CAP_PD:
+    case CAP_PT:
+        page_table_cap_removed(cap);
+        break;
+    case CAP_FRAME_4K:
+    case CAP_FRAME_2M:
+        frame_cap_removed(cap);
         break;
     default:
         break;

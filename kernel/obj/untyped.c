@@ -65,6 +65,7 @@ enum untyped_error untyped_place(cap_t ut, int has_children, unsigned bits, uint
 #include <cap/derivation.h>
 #include <core/string.h>
 #include <obj/objects.h>
+#include <obj/page_table.h>
 
 l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, cap_t root,
                                  uint64_t node_index, unsigned node_depth, uint64_t node_offset,
@@ -110,6 +111,8 @@ l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, ca
     ue = untyped_place(u, derivation_has_children(ut), op->bits, n, &op->first, &op->new_free);
     if (ue != UNTYPED_OK)
         return L4_NOT_ENOUGH_MEMORY;
+    if (type == CAP_PML4 && !asid_available(n))
+        return L4_NOT_ENOUGH_MEMORY; /* every PML4 needs an ASID */
     op->ut = ut;
     op->dest = dest;
     op->type = (enum cap_type)type;
@@ -130,6 +133,8 @@ void untyped_invoke_retype(const struct retype_op *op)
         cap_t c = object_create(op->type, mem, op->size_arg);
         if (op->type == CAP_UNTYPED && cap_untyped_is_device(op->ut->cap))
             c = cap_untyped_new(mem, op->size_arg, 1); /* device memory stays device */
+        if (op->type != CAP_UNTYPED && cap_untyped_is_device(op->ut->cap))
+            c = cap_frame_set_device(c, 1);
         derivation_insert(&op->dest[i], c, op->ut, CTE_REVOCABLE);
     }
     op->ut->cap = cap_untyped_set_free_offset(op->ut->cap, op->new_free);

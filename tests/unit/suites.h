@@ -16,5 +16,8 @@ Suite *cspace_suite(void);
 Suite *derivation_suite(void);
 Suite *untyped_suite(void);
 Suite *sched_suite(void);
+Suite *vspace_suite(void);
+Suite *irq_suite(void);
+Suite *ioport_suite(void);
 
 #endif

@@ -7,17 +7,22 @@
  * 0x20-0x2f first, so that a spurious one cannot look like an exception),
  * enables the local APIC, measures its timer and the TSC against PIT
  * channel 2 over 10 ms, and starts the timer periodic at TIMER_HZ on
- * TIMER_VECTOR. interrupt_handle() is called for every vector >= 32.
- * Device interrupts through the IOAPIC and IRQ handler capabilities come
- * with kernel part 2.
+ * TIMER_VECTOR, and sets up the IOAPIC (ioapic.c) with every line masked.
+ * interrupt_handle() is called for every vector >= 32: the timer ticks the
+ * scheduler; a device line (IRQ_VECTOR_BASE + line) is masked, the local
+ * APIC EOIed (after the mask, so that a level-triggered line still
+ * asserted cannot fire again) and the line's IRQHandler state told
+ * (irq_handle(), which signals the bound notification).
  */
 #include <arch/cpu.h>
+#include <arch/ioapic.h>
 #include <arch/mmu.h>
 #include <arch/trap.h>
 #include <core/arch_hooks.h>
 #include <core/console.h>
 #include <core/panic.h>
 #include <core/sched.h>
+#include <obj/irq.h>
 
 #define LAPIC_PHYS       0xfee00000ull
 #define LAPIC_EOI        0x0b0
@@ -105,6 +110,7 @@ void timer_init(void)
             TIMER_HZ);
     lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR | LVT_PERIODIC);
     lapic_write(LAPIC_TIMER_INIT, per_tick ? (uint32_t)per_tick : 1);
+    ioapic_init();
 }
 
 uint64_t arch_tsc_hz(void)
@@ -117,6 +123,11 @@ void interrupt_handle(uint64_t vector)
     if (vector == TIMER_VECTOR) {
         lapic_write(LAPIC_EOI, 0);
         sched_tick();
+    } else if (vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + arch_irq_count()) {
+        unsigned irq = (unsigned)(vector - IRQ_VECTOR_BASE);
+        arch_irq_mask(irq);
+        lapic_write(LAPIC_EOI, 0);
+        irq_handle(irq);
     } else if (vector == SPURIOUS_VECTOR || (vector >= 0x20 && vector < 0x30)) {
         /* spurious local APIC or (masked) PIC interrupt: no EOI */
     } else {

@@ -12,6 +12,20 @@
  *                          units of 16: the watermark of retype)
  *   CNode:                 radix [9,15)  guard_size [15,21)  guard [21,64)
  *   Endpoint, Notification:badge [16,64)
+ *   PML4:                  asid [9,21)  (its address-space id, 1..4095)
+ *   PDPT, PD, PT, Frame4K, Frame2M:
+ *                          mapped asid [9,21)  (0: holds no mapping)
+ *                          mapped vaddr >> 12 [21,56)
+ *   Frame4K, Frame2M:      device [56]  (made from device untyped)
+ *   IRQHandler:            irq [16,32); word 1: the kernel's entry for the line
+ *   IOPort:                first port [16,32)  last port [32,48); word 1 holds
+ *                          both again (first | last << 16): there is no object,
+ *                          and issued ranges never overlap, so the range is
+ *                          what copies share (cap_same_object())
+ *
+ * A frame or page-table capability records the one mapping it made
+ * (docs/kernel/address-spaces.md); a copy never inherits it
+ * (cap_copy_of()), a move keeps it.
  *
  * A capability table entry (cte_t) is a cap plus the two links of the
  * derivation tree (cap/derivation.c), whose low bits carry the entry's
@@ -198,6 +212,100 @@ static inline cap_t cap_set_badge(cap_t c, uint64_t badge)
 {
     c.w0 = cap_set_field(c.w0, 16, CAP_BADGE_BITS, badge);
     return c;
+}
+
+/* IRQHandler: the line, and the kernel's entry for it as the object. */
+static inline cap_t cap_irq_handler_new(unsigned irq, void *line)
+{
+    uint64_t w = cap_set_field(CAP_IRQ_HANDLER, 5, 4, CAP_RIGHTS_ALL);
+    w = cap_set_field(w, 16, 16, irq);
+    return (cap_t){w, (uint64_t)(uintptr_t)line};
+}
+
+static inline unsigned cap_irq_handler_irq(cap_t c)
+{
+    return (unsigned)cap_field(c.w0, 16, 16);
+}
+
+/* IOPort: the ports first..last (inclusive). */
+static inline cap_t cap_ioport_new(uint16_t first, uint16_t last)
+{
+    uint64_t w = cap_set_field(CAP_IOPORT, 5, 4, CAP_RIGHTS_ALL);
+    w = cap_set_field(w, 16, 16, first);
+    w = cap_set_field(w, 32, 16, last);
+    return (cap_t){w, (uint64_t)first | (uint64_t)last << 16};
+}
+
+static inline uint16_t cap_ioport_first(cap_t c)
+{
+    return (uint16_t)cap_field(c.w0, 16, 16);
+}
+
+static inline uint16_t cap_ioport_last(cap_t c)
+{
+    return (uint16_t)cap_field(c.w0, 32, 16);
+}
+
+/* Address spaces: the PML4's ASID, and the mapping record of frame and
+ * page-table capabilities. */
+#define CAP_ASID_BITS  12
+#define CAP_VPAGE_BITS 35 /* user virtual addresses are below 2^47 */
+#define CAP_ASID_COUNT (1u << CAP_ASID_BITS)
+
+static inline unsigned cap_pml4_asid(cap_t c)
+{
+    return (unsigned)cap_field(c.w0, 9, CAP_ASID_BITS);
+}
+
+static inline cap_t cap_pml4_set_asid(cap_t c, unsigned asid)
+{
+    c.w0 = cap_set_field(c.w0, 9, CAP_ASID_BITS, asid);
+    return c;
+}
+
+/* Types whose capabilities record a mapping. */
+static inline int cap_type_is_mappable(enum cap_type t)
+{
+    return t == CAP_PDPT || t == CAP_PD || t == CAP_PT || t == CAP_FRAME_4K || t == CAP_FRAME_2M;
+}
+
+/* ASID of the recorded mapping; 0 if the capability holds none. */
+static inline unsigned cap_mapped_asid(cap_t c)
+{
+    return (unsigned)cap_field(c.w0, 9, CAP_ASID_BITS);
+}
+
+static inline uint64_t cap_mapped_vaddr(cap_t c)
+{
+    return cap_field(c.w0, 21, CAP_VPAGE_BITS) << 12;
+}
+
+/* Record a mapping at (asid, vaddr); vaddr is page-aligned and below
+ * 2^47. asid 0 clears the record. */
+static inline cap_t cap_set_mapping(cap_t c, unsigned asid, uint64_t vaddr)
+{
+    c.w0 = cap_set_field(c.w0, 9, CAP_ASID_BITS, asid);
+    c.w0 = cap_set_field(c.w0, 21, CAP_VPAGE_BITS, asid ? vaddr >> 12 : 0);
+    return c;
+}
+
+static inline int cap_frame_is_device(cap_t c)
+{
+    return (int)cap_field(c.w0, 56, 1);
+}
+
+static inline cap_t cap_frame_set_device(cap_t c, int device)
+{
+    c.w0 = cap_set_field(c.w0, 56, 1, device ? 1 : 0);
+    return c;
+}
+
+/* The capability a copy of c gets (CNode Copy and Mint, capability
+ * transfer, a TCB's own slots): a frame or page-table copy holds no
+ * mapping, so it can map the frame elsewhere; the original keeps its own. */
+static inline cap_t cap_copy_of(cap_t c)
+{
+    return cap_type_is_mappable(cap_type(c)) ? cap_set_mapping(c, 0, 0) : c;
 }
 
 /* --- identity ----------------------------------------------------------- */

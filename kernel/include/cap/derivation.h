@@ -13,7 +13,8 @@
  * and name the same region as b (an untyped covers everything made from
  * it); for endpoints and notifications an unbadged original is the parent
  * of every copy, a badged one only of copies with its badge that are not
- * themselves first of their badge.
+ * themselves first of their badge. IRQControl is the parent of every
+ * IRQHandler capability, IOPortControl of every IOPort capability.
  */
 #ifndef CAP_DERIVATION_H
 #define CAP_DERIVATION_H
@@ -44,7 +45,8 @@ int derivation_is_parent_of(const cte_t *a, const cte_t *b);
 
 /* Put cap into the empty slot dest, derived from parent (NULL: a root of
  * the tree, as at boot), with the given flags (CTE_REVOCABLE,
- * CTE_FIRST_BADGED). */
+ * CTE_FIRST_BADGED). A frame or page-table capability arrives without a
+ * mapping record (cap_copy_of()). */
 void derivation_insert(cte_t *dest, cap_t cap, cte_t *parent, uint64_t flags);
 
 /* Take e out of the tree and clear it; its descendants move up to its

@@ -67,4 +67,30 @@ void arch_idle(void);
 /* Run the scheduler and leave the kernel into the chosen thread. */
 _Noreturn void arch_exit_to_user(void);
 
+/* --- device interrupts and I/O ports ------------------------------------ */
+
+/* Most interrupt lines the generic IRQ table holds. */
+#define IRQ_LINES_MAX 64
+
+/* Interrupt lines (IOAPIC inputs) are numbered from 0; user level may hold
+ * IRQHandler capabilities for lines arch_irq_first() .. arch_irq_count()-1
+ * (at most IRQ_LINES_MAX; arch_irq_count() 0: none). Lines below
+ * arch_irq_first() the kernel keeps. */
+unsigned arch_irq_first(void);
+unsigned arch_irq_count(void);
+
+/* Mask or unmask one line at the interrupt controller. Every line is
+ * masked at boot. An interrupt on a line reaches irq_handle() with the
+ * line already masked. */
+void arch_irq_mask(unsigned irq);
+void arch_irq_unmask(unsigned irq);
+
+/* Read or write an I/O port with an access of 1, 2 or 4 bytes. */
+uint32_t arch_ioport_in(uint16_t port, unsigned bytes);
+void arch_ioport_out(uint16_t port, unsigned bytes, uint32_t value);
+
+/* 1 if a port of first..last is one the kernel uses itself (console,
+ * interrupt controller, power-off), which no IOPort capability may cover. */
+int arch_ioport_kernel_owned(uint16_t first, uint16_t last);
+
 #endif

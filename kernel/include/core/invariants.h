@@ -6,7 +6,9 @@
  * and bitmap, and every capability in the CNode `root` names: derivation
  * links in both directions, untyped watermarks within the region, and for
  * endpoints, notifications, Reply objects and TCBs that queue membership
- * and thread states agree. It prints one line per violation and returns
+ * and thread states agree; the ASID table, and for PML4, page-table and
+ * frame capabilities their ASID and mapping record
+ * (page_table_check_cap()). It prints one line per violation and returns
  * how many it found. It reads only; the stress and fuzzing tests call it
  * after every step.
  */
