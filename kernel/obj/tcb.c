@@ -156,6 +156,12 @@ static l4_error_t configure(tcb_t *t, struct invocation *inv)
         (e = need_cap(inv, L4_XCAP_TCB_CONFIGURE_IPC_BUFFER_FRAME,
                       L4_ARG_TCB_CONFIGURE_IPC_BUFFER_FRAME, CAP_FRAME_4K)))
         return e;
+    /* the kernel reads IPC buffers through its direct map of RAM, which
+     * device memory is not part of */
+    if (cap_frame_is_device(inv->caps[L4_XCAP_TCB_CONFIGURE_IPC_BUFFER_FRAME]->cap)) {
+        invocation_error_detail(inv, L4_ARG_TCB_CONFIGURE_IPC_BUFFER_FRAME, 0);
+        return L4_INVALID_CAPABILITY;
+    }
     uint64_t addr = inv->mr[L4_MR_TCB_CONFIGURE_IPC_BUFFER_ADDR];
     if (addr & (L4_IPC_BUFFER_SIZE - 1))
         return L4_ALIGNMENT_ERROR;

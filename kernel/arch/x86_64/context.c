@@ -111,18 +111,21 @@ void arch_switch_to(tcb_t *prev, tcb_t *next)
     if (prev)
         fpu_save(prev->ctx.fpu);
     fpu_restore(next->ctx.fpu);
-    paddr_t root = vspace_root(next);
-    if ((read_cr3() & PTE_ADDR_MASK) != root)
-        write_cr3(root);
     arch_current_frame = (uint64_t)(uintptr_t)&next->ctx.regs;
     arch_entry_frame_end = arch_current_frame + sizeof(struct trap_frame);
     gdt_set_rsp0(arch_entry_frame_end);
 }
 
-/* The current thread's TLS bases, which SetTLSBase may have changed. */
-static void load_tls(void)
+/* What the current thread runs on besides its saved registers: its
+ * address space (which it may have just changed with TCB Configure on
+ * itself, or lost when its PML4 was destroyed) and its TLS bases (which
+ * SetTLSBase may have changed). Called on every exit to user mode. */
+static void exit_prepare(void)
 {
     tcb_t *t = cpu()->current;
+    paddr_t root = vspace_root(t);
+    if ((read_cr3() & PTE_ADDR_MASK) != root)
+        write_cr3(root);
     if (t->ctx.fs_base != loaded_fs_base)
         wrmsr(MSR_FS_BASE, loaded_fs_base = t->ctx.fs_base);
     if (t->ctx.gs_base != loaded_gs_base)
@@ -137,7 +140,7 @@ void arch_idle(void)
 _Noreturn void arch_exit_to_user(void)
 {
     schedule();
-    load_tls();
+    exit_prepare();
     exit_to_user();
 }
 
@@ -145,7 +148,7 @@ void syscall_entry_c(void)
 {
     syscall_handle();
     schedule();
-    load_tls();
+    exit_prepare();
 }
 
 void user_trap(struct trap_frame *f)
@@ -158,5 +161,5 @@ void user_trap(struct trap_frame *f)
         fault_raise(cpu()->current, FAULT_EXCEPTION, f->vector, f->error_code,
                     f->vector == 14 ? read_cr2() : f->rip);
     schedule();
-    load_tls();
+    exit_prepare();
 }

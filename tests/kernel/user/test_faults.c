@@ -156,6 +156,19 @@ static void foreign_tls(l4_word_t arg)
         ;
 }
 
+/* Move itself to the address space arg (an empty PML4): the very next
+ * instruction fetch must fault there. */
+static l4_cptr_t own_fault_ep;
+
+static void own_vspace(l4_word_t pml4)
+{
+    struct l4_ipc_buffer *b = l4_ipc_buffer();
+    l4_tcb_configure(l4_rt_tls()->tcb, own_fault_ep, UT_CNODE, 0, pml4, (l4_word_t)b,
+                     l4_rt_image_frame(b));
+    seen[1] = 1; /* not reached: this code is not mapped in the new space */
+    park_forever();
+}
+
 /* ---- the handler's side ------------------------------------------------------- */
 
 struct fault {
@@ -578,4 +591,22 @@ UTEST(fault_endpoint_deleted_while_queued, "deleting the fault endpoint with a f
     UT_EQ(*(const volatile uint16_t *)reg(s.tcb, 0), 0x050f);
     UT_EQ(reg(s.tcb, 0), rip - 2);
     UT_EQ(reg(s.tcb, 3), 39);
+}
+
+UTEST(fault_own_vspace_change, "a thread that gives itself an empty address space faults at its "
+                               "next instruction fetch: the change takes effect on return")
+{
+    struct setup s;
+    l4_cptr_t pml4 = ut_new(L4_OBJECT_PML4, 0);
+    UT_ASSERT(pml4);
+    own_fault_ep = 0;
+    UT_ASSERT(start(&s, own_vspace, pml4, 0));
+    own_fault_ep = s.ep;
+    struct fault f = receive(s.ep, s.reply);
+    UT_EQ(f.label, L4_FAULT_LABEL_EXCEPTION);
+    UT_EQ(l4_get_mr(L4_FAULT_EXCEPTION_MR_VECTOR), 14);
+    UT_EQ(l4_get_mr(L4_FAULT_EXCEPTION_MR_ERROR_CODE) & (PF_PRESENT | PF_USER | PF_FETCH),
+          PF_USER | PF_FETCH);
+    UT_EQ(l4_get_mr(L4_FAULT_EXCEPTION_MR_ADDRESS), l4_get_mr(CTX_RIP));
+    UT_EQ(seen[1], 0);
 }

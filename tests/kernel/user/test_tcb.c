@@ -726,3 +726,24 @@ UTEST(tcb_bound_notification_ends_recv, "a signal to a bound notification ends t
     UT_OK(l4_poll(n, &word));
     UT_EQ(word, 0x40);
 }
+
+UTEST(tcb_configure_device_ipc_buffer, "Configure refuses a frame of device memory as the IPC "
+                                       "buffer (InvalidCapability naming it): the kernel reads "
+                                       "IPC buffers through its map of RAM")
+{
+    const struct l4_boot_info *bi = ut_boot_info();
+    l4_cptr_t dev = L4_CPTR_NULL;
+    for (l4_word_t i = 0; i < bi->num_untyped && !dev; i++)
+        if (bi->untyped_list[i].is_device && bi->untyped_list[i].size_bits >= 12)
+            dev = bi->untyped.first + i;
+    UT_ASSERT(dev != L4_CPTR_NULL);
+    l4_cptr_t frame = ut_slot(), tcb = ut_new(L4_OBJECT_TCB, 0);
+    UT_ASSERT(tcb);
+    UT_OK(l4_untyped_retype(dev, L4_OBJECT_FRAME_4K, 0, UT_CNODE, 0, 0, frame, 1));
+    UT_ERR(l4_tcb_configure(tcb, L4_CPTR_NULL, UT_CNODE, 0, VSPACE, raw_ipc_addr(), frame),
+           L4_INVALID_CAPABILITY);
+    UT_EQ(l4_get_mr(0), L4_ARG_TCB_CONFIGURE_IPC_BUFFER_FRAME);
+    UT_ERR(l4_tcb_resume(tcb), L4_ILLEGAL_OPERATION); /* nothing was configured */
+    UT_OK(l4_cnode_revoke(UT_CNODE, dev, UT_DEPTH));  /* the boot untyped gets its memory back */
+    UT_EQ(ut_id(frame), L4_CAP_NULL);
+}
