@@ -50,8 +50,8 @@ typedef struct tcb {
     uint64_t ipc_badge;  /* blocked send: badge of the capability used */
     struct reply *reply; /* blocked recv: Reply object to bind a caller to */
     struct notification *bound_notification;
-    uint64_t fault_ep;   /* cptr in the thread's CSpace */
-    uint64_t ipc_buffer; /* user address */
+    uint64_t fault_ep;                             /* cptr in the thread's CSpace */
+    uint64_t ipc_buffer;                           /* user address */
     uint64_t fault_vector, fault_code, fault_addr; /* of the fault in progress */
     char name[32];
     cte_t cspace_slot, vspace_slot, ipc_buffer_slot;
