@@ -38,8 +38,10 @@ static void gather(tcb_t *t, cte_t *slot, uint64_t info)
         inv.length = L4_MSG_MAX_LENGTH;
     if (!b && inv.length > L4_MSG_REGISTERS)
         inv.length = L4_MSG_REGISTERS;
-    for (unsigned i = 0; i < L4_MSG_MAX_LENGTH; i++)
-        inv.mr[i] = i >= inv.length ? 0 : i < L4_MSG_REGISTERS ? ctx_mr(&t->ctx, i) : b->msg[i];
+    /* only the words present: decoders read no further than the length
+     * they checked (l4_label_min_length(), or a count they compared) */
+    for (unsigned i = 0; i < inv.length; i++)
+        inv.mr[i] = i < L4_MSG_REGISTERS ? ctx_mr(&t->ctx, i) : b->msg[i];
     inv.ncaps = (unsigned)l4_msginfo_get_extra_caps(info);
     if (inv.ncaps > L4_MSG_MAX_EXTRA_CAPS || !b)
         inv.ncaps = b ? L4_MSG_MAX_EXTRA_CAPS : 0;
