@@ -22,6 +22,14 @@
 9:  ret
     .endm
 
+    /* as DONE, but clears EFLAGS.AC on both exits (stac probes) */
+    .macro DONE_AC
+    movl $0, fault_recovery + FR_ARMED(%rip)
+    movq $-1, %rax
+9:  clac
+    ret
+    .endm
+
     .text
 /* long probe_read(const void *addr) */
     .globl probe_read
@@ -36,6 +44,23 @@ probe_write:
     ARM
     movq %rsi, (%rdi)
     DONE
+
+/* long probe_read_ac(const void *addr): probe_read with EFLAGS.AC set, so
+ * that SMAP lets it touch a user page */
+    .globl probe_read_ac
+probe_read_ac:
+    ARM
+    stac
+    movq (%rdi), %rax
+    DONE_AC
+
+/* long probe_write_ac(void *addr, uint64_t value): probe_write with AC set */
+    .globl probe_write_ac
+probe_write_ac:
+    ARM
+    stac
+    movq %rsi, (%rdi)
+    DONE_AC
 
 /* long probe_exec(const void *addr): call addr, which must return */
     .globl probe_exec

@@ -9,6 +9,10 @@
 
 long probe_read(const void *addr);
 long probe_write(void *addr, uint64_t value);
+/* The same with EFLAGS.AC set (stac ... clac), which SMAP lets through;
+ * AC is clear again when they return, fault or not. */
+long probe_read_ac(const void *addr);
+long probe_write_ac(void *addr, uint64_t value);
 long probe_exec(const void *addr);
 long probe_ud(void);
 long probe_divide_error(void);
