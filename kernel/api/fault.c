@@ -9,6 +9,7 @@
 #include <cap/cspace.h>
 #include <core/console.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <obj/endpoint.h>
 
 /* User-context word (l4_user_context order) of each foreign-syscall
@@ -51,6 +52,7 @@ void fault_unhandled(tcb_t *t, const char *what, uint64_t code, uint64_t addr)
 
 void fault_raise(tcb_t *t, enum fault_kind kind, uint64_t vector, uint64_t code, uint64_t addr)
 {
+    trace_event4(L4_TRACE_FAULT, kind, vector, code, addr);
     cte_t *s;
     const char *what = kind == FAULT_SYSCALL ? "foreign-ABI syscall" : trap_vector_name(vector);
     if (cspace_lookup_cap(t->cspace_slot.cap, t->fault_ep, &s) != LOOKUP_OK ||

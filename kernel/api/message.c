@@ -8,6 +8,7 @@
 #include <api/message.h>
 #include <cap/cspace.h>
 #include <cap/derivation.h>
+#include <core/trace.h>
 #include <obj/objects.h>
 
 /* The empty slot the receiver named for a capability, or NULL. */
@@ -53,6 +54,7 @@ static unsigned transfer_caps(tcb_t *s, const struct l4_ipc_buffer *sb, tcb_t *r
 
 void message_transfer(tcb_t *s, tcb_t *r, uint64_t badge, int can_grant, const void *ep)
 {
+    trace_ipc_deliver(s, r, badge, ep);
     if (s->fault_kind) {
         /* the "sender" is a thread in a fault: the message is its state */
         fault_transfer(s, r, badge);

@@ -17,6 +17,7 @@
 #include <core/invariants.h>
 #include <core/sched.h>
 #include <core/string.h>
+#include <core/trace.h>
 #include <obj/endpoint.h>
 #include <obj/notification.h>
 #include <obj/reply.h>
@@ -145,6 +146,7 @@ static void do_debug(tcb_t *t, uint64_t sysno)
         size_t n = strnlen(name, sizeof target->name - 1);
         memcpy(target->name, name, n);
         target->name[n] = 0;
+        trace_thread_name(target);
         ctx_set_status(c, L4_NO_ERROR);
         return;
     }
@@ -162,6 +164,7 @@ void syscall_handle(void)
     tcb_t *t = cpu()->current;
     struct arch_context *c = &t->ctx;
     uint64_t sysno = ctx_sysno(c);
+    trace_syscall(t);
 
     if (t->foreign_abi) {
         /* every syscall of a foreign ABI goes to the thread's handler */

@@ -13,6 +13,8 @@
  * trees, as the Untyped capabilities are. The PML4 gets the first ASID,
  * and the frame and page-table capabilities of what is mapped at boot
  * record their mappings, as if the root task had mapped them itself.
+ * A kernel built with the event trace (<core/trace.h>) also gives the
+ * ring's pages, read-only and mapped at L4_ROOT_TRACE_VADDR.
  */
 #include <arch/mmu.h>
 #include <cap/derivation.h>
@@ -23,6 +25,7 @@
 #include <core/root_task.h>
 #include <core/sched.h>
 #include <core/string.h>
+#include <core/trace.h>
 #include <l4/bootinfo.h>
 #include <l4/elf.h>
 #include <obj/objects.h>
@@ -166,6 +169,32 @@ static void give_modules(const struct boot_info *boot)
     }
 }
 
+#if TESSERA_TRACE
+/* The trace ring's pages: read-only Frame4K capabilities, mapped read-only
+ * from L4_ROOT_TRACE_VADDR on (in the page table of the fixed pages). The
+ * frames are the kernel's own .bss, reached through the direct map. */
+static void give_trace(void)
+{
+    unsigned pages;
+    const uint8_t *ring = trace_ring(&pages);
+    bi->trace_frames.first = next_slot;
+    for (unsigned i = 0; i < pages; i++) {
+        uint64_t va = L4_ROOT_TRACE_VADDR + (uint64_t)i * PAGE_SIZE;
+        paddr_t pa = kernel_image_phys(ring + (uint64_t)i * PAGE_SIZE);
+        mapping_va = va;
+        if (vspace_map_4k(root_pml4, va, pa, L4_VM_RIGHTS_READ, alloc_table))
+            boot_error("root task: page %#lx mapped twice", (unsigned long)va);
+        unsigned s =
+            place(cap_with_rights(cap_object_new(CAP_FRAME_4K, phys_to_virt(pa)), CAP_RIGHT_READ));
+        slots[s].cap = cap_set_mapping(slots[s].cap, root_asid, va);
+    }
+    bi->trace_frames.count = pages;
+    bi->trace_vaddr = L4_ROOT_TRACE_VADDR;
+    kprintf("root task: kernel event trace, %u pages at %#lx\n", pages,
+            (unsigned long)L4_ROOT_TRACE_VADDR);
+}
+#endif
+
 /* Maximal naturally aligned power-of-two blocks of [s, e) as Untyped
  * capabilities; returns the bytes that found no slot. */
 static uint64_t give_range(uint64_t s, uint64_t e, int device)
@@ -268,6 +297,9 @@ void root_task_create(const struct boot_info *boot)
         map_frame(L4_ROOT_STACK_TOP - (uint64_t)(L4_ROOT_STACK_PAGES - i) * PAGE_SIZE,
                   L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE, 0);
     bi->stack_frames.count = L4_ROOT_STACK_PAGES;
+#if TESSERA_TRACE
+    give_trace(); /* before page_tables is counted, should it need a table */
+#endif
     bi->page_tables.first = L4_ROOT_SLOT_FIRST_FREE;
     bi->page_tables.count = next_table_slot - L4_ROOT_SLOT_FIRST_FREE;
     give_modules(boot);

@@ -5,6 +5,7 @@
  */
 #include <core/arch_hooks.h>
 #include <core/sched.h>
+#include <core/trace.h>
 
 static struct cpu_state cpu0;
 
@@ -155,6 +156,7 @@ void schedule(void)
     sched_dequeue(next);
     if (next->timeslice == 0)
         next->timeslice = SCHED_TIMESLICE;
+    trace_switch(cur, next);
     arch_switch_to(cur, next);
     cpu0.current = next;
     cpu0.reschedule = cpu0.requeue_tail = 0;

@@ -6,6 +6,7 @@
 #include <api/fault.h>
 #include <api/message.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <obj/endpoint.h>
 #include <obj/notification.h>
 #include <obj/reply.h>
@@ -58,6 +59,7 @@ static void caller_delivered(tcb_t *caller, reply_t *reply, int can_grant)
 void endpoint_send(endpoint_t *ep, tcb_t *s, cap_t cap, int blocking, int is_call)
 {
     int grant = (cap_rights(cap) & CAP_RIGHT_GRANT) != 0;
+    trace_ipc_send(ep, s, cap_badge(cap), blocking, is_call);
     tcb_t *r = ep->head;
     if (r && r->state == THREAD_BLOCKED_RECV) {
         endpoint_dequeue(ep, r);
@@ -89,6 +91,7 @@ void endpoint_send(endpoint_t *ep, tcb_t *s, cap_t cap, int blocking, int is_cal
 
 void endpoint_recv(endpoint_t *ep, tcb_t *r, reply_t *reply, int blocking)
 {
+    trace_ipc_recv(ep, r, reply != 0, blocking);
     if (notification_take_bound(r))
         return;
     tcb_t *s = ep->head;

@@ -5,6 +5,7 @@
 #include <api/fault.h>
 #include <api/message.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <obj/reply.h>
 
 void reply_bind(reply_t *r, tcb_t *caller, int can_grant)
@@ -20,6 +21,7 @@ l4_error_t reply_send(reply_t *r, tcb_t *sender)
     tcb_t *c = r->caller;
     if (!c)
         return L4_ILLEGAL_OPERATION;
+    trace_ipc_reply(sender, c);
     r->caller = 0;
     c->blocked_on = 0;
     if (c->fault_kind) {

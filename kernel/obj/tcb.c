@@ -24,6 +24,7 @@ void tcb_init(tcb_t *t)
 {
     ctx_init(&t->ctx);
     t->state = THREAD_INACTIVE;
+    trace_tcb_init(t);
 }
 
 struct l4_ipc_buffer *tcb_ipc_buffer(const tcb_t *t)

@@ -19,5 +19,6 @@ Suite *sched_suite(void);
 Suite *vspace_suite(void);
 Suite *irq_suite(void);
 Suite *ioport_suite(void);
+Suite *trace_suite(void);
 
 #endif

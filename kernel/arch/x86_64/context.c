@@ -19,6 +19,7 @@
 #include <core/arch_hooks.h>
 #include <core/sched.h>
 #include <core/string.h>
+#include <core/trace.h>
 
 #define MSR_STAR    0xC0000081
 #define MSR_LSTAR   0xC0000082
@@ -122,6 +123,7 @@ void arch_switch_to(tcb_t *prev, tcb_t *next)
  * SetTLSBase may have changed). Called on every exit to user mode. */
 static void exit_prepare(void)
 {
+    trace_exit();
     tcb_t *t = cpu()->current;
     paddr_t root = vspace_root(t);
     if ((read_cr3() & PTE_ADDR_MASK) != root)

@@ -22,6 +22,7 @@
 #include <core/console.h>
 #include <core/panic.h>
 #include <core/sched.h>
+#include <core/trace.h>
 #include <obj/irq.h>
 
 #define LAPIC_PHYS       0xfee00000ull
@@ -120,6 +121,7 @@ uint64_t arch_tsc_hz(void)
 
 void interrupt_handle(uint64_t vector)
 {
+    trace_event(L4_TRACE_IRQ, vector, 0);
     if (vector == TIMER_VECTOR) {
         lapic_write(LAPIC_EOI, 0);
         sched_tick();

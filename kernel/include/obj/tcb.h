@@ -21,6 +21,7 @@
 
 #include <arch/context.h>
 #include <cap/cap.h>
+#include <core/trace.h>
 #include <l4/abi_gen.h>
 
 enum thread_state {
@@ -55,6 +56,9 @@ typedef struct tcb {
     uint64_t fault_vector, fault_code, fault_addr; /* of the fault in progress */
     char name[32];
     cte_t cspace_slot, vspace_slot, ipc_buffer_slot;
+#if TESSERA_TRACE
+    uint32_t trace_id; /* serial number in trace records (<core/trace.h>) */
+#endif
 } tcb_t;
 
 _Static_assert(sizeof(tcb_t) <= (1u << L4_OBJECT_TCB_SIZE_BITS), "TCB fits its object");

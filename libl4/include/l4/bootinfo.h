@@ -42,6 +42,12 @@ enum l4_root_slot {
 #define L4_ROOT_STACK_PAGES      16
 #define L4_ROOT_IPC_BUFFER_VADDR UINT64_C(0x00007ffffffd0000)
 #define L4_ROOT_BOOTINFO_VADDR   UINT64_C(0x00007ffffffc0000)
+/* The kernel event trace's ring, when there is one (see trace_frames). */
+#define L4_ROOT_TRACE_VADDR     UINT64_C(0x00007fffffe00000)
+#define L4_ROOT_TRACE_MAX_PAGES 256
+_Static_assert(L4_ROOT_TRACE_VADDR + L4_ROOT_TRACE_MAX_PAGES * UINT64_C(4096) <=
+                   L4_ROOT_BOOTINFO_VADDR,
+               "the trace ring shares the page table of the fixed pages, below them");
 
 #define L4_BOOTINFO_MAX_UNTYPED 128
 #define L4_BOOTINFO_MAX_MODULES 16
@@ -89,6 +95,13 @@ struct l4_boot_info {
     l4_word_t num_modules;
     struct l4_boot_module modules[L4_BOOTINFO_MAX_MODULES];
     char cmdline[L4_BOOTINFO_CMDLINE_MAX];
+    /* The kernel event trace (<l4/trace.h>) of a kernel built with it: one
+     * read-only Frame4K capability per page of the ring, in order, mapped
+     * read-only from trace_vaddr (L4_ROOT_TRACE_VADDR) on. Holding them is
+     * the privilege to read the trace. A kernel without the trace gives
+     * none: count 0 and trace_vaddr 0. */
+    struct l4_slot_region trace_frames;
+    l4_word_t trace_vaddr;
 };
 
 _Static_assert(sizeof(struct l4_untyped_desc) == 16, "untyped descriptor is two words");
