@@ -8,6 +8,7 @@
  */
 #include <api/syscall.h>
 #include <cap/cspace.h>
+#include <core/sched.h>
 #include <core/string.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/cnode.h>
@@ -93,6 +94,7 @@ static l4_error_t decode(cte_t *slot)
 
 void invocation_perform(tcb_t *t, cte_t *slot, uint64_t info, int want_reply)
 {
+    cpu()->reload_user_state = 1; /* e.g. Configure or SetTLSBase of itself */
     gather(t, slot, info);
     l4_error_t e = decode(slot);
     if (e != L4_NO_ERROR && inv.out_length == 0)

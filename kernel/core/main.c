@@ -7,12 +7,15 @@
  * with a clear line, never a fault) -> compute free memory -> switch to the
  * kernel's own page tables -> check the modules -> kernel_run().
  */
+#include <api/fastpath.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <core/arch_hooks.h>
 #include <core/boot.h>
+#include <core/bootinfo.h>
 #include <core/console.h>
 #include <core/panic.h>
+#include <core/string.h>
 #include <l4/elf.h>
 
 struct mem_range boot_free[BOOT_MAX_RAM_RANGES];
@@ -93,6 +96,12 @@ void kernel_main(uint32_t magic, uint32_t info_pa)
     if (multiboot_parse(magic, info_pa, arch_boot_phys_map, &boot_info, err, sizeof err))
         boot_error("%s", err);
     kprintf("command line: \"%s\"\n", boot_info.cmdline);
+    char word[8];
+    if (!cmdline_get(boot_info.cmdline, "fastpath", word, sizeof word) &&
+        !strncmp(word, "off", sizeof word)) {
+        fastpath_enabled = 0;
+        kprintf("fastpath: off (every syscall takes the full path)\n");
+    }
     check_memory(&boot_info);
 
     arch_init_memory(boot_info.ram[boot_info.nram - 1].end);

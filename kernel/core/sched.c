@@ -7,12 +7,7 @@
 #include <core/sched.h>
 #include <core/trace.h>
 
-static struct cpu_state cpu0;
-
-struct cpu_state *cpu(void)
-{
-    return &cpu0;
-}
+struct cpu_state cpu0;
 
 static void bitmap_set(unsigned prio)
 {
@@ -80,6 +75,18 @@ tcb_t *sched_highest(void)
     return 0;
 }
 
+int sched_ready_above(unsigned prio)
+{
+    for (int w = SCHED_PRIORITIES / 64 - 1; w >= (int)(prio / 64); w--) {
+        uint64_t bits = cpu0.bitmap[w];
+        if (w == (int)(prio / 64))
+            bits &= prio % 64 == 63 ? 0 : ~0ull << (prio % 64 + 1);
+        if (bits)
+            return 1;
+    }
+    return 0;
+}
+
 void sched_wake(tcb_t *t)
 {
     t->state = THREAD_RUNNING;
@@ -133,7 +140,7 @@ void sched_set_priority(tcb_t *t, uint8_t prio)
     cpu0.reschedule = 1;
 }
 
-void schedule(void)
+void schedule_choose(void)
 {
     tcb_t *cur = cpu0.current;
     if (cur && cur->state == THREAD_RUNNING) {

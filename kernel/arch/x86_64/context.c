@@ -11,6 +11,7 @@
  * FPU/SSE/AVX state is switched eagerly whenever another thread is chosen
  * (fpu.c).
  */
+#include <api/fastpath.h>
 #include <api/fault.h>
 #include <api/syscall.h>
 #include <arch/context.h>
@@ -20,19 +21,17 @@
 #include <core/sched.h>
 #include <core/string.h>
 #include <core/trace.h>
+#include <arch/switch.h>
 
-#define MSR_STAR    0xC0000081
-#define MSR_LSTAR   0xC0000082
-#define MSR_FMASK   0xC0000084
-#define MSR_FS_BASE 0xC0000100
-#define MSR_GS_BASE 0xC0000101
-#define EFER_SCE    (1u << 0)
-#define RFLAGS_TF   (1ul << 8)
-#define RFLAGS_DF   (1ul << 10)
+#define MSR_STAR  0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_FMASK 0xC0000084
+#define EFER_SCE  (1u << 0)
+#define RFLAGS_TF (1ul << 8)
+#define RFLAGS_DF (1ul << 10)
 
 uint64_t arch_current_frame, arch_entry_frame_end;
-
-static uint64_t loaded_fs_base, loaded_gs_base;
+uint64_t loaded_fs_base, loaded_gs_base;
 
 void context_init(void)
 {
@@ -99,12 +98,6 @@ void ctx_set_user_word(struct arch_context *c, unsigned i, uint64_t v)
     *w = v;
 }
 
-static paddr_t vspace_root(const tcb_t *t)
-{
-    cap_t v = t->vspace_slot.cap;
-    return cap_type(v) == CAP_PML4 ? virt_to_phys(cap_object(v)) : paging_kernel_root();
-}
-
 void arch_switch_to(tcb_t *prev, tcb_t *next)
 {
     if (prev == next)
@@ -112,26 +105,8 @@ void arch_switch_to(tcb_t *prev, tcb_t *next)
     if (prev)
         fpu_save(prev->ctx.fpu);
     fpu_restore(next->ctx.fpu);
-    arch_current_frame = (uint64_t)(uintptr_t)&next->ctx.regs;
-    arch_entry_frame_end = arch_current_frame + sizeof(struct trap_frame);
-    gdt_set_rsp0(arch_entry_frame_end);
-}
-
-/* What the current thread runs on besides its saved registers: its
- * address space (which it may have just changed with TCB Configure on
- * itself, or lost when its PML4 was destroyed) and its TLS bases (which
- * SetTLSBase may have changed). Called on every exit to user mode. */
-static void exit_prepare(void)
-{
-    trace_exit();
-    tcb_t *t = cpu()->current;
-    paddr_t root = vspace_root(t);
-    if ((read_cr3() & PTE_ADDR_MASK) != root)
-        write_cr3(root);
-    if (t->ctx.fs_base != loaded_fs_base)
-        wrmsr(MSR_FS_BASE, loaded_fs_base = t->ctx.fs_base);
-    if (t->ctx.gs_base != loaded_gs_base)
-        wrmsr(MSR_GS_BASE, loaded_gs_base = t->ctx.gs_base);
+    switch_frame(next);
+    cpu()->reload_user_state = 1;
 }
 
 void arch_idle(void)
@@ -146,11 +121,18 @@ _Noreturn void arch_exit_to_user(void)
     exit_to_user();
 }
 
-void syscall_entry_c(void)
+_Noreturn void syscall_slowpath(void)
 {
     syscall_handle();
     schedule();
     exit_prepare();
+    exit_to_user();
+}
+
+void syscall_entry_c(void)
+{
+    fastpath_syscall(cpu()->current); /* returns only if it does not apply */
+    syscall_slowpath();
 }
 
 void user_trap(struct trap_frame *f)

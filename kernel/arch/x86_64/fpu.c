@@ -38,34 +38,11 @@
 #define YMM_HI_BYTES 256
 
 static uint8_t initial[FPU_AREA_SIZE] __attribute__((aligned(64)));
-static int use_xsave;
 uint64_t fpu_xcr0;
 
 static void xsetbv(uint32_t reg, uint64_t v)
 {
     __asm__ volatile("xsetbv" : : "c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-void fpu_save(uint8_t *area)
-{
-    if (use_xsave)
-        __asm__ volatile("xsave64 (%0)"
-                         :
-                         : "r"(area), "a"((uint32_t)fpu_xcr0), "d"((uint32_t)(fpu_xcr0 >> 32))
-                         : "memory");
-    else
-        __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
-}
-
-void fpu_restore(const uint8_t *area)
-{
-    if (use_xsave)
-        __asm__ volatile("xrstor64 (%0)"
-                         :
-                         : "r"(area), "a"((uint32_t)fpu_xcr0), "d"((uint32_t)(fpu_xcr0 >> 32))
-                         : "memory");
-    else
-        __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
 }
 
 void fpu_init_state(uint8_t *area)
@@ -88,7 +65,6 @@ void fpu_init(void)
         if (cpuid(0xd, 0).ebx > FPU_AREA_SIZE)
             boot_error("XSAVE image of %u bytes does not fit the TCB's %u", cpuid(0xd, 0).ebx,
                        FPU_AREA_SIZE);
-        use_xsave = 1;
     }
     uint32_t mxcsr = 0x1f80;
     __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
@@ -102,6 +78,6 @@ void fpu_init(void)
             boot_error("AVX state at offset %u does not fit the TCB's FPU area", off);
         memset(initial + off, 0, YMM_HI_BYTES);
     }
-    kprintf("fpu: %s, state x87 sse%s, %u bytes per thread\n", use_xsave ? "xsave" : "fxsave",
-            (fpu_xcr0 & XCR0_AVX) ? " avx" : "", use_xsave ? cpuid(0xd, 0).ebx : 512u);
+    kprintf("fpu: %s, state x87 sse%s, %u bytes per thread\n", fpu_xcr0 ? "xsave" : "fxsave",
+            (fpu_xcr0 & XCR0_AVX) ? " avx" : "", fpu_xcr0 ? cpuid(0xd, 0).ebx : 512u);
 }

@@ -12,26 +12,10 @@
 #include <arch/layout.h>
 #include <arch/trap.h>
 
-struct tss {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-} __attribute__((packed));
-_Static_assert(sizeof(struct tss) == 104, "TSS layout");
-
 static uint64_t gdt[8] __attribute__((aligned(16)));
-static struct tss tss __attribute__((aligned(16)));
+struct tss tss __attribute__((aligned(16)));
 static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 extern char boot_stack_top[];
-
-void gdt_set_rsp0(uint64_t rsp0)
-{
-    tss.rsp[0] = rsp0;
-}
 
 static uint64_t segment(uint32_t flags)
 {

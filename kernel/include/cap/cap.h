@@ -121,6 +121,14 @@ static inline void *cap_object(cap_t c)
     return (void *)(uintptr_t)c.w1;
 }
 
+/* Is c a capability of this type with at least these rights? (One test
+ * of both fields, for the fastpath.) */
+static inline int cap_is(cap_t c, enum cap_type type, unsigned rights)
+{
+    uint64_t mask = 0x1full | (uint64_t)rights << 5;
+    return (c.w0 & mask) == ((uint64_t)type | (uint64_t)rights << 5);
+}
+
 static inline cap_t cap_null(void)
 {
     return (cap_t){0, 0};

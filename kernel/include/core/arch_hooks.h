@@ -60,6 +60,11 @@ uint64_t arch_tsc_hz(void);
  * thread that ran last. */
 void arch_switch_to(struct tcb *prev, struct tcb *next);
 
+/* The fastpath's way out, arch_fastpath_exit(prev, next), is inline in
+ * <arch/switch.h>: switch the CPU from prev to next (FPU state, saved
+ * frame, address space, TLS bases) and return to user mode in next, which
+ * is already cpu()->current. */
+
 /* Wait for an interrupt with interrupts enabled; returns after it was
  * handled (interrupts off again). */
 void arch_idle(void);

@@ -21,6 +21,8 @@
 #ifndef CORE_SCHED_H
 #define CORE_SCHED_H
 
+#include <core/arch_hooks.h>
+#include <core/trace.h>
 #include <obj/tcb.h>
 
 #define SCHED_PRIORITIES (L4_MAX_PRIORITY + 1)
@@ -33,15 +35,29 @@ struct cpu_state {
     tcb_t *head[SCHED_PRIORITIES], *tail[SCHED_PRIORITIES];
     uint64_t bitmap[SCHED_PRIORITIES / 64];
     uint64_t ticks;
+    /* The current thread's address space or TLS bases may differ from
+     * what the CPU has loaded: set by a thread switch and by every kernel
+     * object invocation (the only ways they change), cleared by the exit
+     * to user mode that loads them. */
+    int reload_user_state;
 };
 
-struct cpu_state *cpu(void);
+/* The one CPU's state; cpu() is how code reaches it. */
+extern struct cpu_state cpu0;
+
+static inline struct cpu_state *cpu(void)
+{
+    return &cpu0;
+}
 
 /* Queue primitives (no policy). */
 void sched_enqueue(tcb_t *t, int at_head);
 void sched_dequeue(tcb_t *t);
 tcb_t *sched_highest(void);
 int sched_queued(const tcb_t *t);
+
+/* Is a thread of priority above prio ready? */
+int sched_ready_above(unsigned prio);
 
 void sched_wake(tcb_t *t);
 void sched_block(tcb_t *t);
@@ -52,6 +68,29 @@ void sched_set_priority(tcb_t *t, uint8_t prio);
 
 /* Pick the thread to run next and switch to it (idling with interrupts on
  * while nothing is runnable). */
-void schedule(void);
+void schedule_choose(void);
+
+/* Run next, which is in no ready queue, in place of the current thread,
+ * which the caller has blocked (the fastpath's direct switch). */
+static inline void sched_switch_to(tcb_t *next)
+{
+    tcb_t *cur = cpu0.current;
+    if (next->timeslice == 0)
+        next->timeslice = SCHED_TIMESLICE;
+    trace_switch(cur, next);
+    arch_switch_to(cur, next);
+    cpu0.current = next;
+}
+
+/* Choose the thread to run next; called on every kernel exit. The common
+ * case, the current thread running on with nothing to reconsider, is
+ * decided here without a call. */
+static inline __attribute__((always_inline)) void schedule(void)
+{
+    tcb_t *cur = cpu0.current;
+    if (cur && cur->state == THREAD_RUNNING && !cpu0.reschedule)
+        return;
+    schedule_choose();
+}
 
 #endif

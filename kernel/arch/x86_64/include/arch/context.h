@@ -120,15 +120,106 @@ static inline void ctx_restart_syscall(struct arch_context *c)
     }
 }
 
+/* The user RIP: where the thread resumes (after its syscall, or at the
+ * instruction of an exception). */
+static inline uint64_t ctx_pc(const struct arch_context *c)
+{
+    return c->regs.rip;
+}
+
+/* A foreign-ABI (Linux x86-64) syscall of f as the fault message of
+ * <l4/abi_gen.h> (L4_FAULT_SYSCALL_MR_*, the same words fault.c builds
+ * from its table): words 0-3 in the handler h's message registers, 4-11
+ * in msg, the handler's IPC buffer. */
+static inline void ctx_foreign_syscall_message(const struct arch_context *f, struct arch_context *h,
+                                               uint64_t *msg)
+{
+    _Static_assert(L4_FAULT_SYSCALL_MR_RAX == 0 && L4_FAULT_SYSCALL_MR_RDI == 1 &&
+                       L4_FAULT_SYSCALL_MR_RSI == 2 && L4_FAULT_SYSCALL_MR_RDX == 3 &&
+                       L4_MSG_REGISTERS == 4,
+                   "the first four words are the message registers");
+    ctx_set_mr(h, 0, f->regs.rax);
+    ctx_set_mr(h, 1, f->regs.rdi);
+    ctx_set_mr(h, 2, f->regs.rsi);
+    ctx_set_mr(h, 3, f->regs.rdx);
+    msg[L4_FAULT_SYSCALL_MR_R10] = f->regs.r10;
+    msg[L4_FAULT_SYSCALL_MR_R8] = f->regs.r8;
+    msg[L4_FAULT_SYSCALL_MR_R9] = f->regs.r9;
+    msg[L4_FAULT_SYSCALL_MR_RIP] = f->regs.rip;
+    msg[L4_FAULT_SYSCALL_MR_RSP] = f->regs.rsp;
+    msg[L4_FAULT_SYSCALL_MR_RFLAGS] = f->regs.rflags;
+    msg[L4_FAULT_SYSCALL_MR_FS_BASE] = f->fs_base;
+    msg[L4_FAULT_SYSCALL_MR_GS_BASE] = f->gs_base;
+}
+
+/* The first len (<= 4) words of a handler h's answer to a foreign syscall
+ * of f: RAX, RDI, RSI, RDX (any value is valid for them, so there is
+ * nothing to sanitise), as fault_reply() writes them. */
+static inline void ctx_foreign_syscall_answer(struct arch_context *f, const struct arch_context *h,
+                                              unsigned len)
+{
+    switch (len) {
+    case 4:
+        f->regs.rdx = ctx_mr(h, 3);
+        /* fall through */
+    case 3:
+        f->regs.rsi = ctx_mr(h, 2);
+        /* fall through */
+    case 2:
+        f->regs.rdi = ctx_mr(h, 1);
+        /* fall through */
+    case 1:
+        f->regs.rax = ctx_mr(h, 0);
+        /* fall through */
+    default:
+        break;
+    }
+}
+
 /* A fresh user thread: user segments, interrupts on, everything else 0. */
 void ctx_init(struct arch_context *c);
 
 /* FPU/SSE/AVX state (fpu.c). */
 void fpu_init(void);
-void fpu_save(uint8_t *area);
-void fpu_restore(const uint8_t *area);
 void fpu_init_state(uint8_t *area);
 extern uint64_t fpu_xcr0; /* components enabled (XCR0); 0 without XSAVE */
+
+/* Save and load a thread's FPU state: XSAVE of the XCR0 components, or
+ * FXSAVE where the CPU has no XSAVE (inline: every switch does both). */
+static inline void fpu_save(uint8_t *area)
+{
+    if (fpu_xcr0)
+        __asm__ volatile("xsave64 (%0)"
+                         :
+                         : "r"(area), "a"((uint32_t)fpu_xcr0), "d"((uint32_t)(fpu_xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static inline void fpu_restore(const uint8_t *area)
+{
+    if (fpu_xcr0)
+        __asm__ volatile("xrstor64 (%0)"
+                         :
+                         : "r"(area), "a"((uint32_t)fpu_xcr0), "d"((uint32_t)(fpu_xcr0 >> 32))
+                         : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+/* Save prev's FPU state and load next's (one test of the XSAVE choice). */
+static inline void fpu_switch(uint8_t *prev, const uint8_t *next)
+{
+    uint64_t xcr0 = fpu_xcr0;
+    if (xcr0) {
+        uint32_t lo = (uint32_t)xcr0, hi = (uint32_t)(xcr0 >> 32);
+        __asm__ volatile("xsave64 (%0)" : : "r"(prev), "a"(lo), "d"(hi) : "memory");
+        __asm__ volatile("xrstor64 (%0)" : : "r"(next), "a"(lo), "d"(hi) : "memory");
+    } else {
+        __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" : : "r"(prev), "r"(next) : "memory");
+    }
+}
 
 /* Word i of the ABI's user context (l4_user_context order). */
 uint64_t ctx_get_user_word(const struct arch_context *c, unsigned i);

@@ -44,7 +44,25 @@ _Static_assert(offsetof(struct fault_recovery, rsp) == 8, "probe.S FR_RSP");
 _Static_assert(offsetof(struct fault_recovery, armed) == 16, "probe.S FR_ARMED");
 
 void gdt_init(void);
-void gdt_set_rsp0(uint64_t rsp0);
+/* The 64-bit TSS: RSP0 is where an interrupt or exception from user mode
+ * starts pushing (the end of the current thread's saved frame). */
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+extern struct tss tss;
+
+static inline void gdt_set_rsp0(uint64_t rsp0)
+{
+    tss.rsp[0] = rsp0;
+}
 void idt_init(void);
 void exception_dispatch(struct trap_frame *f);
 
