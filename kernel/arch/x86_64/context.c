@@ -29,6 +29,7 @@
 #define EFER_SCE  (1u << 0)
 #define RFLAGS_TF (1ul << 8)
 #define RFLAGS_DF (1ul << 10)
+#define RFLAGS_NT (1ul << 14)
 
 uint64_t arch_current_frame, arch_entry_frame_end;
 uint64_t loaded_fs_base, loaded_gs_base;
@@ -39,7 +40,10 @@ void context_init(void)
     /* SYSRET would load CS from STAR[63:48] + 16 and SS from + 8 */
     wrmsr(MSR_STAR, ((uint64_t)(SEL_USER_CODE32 | 3) << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
-    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
+    /* the kernel runs with these clear whatever user mode had; NT too,
+     * since an iretq with NT set faults (the user's NT is restored from
+     * the saved RFLAGS) */
+    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
 
     fpu_init();
 }
