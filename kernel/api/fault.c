@@ -74,18 +74,26 @@ void fault_transfer(tcb_t *f, tcb_t *h, uint64_t badge)
     enum fault_kind kind = f->fault_kind;
     struct l4_ipc_buffer *hb = tcb_ipc_buffer(h);
     unsigned n = message_length(kind);
+    uint64_t words[L4_FAULT_EXCEPTION_LENGTH], context[L4_USER_CONTEXT_WORDS];
+    _Static_assert(L4_FAULT_SYSCALL_LENGTH <= L4_FAULT_EXCEPTION_LENGTH, "words[] holds both");
+
+    if (kind == FAULT_SYSCALL) {
+        ctx_get_user_context(&f->ctx, context);
+        for (unsigned i = 0; i < n; i++)
+            words[i] = context[syscall_words[i]];
+    } else {
+        words[L4_FAULT_EXCEPTION_MR_VECTOR] = f->fault_vector;
+        words[L4_FAULT_EXCEPTION_MR_ERROR_CODE] = f->fault_code;
+        words[L4_FAULT_EXCEPTION_MR_ADDRESS] = f->fault_addr;
+        ctx_get_user_context(&f->ctx, words + L4_FAULT_EXCEPTION_MR_CONTEXT);
+    }
     if (!hb && n > L4_MSG_REGISTERS)
         n = L4_MSG_REGISTERS;
     for (unsigned i = 0; i < n; i++) {
-        int w = context_word(kind, i);
-        uint64_t v = w >= 0                              ? ctx_get_user_word(&f->ctx, (unsigned)w)
-                     : i == L4_FAULT_EXCEPTION_MR_VECTOR ? f->fault_vector
-                     : i == L4_FAULT_EXCEPTION_MR_ERROR_CODE ? f->fault_code
-                                                             : f->fault_addr;
         if (i < L4_MSG_REGISTERS)
-            ctx_set_mr(&h->ctx, i, v);
+            ctx_set_mr(&h->ctx, i, words[i]);
         else
-            hb->msg[i] = v;
+            hb->msg[i] = words[i];
     }
     ctx_set_info(&h->ctx, l4_msginfo_new(kind, 0, 0, n));
     ctx_set_badge(&h->ctx, badge);

@@ -58,17 +58,37 @@ void ctx_init(struct arch_context *c)
     fpu_init_state(c->fpu);
 }
 
-/* l4_user_context order: rip rsp rflags rax rbx rcx rdx rsi rdi rbp
- * r8..r15 fs_base gs_base */
+/* Where word i of the ABI's user context (l4_user_context order: rip rsp
+ * rflags rax rbx rcx rdx rsi rdi rbp r8..r15 fs_base gs_base) lives in a
+ * struct arch_context. */
+#define REG(r) offsetof(struct arch_context, regs.r)
+static const uint16_t user_word_offset[L4_USER_CONTEXT_WORDS] = {
+    REG(rip),
+    REG(rsp),
+    REG(rflags),
+    REG(rax),
+    REG(rbx),
+    REG(rcx),
+    REG(rdx),
+    REG(rsi),
+    REG(rdi),
+    REG(rbp),
+    REG(r8),
+    REG(r9),
+    REG(r10),
+    REG(r11),
+    REG(r12),
+    REG(r13),
+    REG(r14),
+    REG(r15),
+    offsetof(struct arch_context, fs_base),
+    offsetof(struct arch_context, gs_base),
+};
+#undef REG
+
 static uint64_t *user_word(struct arch_context *c, unsigned i)
 {
-    struct trap_frame *f = &c->regs;
-    uint64_t *const words[L4_USER_CONTEXT_WORDS] = {
-        &f->rip, &f->rsp, &f->rflags, &f->rax, &f->rbx,     &f->rcx,     &f->rdx,
-        &f->rsi, &f->rdi, &f->rbp,    &f->r8,  &f->r9,      &f->r10,     &f->r11,
-        &f->r12, &f->r13, &f->r14,    &f->r15, &c->fs_base, &c->gs_base,
-    };
-    return i < L4_USER_CONTEXT_WORDS ? words[i] : 0;
+    return i < L4_USER_CONTEXT_WORDS ? (uint64_t *)((char *)c + user_word_offset[i]) : 0;
 }
 
 uint64_t ctx_get_user_word(const struct arch_context *c, unsigned i)

@@ -224,6 +224,35 @@ static inline void fpu_switch(uint8_t *prev, const uint8_t *next)
 /* Word i of the ABI's user context (l4_user_context order). */
 uint64_t ctx_get_user_word(const struct arch_context *c, unsigned i);
 
+/* All of the ABI's user context, in l4_user_context order (one copy,
+ * for fault messages). */
+static inline void ctx_get_user_context(const struct arch_context *c,
+                                        uint64_t out[L4_USER_CONTEXT_WORDS])
+{
+    const struct trap_frame *f = &c->regs;
+    _Static_assert(L4_USER_CONTEXT_WORDS == 20, "rip rsp rflags, 15 GPRs, fs and gs base");
+    out[0] = f->rip;
+    out[1] = f->rsp;
+    out[2] = f->rflags;
+    out[3] = f->rax;
+    out[4] = f->rbx;
+    out[5] = f->rcx;
+    out[6] = f->rdx;
+    out[7] = f->rsi;
+    out[8] = f->rdi;
+    out[9] = f->rbp;
+    out[10] = f->r8;
+    out[11] = f->r9;
+    out[12] = f->r10;
+    out[13] = f->r11;
+    out[14] = f->r12;
+    out[15] = f->r13;
+    out[16] = f->r14;
+    out[17] = f->r15;
+    out[18] = c->fs_base;
+    out[19] = c->gs_base;
+}
+
 /* Is v an acceptable value for word i? (RIP, RSP, FS and GS base must be
  * canonical user addresses.) */
 int ctx_user_word_valid(unsigned i, uint64_t v);
