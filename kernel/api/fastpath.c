@@ -36,17 +36,14 @@ int fastpath_enabled = 1;
 /* Every helper is inlined: the fastpath is one function per syscall. */
 #define FASTPATH_INLINE inline __attribute__((always_inline))
 
-/* The capability cptr names in t's CSpace, or a null capability. A CSpace
- * of one level (the root CNode's guard and radix take all 64 bits, as the
- * root task's does) is resolved inline; deeper ones by the full lookup. */
+/* The capability cptr names in t's CSpace, or a null capability. A flat
+ * CSpace (<cap/cspace.h>) is resolved inline; others by the full lookup. */
 static FASTPATH_INLINE cap_t lookup(const tcb_t *t, uint64_t cptr)
 {
     cap_t root = t->cspace_slot.cap;
-    unsigned radix = cap_cnode_radix(root);
-    if (cap_type(root) == CAP_CNODE && radix + cap_cnode_guard_size(root) == 64 && radix != 0) {
-        if ((cptr >> radix) != cap_cnode_guard(root))
-            return cap_null();
-        return ((cte_t *)cap_object(root))[cptr & ((1ull << radix) - 1)].cap;
+    if (cspace_is_flat(root)) {
+        cte_t *s = cspace_flat_slot(root, cptr);
+        return s ? s->cap : cap_null();
     }
     cte_t *slot;
     return cspace_lookup_cap(root, cptr, &slot) == LOOKUP_OK ? slot->cap : cap_null();
@@ -123,12 +120,7 @@ static FASTPATH_INLINE _Noreturn void deliver_call(endpoint_t *ep, tcb_t *s, tcb
                                                    int can_grant)
 {
     reply_t *reply = r->reply;
-    ep->head = r->ipc_next;
-    if (ep->head)
-        ep->head->ipc_prev = 0;
-    else
-        ep->tail = 0;
-    r->ipc_next = 0;
+    ipc_queue_pop(&ep->head, &ep->tail); /* r, the first receiver */
     r->reply = 0;
     r->blocked_on = 0;
     r->state = THREAD_RUNNING;
@@ -246,12 +238,6 @@ _Noreturn void fastpath_reply_recv(tcb_t *t)
     t->blocked_on = ep;
     t->reply = reply;
     reply->receiver = t;
-    t->ipc_next = 0;
-    t->ipc_prev = ep->tail;
-    if (ep->tail)
-        ep->tail->ipc_next = t;
-    else
-        ep->head = t;
-    ep->tail = t;
+    ipc_queue_append(&ep->head, &ep->tail, t);
     switch_and_exit(t, c);
 }

@@ -69,31 +69,42 @@ void fault_raise(tcb_t *t, enum fault_kind kind, uint64_t vector, uint64_t code,
     endpoint_send(cap_object(s->cap), t, s->cap, 1, 1);
 }
 
+/* The words of f's fault message, in message order. */
+static void fault_words(const tcb_t *f, uint64_t words[L4_FAULT_EXCEPTION_LENGTH])
+{
+    _Static_assert(L4_FAULT_SYSCALL_LENGTH <= L4_FAULT_EXCEPTION_LENGTH, "words[] holds both");
+    if (f->fault_kind == FAULT_SYSCALL) {
+        uint64_t context[L4_USER_CONTEXT_WORDS];
+        ctx_get_user_context(&f->ctx, context);
+        for (unsigned i = 0; i < L4_FAULT_SYSCALL_LENGTH; i++)
+            words[i] = context[syscall_words[i]];
+        return;
+    }
+    words[L4_FAULT_EXCEPTION_MR_VECTOR] = f->fault_vector;
+    words[L4_FAULT_EXCEPTION_MR_ERROR_CODE] = f->fault_code;
+    words[L4_FAULT_EXCEPTION_MR_ADDRESS] = f->fault_addr;
+    ctx_get_user_context(&f->ctx, words + L4_FAULT_EXCEPTION_MR_CONTEXT);
+}
+
 void fault_transfer(tcb_t *f, tcb_t *h, uint64_t badge)
 {
     enum fault_kind kind = f->fault_kind;
     struct l4_ipc_buffer *hb = tcb_ipc_buffer(h);
     unsigned n = message_length(kind);
-    uint64_t words[L4_FAULT_EXCEPTION_LENGTH], context[L4_USER_CONTEXT_WORDS];
-    _Static_assert(L4_FAULT_SYSCALL_LENGTH <= L4_FAULT_EXCEPTION_LENGTH, "words[] holds both");
-
-    if (kind == FAULT_SYSCALL) {
-        ctx_get_user_context(&f->ctx, context);
-        for (unsigned i = 0; i < n; i++)
-            words[i] = context[syscall_words[i]];
-    } else {
-        words[L4_FAULT_EXCEPTION_MR_VECTOR] = f->fault_vector;
-        words[L4_FAULT_EXCEPTION_MR_ERROR_CODE] = f->fault_code;
-        words[L4_FAULT_EXCEPTION_MR_ADDRESS] = f->fault_addr;
-        ctx_get_user_context(&f->ctx, words + L4_FAULT_EXCEPTION_MR_CONTEXT);
-    }
     if (!hb && n > L4_MSG_REGISTERS)
         n = L4_MSG_REGISTERS;
-    for (unsigned i = 0; i < n; i++) {
-        if (i < L4_MSG_REGISTERS)
-            ctx_set_mr(&h->ctx, i, words[i]);
-        else
-            hb->msg[i] = words[i];
+    if (kind == FAULT_SYSCALL && hb) {
+        /* every syscall of a foreign thread: the builder the fastpath uses */
+        ctx_foreign_syscall_message(&f->ctx, &h->ctx, hb->msg);
+    } else {
+        uint64_t words[L4_FAULT_EXCEPTION_LENGTH];
+        fault_words(f, words);
+        for (unsigned i = 0; i < n; i++) {
+            if (i < L4_MSG_REGISTERS)
+                ctx_set_mr(&h->ctx, i, words[i]);
+            else
+                hb->msg[i] = words[i];
+        }
     }
     ctx_set_info(&h->ctx, l4_msginfo_new(kind, 0, 0, n));
     ctx_set_badge(&h->ctx, badge);
@@ -120,7 +131,7 @@ void fault_reply(tcb_t *r, tcb_t *f)
     f->fault_kind = FAULT_NONE;
     f->blocked_on = 0;
     if (l4_msginfo_get_label(info) == L4_FAULT_REPLY_RESUME) {
-        sched_wake(f);
+        sched_wake_partner(f);
     } else {
         sched_block(f);
         f->state = THREAD_INACTIVE;

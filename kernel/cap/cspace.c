@@ -56,16 +56,10 @@ enum lookup_fault cspace_lookup_slot(cap_t root, uint64_t cptr, unsigned depth, 
 
 enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot)
 {
-    /* The common CSpace of one level (guard and radix take all 64 bits,
-     * like the root task's) is resolved at once, with the same result. */
-    unsigned radix = cap_cnode_radix(root);
-    if (cap_type(root) == CAP_CNODE && radix != 0 && radix + cap_cnode_guard_size(root) == 64) {
-        cte_t *s = (cte_t *)cap_object(root) + (cptr & ((1ull << radix) - 1));
-        *slot = (cptr >> radix) == cap_cnode_guard(root) && cap_type(s->cap) != CAP_NULL ? s : 0;
-        if (*slot)
-            return LOOKUP_OK;
-        return (cptr >> radix) != cap_cnode_guard(root) ? LOOKUP_GUARD_MISMATCH
-                                                        : LOOKUP_MISSING_CAP;
+    if (cspace_is_flat(root)) {
+        cte_t *s = cspace_flat_slot(root, cptr);
+        *slot = s && cap_type(s->cap) != CAP_NULL ? s : 0;
+        return *slot ? LOOKUP_OK : s ? LOOKUP_MISSING_CAP : LOOKUP_GUARD_MISMATCH;
     }
     struct lookup_result r;
     enum lookup_fault f = cspace_resolve(root, cptr, 64, &r);

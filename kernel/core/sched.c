@@ -87,14 +87,24 @@ int sched_ready_above(unsigned prio)
     return 0;
 }
 
-void sched_wake(tcb_t *t)
+static void wake(tcb_t *t, int at_head)
 {
     t->state = THREAD_RUNNING;
     if (t == cpu0.current)
         return;
-    sched_enqueue(t, 0);
+    sched_enqueue(t, at_head);
     if (!cpu0.current || t->priority > cpu0.current->priority)
         cpu0.reschedule = 1;
+}
+
+void sched_wake(tcb_t *t)
+{
+    wake(t, 0);
+}
+
+void sched_wake_partner(tcb_t *t)
+{
+    wake(t, 1);
 }
 
 void sched_block(tcb_t *t)

@@ -11,30 +11,6 @@
 #include <obj/notification.h>
 #include <obj/reply.h>
 
-void ipc_queue_append(tcb_t **head, tcb_t **tail, tcb_t *t)
-{
-    t->ipc_next = 0;
-    t->ipc_prev = *tail;
-    if (*tail)
-        (*tail)->ipc_next = t;
-    else
-        *head = t;
-    *tail = t;
-}
-
-void ipc_queue_remove(tcb_t **head, tcb_t **tail, tcb_t *t)
-{
-    if (t->ipc_prev)
-        t->ipc_prev->ipc_next = t->ipc_next;
-    else
-        *head = t->ipc_next;
-    if (t->ipc_next)
-        t->ipc_next->ipc_prev = t->ipc_prev;
-    else
-        *tail = t->ipc_prev;
-    t->ipc_next = t->ipc_prev = 0;
-}
-
 void endpoint_dequeue(endpoint_t *ep, tcb_t *t)
 {
     ipc_queue_remove(&ep->head, &ep->tail, t);
@@ -62,14 +38,17 @@ void endpoint_send(endpoint_t *ep, tcb_t *s, cap_t cap, int blocking, int is_cal
     trace_ipc_send(ep, s, cap_badge(cap), blocking, is_call);
     tcb_t *r = ep->head;
     if (r && r->state == THREAD_BLOCKED_RECV) {
-        endpoint_dequeue(ep, r);
+        ipc_queue_pop(&ep->head, &ep->tail);
         reply_t *reply = r->reply;
         r->reply = 0;
         r->blocked_on = 0;
         if (reply)
             reply->receiver = 0;
         message_transfer(s, r, cap_badge(cap), grant, ep);
-        sched_wake(r);
+        if (is_call)
+            sched_wake_partner(r);
+        else
+            sched_wake(r);
         if (is_call)
             caller_delivered(s, reply, grant);
         else
@@ -96,7 +75,7 @@ void endpoint_recv(endpoint_t *ep, tcb_t *r, reply_t *reply, int blocking)
         return;
     tcb_t *s = ep->head;
     if (s && s->state == THREAD_BLOCKED_SEND) {
-        endpoint_dequeue(ep, s);
+        ipc_queue_pop(&ep->head, &ep->tail);
         s->blocked_on = 0;
         message_transfer(s, r, s->ipc_badge, s->ipc_can_grant, ep);
         if (s->ipc_is_call) {

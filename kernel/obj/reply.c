@@ -29,7 +29,7 @@ l4_error_t reply_send(reply_t *r, tcb_t *sender)
         return L4_NO_ERROR;
     }
     message_transfer(sender, c, 0, (int)r->can_grant, 0);
-    sched_wake(c);
+    sched_wake_partner(c);
     return L4_NO_ERROR;
 }
 

@@ -41,4 +41,23 @@ enum lookup_fault cspace_lookup_slot(cap_t root, uint64_t cptr, unsigned depth, 
 /* The non-empty slot named by cptr with full 64-bit depth. */
 enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot);
 
+/* A flat CSpace: one CNode whose guard and radix take all 64 bits (as the
+ * root task's), where a lookup is one index. cspace_flat_slot() gives the
+ * slot cptr names in it, or NULL if the guard does not match; the same
+ * result as cspace_resolve() (used by cspace_lookup_cap() and inline by
+ * the IPC fastpath). */
+static inline __attribute__((always_inline)) int cspace_is_flat(cap_t root)
+{
+    unsigned radix = cap_cnode_radix(root);
+    return cap_type(root) == CAP_CNODE && radix + cap_cnode_guard_size(root) == 64 && radix != 0;
+}
+
+static inline __attribute__((always_inline)) cte_t *cspace_flat_slot(cap_t root, uint64_t cptr)
+{
+    unsigned radix = cap_cnode_radix(root);
+    if ((cptr >> radix) != cap_cnode_guard(root))
+        return 0;
+    return (cte_t *)cap_object(root) + (cptr & ((1ull << radix) - 1));
+}
+
 #endif

@@ -60,6 +60,12 @@ int sched_queued(const tcb_t *t);
 int sched_ready_above(unsigned prio);
 
 void sched_wake(tcb_t *t);
+/* Wake t, the partner of an IPC of the current thread that it answers or
+ * serves for it (the receiver of a Call, the caller of a reply): at the
+ * head of its priority's ready queue, so that when the current thread
+ * blocks the partner runs in its place if no higher thread is ready, as
+ * the fastpath's direct switch does (docs/kernel/fastpath.md). */
+void sched_wake_partner(tcb_t *t);
 void sched_block(tcb_t *t);
 void sched_remove(tcb_t *t);
 void sched_yield(void);

@@ -34,8 +34,45 @@ void endpoint_recv(endpoint_t *ep, tcb_t *receiver, struct reply *reply, int blo
 void endpoint_dequeue(endpoint_t *ep, tcb_t *t);
 void endpoint_finalise(endpoint_t *ep);
 
-/* Thread queues shared by endpoints and notifications. */
-void ipc_queue_append(tcb_t **head, tcb_t **tail, tcb_t *t);
-void ipc_queue_remove(tcb_t **head, tcb_t **tail, tcb_t *t);
+/* Thread queues shared by endpoints and notifications (inline: the IPC
+ * fastpath uses them too). */
+static inline __attribute__((always_inline)) void ipc_queue_append(tcb_t **head, tcb_t **tail,
+                                                                   tcb_t *t)
+{
+    t->ipc_next = 0;
+    t->ipc_prev = *tail;
+    if (*tail)
+        (*tail)->ipc_next = t;
+    else
+        *head = t;
+    *tail = t;
+}
+
+/* Take the first thread off a non-empty queue. */
+static inline __attribute__((always_inline)) tcb_t *ipc_queue_pop(tcb_t **head, tcb_t **tail)
+{
+    tcb_t *t = *head;
+    *head = t->ipc_next;
+    if (*head)
+        (*head)->ipc_prev = 0;
+    else
+        *tail = 0;
+    t->ipc_next = 0;
+    return t;
+}
+
+static inline __attribute__((always_inline)) void ipc_queue_remove(tcb_t **head, tcb_t **tail,
+                                                                   tcb_t *t)
+{
+    if (t->ipc_prev)
+        t->ipc_prev->ipc_next = t->ipc_next;
+    else
+        *head = t->ipc_next;
+    if (t->ipc_next)
+        t->ipc_next->ipc_prev = t->ipc_prev;
+    else
+        *tail = t->ipc_prev;
+    t->ipc_next = t->ipc_prev = 0;
+}
 
 #endif
