@@ -69,17 +69,9 @@ void fault_raise(tcb_t *t, enum fault_kind kind, uint64_t vector, uint64_t code,
     endpoint_send(cap_object(s->cap), t, s->cap, 1, 1);
 }
 
-/* The words of f's fault message, in message order. */
-static void fault_words(const tcb_t *f, uint64_t words[L4_FAULT_EXCEPTION_LENGTH])
+/* The words of f's exception message, in message order. */
+static void exception_words(const tcb_t *f, uint64_t words[L4_FAULT_EXCEPTION_LENGTH])
 {
-    _Static_assert(L4_FAULT_SYSCALL_LENGTH <= L4_FAULT_EXCEPTION_LENGTH, "words[] holds both");
-    if (f->fault_kind == FAULT_SYSCALL) {
-        uint64_t context[L4_USER_CONTEXT_WORDS];
-        ctx_get_user_context(&f->ctx, context);
-        for (unsigned i = 0; i < L4_FAULT_SYSCALL_LENGTH; i++)
-            words[i] = context[syscall_words[i]];
-        return;
-    }
     words[L4_FAULT_EXCEPTION_MR_VECTOR] = f->fault_vector;
     words[L4_FAULT_EXCEPTION_MR_ERROR_CODE] = f->fault_code;
     words[L4_FAULT_EXCEPTION_MR_ADDRESS] = f->fault_addr;
@@ -93,12 +85,14 @@ void fault_transfer(tcb_t *f, tcb_t *h, uint64_t badge)
     unsigned n = message_length(kind);
     if (!hb && n > L4_MSG_REGISTERS)
         n = L4_MSG_REGISTERS;
-    if (kind == FAULT_SYSCALL && hb) {
-        /* every syscall of a foreign thread: the builder the fastpath uses */
-        ctx_foreign_syscall_message(&f->ctx, &h->ctx, hb->msg);
+    if (kind == FAULT_SYSCALL) {
+        /* the builder the fastpath uses; without an IPC buffer only the
+         * words in registers arrive */
+        uint64_t unsent[L4_FAULT_SYSCALL_LENGTH];
+        ctx_foreign_syscall_message(&f->ctx, &h->ctx, hb ? hb->msg : unsent);
     } else {
         uint64_t words[L4_FAULT_EXCEPTION_LENGTH];
-        fault_words(f, words);
+        exception_words(f, words);
         for (unsigned i = 0; i < n; i++) {
             if (i < L4_MSG_REGISTERS)
                 ctx_set_mr(&h->ctx, i, words[i]);

@@ -127,8 +127,9 @@ void arch_switch_to(tcb_t *prev, tcb_t *next)
     if (prev == next)
         return;
     if (prev)
-        fpu_save(prev->ctx.fpu);
-    fpu_restore(next->ctx.fpu);
+        fpu_switch(prev->ctx.fpu, next->ctx.fpu);
+    else
+        fpu_restore(next->ctx.fpu);
     switch_frame(next);
     cpu()->reload_user_state = 1;
 }
