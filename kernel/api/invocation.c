@@ -12,6 +12,7 @@
 #include <core/string.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/cnode.h>
+#include <obj/debug_console.h>
 #include <obj/frame.h>
 #include <obj/ioport.h>
 #include <obj/irq.h>
@@ -80,6 +81,10 @@ static l4_error_t decode(cte_t *slot)
         return ioport_control_decode_invocation(slot, &inv);
     case CAP_IOPORT:
         return ioport_decode_invocation(slot, &inv);
+    case CAP_DEBUG_CONSOLE:
+        return debug_console_decode_invocation(slot, &inv);
+    case CAP_POWER_CONTROL:
+        return power_control_decode_invocation(slot, &inv);
     case CAP_PDPT:
     case CAP_PD:
     case CAP_PT:

@@ -7,24 +7,20 @@
  * signals (Write), a Reply capability answers its caller, anything else is
  * an invocation of a kernel object. Receive-type syscalls (Recv, NBRecv,
  * ReplyRecv) need Read on an endpoint or notification and take the Reply
- * object to bind in R12.
+ * object to bind in R12. The two debug syscalls act only through the
+ * caller's own CSpace; console output, the invariant check and power-off
+ * are invocations of DebugConsole and PowerControl capabilities.
  */
 #include <api/fault.h>
 #include <api/syscall.h>
 #include <cap/cspace.h>
 #include <core/arch_hooks.h>
-#include <core/console.h>
-#include <core/invariants.h>
 #include <core/sched.h>
 #include <core/string.h>
 #include <core/trace.h>
 #include <obj/endpoint.h>
 #include <obj/notification.h>
 #include <obj/reply.h>
-
-#ifndef TESSERA_DEBUG_SYSCALLS
-#define TESSERA_DEBUG_SYSCALLS 1
-#endif
 
 static void fail(tcb_t *t, l4_error_t e)
 {
@@ -122,13 +118,6 @@ static void do_debug(tcb_t *t, uint64_t sysno)
 {
     struct arch_context *c = &t->ctx;
     switch (sysno) {
-    case L4_SYS_DEBUG_PUT_CHAR:
-        arch_console_putc((char)ctx_cptr(c));
-        return;
-    case L4_SYS_DEBUG_HALT:
-        kprintf("tessera: DebugHalt(%lu) from thread %s\n", (unsigned long)ctx_cptr(c),
-                t->name[0] ? t->name : "?");
-        arch_poweroff((int)(ctx_cptr(c) & 0xff));
     case L4_SYS_DEBUG_CAP_IDENTIFY: {
         cte_t *s = lookup(t, ctx_cptr(c));
         ctx_set_status(c, s ? cap_type(s->cap) : CAP_NULL);
@@ -150,9 +139,6 @@ static void do_debug(tcb_t *t, uint64_t sysno)
         ctx_set_status(c, L4_NO_ERROR);
         return;
     }
-    case L4_SYS_DEBUG_CHECK_INVARIANTS:
-        ctx_set_status(c, invariants_check(t->cspace_slot.cap));
-        return;
     default:
         ctx_set_status(c, L4_ILLEGAL_OPERATION);
         return;
@@ -194,8 +180,7 @@ void syscall_handle(void)
         sched_yield();
         break;
     default:
-        if (TESSERA_DEBUG_SYSCALLS && sysno >= L4_SYS_DEBUG_PUT_CHAR &&
-            sysno <= L4_SYS_DEBUG_CHECK_INVARIANTS)
+        if (sysno == L4_SYS_DEBUG_CAP_IDENTIFY || sysno == L4_SYS_DEBUG_NAME_THREAD)
             do_debug(t, sysno);
         else
             ctx_set_status(c, L4_ILLEGAL_OPERATION);

@@ -4,7 +4,8 @@
  *
  * Both print one recognisable line first ("PANIC:" or "tessera: boot
  * error:"), which the test runners and tools/tessera look for, then power
- * off with a status that reaches QEMU's exit code.
+ * off with a status that reaches QEMU's exit code. Both write even when a
+ * user-level driver owns the console line (docs/kernel/console.md).
  */
 #include <arch/layout.h>
 #include <core/arch_hooks.h>
@@ -16,6 +17,7 @@ static int panicking;
 _Noreturn void panic(const char *fmt, ...)
 {
     va_list ap;
+    console_force(1); /* over a user-level driver too, polled, no re-init */
     if (panicking++) {
         kputs("PANIC: recursive panic\n");
         arch_poweroff(EXIT_PANIC);
@@ -32,6 +34,7 @@ _Noreturn void panic(const char *fmt, ...)
 _Noreturn void boot_error(const char *fmt, ...)
 {
     va_list ap;
+    console_force(1);
     kputs("tessera: boot error: ");
     va_start(ap, fmt);
     kvprintf(fmt, ap);

@@ -5,8 +5,8 @@
  * Interface: root_task_create() makes the root task's objects from free
  * boot memory (CNode, TCB, PML4 and page tables, frames for its image,
  * stack, IPC buffer and the boot-info page), loads its ELF image, gives it
- * capabilities to all of them, to every module's frames, to IRQControl and
- * IOPortControl, and turns all remaining free RAM into Untyped
+ * capabilities to all of them, to every module's frames, to IRQControl,
+ * IOPortControl, DebugConsole and PowerControl, and turns all remaining free RAM into Untyped
  * capabilities; it fills the boot-info page (<l4/bootinfo.h>, the contract
  * with the root task) and makes the root thread runnable. The objects made
  * here have no Untyped parent: they are the roots of their derivation
@@ -272,6 +272,8 @@ void root_task_create(const struct boot_info *boot)
     place_at(L4_ROOT_SLOT_VSPACE, vspace);
     place_at(L4_ROOT_SLOT_IRQ_CONTROL, cap_object_new(CAP_IRQ_CONTROL, 0));
     place_at(L4_ROOT_SLOT_IOPORT_CONTROL, cap_object_new(CAP_IOPORT_CONTROL, 0));
+    place_at(L4_ROOT_SLOT_DEBUG_CONSOLE, cap_object_new(CAP_DEBUG_CONSOLE, 0));
+    place_at(L4_ROOT_SLOT_POWER_CONTROL, cap_object_new(CAP_POWER_CONTROL, 0));
     next_table_slot = L4_ROOT_SLOT_FIRST_FREE;
     next_slot = L4_ROOT_SLOT_FIRST_FREE + PAGE_TABLE_SLOTS;
 

@@ -3,18 +3,27 @@
  * I/O ports: IOPortControl and IOPort (see <obj/ioport.h>).
  *
  * The bitmap of issued ports is 8 KiB of kernel data, one bit a port.
- * The port arguments are u16 in the spec: the kernel reads their low 16
- * bits, as for every narrow argument.
+ * Every argument is checked as the whole word it arrives in: a port above
+ * 0xffff, a depth above 64 or an Out value wider than the access is
+ * refused (RangeError), never cut to its low bits, which would name
+ * another port or slot than the caller wrote. Issuing a range that covers
+ * a port of the kernel console's UART hands the line to that driver: the
+ * kernel's own output stops until the last such range is freed
+ * (docs/kernel/console.md).
  */
 #include <api/syscall.h>
 #include <cap/cspace.h>
 #include <cap/derivation.h>
 #include <core/arch_hooks.h>
+#include <core/console.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/ioport.h>
 
+#define PORT_MAX (IOPORT_COUNT - 1)
+
 static uint64_t issued[IOPORT_COUNT / 64];
 _Static_assert(sizeof issued == 8192, "one bit per port");
+static unsigned console_ranges; /* issued ranges with a console UART port */
 
 /* Mask of the bits lo..hi (inclusive) of one word. */
 static uint64_t word_mask(unsigned lo, unsigned hi)
@@ -54,10 +63,10 @@ int ioport_issued(unsigned port)
 /* --- IOPortControlIssue ------------------------------------------------------ */
 
 l4_error_t ioport_control_decode_issue(cte_t *control, uint64_t first, uint64_t last, cap_t root,
-                                       uint64_t index, unsigned depth, struct ioport_issue_op *op)
+                                       uint64_t index, uint64_t depth, struct ioport_issue_op *op)
 {
-    first &= 0xffff;
-    last &= 0xffff;
+    if (first > PORT_MAX || last > PORT_MAX)
+        return L4_RANGE_ERROR;
     if (last < first)
         return L4_INVALID_ARGUMENT;
     if (depth < 1 || depth > 64)
@@ -69,7 +78,7 @@ l4_error_t ioport_control_decode_issue(cte_t *control, uint64_t first, uint64_t 
     if (cap_type(root) != CAP_CNODE)
         return L4_INVALID_CAPABILITY;
     cte_t *dest;
-    if (cspace_lookup_slot(root, index, depth, &dest) != LOOKUP_OK)
+    if (cspace_lookup_slot(root, index, (unsigned)depth, &dest) != LOOKUP_OK)
         return L4_FAILED_LOOKUP;
     if (cap_type(dest->cap) != CAP_NULL)
         return L4_DELETE_FIRST;
@@ -84,19 +93,22 @@ void ioport_control_invoke_issue(const struct ioport_issue_op *op)
 {
     ioport_bitmap_assign(issued, op->first, op->last, 1);
     derivation_insert(op->dest, cap_ioport_new(op->first, op->last), op->control, CTE_REVOCABLE);
+    if (arch_ioport_is_console(op->first, op->last))
+        console_set_user_driver(++console_ranges != 0);
 }
 
 void ioport_finalise(cap_t c)
 {
     ioport_bitmap_assign(issued, cap_ioport_first(c), cap_ioport_last(c), 0);
+    if (arch_ioport_is_console(cap_ioport_first(c), cap_ioport_last(c)))
+        console_set_user_driver(--console_ranges != 0);
 }
 
 /* --- In and Out ---------------------------------------------------------------- */
 
 l4_error_t ioport_check_access(cap_t c, uint64_t port, unsigned bytes)
 {
-    port &= 0xffff;
-    if (port < cap_ioport_first(c) || port + bytes - 1 > cap_ioport_last(c))
+    if (port > PORT_MAX || port < cap_ioport_first(c) || port + bytes - 1 > cap_ioport_last(c))
         return L4_INVALID_ARGUMENT;
     return L4_NO_ERROR;
 }
@@ -131,17 +143,26 @@ l4_error_t ioport_decode_invocation(cte_t *slot, struct invocation *inv)
     _Static_assert(L4_MR_IO_PORT_IN8_PORT == L4_MR_IO_PORT_OUT32_PORT, "same layout");
     _Static_assert(L4_MR_IO_PORT_OUT8_VALUE == L4_MR_IO_PORT_OUT32_VALUE, "same layout");
     _Static_assert(L4_RET_IO_PORT_IN8_VALUE == 0 && L4_RET_IO_PORT_IN32_VALUE == 0, "one word");
-    uint16_t port = (uint16_t)inv->mr[L4_MR_IO_PORT_IN8_PORT];
+    uint64_t port = inv->mr[L4_MR_IO_PORT_IN8_PORT];
+    if (port > PORT_MAX) {
+        invocation_error_detail(inv, 0, PORT_MAX);
+        return L4_RANGE_ERROR;
+    }
     if (ioport_check_access(slot->cap, port, bytes) != L4_NO_ERROR) {
         invocation_error_detail(inv, L4_ARG_IO_PORT_IN8_PORT, 0);
         return L4_INVALID_ARGUMENT;
     }
     if (out) {
         uint64_t v = inv->mr[L4_MR_IO_PORT_OUT8_VALUE];
-        arch_ioport_out(port, bytes, (uint32_t)(bytes == 4 ? v : v & ((1u << (8 * bytes)) - 1)));
+        uint64_t max = bytes == 4 ? 0xffffffffull : (1ull << (8 * bytes)) - 1;
+        if (v > max) {
+            invocation_error_detail(inv, 0, max);
+            return L4_RANGE_ERROR;
+        }
+        arch_ioport_out((uint16_t)port, bytes, (uint32_t)v);
         return L4_NO_ERROR;
     }
-    inv->out[0] = arch_ioport_in(port, bytes);
+    inv->out[0] = arch_ioport_in((uint16_t)port, bytes);
     inv->out_length = 1;
     return L4_NO_ERROR;
 }
@@ -156,15 +177,20 @@ l4_error_t ioport_control_decode_invocation(cte_t *slot, struct invocation *inv)
         invocation_error_detail(inv, L4_ARG_IO_PORT_CONTROL_ISSUE_DEST_ROOT, 0);
         return L4_INVALID_CAPABILITY;
     }
+    uint64_t first = m[L4_MR_IO_PORT_CONTROL_ISSUE_FIRST_PORT];
+    uint64_t last = m[L4_MR_IO_PORT_CONTROL_ISSUE_LAST_PORT];
+    if (first > PORT_MAX || last > PORT_MAX) {
+        invocation_error_detail(inv, 0, PORT_MAX);
+        return L4_RANGE_ERROR;
+    }
     struct ioport_issue_op op;
-    l4_error_t e = ioport_control_decode_issue(
-        slot, m[L4_MR_IO_PORT_CONTROL_ISSUE_FIRST_PORT], m[L4_MR_IO_PORT_CONTROL_ISSUE_LAST_PORT],
-        root->cap, m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_INDEX],
-        (unsigned)(m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_DEPTH] & 0xff), &op);
+    l4_error_t e = ioport_control_decode_issue(slot, first, last, root->cap,
+                                               m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_INDEX],
+                                               m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_DEPTH], &op);
     if (e == L4_INVALID_ARGUMENT)
         invocation_error_detail(inv, L4_ARG_IO_PORT_CONTROL_ISSUE_LAST_PORT, 0);
     if (e == L4_RANGE_ERROR)
-        invocation_error_detail(inv, 1, 64);
+        invocation_error_detail(inv, 1, 64); /* the ports were checked above */
     if (e == L4_FAILED_LOOKUP)
         invocation_error_detail(inv, 0, 0); /* the destination */
     if (e == L4_NO_ERROR)

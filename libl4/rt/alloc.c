@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <l4/debug.h>
 #include <l4/rt.h>
 #include <l4/stubs_gen.h>
 
@@ -32,12 +33,9 @@ static unsigned char *arena, *arena_end;
 
 static void complain(const char *what)
 {
-    static const char prefix[] = "l4rt: heap: ";
-    for (const char *s = prefix; *s; s++)
-        l4_debug_put_char((uint8_t)*s);
-    while (*what)
-        l4_debug_put_char((uint8_t)*what++);
-    l4_debug_put_char('\n');
+    l4_puts("l4rt: heap: ");
+    l4_puts(what);
+    l4_puts("\n");
 }
 
 static void set_arena(unsigned char *base, size_t size)

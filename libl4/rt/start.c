@@ -8,8 +8,10 @@
  * runs main(bi) and halts with its status. Until FS base is set, nothing
  * here may call l4_ipc_buffer(): the SetTLSBase call is made with
  * l4_arch_syscall() directly, since the generated stub reads the IPC buffer
- * on error.
+ * on error. A root task (the boot info's magic is right) uses its fixed
+ * DebugConsole and PowerControl slots for output and exit.
  */
+#include <l4/debug.h>
 #include <l4/rt.h>
 #include <l4/stubs_gen.h>
 
@@ -21,24 +23,40 @@ const struct l4_boot_info *l4_rt_boot_info(void)
     return boot_info;
 }
 
+/* An invocation without arguments' IPC-buffer words, by hand (see above). */
+static l4_word_t call0(l4_cptr_t c, l4_word_t label, l4_word_t caps, l4_word_t words, l4_word_t mr0)
+{
+    l4_word_t cptr = c, info = l4_msginfo_new(label, 0, caps, words);
+    l4_word_t mr[L4_MSG_REGISTERS] = {mr0, 0, 0, 0};
+    return l4_arch_syscall(L4_SYS_CALL, &cptr, &info, mr, L4_CPTR_NULL);
+}
+
 _Noreturn void l4_rt_exit(int status)
 {
-    for (;;)
-        l4_debug_halt((l4_word_t)(status & 0xff));
+    /* without PowerControl, or if it is gone: stop this thread for good */
+    for (;;) {
+        if (l4_rt_power_control() != L4_CPTR_NULL)
+            call0(l4_rt_power_control(), L4_LABEL_POWER_CONTROL_POWER_OFF,
+                  L4_LABEL_POWER_CONTROL_POWER_OFF_CAPS, L4_LABEL_POWER_CONTROL_POWER_OFF_WORDS,
+                  (l4_word_t)(status & 0xff));
+        call0(L4_ROOT_SLOT_TCB, L4_LABEL_TCB_SUSPEND, L4_LABEL_TCB_SUSPEND_CAPS,
+              L4_LABEL_TCB_SUSPEND_WORDS, 0);
+    }
 }
 
 /* Before the TLS block exists: output without the formatter. */
 static void early_puts(const char *s)
 {
-    while (*s)
-        l4_debug_put_char((uint8_t)*s++);
+    l4_puts(s);
 }
 
 static void early_put_hex(l4_word_t v)
 {
-    early_puts("0x");
-    for (int shift = 60; shift >= 0; shift -= 4)
-        l4_debug_put_char((uint8_t) "0123456789abcdef"[(v >> shift) & 0xf]);
+    char hex[19] = "0x";
+    for (int i = 0; i < 16; i++)
+        hex[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+    hex[18] = 0;
+    early_puts(hex);
 }
 
 /* TCB SetTLSBase on our own TCB, without the stub (see above). */
@@ -68,6 +86,7 @@ _Noreturn void l4_rt_start(const struct l4_boot_info *bi)
     if (bi && bi->magic == L4_BOOTINFO_MAGIC) {
         boot_info = bi;
         ipc = (struct l4_ipc_buffer *)(uintptr_t)bi->ipc_buffer;
+        l4_rt_set_debug_caps(L4_ROOT_SLOT_DEBUG_CONSOLE, L4_ROOT_SLOT_POWER_CONTROL);
     }
     l4_rt_tls_init(&main_tls, ipc, L4_ROOT_SLOT_TCB);
     main_tls.stack_guard = make_canary(boot_info);

@@ -10,6 +10,7 @@
  * TLS block) and the stack-protector failure handler (__stack_chk_fail).
  * The runtime is linked whole, so these definitions win over libc.a's.
  */
+#include <l4/debug.h>
 #include <l4/rt.h>
 #include <l4/stubs_gen.h>
 
@@ -55,8 +56,6 @@ _Noreturn void __stack_chk_fail(void);
 
 _Noreturn void __stack_chk_fail(void)
 {
-    static const char msg[] = "l4rt: stack smashing detected; halting\n";
-    for (const char *s = msg; *s; s++)
-        l4_debug_put_char((uint8_t)*s);
+    l4_puts("l4rt: stack smashing detected; halting\n");
     l4_rt_exit(L4_RT_STATUS_FAILED);
 }

@@ -6,7 +6,9 @@
  * Today it reports what it was given (the boot-info page of
  * <l4/bootinfo.h>) on the console and then stops itself: it suspends its
  * own TCB, so the system stays up, idle, until QEMU is quit. It never
- * powers the machine off.
+ * powers the machine off. Its output goes through the DebugConsole
+ * capability in its fixed slot (the runtime's l4_printf()); it holds the
+ * only PowerControl capability (docs/kernel/console.md).
  */
 #include <l4/debug.h>
 #include <l4/rt.h>

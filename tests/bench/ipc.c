@@ -24,7 +24,7 @@
 
 /* A syscall number the kernel does not know (not one of the debug ones). */
 #define UNKNOWN_SYSCALL 63
-_Static_assert(UNKNOWN_SYSCALL > L4_SYS_DEBUG_CHECK_INVARIANTS, "not a known syscall");
+_Static_assert(UNKNOWN_SYSCALL > L4_SYS_DEBUG_NAME_THREAD, "not a known syscall");
 
 void bench_null_syscall(const char *name)
 {

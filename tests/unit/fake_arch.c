@@ -139,7 +139,12 @@ void arch_ioport_out(uint16_t port, unsigned bytes, uint32_t value)
 
 int arch_ioport_kernel_owned(uint16_t first, uint16_t last)
 {
-    return first <= 0x3ff && 0x3f8 <= last; /* a COM1 stand-in */
+    return first <= 0xf7 && 0xf4 <= last; /* a power-off stand-in */
+}
+
+int arch_ioport_is_console(uint16_t first, uint16_t last)
+{
+    return first <= 0x3ff && 0x3f8 <= last; /* COM1 */
 }
 
 void ctx_init(struct arch_context *c)

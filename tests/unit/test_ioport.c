@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of kernel/obj/ioport.c against the host fake (fake_arch.c,
- * whose kernel-owned ports are 0x3f8-0x3ff): the port bitmap's range
- * operations at word edges and against a bit-per-byte model, Issue and its
- * errors, the IOPort capability's place in the derivation tree, copies
- * sharing a range that is cleared only with the last one, and the range
- * check of In and Out for each width through the invocation decoder.
+ * whose kernel-owned ports are 0xf4-0xf7 and console ports 0x3f8-0x3ff):
+ * the port bitmap's range operations at word edges and against a
+ * bit-per-byte model, Issue and its errors (ports and depths as whole
+ * words, never cut), the IOPort capability's place in the derivation tree,
+ * copies sharing a range that is cleared only with the last one, the
+ * console going quiet while a console range is issued, and the range check
+ * of In and Out for each width through the invocation decoder.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <api/syscall.h>
 #include <cap/derivation.h>
+#include <core/console.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/cnode.h>
 #include <obj/ioport.h>
@@ -99,8 +102,8 @@ START_TEST(issue_errors)
     setup();
     struct ioport_issue_op op;
     ck_assert_int_eq(issue(0x71, 0x70, S_FREE), L4_INVALID_ARGUMENT);
-    ck_assert_int_eq(issue(0x3f0, 0x3f8, S_FREE), L4_REVOKE_FIRST); /* the kernel's */
-    ck_assert_int_eq(issue(0x3ff, 0x400, S_FREE), L4_REVOKE_FIRST);
+    ck_assert_int_eq(issue(0xf0, 0xf4, S_FREE), L4_REVOKE_FIRST); /* the kernel's */
+    ck_assert_int_eq(issue(0xf7, 0x100, S_FREE), L4_REVOKE_FIRST);
     ck_assert_int_eq(issue(0x70, 0x71, S_CTRL), L4_DELETE_FIRST);
     ck_assert_int_eq(ioport_control_decode_issue(&slots[S_CTRL], 0x70, 0x71, root, S_FREE, 3, &op),
                      L4_FAILED_LOOKUP); /* too few bits for the radix */
@@ -108,15 +111,23 @@ START_TEST(issue_errors)
                      L4_RANGE_ERROR);
     ck_assert_int_eq(ioport_control_decode_issue(&slots[S_CTRL], 0x70, 0x71, root, S_FREE, 65, &op),
                      L4_RANGE_ERROR);
+    /* a depth is a whole word: 0x100 + ROOT_RADIX is not ROOT_RADIX */
+    ck_assert_int_eq(ioport_control_decode_issue(&slots[S_CTRL], 0x70, 0x71, root, S_FREE,
+                                                 0x100 + ROOT_RADIX, &op),
+                     L4_RANGE_ERROR);
     ck_assert_int_eq(ioport_control_decode_issue(&slots[S_CTRL], 0x70, 0x71, slots[S_CTRL].cap,
                                                  S_FREE, ROOT_RADIX, &op),
                      L4_INVALID_CAPABILITY);
     for (unsigned p = 0; p < IOPORT_COUNT; p++)
         ck_assert_int_eq(ioport_issued(p), 0);
-    /* the port arguments are u16: only their low 16 bits count */
-    ck_assert_int_eq(issue(0x10070, 0x20071, S_FREE), L4_NO_ERROR);
-    ck_assert_uint_eq(cap_ioport_first(slots[S_FREE].cap), 0x70);
-    ck_assert_uint_eq(cap_ioport_last(slots[S_FREE].cap), 0x71);
+    /* ports are whole words: above 0xffff is refused, not cut to 16 bits */
+    ck_assert_int_eq(issue(0x10070, 0x20071, S_FREE), L4_RANGE_ERROR);
+    ck_assert_int_eq(issue(0x70, 0x10071, S_FREE), L4_RANGE_ERROR);
+    ck_assert_int_eq(issue(0x10000, 0x10000, S_FREE), L4_RANGE_ERROR);
+    ck_assert_int_eq(cap_type(slots[S_FREE].cap), CAP_NULL);
+    for (unsigned p = 0; p < IOPORT_COUNT; p++)
+        ck_assert_int_eq(ioport_issued(p), 0);
+    ck_assert_int_eq(issue(0xffff, 0xffff, S_FREE), L4_NO_ERROR);
 }
 END_TEST
 
@@ -189,13 +200,56 @@ START_TEST(access_range_per_width)
     ck_assert_uint_eq(fake_ioport_last_bytes, 4);
     ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_IN8, 0xcff, 0), L4_NO_ERROR);
     ck_assert_uint_eq(inv.out[0], 0x78);
-    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT16, 0xcfe, 0xabcdef), L4_NO_ERROR);
-    ck_assert_uint_eq(fake_ioport_last_value, 0xcdef); /* the value's low bits */
+    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT16, 0xcfe, 0xcdef), L4_NO_ERROR);
+    ck_assert_uint_eq(fake_ioport_last_value, 0xcdef);
     ck_assert_uint_eq(fake_ioport_last_bytes, 2);
+    fake_ioport_last_port = 0;
+    /* whole words: a value wider than the access, or a port above 0xffff
+     * whose low 16 bits are in the range, is RangeError with no access */
+    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT16, 0xcfe, 0xabcdef), L4_RANGE_ERROR);
+    ck_assert_uint_eq(inv.out[0], 0);
+    ck_assert_uint_eq(inv.out[1], 0xffff);
+    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT8, 0xcf8, 0x100), L4_RANGE_ERROR);
+    ck_assert_uint_eq(inv.out[1], 0xff);
+    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT32, 0xcfc, 0x100000000ull), L4_RANGE_ERROR);
+    ck_assert_uint_eq(inv.out[1], 0xffffffffu);
+    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT8, 0x10cf8, 1), L4_RANGE_ERROR);
+    ck_assert_uint_eq(inv.out[1], 0xffff);
+    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_IN8, 0xffff0cf8ull, 0), L4_RANGE_ERROR);
+    ck_assert_int_eq(ioport_check_access(c, 0x10cf8, 1), L4_INVALID_ARGUMENT);
+    ck_assert_uint_eq(fake_ioport_last_port, 0);
+    ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT32, 0xcfc, 0xffffffffu), L4_NO_ERROR);
+    ck_assert_uint_eq(fake_ioport_last_value, 0xffffffffu);
     fake_ioport_last_port = 0;
     ck_assert_int_eq(invoke(L4_LABEL_IO_PORT_OUT32, 0xcfd, 1), L4_INVALID_ARGUMENT);
     ck_assert_uint_eq(fake_ioport_last_port, 0); /* no access was made */
     ck_assert_int_eq(invoke(L4_LABEL_IRQ_HANDLER_ACK, 0xcf8, 0), L4_ILLEGAL_OPERATION);
+}
+END_TEST
+
+/* --- The console's UART ----------------------------------------------------------- */
+
+START_TEST(console_ports_mute_kernel_output)
+{
+    setup();
+    ck_assert_int_eq(console_muted(), 0);
+    ck_assert_int_eq(issue(0x2f8, 0x3f7, S_FREE), L4_NO_ERROR); /* beside it */
+    ck_assert_int_eq(console_muted(), 0);
+    ck_assert_int_eq(issue(0x3f8, 0x3f9, S_FREE + 1), L4_NO_ERROR);
+    ck_assert_int_eq(console_muted(), 1);
+    ck_assert_int_eq(issue(0x3fa, 0x3ff, S_FREE + 2), L4_NO_ERROR);
+    console_force(1); /* panic */
+    ck_assert_int_eq(console_muted(), 0);
+    console_force(0);
+    ck_assert_int_eq(console_muted(), 1);
+    cte_delete(&slots[S_FREE + 1]);
+    ck_assert_int_eq(console_muted(), 1); /* 0x3fa-0x3ff still issued */
+    cte_delete(&slots[S_FREE + 2]);
+    ck_assert_int_eq(console_muted(), 0);
+    ck_assert_int_eq(issue(0x3f8, 0x3ff, S_FREE + 1), L4_NO_ERROR);
+    ck_assert_int_eq(console_muted(), 1);
+    cte_revoke(&slots[S_CTRL]);
+    ck_assert_int_eq(console_muted(), 0);
 }
 END_TEST
 
@@ -208,6 +262,7 @@ Suite *ioport_suite(void)
     tcase_add_test(tc, issue_errors);
     tcase_add_test(tc, issue_copies_and_revoke);
     tcase_add_test(tc, access_range_per_width);
+    tcase_add_test(tc, console_ports_mute_kernel_output);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,8 +8,11 @@
  * execute them: IOPL is 0 and the TSS has no I/O permission bitmap).
  * arch_ioport_kernel_owned() names the ports no IOPort capability may
  * cover: the legacy PICs, which the kernel masked at boot and whose
- * spurious vectors it ignores; the COM1 console; QEMU's isa-debug-exit
- * device, the kernel's power-off (four ports wide in tools/tessera_lib).
+ * spurious vectors it ignores; QEMU's isa-debug-exit device, the kernel's
+ * power-off for panics and PowerControl (four ports wide in
+ * tools/tessera_lib): a port there would let a driver stop the machine
+ * without the PowerControl capability. COM1, the kernel console, may be
+ * issued to a user-level driver (serial.c, docs/kernel/console.md).
  * The PIT and port 0x61, which the kernel uses only while calibrating its
  * timer at boot, are free for user level afterwards.
  */
@@ -22,7 +25,6 @@ static const struct {
     {0x20, 0x21},                           /* master PIC */
     {0xa0, 0xa1},                           /* slave PIC */
     {DEBUG_EXIT_PORT, DEBUG_EXIT_PORT + 3}, /* isa-debug-exit: power-off */
-    {0x3f8, 0x3ff},                         /* COM1: the kernel console */
 };
 
 int arch_ioport_kernel_owned(uint16_t first, uint16_t last)

@@ -4,12 +4,16 @@
  * server takes the port over.
  *
  * Interface: serial_init() (115200 8N1, FIFO on, no interrupts) and
- * arch_console_putc(), which polls the transmitter-empty bit.
+ * arch_console_putc(), which polls the transmitter-empty bit and touches
+ * no other register, so it can write between a user-level driver's own
+ * accesses (a panic re-initialises nothing); arch_ioport_is_console()
+ * names COM1's eight ports, which an IOPort capability may cover.
  */
 #include <arch/cpu.h>
 #include <core/arch_hooks.h>
 
 #define COM1     0x3f8
+#define COM1_END (COM1 + 7)
 #define REG_DATA 0
 #define REG_IER  1
 #define REG_FCR  2
@@ -37,4 +41,9 @@ void arch_console_putc(char c)
     for (int i = 0; i < 100000 && !(inb(COM1 + REG_LSR) & LSR_THRE); i++)
         ;
     outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+int arch_ioport_is_console(uint16_t first, uint16_t last)
+{
+    return first <= COM1_END && COM1 <= last;
 }

@@ -22,6 +22,8 @@
  *                          both again (first | last << 16): there is no object,
  *                          and issued ranges never overlap, so the range is
  *                          what copies share (cap_same_object())
+ *   DebugConsole, PowerControl: no fields; word 1 is 0 (no object: every
+ *                          copy names the one console or machine)
  *
  * A frame or page-table capability records the one mapping it made
  * (docs/kernel/address-spaces.md); a copy never inherits it
@@ -59,6 +61,8 @@ enum cap_type {
     CAP_IRQ_HANDLER = L4_CAP_IRQ_HANDLER,
     CAP_IOPORT_CONTROL = L4_CAP_IO_PORT_CONTROL,
     CAP_IOPORT = L4_CAP_IO_PORT,
+    CAP_DEBUG_CONSOLE = L4_CAP_DEBUG_CONSOLE,
+    CAP_POWER_CONTROL = L4_CAP_POWER_CONTROL,
     CAP_TYPE_COUNT = L4_CAP_TYPE_COUNT
 };
 

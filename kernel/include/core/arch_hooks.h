@@ -94,8 +94,13 @@ void arch_irq_unmask(unsigned irq);
 uint32_t arch_ioport_in(uint16_t port, unsigned bytes);
 void arch_ioport_out(uint16_t port, unsigned bytes, uint32_t value);
 
-/* 1 if a port of first..last is one the kernel uses itself (console,
- * interrupt controller, power-off), which no IOPort capability may cover. */
+/* 1 if a port of first..last is one the kernel uses itself (interrupt
+ * controller, power-off), which no IOPort capability may cover. */
 int arch_ioport_kernel_owned(uint16_t first, uint16_t last);
+
+/* 1 if a port of first..last belongs to the UART of the kernel console
+ * (arch_console_putc()): while an IOPort capability covers one, a
+ * user-level driver owns the line (docs/kernel/console.md). */
+int arch_ioport_is_console(uint16_t first, uint16_t last);
 
 #endif

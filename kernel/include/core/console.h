@@ -18,6 +18,16 @@ int kprintf(const char *fmt, ...) KPRINTF_FORMAT;
 int kvprintf(const char *fmt, va_list ap);
 void kputs(const char *s);
 
+/* The line's owner (docs/kernel/console.md): once user level holds an
+ * IOPort capability to the console UART's ports, kprintf() and kputs()
+ * stay silent (console_muted()) until forced on: for good by panic(),
+ * for the time of its output by a DebugConsole invocation. */
+void console_set_user_driver(int present);
+void console_force(int on);
+int console_muted(void);
+/* One byte of DebugConsole output: written whoever owns the line. */
+void console_debug_putc(char c);
+
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

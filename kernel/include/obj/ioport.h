@@ -7,7 +7,10 @@
  * covers, so ranges never overlap. An IOPort capability records its range
  * in its words; copies share it, and the range's bits are cleared when the
  * last capability to it is deleted. Ports the kernel uses itself
- * (arch_ioport_kernel_owned()) are never issued. In and Out check that the
+ * (arch_ioport_kernel_owned()) are never issued; issuing the console
+ * UART's ports (arch_ioport_is_console()) silences the kernel's console.
+ * Port numbers, values and depths are checked as whole words (RangeError
+ * beyond 0xffff, the access width or 64). In and Out check that the
  * whole access lies in the capability's range and perform it with the
  * arch hooks: user mode has no direct port access.
  *
@@ -36,7 +39,7 @@ struct ioport_issue_op {
 };
 
 l4_error_t ioport_control_decode_issue(cte_t *control, uint64_t first, uint64_t last, cap_t root,
-                                       uint64_t index, unsigned depth, struct ioport_issue_op *op);
+                                       uint64_t index, uint64_t depth, struct ioport_issue_op *op);
 void ioport_control_invoke_issue(const struct ioport_issue_op *op);
 
 /* L4_NO_ERROR if an access of `bytes` bytes at port lies in c's range. */

@@ -34,7 +34,9 @@ enum l4_root_slot {
     L4_ROOT_SLOT_IOPORT_CONTROL = 5, /* IOPortControl */
     L4_ROOT_SLOT_IPC_BUFFER = 6,     /* Frame4K of the IPC buffer */
     L4_ROOT_SLOT_BOOTINFO = 7,       /* Frame4K of this page */
-    L4_ROOT_SLOT_FIRST_FREE = 8,     /* regions below start here */
+    L4_ROOT_SLOT_DEBUG_CONSOLE = 8,  /* DebugConsole: kernel console output, invariant check */
+    L4_ROOT_SLOT_POWER_CONTROL = 9,  /* PowerControl: power-off with an exit status */
+    L4_ROOT_SLOT_FIRST_FREE = 10,    /* regions below start here */
 };
 
 /* Fixed virtual addresses of the root task (all in one 2 MiB page table). */

@@ -7,7 +7,8 @@
  * _start (rt/start.S) calls l4_rt_start(bi) with the boot-info pointer the
  * kernel passed in RDI; it records it (l4_rt_boot_info()), installs the
  * initial thread's TLS block with TCB SetTLSBase and calls main(); if main
- * returns, the runtime powers off with l4_debug_halt(status).
+ * returns, the runtime powers off with status (PowerControl PowerOff through
+ * l4_rt_power_control(), <l4/debug.h>).
  *
  * Per-thread state: FS base points to the thread's struct l4_rt_tls, laid
  * out as the x86-64 TLS ABI expects (the thread pointer at %fs:0, the
@@ -39,7 +40,9 @@ _Noreturn void l4_rt_start(const struct l4_boot_info *bi);
 /* The boot info recorded at start (NULL if RDI did not point to one). */
 const struct l4_boot_info *l4_rt_boot_info(void);
 
-/* Power off with status (l4_debug_halt), never returning. */
+/* Power off with status through the PowerControl capability
+ * l4_rt_power_control(), never returning; without one (or if PowerOff
+ * fails) the calling thread suspends itself for good. */
 _Noreturn void l4_rt_exit(int status);
 
 /* Status the runtime halts with when it cannot go on (start-up failed,

@@ -14,10 +14,11 @@
  * checks that the registers the ABI preserves (RBX, RBP, R12-R15, RSP) are
  * unchanged and that RAX holds a status the syscall can return; a failed
  * check ends in a ud2 at fuzz_fail_clobber, fuzz_fail_status or
- * fuzz_fail_invariants (an in-task DebugCheckInvariants found
- * violations), which the controller sees as an invalid-opcode fault at
- * that address. The loop never issues DebugPutChar or DebugHalt and never
- * jumps into its own code page.
+ * which the controller sees as an invalid-opcode fault at that address.
+ * The task holds no DebugConsole or PowerControl capability: the syscall
+ * numbers of the old uncapped debug calls (16 DebugPutChar, 17 DebugHalt,
+ * 20 DebugCheckInvariants) must return IllegalOperation and the machine
+ * must keep running. The loop never jumps into its own code page.
  *
  * fuzz_probe (same page) is the small fixed routine of the fuzz_other_space
  * test: it writes FZ_PROBE_MAGIC to FZ_PROBE_WORDS(RBP), stores there the
@@ -66,7 +67,7 @@
 /* Statuses, checked against <l4/abi_gen.h> by test_fuzz.c (the error and
  * capability-type enums there are C only). */
 #define FZ_ERROR_COUNT       12
-#define FZ_CAP_TYPE_COUNT    17
+#define FZ_CAP_TYPE_COUNT    19
 #define FZ_ILLEGAL_OPERATION 3
 
 #define FZ_FAULT_KINDS 16

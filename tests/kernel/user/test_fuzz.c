@@ -39,7 +39,7 @@ _Static_assert(FZ_RING_END <= FZ_PAGE_SIZE, "fuzz_loop.h: the ring fits the data
 _Static_assert(FZ_SLOTS_USED <= 16, "fuzz_loop.S names slots below 16 most often");
 
 extern char fuzz_code_start[], fuzz_code_end[], fuzz_entry[], fuzz_sysret[], fuzz_checks_end[];
-extern char fuzz_fail_clobber[], fuzz_fail_status[], fuzz_fail_invariants[], fuzz_fail_wx[];
+extern char fuzz_fail_clobber[], fuzz_fail_status[], fuzz_fail_wx[];
 extern char fuzz_probe[];
 
 #define PRIO          100
@@ -539,8 +539,6 @@ static void handle_task(struct fuzz *f, l4_msginfo_t info)
     else if (rip == (l4_word_t)fuzz_fail_status)
         report(f, "a syscall returned a status it cannot return (status, sysno)", regs.rax,
                FZ(FZ_RING + ((FZ(FZ_RING_NEXT) - 1) % FZ_RING_LEN) * FZ_REC_BYTES));
-    else if (rip == (l4_word_t)fuzz_fail_invariants)
-        report(f, "DebugCheckInvariants in the task found violations", regs.rax, 0);
     else if (rip >= (l4_word_t)fuzz_sysret && rip < (l4_word_t)fuzz_checks_end)
         report(f, "a fault after a syscall returned: RSP broken? (vector, rsp)", vector, regs.rsp);
     else if (rip == (l4_word_t)fuzz_fail_wx)

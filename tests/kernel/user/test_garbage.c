@@ -18,8 +18,9 @@
  */
 #include "utest.h"
 
-#define CALLS 2000
-#define SEED  UINT64_C(0x7e55e7a0000005ed)
+#define CALLS     2000
+#define OLD_DEBUG 16, 17, 20
+#define SEED      UINT64_C(0x7e55e7a0000005ed)
 
 static l4_word_t pick(const l4_word_t *v, unsigned n)
 {
@@ -132,9 +133,11 @@ UTEST(garbage_syscalls, "2000 raw syscalls with random numbers and registers ret
     const l4_word_t caps[] = {tcb, ntfn, ep, reply, cn, empty, 0, ut_untyped()};
     const unsigned ncaps = sizeof caps / sizeof caps[0];
     /* Only syscalls that cannot block the test or stop the machine:
-     * NBSend, NBRecv, Yield, DebugCapIdentify, and numbers no syscall has. */
+     * NBSend, NBRecv, Yield, DebugCapIdentify, and numbers no syscall has
+     * (OLD_DEBUG: 16, 17 and 20, the old uncapped debug calls). */
     const l4_word_t sysnos[] = {
-        L4_SYS_NBSEND, L4_SYS_NBRECV, L4_SYS_YIELD, L4_SYS_DEBUG_CAP_IDENTIFY, 0, 8, 15, 21, 255};
+        L4_SYS_NBSEND, L4_SYS_NBRECV, L4_SYS_YIELD, L4_SYS_DEBUG_CAP_IDENTIFY, 0, 8, 15, 21,
+        255,           OLD_DEBUG};
     ut_rnd_seed(SEED ^ 0x5ca11);
     for (unsigned i = 0; i < CALLS; i++) {
         l4_word_t sysno =
@@ -155,7 +158,8 @@ UTEST(garbage_syscalls, "2000 raw syscalls with random numbers and registers ret
                     (unsigned long)sysno, (unsigned long)st);
             return;
         }
-        if (sysno >= 8 && sysno != L4_SYS_DEBUG_CAP_IDENTIFY && sysno < 16)
+        if (sysno >= 8 && sysno != L4_SYS_DEBUG_CAP_IDENTIFY && sysno != L4_SYS_DEBUG_NAME_THREAD &&
+            sysno <= 21)
             UT_EQ(st, L4_ILLEGAL_OPERATION);
     }
     UT_EQ(l4_debug_check_invariants(), 0);

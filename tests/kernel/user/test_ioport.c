@@ -5,11 +5,15 @@
  *
  * IOPortControlIssue makes an IOPort capability for a range that no other
  * issued capability covers, and never for the kernel's own ports (PICs,
- * COM1, the power-off port); the range is free again once the last copy
- * is deleted or IOPortControl revoked. In and Out of each width reach the
- * device only when the whole access lies in the range (checked at both
- * edges), on real q35 devices: the CMOS RAM (0x70/0x71) and the PCI
- * configuration ports (0xcf8-0xcff), whose host bridge has a known ID.
+ * the power-off port); the range is free again once the last copy is
+ * deleted or IOPortControl revoked. Ports, values and depths are whole
+ * words: beyond 0xffff, the access width or 64 they are RangeError, never
+ * cut to their low bits. In and Out of each width reach the device only
+ * when the whole access lies in the range (checked at both edges), on real
+ * q35 devices: the CMOS RAM (0x70/0x71), the PCI configuration ports
+ * (0xcf8-0xcff), whose host bridge has a known ID, and COM1 (0x3f8-0x3ff),
+ * the kernel console's UART, which a user-level driver may now own: its
+ * scratch register, its transmitter and its interrupt, IRQ 4.
  * User mode never executes IN or OUT itself: a thread that tries is
  * suspended at the instruction, capability or not. Every test revokes
  * IOPortControl first and last, so a failed test leaves nothing issued.
@@ -34,7 +38,7 @@ static void reset(void)
 }
 
 /* An IOPort capability for first..last in a fresh slot; 0 on error. */
-static l4_cptr_t issue(uint16_t first, uint16_t last)
+static l4_cptr_t issue(l4_word_t first, l4_word_t last)
 {
     l4_cptr_t s = ut_slot();
     if (!s || l4_io_port_control_issue(CTRL, first, last, UT_CNODE, s, UT_DEPTH) != L4_NO_ERROR)
@@ -42,7 +46,7 @@ static l4_cptr_t issue(uint16_t first, uint16_t last)
     return s;
 }
 
-static l4_error_t issue_at(uint16_t first, uint16_t last)
+static l4_error_t issue_at(l4_word_t first, l4_word_t last)
 {
     l4_cptr_t s = ut_slot();
     l4_error_t e = l4_io_port_control_issue(CTRL, first, last, UT_CNODE, s, UT_DEPTH);
@@ -51,7 +55,7 @@ static l4_error_t issue_at(uint16_t first, uint16_t last)
     return e;
 }
 
-static uint8_t in8(l4_cptr_t p, uint16_t port)
+static uint8_t in8(l4_cptr_t p, l4_word_t port)
 {
     uint8_t v = 0;
     return l4_io_port_in8(p, port, &v) == L4_NO_ERROR ? v : 0xee;
@@ -120,22 +124,53 @@ UTEST(ioport_issue_word_edges, "ranges meeting at a 64-port bitmap word boundary
     UT_OK(issue_at(0xfff0, 0xffff));
 }
 
-UTEST(ioport_issue_kernel_ports, "the kernel's own ports (PICs, COM1, power-off) are never "
-                                 "issued: RevokeFirst")
+UTEST(ioport_issue_kernel_ports, "the kernel's own ports (PICs, power-off) are never issued: "
+                                 "RevokeFirst; COM1 is no longer among them")
 {
     reset();
     static const uint16_t ranges[][2] = {
-        {0x20, 0x20},   {0x21, 0x21}, {0xa0, 0xa1}, {0x3f8, 0x3f8}, {0x3ff, 0x3ff},
-        {0x3f0, 0x3f8}, {0xf4, 0xf4}, {0xf7, 0xf7}, {0x0, 0xffff},  {0x3fc, 0x400},
+        {0x20, 0x20}, {0x21, 0x21},  {0xa0, 0xa1}, {0xf4, 0xf4},
+        {0xf7, 0xf7}, {0x0, 0xffff}, {0xf0, 0xf4}, {0x1f, 0x20},
     };
     for (unsigned i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
         UT_ERR(issue_at(ranges[i][0], ranges[i][1]), L4_REVOKE_FIRST);
-    /* their neighbours are free */
+    /* their neighbours are free, and so is COM1 */
     UT_OK(issue_at(0x3f0, 0x3f7));
     UT_OK(issue_at(0x400, 0x400));
     UT_OK(issue_at(0x22, 0x9f));
     UT_OK(issue_at(0xa2, 0xf3));
     UT_OK(issue_at(0xf8, 0x3ef));
+    UT_OK(issue_at(0x3f8, 0x3ff));
+    UT_OK(issue_at(0x3f0, 0x400));
+}
+
+UTEST(ioport_issue_wide_words, "Issue refuses a port above 0xffff (RangeError [0, 0xffff]) and a "
+                               "depth above 64 however its low byte reads, instead of cutting "
+                               "them to 16 or 8 bits; nothing is issued")
+{
+    reset();
+    l4_cptr_t s = ut_slot();
+    static const l4_word_t ranges[][2] = {
+        {0x10070, 0x10071},    {0x70, 0x10071},
+        {0x10000, 0x10000},    {UINT64_C(1) << 63 | 0x70, 0x71},
+        {0x70, ~(l4_word_t)0},
+    };
+    for (unsigned i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        UT_ERR(l4_io_port_control_issue(CTRL, ranges[i][0], ranges[i][1], UT_CNODE, s, UT_DEPTH),
+               L4_RANGE_ERROR);
+        UT_EQ(l4_get_mr(0), 0);
+        UT_EQ(l4_get_mr(1), 0xffff);
+        UT_EQ(ut_id(s), L4_CAP_NULL);
+    }
+    /* 0x100 + UT_DEPTH has UT_DEPTH as its low byte */
+    UT_ERR(l4_io_port_control_issue(CTRL, 0x70, 0x71, UT_CNODE, s, 0x100 + UT_DEPTH),
+           L4_RANGE_ERROR);
+    UT_EQ(l4_get_mr(0), 1);
+    UT_EQ(l4_get_mr(1), 64);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
+    UT_OK(issue_at(0x70, 0x71)); /* none of them marked 0x70-0x71 */
+    UT_OK(issue_at(0x0, 0x0));
+    UT_OK(issue_at(0xffff, 0xffff));
 }
 
 UTEST(ioport_issue_slot_errors, "Issue: depth 0 or 65 is RangeError [1, 64], an occupied slot "
@@ -281,6 +316,119 @@ UTEST(ioport_out_range_edges, "Out8/16/32 must lie wholly in the range; a refuse
     UT_ERR(l4_io_port_in16(one, CMOS_INDEX, &v16), L4_INVALID_ARGUMENT);
     UT_ERR(l4_io_port_out8(one, CMOS_DATA, 0), L4_INVALID_ARGUMENT);
     UT_OK(ut_delete(one));
+}
+
+UTEST(ioport_in_out_wide_words, "In and Out refuse a port above 0xffff whose low 16 bits lie in "
+                                "the range, and an Out value wider than the access: "
+                                "RangeError, and the device is not touched")
+{
+    reset();
+    l4_cptr_t p = issue(CMOS_INDEX, CMOS_DATA);
+    UT_ASSERT(p);
+    UT_OK(l4_io_port_out8(p, CMOS_INDEX, CMOS_SCRATCH));
+    UT_OK(l4_io_port_out8(p, CMOS_DATA, 0x11));
+    uint8_t v8;
+    uint16_t v16;
+    UT_ERR(l4_io_port_in8(p, 0x10000 | CMOS_DATA, &v8), L4_RANGE_ERROR);
+    UT_EQ(l4_get_mr(0), 0);
+    UT_EQ(l4_get_mr(1), 0xffff);
+    UT_ERR(l4_io_port_in16(p, UINT64_C(0xffffffff00000000) | CMOS_INDEX, &v16), L4_RANGE_ERROR);
+    UT_ERR(l4_io_port_out8(p, 0x10000 | CMOS_DATA, 0x22), L4_RANGE_ERROR);
+    UT_ERR(l4_io_port_out8(p, CMOS_DATA, 0x122), L4_RANGE_ERROR); /* low byte 0x22 */
+    UT_EQ(l4_get_mr(0), 0);
+    UT_EQ(l4_get_mr(1), 0xff);
+    UT_ERR(l4_io_port_out16(p, CMOS_INDEX, 0x10000 | CMOS_SCRATCH), L4_RANGE_ERROR);
+    UT_EQ(l4_get_mr(1), 0xffff);
+    UT_OK(l4_io_port_out8(p, CMOS_INDEX, CMOS_SCRATCH));
+    UT_EQ(in8(p, CMOS_DATA), 0x11); /* no refused Out reached the device */
+    UT_OK(ut_delete(p));
+
+    l4_cptr_t pci = issue(PCI_ADDR, PCI_LAST);
+    UT_ASSERT(pci);
+    UT_ERR(l4_io_port_out32(pci, PCI_ADDR, UINT64_C(0x180000000)), L4_RANGE_ERROR);
+    UT_EQ(l4_get_mr(1), 0xffffffff);
+    UT_OK(l4_io_port_out32(pci, PCI_ADDR, 0xffffffffu));
+    UT_OK(ut_delete(pci));
+}
+
+/* --- COM1: the console UART at user level ------------------------------------------ */
+
+#define COM1         0x3f8
+#define COM1_IER     (COM1 + 1)
+#define COM1_IIR     (COM1 + 2)
+#define COM1_MCR     (COM1 + 4)
+#define COM1_LSR     (COM1 + 5)
+#define COM1_SCRATCH (COM1 + 7)
+#define COM1_IRQ     4
+#define LSR_THRE     0x20
+
+/* Send s through COM1's transmitter by IOPort Out8, polling LSR. */
+static l4_error_t com1_write(l4_cptr_t p, const char *s)
+{
+    for (; *s; s++) {
+        for (unsigned i = 0; i < 100000 && !(in8(p, COM1_LSR) & LSR_THRE); i++)
+            ;
+        l4_error_t e = l4_io_port_out8(p, COM1, (uint8_t)*s);
+        if (e != L4_NO_ERROR)
+            return e;
+    }
+    return L4_NO_ERROR;
+}
+
+UTEST(ioport_com1_driver, "COM1's ports are issued to user level: the scratch register reads "
+                          "back what Out8 wrote, bytes sent through the transmitter reach the "
+                          "serial line, and deleting the capability frees the range")
+{
+    reset();
+    l4_cptr_t p = issue(COM1, COM1 + 7);
+    UT_ASSERT(p);
+    UT_EQ(ut_id(p), L4_CAP_IO_PORT);
+    static const uint8_t values[] = {0x5a, 0xa5, 0x00, 0xff};
+    for (unsigned i = 0; i < sizeof values; i++) {
+        UT_OK(l4_io_port_out8(p, COM1_SCRATCH, values[i]));
+        UT_EQ(in8(p, COM1_SCRATCH), values[i]);
+    }
+    UT_ASSERT(in8(p, COM1_LSR) != 0xee);
+    /* a TAP comment, written by the driver, between the runner's lines */
+    UT_OK(com1_write(p, "# ioport_com1_driver: written through an IOPort capability\r\n"));
+    UT_ERR(issue_at(COM1_SCRATCH, COM1_SCRATCH), L4_REVOKE_FIRST);
+    UT_OK(ut_delete(p));
+    UT_OK(issue_at(COM1, COM1 + 7));
+    UT_EQ(l4_debug_check_invariants(), 0);
+}
+
+UTEST(ioport_com1_irq4, "IRQ 4, COM1's interrupt, is obtainable through IRQControl: with the "
+                        "transmitter-empty interrupt enabled through the IOPort capability, "
+                        "the UART's interrupt signals the handler's notification")
+{
+    reset();
+    l4_cnode_revoke(UT_CNODE, L4_ROOT_SLOT_IRQ_CONTROL, UT_DEPTH);
+    l4_cptr_t p = issue(COM1, COM1 + 7), h = ut_slot(), n = ut_new(L4_OBJECT_NOTIFICATION, 0);
+    UT_ASSERT(p && h && n);
+    l4_cptr_t nb = ut_mint(n, L4_CAP_RIGHTS_ALL, 0x40);
+    UT_ASSERT(nb);
+    UT_OK(l4_irq_control_get(L4_ROOT_SLOT_IRQ_CONTROL, COM1_IRQ, UT_CNODE, h, UT_DEPTH));
+    UT_EQ(ut_id(h), L4_CAP_IRQ_HANDLER);
+    UT_OK(l4_irq_handler_set_notification(h, nb));
+    UT_EQ(ut_poll_word(n), 0);
+    /* OUT2 gates the UART's interrupt on PCs; THRE fires at once when the
+     * transmitter is empty */
+    UT_OK(l4_io_port_out8(p, COM1_MCR, 0x0b));
+    UT_OK(l4_io_port_out8(p, COM1_IER, 0x02));
+    l4_word_t word = 0;
+    for (unsigned i = 0; i < 200000 && !word; i++)
+        word = ut_poll_word(n);
+    uint8_t iir = in8(p, COM1_IIR); /* reading IIR clears a THRE interrupt */
+    UT_OK(l4_io_port_out8(p, COM1_IER, 0x00));
+    UT_OK(l4_io_port_out8(p, COM1_MCR, 0x03)); /* as serial_init() left it */
+    UT_OK(l4_irq_handler_ack(h));
+    UT_EQ(word, 0x40);
+    UT_ASSERT((iir & 0x0f) == 0x02 || (iir & 0x0f) == 0x01); /* THRE, or none left */
+    UT_OK(l4_irq_handler_clear(h));
+    UT_OK(ut_delete(h));
+    UT_OK(ut_delete(nb));
+    UT_OK(ut_delete(p));
+    UT_EQ(l4_debug_check_invariants(), 0);
 }
 
 /* --- Copies and revocation ----------------------------------------------------------- */

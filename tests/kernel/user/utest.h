@@ -6,7 +6,7 @@
  * in the "utests" section so that the runner (runner.c) finds every test
  * linked into the image. The runner prints TAP on the serial line, one
  * "ok"/"not ok" per test with "#" diagnostics, and powers off with
- * l4_debug_halt(0) if every test passed, 1 otherwise.
+ * l4_rt_exit(0) (PowerControl PowerOff) if every test passed, 1 otherwise.
  *
  * Assertions fail the running test with file:line and return from the
  * function they are in (so use them in void functions: tests, thread

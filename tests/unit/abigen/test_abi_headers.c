@@ -169,7 +169,7 @@ static void test_numbers_and_tables(void)
     CHECK_EQ(L4_SYS_CALL, 1, "syscall: Call = 1");
     CHECK_EQ(L4_SYS_REPLY_RECV, 2, "syscall: ReplyRecv = 2");
     CHECK_EQ(L4_SYS_YIELD, 7, "syscall: Yield = 7");
-    CHECK_EQ(L4_SYS_DEBUG_PUT_CHAR, 16, "syscall: DebugPutChar = 16");
+    CHECK_EQ(L4_SYS_DEBUG_CAP_IDENTIFY, 18, "syscall: DebugCapIdentify = 18");
     CHECK_EQ(L4_ERROR_COUNT, 12, "errors: 12 codes");
     CHECK_EQ(L4_CANCELLED, 11, "errors: Cancelled = 11");
     CHECK_EQ(L4_NOT_ENOUGH_MEMORY, 10, "errors: NotEnoughMemory = 10");
@@ -192,7 +192,8 @@ static void test_numbers_and_tables(void)
 
     CHECK_EQ(L4_LABEL_INVALID, 0, "labels: 0 is invalid");
     CHECK_EQ(L4_LABEL_UNTYPED_RETYPE, 1, "labels: Untyped Retype is 1");
-    CHECK_EQ(L4_LABEL_IO_PORT_OUT32, L4_LABEL_COUNT - 1, "labels: the last label is COUNT - 1");
+    CHECK_EQ(L4_LABEL_POWER_CONTROL_POWER_OFF, L4_LABEL_COUNT - 1,
+             "labels: the last label is COUNT - 1");
     CHECK_EQ(l4_label_min_length(L4_LABEL_CNODE_COPY), 5, "labels: CNode Copy has 5 words");
     CHECK_EQ(l4_label_extra_caps(L4_LABEL_CNODE_COPY), 1, "labels: CNode Copy has 1 extra cap");
     CHECK_EQ(l4_label_extra_caps(L4_LABEL_TCB_CONFIGURE), 3, "labels: TCB Configure has 3 caps");
