@@ -70,6 +70,7 @@ void exception_dispatch(struct trap_frame *f);
 void user_trap(struct trap_frame *f);
 void syscall_entry_c(void);
 void syscall_entry(void);
+void syscall_compat_entry(void);
 _Noreturn void exit_to_user(void);
 
 /* Device and timer interrupts (vectors 32..255), from either mode. */
