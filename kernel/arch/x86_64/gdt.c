@@ -12,7 +12,10 @@
  * 32-bit (compatibility-mode) code segment and no LDT, so a far jump,
  * call, lret or iret to any other selector raises #GP and a thread can
  * never run in compatibility mode (where SYSCALL would enter at CSTAR and
- * an iretq to a RIP above 4 GiB would fault in the kernel).
+ * an iretq to a RIP above 4 GiB would fault in the kernel). The LDT
+ * register is loaded with the null selector: out of reset it is valid,
+ * with base 0 and limit 0xffff, and a selector with TI set would read its
+ * descriptor (a call gate, say) from whatever user memory is at address 0.
  */
 #include <stdint.h>
 #include <arch/layout.h>
@@ -62,8 +65,10 @@ void gdt_init(void)
                      "movw %w2, %%ds\n\t"
                      "movw %w2, %%es\n\t"
                      "movw %w2, %%ss\n\t"
-                     "ltr %w3"
+                     "ltr %w3\n\t"
+                     "lldt %w4"
                      :
-                     : "m"(ptr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS)
+                     : "m"(ptr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS),
+                       "r"(0)
                      : "rax", "memory");
 }
