@@ -36,6 +36,7 @@ struct fault_recovery {
     uint64_t rip, rsp;
     int armed;
     uint64_t last_vector, last_error, last_cr2;
+    uint64_t last_rflags; /* the handler's own RFLAGS (what entry.S left) */
 };
 extern struct fault_recovery fault_recovery;
 /* tests/kernel/arch/x86_64/probe.S uses these offsets */
