@@ -18,6 +18,7 @@
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <core/arch_hooks.h>
+#include <core/panic.h>
 #include <core/sched.h>
 #include <core/string.h>
 #include <core/trace.h>
@@ -174,6 +175,10 @@ void syscall_entry_c(void)
 
 void user_trap(struct trap_frame *f)
 {
+    /* entry.S cleared the flags user mode may have left (AC would turn
+     * SMAP off in the kernel); a check, since nothing else would notice */
+    if (read_rflags() & (RFLAGS_AC | RFLAGS_DF))
+        panic("kernel entered with AC or DF set (rflags %#lx)", read_rflags());
     if (f->vector >= 32)
         interrupt_handle(f->vector);
     else if (f->vector == 2 || f->vector == 18)

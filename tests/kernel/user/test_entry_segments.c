@@ -135,8 +135,8 @@ __asm__(".globl ent_land_ud2, ent_ljmp, ent_ljmp_insn, ent_lcall, ent_lcall_insn
 
 /* Selectors to try, RPL 3: every GDT slot and some beyond its end, and
  * LDT selectors (there is no LDT). */
-static const uint16_t selectors[] = {0x03, 0x0b, 0x13, 0x1b, 0x23, 0x2b, 0x33, 0x3b, 0x43,
-                                     0x4b, 0x7b, 0xfffb, 0x07, 0x1f, 0x2f, 0xffff};
+static const uint16_t selectors[] = {0x03, 0x0b, 0x13, 0x1b,   0x23, 0x2b, 0x33, 0x3b,
+                                     0x43, 0x4b, 0x7b, 0xfffb, 0x07, 0x1f, 0x2f, 0xffff};
 #define NSEL (sizeof selectors / sizeof selectors[0])
 
 static void probe_start(l4_word_t arg)
@@ -193,8 +193,7 @@ static struct result probe_run(struct probe *p, const void *stub, l4_word_t arg)
     l4_set_mr(CTX_RFLAGS, 0x202);
     l4_set_mr(CTX_RDI, arg);
     struct result bad = {~0ul, ~0ul, ~0ul, ~0ul};
-    if (l4_send(p->reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, CTX_RDI + 1)) !=
-        L4_NO_ERROR)
+    if (l4_send(p->reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, CTX_RDI + 1)) != L4_NO_ERROR)
         return bad;
     return receive(p);
 }
@@ -202,11 +201,11 @@ static struct result probe_run(struct probe *p, const void *stub, l4_word_t arg)
 /* The fault must be vector at rip (error code code unless ~0). */
 static int expect(struct result r, l4_word_t vector, const void *rip, l4_word_t code)
 {
-    return r.label == L4_FAULT_LABEL_EXCEPTION && r.vector == vector &&
-           r.rip == (l4_word_t)rip && (code == ~0ul || r.code == code);
+    return r.label == L4_FAULT_LABEL_EXCEPTION && r.vector == vector && r.rip == (l4_word_t)rip &&
+           (code == ~0ul || r.code == code);
 }
 
-#define UT_FAULT(res, vec, at_rip, ecode, what, arg)                                             \
+#define UT_FAULT(res, vec, at_rip, ecode, what, arg)                                               \
     do {                                                                                           \
         struct result r_ = (res);                                                                  \
         if (!expect(r_, vec, at_rip, ecode)) {                                                     \
@@ -310,5 +309,39 @@ UTEST(entry_far_transfers, "far jmp, far call, lretq and iretq to every selector
                 UT_FAULT(r, GP, insn[k], (l4_word_t)(sel & 0xfffc), "far transfer", sel);
         }
     }
+    UT_EQ(l4_debug_check_invariants(), 0);
+}
+
+/* Set AC and DF with popf, then trap: int3, then (after the reply) a
+ * page fault; the kernel must run both with the flags clear, and the
+ * thread gets its own flags back. */
+__asm__(".pushsection .text\n"
+        ".globl ent_ac_df, ent_ac_df_load\n"
+        "ent_ac_df:\n"
+        "    pushfq\n"
+        "    orq $0x40400, (%rsp)\n" /* AC | DF */
+        "    popfq\n"
+        "    int3\n"
+        "ent_ac_df_load:\n"
+        "    movq 0x10, %rax\n" /* unmapped */
+        "    ud2\n"
+        ".popsection\n");
+extern const char ent_ac_df[], ent_ac_df_load[];
+
+UTEST(entry_user_flags_cleared, "with AC and DF set in user mode (popf), a breakpoint and a page "
+                                "fault enter the kernel with both clear (the kernel checks) and "
+                                "the fault messages show the thread's own flags")
+{
+    struct probe p;
+    UT_ASSERT(probe_init(&p));
+    struct result r = probe_run(&p, ent_ac_df, 0);
+    UT_FAULT(r, 3, ent_ac_df_load, ~0ul, "int3 with AC and DF", 0);
+    UT_EQ(l4_get_mr(CTX_RFLAGS) & 0x40400, 0x40400);
+    UT_OK(l4_send(p.reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 0)));
+    r = receive(&p);
+    UT_EQ(r.label, L4_FAULT_LABEL_EXCEPTION);
+    UT_EQ(r.vector, 14);
+    UT_EQ(r.rip, (l4_word_t)ent_ac_df_load);
+    UT_EQ(l4_get_mr(CTX_RFLAGS) & 0x40400, 0x40400);
     UT_EQ(l4_debug_check_invariants(), 0);
 }
