@@ -181,8 +181,10 @@ void user_trap(struct trap_frame *f)
         panic("kernel entered with AC or DF set (rflags %#lx)", read_rflags());
     if (f->vector >= 32)
         interrupt_handle(f->vector);
-    else if (f->vector == 2 || f->vector == 18)
-        exception_dispatch(f); /* NMI, machine check: not the thread's doing */
+    else if (f->vector == 2 || f->vector == 8 || f->vector == 18)
+        exception_dispatch(f); /* NMI, double fault, machine check: not the
+                                * thread's doing (and f is on an IST stack,
+                                * not the thread's frame) */
     else
         fault_raise(cpu()->current, FAULT_EXCEPTION, f->vector, f->error_code,
                     f->vector == 14 ? read_cr2() : f->rip);
