@@ -18,21 +18,25 @@
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <core/arch_hooks.h>
+#include <core/panic.h>
 #include <core/sched.h>
 #include <core/string.h>
 #include <core/trace.h>
 #include <arch/switch.h>
 
-#define MSR_STAR  0xC0000081
-#define MSR_LSTAR 0xC0000082
-#define MSR_FMASK 0xC0000084
+#define MSR_SYSENTER_CS  0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_STAR         0xC0000081
+#define MSR_LSTAR        0xC0000082
+#define MSR_CSTAR        0xC0000083
+#define MSR_FMASK        0xC0000084
 #define EFER_SCE  (1u << 0)
 #define RFLAGS_TF (1ul << 8)
 #define RFLAGS_DF (1ul << 10)
 #define RFLAGS_NT (1ul << 14)
 
 uint64_t arch_current_frame, arch_entry_frame_end;
-uint64_t loaded_fs_base, loaded_gs_base;
 
 void context_init(void)
 {
@@ -40,6 +44,15 @@ void context_init(void)
     /* SYSRET would load CS from STAR[63:48] + 16 and SS from + 8 */
     wrmsr(MSR_STAR, ((uint64_t)(SEL_USER_CODE32 | 3) << 48) | ((uint64_t)SEL_KERNEL_CODE << 32));
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
+    /* never reached (no compatibility-mode segment), but not address 0:
+     * a compat-mode SYSCALL becomes the thread's #UD fault */
+    wrmsr(MSR_CSTAR, (uint64_t)(uintptr_t)syscall_compat_entry);
+    /* SYSENTER with a null CS raises #GP (Intel; AMD: #UD in long mode),
+     * delivered to the thread's fault handler; whatever firmware left in
+     * these MSRs is not trusted */
+    wrmsr(MSR_SYSENTER_CS, 0);
+    wrmsr(MSR_SYSENTER_ESP, 0);
+    wrmsr(MSR_SYSENTER_EIP, 0);
     /* the kernel runs with these clear whatever user mode had; NT too,
      * since an iretq with NT set faults (the user's NT is restored from
      * the saved RFLAGS) */
@@ -162,10 +175,16 @@ void syscall_entry_c(void)
 
 void user_trap(struct trap_frame *f)
 {
+    /* entry.S cleared the flags user mode may have left (AC would turn
+     * SMAP off in the kernel); a check, since nothing else would notice */
+    if (read_rflags() & (RFLAGS_AC | RFLAGS_DF))
+        panic("kernel entered with AC or DF set (rflags %#lx)", read_rflags());
     if (f->vector >= 32)
         interrupt_handle(f->vector);
-    else if (f->vector == 2 || f->vector == 18)
-        exception_dispatch(f); /* NMI, machine check: not the thread's doing */
+    else if (f->vector == 2 || f->vector == 8 || f->vector == 18)
+        exception_dispatch(f); /* NMI, double fault, machine check: not the
+                                * thread's doing (and f is on an IST stack,
+                                * not the thread's frame) */
     else
         fault_raise(cpu()->current, FAULT_EXCEPTION, f->vector, f->error_code,
                     f->vector == 14 ? read_cr2() : f->rip);

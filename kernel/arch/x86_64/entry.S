@@ -20,6 +20,7 @@
 
 #define VECTOR_SYSCALL 0x100
 #define FRAME_CS       (18 * 8)
+#define RFLAGS_FIXED1  0x2
 
     .macro STUB n
     .globl isr_\n
@@ -76,20 +77,36 @@ isr_\n:
     .set i, i + 1
     .endr
 
+/*
+ * The kernel's RFLAGS on every entry: an interrupt gate clears IF, TF and
+ * NT but keeps AC and DF, and a user-set AC would switch SMAP off in the
+ * kernel. Every flag is cleared (popfq from the kernel stack rather than
+ * clac, which is an invalid opcode on CPUs without SMAP). SYSCALL gets the
+ * same from FMASK (context.c).
+ */
+    .macro CLEAR_FLAGS
+    pushq $RFLAGS_FIXED1
+    popfq
+    .endm
+
 trap_common:
     SAVE_GPRS
-    cld
     testb $3, FRAME_CS(%rsp)
     jnz 1f
-    /* kernel mode: handle on this stack and return to the kernel */
+    /* kernel mode: handle on this stack and return to the kernel (iretq
+     * restores the interrupted flags) */
+    CLEAR_FLAGS
     movq %rsp, %rdi
     call exception_dispatch
     RESTORE_GPRS
     addq $16, %rsp                  /* vector, error code */
     iretq
-1:  /* user mode: the frame is in the current TCB */
+1:  /* user mode: the frame is in the current TCB, which must not grow
+     * below it: the flags are cleared once on the kernel stack (nothing
+     * before touches memory that AC or DF would affect) */
     movq %rsp, %rdi
     leaq boot_stack_top(%rip), %rsp
+    CLEAR_FLAGS
     call user_trap
     jmp exit_to_user
 
@@ -112,6 +129,28 @@ syscall_entry:
     leaq boot_stack_top(%rip), %rsp
     call syscall_entry_c
     /* fall through */
+
+/*
+ * SYSCALL from compatibility mode enters here (CSTAR; AMD CPUs and QEMU
+ * take it, Intel CPUs raise #UD themselves). No user segment makes
+ * compatibility mode reachable (gdt.c), so this is a second line: the
+ * instruction becomes an invalid-opcode exception of the thread at the
+ * syscall instruction, in the 64-bit user segments, and goes to its fault
+ * handler like any other. State as for syscall_entry (FMASK applies).
+ */
+    .globl syscall_compat_entry
+syscall_compat_entry:
+    movq %rsp, syscall_user_rsp(%rip)
+    movq arch_entry_frame_end(%rip), %rsp
+    pushq $(SEL_USER_DATA | 3)
+    pushq syscall_user_rsp(%rip)
+    pushq %r11
+    pushq $(SEL_USER_CODE | 3)
+    subq $2, %rcx                   /* back to the syscall instruction */
+    pushq %rcx
+    pushq $0
+    pushq $6                        /* #UD */
+    jmp trap_common
 
 /* Resume the current thread from its saved frame. */
     .globl exit_to_user

@@ -86,6 +86,7 @@ void exception_dispatch(struct trap_frame *f)
         fault_recovery.last_vector = f->vector;
         fault_recovery.last_error = f->error_code;
         fault_recovery.last_cr2 = f->vector == 14 ? read_cr2() : 0;
+        fault_recovery.last_rflags = read_rflags();
         f->rip = fault_recovery.rip;
         f->rsp = fault_recovery.rsp;
         f->rax = f->vector;

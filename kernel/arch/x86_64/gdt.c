@@ -3,10 +3,19 @@
  * Global descriptor table and task-state segment of the boot CPU.
  *
  * Interface: gdt_init() loads a GDT laid out for SYSCALL/SYSRET (kernel
- * code, kernel data, 32-bit user code, user data, user code, TSS; see
- * <arch/layout.h>) and a TSS whose IST1 stack catches double faults and
- * IST2 NMIs and machine checks, so a kernel stack overflow still reaches
- * the exception dump.
+ * code, kernel data, an empty slot where SYSRET's 32-bit user code would
+ * be, user data, user code, TSS; see <arch/layout.h>) and a TSS whose IST1
+ * stack catches double faults and IST2 NMIs and machine checks, so a
+ * kernel stack overflow still reaches the exception dump.
+ *
+ * User mode has exactly two segments: 64-bit code and data. There is no
+ * 32-bit (compatibility-mode) code segment and no LDT, so a far jump,
+ * call, lret or iret to any other selector raises #GP and a thread can
+ * never run in compatibility mode (where SYSCALL would enter at CSTAR and
+ * an iretq to a RIP above 4 GiB would fault in the kernel). The LDT
+ * register is loaded with the null selector: out of reset it is valid,
+ * with base 0 and limit 0xffff, and a selector with TI set would read its
+ * descriptor (a call gate, say) from whatever user memory is at address 0.
  */
 #include <stdint.h>
 #include <arch/layout.h>
@@ -27,7 +36,7 @@ void gdt_init(void)
     gdt[0] = 0;
     gdt[SEL_KERNEL_CODE / 8] = segment(0x00af9a00); /* L, present, DPL0, code */
     gdt[SEL_KERNEL_DATA / 8] = segment(0x00cf9200);
-    gdt[SEL_USER_CODE32 / 8] = segment(0x00cffa00); /* 32-bit user code (unused) */
+    gdt[SEL_USER_CODE32 / 8] = 0; /* only SYSRET's selector arithmetic needs the slot */
     gdt[SEL_USER_DATA / 8] = segment(0x00cff200);
     gdt[SEL_USER_CODE / 8] = segment(0x00affa00);
 
@@ -56,8 +65,10 @@ void gdt_init(void)
                      "movw %w2, %%ds\n\t"
                      "movw %w2, %%es\n\t"
                      "movw %w2, %%ss\n\t"
-                     "ltr %w3"
+                     "ltr %w3\n\t"
+                     "lldt %w4"
                      :
-                     : "m"(ptr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS)
+                     : "m"(ptr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS),
+                       "r"(0)
                      : "rax", "memory");
 }

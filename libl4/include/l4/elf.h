@@ -13,12 +13,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <l4/abi_gen.h>
 
 #define ELF_PT_LOAD   1
 #define ELF_PF_X      1
 #define ELF_PF_W      2
 #define ELF_PF_R      4
-#define ELF_USER_TOP  0x0000800000000000ull
+#define ELF_USER_TOP  L4_USER_TOP /* segments end below the user limit */
 #define ELF_MAX_PHDRS 64
 
 struct elf64_ehdr {

@@ -62,6 +62,28 @@ probe_write_ac:
     movq %rsi, (%rdi)
     DONE_AC
 
+/* long probe_breakpoint_ac_df(void): int3 with EFLAGS.AC and DF set, as
+ * a user thread may leave them; both are clear again when it returns */
+    .globl probe_breakpoint_ac_df
+probe_breakpoint_ac_df:
+    ARM
+    stac
+    std
+    int3
+    movl $0, fault_recovery + FR_ARMED(%rip)
+    movq $-1, %rax
+9:  clac
+    cld
+    ret
+
+/* long probe_lar(uint64_t selector): LAR of the selector (reads its
+ * descriptor: from the LDT for TI = 1) */
+    .globl probe_lar
+probe_lar:
+    ARM
+    larq %rdi, %rax
+    DONE
+
 /* long probe_exec(const void *addr): call addr, which must return */
     .globl probe_exec
 probe_exec:

@@ -14,6 +14,10 @@ long probe_write(void *addr, uint64_t value);
 long probe_read_ac(const void *addr);
 long probe_write_ac(void *addr, uint64_t value);
 long probe_exec(const void *addr);
+/* LAR of a selector. */
+long probe_lar(uint64_t selector);
+/* int3 with EFLAGS.AC and DF set (cleared again on return). */
+long probe_breakpoint_ac_df(void);
 long probe_ud(void);
 long probe_divide_error(void);
 long probe_breakpoint(void);

@@ -22,7 +22,9 @@
 #define PAGE_SIZE       4096
 #define LARGE_PAGE_SIZE 0x200000
 
-/* Segment selectors; the order is the one SYSCALL/SYSRET require. */
+/* Segment selectors; the order is the one SYSCALL/SYSRET require. The
+ * SEL_USER_CODE32 slot is the base of STAR's SYSRET selectors and holds a
+ * null descriptor: user mode has no compatibility-mode segment. */
 #define SEL_KERNEL_CODE 0x08
 #define SEL_KERNEL_DATA 0x10
 #define SEL_USER_CODE32 0x18

@@ -24,9 +24,6 @@
 #define MSR_FS_BASE 0xC0000100
 #define MSR_GS_BASE 0xC0000101
 
-/* The FS and GS bases in the MSRs now (context.c). */
-extern uint64_t loaded_fs_base, loaded_gs_base;
-
 static inline void switch_frame(tcb_t *next)
 {
     arch_current_frame = (uint64_t)(uintptr_t)&next->ctx.regs;
@@ -44,17 +41,25 @@ static inline __attribute__((always_inline)) paddr_t vspace_root(const tcb_t *t)
 
 /* Load what thread t runs on besides its saved registers: its address
  * space (which it may have changed with TCB Configure on itself, or lost
- * when its PML4 was destroyed) and its TLS bases (which SetTLSBase may
- * have changed). */
+ * when its PML4 was destroyed) and its segment state: null DS, ES, FS and
+ * GS, and its TLS bases (which SetTLSBase may have changed). User mode
+ * loads segment registers itself, and a load of FS or GS (null or not)
+ * also replaces the base behind it, so neither the selectors nor the
+ * bases in the CPU can be trusted after another thread ran: all are
+ * written, selectors first (a null load zeroes the base on Intel). */
 static inline __attribute__((always_inline)) void load_user_state(const tcb_t *t)
 {
     paddr_t root = vspace_root(t);
     if ((read_cr3() & PTE_ADDR_MASK) != root)
         write_cr3(root);
-    if (t->ctx.fs_base != loaded_fs_base)
-        wrmsr(MSR_FS_BASE, loaded_fs_base = t->ctx.fs_base);
-    if (t->ctx.gs_base != loaded_gs_base)
-        wrmsr(MSR_GS_BASE, loaded_gs_base = t->ctx.gs_base);
+    __asm__ volatile("mov %k0, %%ds\n\t"
+                     "mov %k0, %%es\n\t"
+                     "mov %k0, %%fs\n\t"
+                     "mov %k0, %%gs"
+                     :
+                     : "r"(0));
+    wrmsr(MSR_FS_BASE, t->ctx.fs_base);
+    wrmsr(MSR_GS_BASE, t->ctx.gs_base);
 }
 
 /* Before every exit to user mode: load the current thread's user state if

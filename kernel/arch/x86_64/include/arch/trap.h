@@ -36,6 +36,7 @@ struct fault_recovery {
     uint64_t rip, rsp;
     int armed;
     uint64_t last_vector, last_error, last_cr2;
+    uint64_t last_rflags; /* the handler's own RFLAGS (what entry.S left) */
 };
 extern struct fault_recovery fault_recovery;
 /* tests/kernel/arch/x86_64/probe.S uses these offsets */
@@ -70,6 +71,7 @@ void exception_dispatch(struct trap_frame *f);
 void user_trap(struct trap_frame *f);
 void syscall_entry_c(void);
 void syscall_entry(void);
+void syscall_compat_entry(void);
 _Noreturn void exit_to_user(void);
 
 /* Device and timer interrupts (vectors 32..255), from either mode. */
