@@ -13,6 +13,9 @@ it, and writes the requested outputs into --out-dir:
                                           message shapes (kernel + user)
   stubs          stubs_gen.h              syscall wrappers and one stub per
                                           invocation (user only)
+  cap-layout     cap_layout_gen.h         the capability's word 0 from the
+                                          [[tagged_union]] entries, with
+                                          accessors (kernel only)
   reference      reference.md             the ABI reference (docs/api/)
 
 Usage: abigen.py --spec-dir libl4/spec --out-dir DIR --emit KIND [KIND ...]
@@ -34,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from abigen_lib.header import emit_abi_header  # noqa: E402
+from abigen_lib.layout import emit_cap_layout  # noqa: E402
 from abigen_lib.labels import emit_labels  # noqa: E402
 from abigen_lib.model import SpecError  # noqa: E402
 from abigen_lib.reference import emit_reference  # noqa: E402
@@ -45,6 +49,7 @@ OUTPUTS = {
     "abi-header": "abi_gen.h",
     "kernel-labels": "invocation_labels_gen.h",
     "stubs": "stubs_gen.h",
+    "cap-layout": "cap_layout_gen.h",
     "reference": "reference.md",
 }
 
@@ -52,6 +57,7 @@ EMITTERS = {
     "abi-header": emit_abi_header,
     "kernel-labels": emit_labels,
     "stubs": emit_stubs,
+    "cap-layout": emit_cap_layout,
     "reference": emit_reference,
 }
 

@@ -1,44 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Byte-wise string and memory functions for the kernel.
+ * Byte-wise string functions for the kernel.
  *
  * Hand-written rather than taken from musl: the kernel is built without SSE
  * and with -mcmodel=kernel, which Debian's prebuilt libc.a is not, and these
- * few loops are not worth a second toolchain. Host unit tests use the host
- * libc instead, so this file is not linked there.
+ * few loops are not worth a second toolchain. The bulk memory functions
+ * (memcpy, memmove, memset, memzero), which retype and page-table code run
+ * over whole pages, are arch code: kernel/arch/x86_64/string.S. Host unit
+ * tests use the host libc instead, so this file is not linked there.
  */
 #include <core/string.h>
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d < s) {
-        while (n--)
-            *d++ = *s++;
-    } else {
-        while (n--)
-            d[n] = s[n];
-    }
-    return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
-}
 
 int memcmp(const void *a, const void *b, size_t n)
 {

@@ -129,7 +129,7 @@ void untyped_invoke_retype(const struct retype_op *op)
         char *mem = base + op->first + i * size;
         /* untyped memory is zeroed when used; device memory never */
         if (op->type != CAP_UNTYPED && !cap_untyped_is_device(op->ut->cap))
-            memset(mem, 0, size);
+            memzero(mem, size);
         cap_t c = object_create(op->type, mem, op->size_arg);
         if (op->type == CAP_UNTYPED && cap_untyped_is_device(op->ut->cap))
             c = cap_untyped_new(mem, op->size_arg, 1); /* device memory stays device */

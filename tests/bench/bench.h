@@ -27,7 +27,7 @@
  *              runtime threads in the root task's space (bench_thread), and
  *              threads on the register-only loops (bench_asm_thread) in the
  *              root space or in a second one (bench_space_remote)
- *   ipc.c, faults.c  the benchmarks themselves
+ *   ipc.c, faults.c, memory.c  the benchmarks themselves
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -108,8 +108,12 @@ int bench_watchdog_start(void (*fn)(l4_word_t));
 l4_cptr_t bench_watchdog(void);
 int bench_begin(void);
 void bench_end(void);
-/* A new object in a fresh slot, or 0 (reported as a failure of name). */
+/* A new object in a fresh slot, or 0 (reported as a failure of name);
+ * bench_new_sized for variable-size types (Untyped, CNode). */
 l4_cptr_t bench_new(const char *name, l4_object_type_t type);
+l4_cptr_t bench_new_sized(const char *name, l4_object_type_t type, unsigned size_bits);
+/* A fresh empty slot of the root CNode, or 0. */
+l4_cptr_t bench_slot(const char *name);
 /* The root task's own space. */
 void bench_space_root(struct bench_space *s);
 /* A new PML4 that maps the pages of remote.S, read+execute, at their
@@ -135,5 +139,6 @@ void bench_call_4_cross(const char *name);
 void bench_signal_wait(const char *name);
 void bench_pagefault_pager(const char *name);
 void bench_foreign_null(const char *name);
+void bench_retype_frame_4k(const char *name);
 
 #endif

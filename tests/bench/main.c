@@ -31,7 +31,7 @@ static const struct {
     {"call_0_same", bench_call_0_same},   {"call_4_same", bench_call_4_same},
     {"call_0_cross", bench_call_0_cross}, {"call_4_cross", bench_call_4_cross},
     {"signal_wait", bench_signal_wait},   {"pagefault_pager", bench_pagefault_pager},
-    {"foreign_null", bench_foreign_null},
+    {"foreign_null", bench_foreign_null}, {"retype_frame_4k", bench_retype_frame_4k},
 };
 
 #define NUM_BENCHMARKS (sizeof benchmarks / sizeof benchmarks[0])

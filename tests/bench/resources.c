@@ -133,17 +133,27 @@ static l4_cptr_t take_slot(const char *name)
     return slot_next++;
 }
 
-l4_cptr_t bench_new(const char *name, l4_object_type_t type)
+l4_cptr_t bench_slot(const char *name)
+{
+    return take_slot(name);
+}
+
+l4_cptr_t bench_new_sized(const char *name, l4_object_type_t type, unsigned size_bits)
 {
     l4_cptr_t slot = take_slot(name);
     if (!slot)
         return 0;
-    l4_error_t e = l4_untyped_retype(bench_untyped, type, 0, BENCH_CNODE, 0, 0, slot, 1);
+    l4_error_t e = l4_untyped_retype(bench_untyped, type, size_bits, BENCH_CNODE, 0, 0, slot, 1);
     if (e != L4_NO_ERROR) {
         bench_fail(name, "retyping a %s failed: %s", l4_cap_type_name(type), l4_error_name(e));
         return 0;
     }
     return slot;
+}
+
+l4_cptr_t bench_new(const char *name, l4_object_type_t type)
+{
+    return bench_new_sized(name, type, 0);
 }
 
 void bench_space_root(struct bench_space *s)

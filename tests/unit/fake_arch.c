@@ -10,6 +10,7 @@
 #include <arch/context.h>
 #include <arch/mmu.h>
 #include <core/arch_hooks.h>
+#include <core/string.h>
 #include "fake_arch.h"
 
 char fake_console[4096];
@@ -145,6 +146,12 @@ int arch_ioport_kernel_owned(uint16_t first, uint16_t last)
 int arch_ioport_is_console(uint16_t first, uint16_t last)
 {
     return first <= 0x3ff && 0x3f8 <= last; /* COM1 */
+}
+
+/* The kernel's is arch code (string.S); the host's memset does the same. */
+void memzero(void *dst, size_t n)
+{
+    memset(dst, 0, n);
 }
 
 void ctx_init(struct arch_context *c)

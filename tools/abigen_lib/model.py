@@ -210,6 +210,7 @@ class BitField:
     width: int
     holds: list
     doc: str
+    width_const: str = None  # the [[constant]] the width was given as, if any
 
     @property
     def mask(self):
@@ -221,6 +222,26 @@ class Word:
     name: str
     doc: str
     fields: list
+
+
+@dataclass
+class Variant:
+    """Fields a tagged union's value has when its tag is one of `types`."""
+    name: str
+    types: list  # capability type names
+    doc: str
+    fields: list
+
+
+@dataclass
+class TaggedUnion:
+    """A kernel-private word: common fields (one is the tag, a capability
+    type) and per-type variants (cap_layout.toml)."""
+    name: str
+    doc: str
+    tag: str
+    common: list
+    variants: list
 
 
 @dataclass
@@ -284,6 +305,7 @@ class Spec:
     common_doc: str
     common_errors: list
     invocations: list
+    unions: list = field(default_factory=list)  # [[tagged_union]], kernel only
 
     def type(self, name):
         return next(t for t in self.types if t.name == name)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .model import (Alias, Arg, CAP_TYPE, CONTEXT_TYPE, Invocation, Param, SCALAR_TYPES,
                     STRING_TYPE, Spec, SpecError, Syscall)
+from .spec_layout import tagged_unions
 from .spec_tables import TableChecker
 from .util import snake
 
@@ -303,6 +304,7 @@ class Checker(TableChecker):
         types = self.types()
         constants = self.constants(conv)
         words = self.words(conv)
+        unions = tagged_unions(self, conv, types, constants)
         self.bail()
         word_names = [w.name for w in words]
         syscalls = self.syscalls(conv, word_names)
@@ -314,13 +316,15 @@ class Checker(TableChecker):
             conv, errors, types, word_names, len(context_fields))
         self.fits(conv, words, errors, invocations)
         known_tables = {"convention", "register", "ipc_buffer", "user_context", "syscall", "dispatch",
-                        "alias", "error", "type", "constant", "word", "common", "invocation"}
+                        "alias", "error", "type", "constant", "word", "common", "invocation",
+                        "tagged_union"}
         for k in self.raw:
             if k not in known_tables:
                 self.fail(k, f"unknown top-level key '{k}' (known: {', '.join(sorted(known_tables))})")
         self.bail()
         return Spec(conv, ipc_size_bits, ipc_doc, ipc_fields, context_doc, context_fields, syscalls,
-                    dispatch_doc, aliases, errors, types, constants, words, common_doc, common_errors, invocations)
+                    dispatch_doc, aliases, errors, types, constants, words, common_doc, common_errors,
+                    invocations, unions)
 
 
 def load_spec(spec_dir):

@@ -364,7 +364,8 @@ class TableChecker:
             self.unique(key, fields, "name", f"{where} field")
             for a_i, a in enumerate(fields):
                 for b in fields[a_i + 1:]:
-                    if a.width > 0 and b.width > 0 and a.mask & b.mask:
+                    if min(a.width, b.width, a.lsb, b.lsb) >= 0 and a.width and b.width \
+                            and a.mask & b.mask:
                         self.fail(key, f"{where}: field '{a.name}' (bits {a.lsb}..{a.lsb + a.width - 1}) "
                                        f"overlaps field '{b.name}' (bits {b.lsb}..{b.lsb + b.width - 1})")
             up = f"L4_{name.upper()}"

@@ -39,6 +39,7 @@ BENCHMARKS = (
     "signal_wait",
     "pagefault_pager",
     "foreign_null",
+    "retype_frame_4k",
 )
 
 #: Boot spec of the benchmark, relative to the build directory.

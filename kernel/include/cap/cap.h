@@ -4,26 +4,19 @@
  *
  * A capability (cap_t) is two words: word 0 packs the type, the rights and
  * type-specific fields; word 1 is the kernel address of the object. Fields
- * are read and written with the accessors below, never C bitfields.
- *
- *   word 0, all types:     type [0,5)  rights [5,9)
- *   Untyped:               size_bits [9,15)  device [15]  free_index [16,64)
- *                          (free_index counts bytes from the base, in
- *                          units of 16: the watermark of retype)
- *   CNode:                 radix [9,15)  guard_size [15,21)  guard [21,64)
- *   Endpoint, Notification:badge [16,64)
- *   PML4:                  asid [9,21)  (its address-space id, 1..4095)
- *   PDPT, PD, PT, Frame4K, Frame2M:
- *                          mapped asid [9,21)  (0: holds no mapping)
- *                          mapped vaddr >> 12 [21,56)
- *   Frame4K, Frame2M:      device [56]  (made from device untyped)
- *   IRQHandler:            irq [16,32); word 1: the kernel's entry for the line
- *   IOPort:                first port [16,32)  last port [32,48); word 1 holds
- *                          both again (first | last << 16): there is no object,
- *                          and issued ranges never overlap, so the range is
- *                          what copies share (cap_same_object())
- *   DebugConsole, PowerControl: no fields; word 1 is 0 (no object: every
- *                          copy names the one console or machine)
+ * are read and written with the accessors below, never C bitfields; they
+ * stand on the ones generated from libl4/spec/cap_layout.toml, the one
+ * definition of word 0's layout (summarised in docs/kernel/capabilities.md):
+ * type and rights in every capability; size, device bit and retype
+ * watermark (in units of 16 bytes) of an untyped; radix, guard size and
+ * guard of a CNode; the badge of an endpoint or notification; the ASID of
+ * a PML4; the mapping record (ASID, virtual page) of page tables and
+ * frames, and a frame's device bit; the line of an IRQHandler; the first
+ * and last port of an IOPort, whose word 1 holds both again
+ * (first | last << 16): there is no object, and issued ranges never
+ * overlap, so the range is what copies share (cap_same_object()).
+ * DebugConsole and PowerControl have no fields; their word 1 is 0 (no
+ * object: every copy names the one console or machine).
  *
  * A frame or page-table capability records the one mapping it made
  * (docs/kernel/address-spaces.md); a copy never inherits it
@@ -40,6 +33,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <l4/abi_gen.h>
+#include <cap/cap_layout_gen.h>
 
 /* The kernel's names for the ABI's capability types (libl4/spec/objects.toml).
  * Types the kernel does not implement yet follow with their objects. */
@@ -99,6 +93,8 @@ _Static_assert(sizeof(cte_t) == 1u << CNODE_SLOT_BITS, "a CNode slot is 32 bytes
 
 /* --- field access ------------------------------------------------------- */
 
+/* Generic helpers: a field of width bits at bit lo. Word 0's fields have
+ * their own accessors below; use those. */
 static inline uint64_t cap_field(uint64_t w, unsigned lo, unsigned width)
 {
     return width == 64 ? w : (w >> lo) & ((1ull << width) - 1);
@@ -110,14 +106,23 @@ static inline uint64_t cap_set_field(uint64_t w, unsigned lo, unsigned width, ui
     return (w & ~mask) | ((v << lo) & mask);
 }
 
+/* Word 0's layout is generated from libl4/spec/cap_layout.toml
+ * (<cap/cap_layout_gen.h>: cap_w0_* accessors and CAP_W0_* macros, checked
+ * for overlaps when generated and again by _Static_assert). The functions
+ * below are the kernel's names for them; nothing else reads word 0. */
+
+_Static_assert(CAP_W0_RIGHTS_WIDTH == 4 &&
+                   CAP_RIGHTS_ALL == CAP_W0_RIGHTS_MASK >> CAP_W0_RIGHTS_SHIFT,
+               "every right has its bit in word 0");
+
 static inline enum cap_type cap_type(cap_t c)
 {
-    return (enum cap_type)cap_field(c.w0, 0, 5);
+    return (enum cap_type)cap_w0_get_type(c.w0);
 }
 
 static inline unsigned cap_rights(cap_t c)
 {
-    return (unsigned)cap_field(c.w0, 5, 4);
+    return (unsigned)cap_w0_get_rights(c.w0);
 }
 
 static inline void *cap_object(cap_t c)
@@ -129,8 +134,8 @@ static inline void *cap_object(cap_t c)
  * of both fields, for the fastpath.) */
 static inline int cap_is(cap_t c, enum cap_type type, unsigned rights)
 {
-    uint64_t mask = 0x1full | (uint64_t)rights << 5;
-    return (c.w0 & mask) == ((uint64_t)type | (uint64_t)rights << 5);
+    uint64_t want = (uint64_t)type << CAP_W0_TYPE_SHIFT | (uint64_t)rights << CAP_W0_RIGHTS_SHIFT;
+    return (c.w0 & (CAP_W0_TYPE_MASK | (uint64_t)rights << CAP_W0_RIGHTS_SHIFT)) == want;
 }
 
 static inline cap_t cap_null(void)
@@ -140,175 +145,180 @@ static inline cap_t cap_null(void)
 
 static inline cap_t cap_with_rights(cap_t c, unsigned rights)
 {
-    c.w0 = cap_set_field(c.w0, 5, 4, rights);
+    c.w0 = cap_w0_set_rights(c.w0, rights);
     return c;
 }
 
 /* Untyped */
 static inline cap_t cap_untyped_new(void *base, unsigned size_bits, int device)
 {
-    uint64_t w = cap_set_field(CAP_UNTYPED, 5, 4, CAP_RIGHTS_ALL);
-    w = cap_set_field(w, 9, 6, size_bits);
-    w = cap_set_field(w, 15, 1, device ? 1 : 0);
-    return (cap_t){w, (uint64_t)(uintptr_t)base};
+    return (cap_t){cap_w0_untyped_new(CAP_UNTYPED, CAP_RIGHTS_ALL, size_bits, device ? 1 : 0, 0),
+                   (uint64_t)(uintptr_t)base};
 }
 
 static inline unsigned cap_untyped_size_bits(cap_t c)
 {
-    return (unsigned)cap_field(c.w0, 9, 6);
+    return (unsigned)cap_w0_untyped_get_size_bits(c.w0);
 }
 
 static inline int cap_untyped_is_device(cap_t c)
 {
-    return (int)cap_field(c.w0, 15, 1);
+    return (int)cap_w0_untyped_get_device(c.w0);
 }
 
-/* Bytes already used from the base (the retype watermark). */
+/* Bytes already used from the base (the retype watermark), kept in units
+ * of 16: the smallest object. */
+#define CAP_UNTYPED_FREE_UNIT_BITS 4
+_Static_assert(CAP_W0_UNTYPED_FREE_INDEX_WIDTH + CAP_UNTYPED_FREE_UNIT_BITS > CAP_UNTYPED_MAX_BITS,
+               "the watermark can reach the end of the largest untyped");
+
 static inline uint64_t cap_untyped_free_offset(cap_t c)
 {
-    return cap_field(c.w0, 16, 48) << 4;
+    return cap_w0_untyped_get_free_index(c.w0) << CAP_UNTYPED_FREE_UNIT_BITS;
 }
 
 static inline cap_t cap_untyped_set_free_offset(cap_t c, uint64_t offset)
 {
-    c.w0 = cap_set_field(c.w0, 16, 48, offset >> 4);
+    c.w0 = cap_w0_untyped_set_free_index(c.w0, offset >> CAP_UNTYPED_FREE_UNIT_BITS);
     return c;
 }
 
 /* CNode */
+_Static_assert(CAP_W0_CNODE_RADIX_WIDTH == 6 && CAP_W0_CNODE_GUARD_SIZE_WIDTH == 6,
+               "radix and guard size 0..63, guard size 64 - radix at most");
+
 static inline cap_t cap_cnode_new(cte_t *slots, unsigned radix, unsigned guard_size, uint64_t guard)
 {
-    uint64_t w = cap_set_field(CAP_CNODE, 5, 4, CAP_RIGHTS_ALL);
-    w = cap_set_field(w, 9, 6, radix);
-    w = cap_set_field(w, 15, 6, guard_size);
-    w = cap_set_field(w, 21, CAP_GUARD_BITS, guard);
-    return (cap_t){w, (uint64_t)(uintptr_t)slots};
+    return (cap_t){cap_w0_cnode_new(CAP_CNODE, CAP_RIGHTS_ALL, radix, guard_size, guard),
+                   (uint64_t)(uintptr_t)slots};
 }
 
 static inline unsigned cap_cnode_radix(cap_t c)
 {
-    return (unsigned)cap_field(c.w0, 9, 6);
+    return (unsigned)cap_w0_cnode_get_radix(c.w0);
 }
 
 static inline unsigned cap_cnode_guard_size(cap_t c)
 {
-    return (unsigned)cap_field(c.w0, 15, 6);
+    return (unsigned)cap_w0_cnode_get_guard_size(c.w0);
 }
 
 static inline uint64_t cap_cnode_guard(cap_t c)
 {
-    return cap_field(c.w0, 21, CAP_GUARD_BITS);
+    return cap_w0_cnode_get_guard(c.w0);
 }
 
 static inline cap_t cap_cnode_set_guard(cap_t c, unsigned guard_size, uint64_t guard)
 {
-    c.w0 = cap_set_field(c.w0, 15, 6, guard_size);
-    c.w0 = cap_set_field(c.w0, 21, CAP_GUARD_BITS, guard);
+    c.w0 = cap_w0_cnode_set_guard_size(c.w0, guard_size);
+    c.w0 = cap_w0_cnode_set_guard(c.w0, guard);
     return c;
 }
 
 /* Objects with a badge: endpoint, notification. */
 static inline cap_t cap_object_new(enum cap_type type, void *obj)
 {
-    return (cap_t){cap_set_field(type, 5, 4, CAP_RIGHTS_ALL), (uint64_t)(uintptr_t)obj};
+    return (cap_t){cap_w0_new(type, CAP_RIGHTS_ALL), (uint64_t)(uintptr_t)obj};
 }
 
 static inline uint64_t cap_badge(cap_t c)
 {
-    return (cap_type(c) == CAP_ENDPOINT || cap_type(c) == CAP_NOTIFICATION)
-               ? cap_field(c.w0, 16, CAP_BADGE_BITS)
-               : 0;
+    if (!cap_w0_badged_applies(cap_type(c)))
+        return 0;
+    return cap_w0_badged_get_badge(c.w0);
 }
 
 static inline cap_t cap_set_badge(cap_t c, uint64_t badge)
 {
-    c.w0 = cap_set_field(c.w0, 16, CAP_BADGE_BITS, badge);
+    c.w0 = cap_w0_badged_set_badge(c.w0, badge);
     return c;
 }
 
 /* IRQHandler: the line, and the kernel's entry for it as the object. */
 static inline cap_t cap_irq_handler_new(unsigned irq, void *line)
 {
-    uint64_t w = cap_set_field(CAP_IRQ_HANDLER, 5, 4, CAP_RIGHTS_ALL);
-    w = cap_set_field(w, 16, 16, irq);
-    return (cap_t){w, (uint64_t)(uintptr_t)line};
+    return (cap_t){cap_w0_irq_handler_new(CAP_IRQ_HANDLER, CAP_RIGHTS_ALL, irq),
+                   (uint64_t)(uintptr_t)line};
 }
 
 static inline unsigned cap_irq_handler_irq(cap_t c)
 {
-    return (unsigned)cap_field(c.w0, 16, 16);
+    return (unsigned)cap_w0_irq_handler_get_irq(c.w0);
 }
 
 /* IOPort: the ports first..last (inclusive). */
+_Static_assert(CAP_W0_IOPORT_FIRST_WIDTH == 16 && CAP_W0_IOPORT_LAST_WIDTH == 16,
+               "a port number is 16 bits");
+
 static inline cap_t cap_ioport_new(uint16_t first, uint16_t last)
 {
-    uint64_t w = cap_set_field(CAP_IOPORT, 5, 4, CAP_RIGHTS_ALL);
-    w = cap_set_field(w, 16, 16, first);
-    w = cap_set_field(w, 32, 16, last);
-    return (cap_t){w, (uint64_t)first | (uint64_t)last << 16};
+    return (cap_t){cap_w0_ioport_new(CAP_IOPORT, CAP_RIGHTS_ALL, first, last),
+                   (uint64_t)first | (uint64_t)last << 16};
 }
 
 static inline uint16_t cap_ioport_first(cap_t c)
 {
-    return (uint16_t)cap_field(c.w0, 16, 16);
+    return (uint16_t)cap_w0_ioport_get_first(c.w0);
 }
 
 static inline uint16_t cap_ioport_last(cap_t c)
 {
-    return (uint16_t)cap_field(c.w0, 32, 16);
+    return (uint16_t)cap_w0_ioport_get_last(c.w0);
 }
 
 /* Address spaces: the PML4's ASID, and the mapping record of frame and
  * page-table capabilities. */
-#define CAP_ASID_BITS  12
-#define CAP_VPAGE_BITS 35 /* user virtual addresses are below 2^47 */
+#define CAP_ASID_BITS  CAP_W0_PML4_ASID_WIDTH
+#define CAP_VPAGE_BITS CAP_W0_MAPPING_VPAGE_WIDTH /* user virtual addresses are below 2^47 */
 #define CAP_ASID_COUNT (1u << CAP_ASID_BITS)
+_Static_assert(CAP_W0_MAPPING_ASID_WIDTH == CAP_ASID_BITS, "a mapping records any ASID");
+_Static_assert(CAP_VPAGE_BITS + 12 == 47, "a mapping records any user page");
 
 static inline unsigned cap_pml4_asid(cap_t c)
 {
-    return (unsigned)cap_field(c.w0, 9, CAP_ASID_BITS);
+    return (unsigned)cap_w0_pml4_get_asid(c.w0);
 }
 
 static inline cap_t cap_pml4_set_asid(cap_t c, unsigned asid)
 {
-    c.w0 = cap_set_field(c.w0, 9, CAP_ASID_BITS, asid);
+    c.w0 = cap_w0_pml4_set_asid(c.w0, asid);
     return c;
 }
 
 /* Types whose capabilities record a mapping. */
 static inline int cap_type_is_mappable(enum cap_type t)
 {
-    return t == CAP_PDPT || t == CAP_PD || t == CAP_PT || t == CAP_FRAME_4K || t == CAP_FRAME_2M;
+    return cap_w0_mapping_applies(t);
 }
 
 /* ASID of the recorded mapping; 0 if the capability holds none. */
 static inline unsigned cap_mapped_asid(cap_t c)
 {
-    return (unsigned)cap_field(c.w0, 9, CAP_ASID_BITS);
+    return (unsigned)cap_w0_mapping_get_asid(c.w0);
 }
 
 static inline uint64_t cap_mapped_vaddr(cap_t c)
 {
-    return cap_field(c.w0, 21, CAP_VPAGE_BITS) << 12;
+    return cap_w0_mapping_get_vpage(c.w0) << 12;
 }
 
 /* Record a mapping at (asid, vaddr); vaddr is page-aligned and below
  * 2^47. asid 0 clears the record. */
 static inline cap_t cap_set_mapping(cap_t c, unsigned asid, uint64_t vaddr)
 {
-    c.w0 = cap_set_field(c.w0, 9, CAP_ASID_BITS, asid);
-    c.w0 = cap_set_field(c.w0, 21, CAP_VPAGE_BITS, asid ? vaddr >> 12 : 0);
+    c.w0 = cap_w0_mapping_set_asid(c.w0, asid);
+    c.w0 = cap_w0_mapping_set_vpage(c.w0, asid ? vaddr >> 12 : 0);
     return c;
 }
 
 static inline int cap_frame_is_device(cap_t c)
 {
-    return (int)cap_field(c.w0, 56, 1);
+    return (int)cap_w0_frame_get_device(c.w0);
 }
 
 static inline cap_t cap_frame_set_device(cap_t c, int device)
 {
-    c.w0 = cap_set_field(c.w0, 56, 1, device ? 1 : 0);
+    c.w0 = cap_w0_frame_set_device(c.w0, device ? 1 : 0);
     return c;
 }
 

@@ -8,8 +8,11 @@ dense, every error an invocation names defined, a stub and a reference
 section for every invocation, outputs rewritten only when they change. Runs it
 on copies of the spec with one deliberate mistake each (duplicate label,
 overlapping bitfield, unknown error, ...) and checks for exit status 1, a
-clear message and no output. Checks that docs/abi.md's tables agree with the
-spec and that meson lists every spec file. With --cc it compiles every
+clear message and no output (the capability layout of cap_layout.toml
+included: overlaps, fields outside the word, a narrow tag), and checks that
+a layout whose unrelated variants share bits is accepted. Checks that
+docs/abi.md's tables agree with the spec and that meson lists every spec
+file. With --cc it compiles every
 generated function freestanding under -Werror; with --objdump it also checks
 that the syscall instruction receives each value in the register
 registers.toml names. Prints TAP.
@@ -56,6 +59,9 @@ BROKEN = [
     ("bitfield exceeding the word", "bitfields.toml",
      '{ name = "label", lsb = 12, width = 52,', '{ name = "label", lsb = 12, width = 53,',
      r"field 'label': bits 12\.\.64 exceed the 64-bit word"),
+    ("bitfield at a negative bit", "bitfields.toml",
+     '{ name = "length", lsb = 0,', '{ name = "length", lsb = -2,',
+     r"field 'length': bits -2\.\.4 exceed the 64-bit word"),
     ("bitfield too narrow for its values", "bitfields.toml",
      '{ name = "label", lsb = 12, width = 52,', '{ name = "label", lsb = 12, width = 5,',
      r"field 'label': 5 bits cannot hold invocation_label = 39"),
@@ -103,6 +109,33 @@ BROKEN = [
     ("top-level table defined in two files", "errors.toml",
      '[[error]]\nname = "NoError"', '[common]\ndoc = "again"\n\n[[error]]\nname = "NoError"',
      r"top-level key 'common' is also defined in"),
+    ("capability field overlapping a common field", "cap_layout.toml",
+     '{ name = "size_bits", lsb = 9,', '{ name = "size_bits", lsb = 8,',
+     r"cap_layout\.toml: tagged_union 'cap_w0': variant 'untyped' field 'size_bits' \(bits 8\.\.13\) "
+     r"overlaps common field 'rights' \(bits 5\.\.8\)"),
+    ("two variants of one capability type overlapping", "cap_layout.toml",
+     '{ name = "device", lsb = 56,', '{ name = "device", lsb = 55,',
+     r"variant 'mapping' field 'vpage' \(bits 21\.\.55\) overlaps variant 'frame' field 'device' "
+     r"\(bits 55\.\.55\) in type Frame4K, Frame2M"),
+    ("two fields of one variant overlapping", "cap_layout.toml",
+     '{ name = "last", lsb = 32,', '{ name = "last", lsb = 31,',
+     r"variant 'ioport' field 'first' \(bits 16\.\.31\) overlaps variant 'ioport' field 'last' "
+     r"\(bits 31\.\.46\)"),
+    ("capability field outside the word", "cap_layout.toml",
+     '{ name = "free_index", lsb = 16, width = 48,', '{ name = "free_index", lsb = 16, width = 49,',
+     r"variant 'untyped' field 'free_index': bits 16\.\.64 exceed the 64-bit word"),
+    ("capability field at a negative bit", "cap_layout.toml",
+     '{ name = "irq", lsb = 16,', '{ name = "irq", lsb = -1,',
+     r"variant 'irq_handler' field 'irq': bits -1\.\.14 exceed the 64-bit word"),
+    ("capability tag too narrow for the types", "cap_layout.toml",
+     '{ name = "type", lsb = 0, width = 5,', '{ name = "type", lsb = 0, width = 4,',
+     r"tagged_union 'cap_w0': tag 'type' \(4 bits\) cannot hold capability type number 16"),
+    ("unknown capability type in a variant", "cap_layout.toml",
+     'types = ["IOPort"]', 'types = ["IOPorts"]',
+     r"variant 'ioport': unknown capability type 'IOPorts'"),
+    ("field width naming an unknown constant", "cap_layout.toml",
+     'width = "guard_bits"', 'width = "gaurd_bits"',
+     r"field 'guard': width 'gaurd_bits' is neither a number nor a \[\[constant\]\]"),
     ("invalid TOML", "errors.toml",
      '[[error]]\nname = "NoError"', '[[error]\nname = "NoError"',
      r"errors\.toml: not valid TOML"),
@@ -171,12 +204,15 @@ def generates_everything(ctx):
     r = run_abigen(ctx.args, ctx.args.spec_dir, ctx.out, "all")
     assert r.returncode == 0, f"exit {r.returncode}: {r.stderr}"
     assert r.stderr == "", r.stderr
-    for name in HEADERS + ["reference.md"]:
+    for name in HEADERS + ["cap_layout_gen.h", "reference.md"]:
         p = ctx.out / name
         assert p.is_file() and p.stat().st_size > 1000, f"{name} missing or tiny"
         first = p.read_text(encoding="utf-8").splitlines()[0]
         assert GENERATED in first, f"{name} starts with {first!r}"
         ctx.text[name] = p.read_text(encoding="utf-8")
+    for name in HEADERS + ["reference.md"]:
+        assert "cap_w0" not in ctx.text[name] and "cap_layout" not in ctx.text[name], \
+            f"{name} shows the kernel-private capability layout"
 
 
 def check_mode(ctx):
@@ -295,6 +331,24 @@ def abi_doc_msginfo(ctx):
     assert rows == want, f"docs/abi.md msginfo {rows} != bitfields.toml {want}"
 
 
+def capabilities_doc_layout(ctx):
+    """docs/kernel/capabilities.md summarises cap_layout.toml: the row of each
+    variant's types shows each of its fields' bits, [lsb,end) or [bit]."""
+    spec = load_spec(ctx.args.spec_dir)
+    doc = (Path(ctx.args.abi_doc).parent / "kernel" / "capabilities.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([A-Z][\w, ]*) \| (.*) \|$", doc, re.M)
+    consts = {c["name"]: c["value"] for c in spec["constant"]}
+    u = next(u for u in spec["tagged_union"] if u["name"] == "cap_w0")
+    for v in u["variant"]:
+        row = next((cells for types, cells in rows
+                    if set(v["types"]) <= {s.strip() for s in types.split(",")}), None)
+        assert row is not None, f"docs/kernel/capabilities.md has no row for {', '.join(v['types'])}"
+        for f in v["fields"]:
+            width = consts[f["width"]] if isinstance(f["width"], str) else f["width"]
+            bits = f"[{f['lsb']}]" if width == 1 else f"[{f['lsb']},{f['lsb'] + width})"
+            assert bits in row, f"capabilities.md: {v['name']}.{f['name']} {bits} not in | {row} |"
+
+
 def usage_error(ctx):
     r = subprocess.run([sys.executable, str(ctx.args.abigen), "--spec-dir", str(ctx.args.spec_dir)],
                        capture_output=True, text=True, timeout=60)
@@ -316,6 +370,57 @@ def broken(ctx, fname, old, new, pattern):
     assert all(line.startswith("abigen: ") for line in r.stderr.splitlines()), r.stderr
     assert "Traceback" not in r.stderr, r.stderr
     assert not out.exists() or not any(out.iterdir()), "outputs written for a broken spec"
+
+
+def layout_union_accepted(ctx):
+    """Variants that share no type may use the same bits (a union); a width
+    may name a constant. The generator accepts such a layout and emits the
+    new variant's accessors."""
+    spec = ctx.tmp / "goodlayout"
+    out = ctx.tmp / "goodlayout-out"
+    shutil.copytree(ctx.args.spec_dir, spec)
+    p = spec / "cap_layout.toml"
+    p.write_text(p.read_text(encoding="utf-8") + "\n".join([
+        "", "[[tagged_union.variant]]", 'name = "tcb_test"', 'types = ["TCB", "Reply"]',
+        "fields = [",
+        '  { name = "low", lsb = 9, width = 7, doc = "the bits of untyped size_bits and device" },',
+        '  { name = "high", lsb = 16, width = "badge_bits", doc = "the bits of a badge" },',
+        "]", ""]), encoding="utf-8")
+    r = run_abigen(ctx.args, spec, out, "cap-layout")
+    assert r.returncode == 0, f"exit {r.returncode}: {r.stderr}"
+    text = (out / "cap_layout_gen.h").read_text(encoding="utf-8")
+    for want in ("static inline uint64_t cap_w0_tcb_test_get_low(uint64_t w)",
+                 "static inline uint64_t cap_w0_tcb_test_set_high(uint64_t w, uint64_t v)",
+                 "return tag == L4_CAP_TCB || tag == L4_CAP_REPLY;",
+                 "#define CAP_W0_TCB_TEST_HIGH_MASK UINT64_C(0xffffffffffff0000)",
+                 "_Static_assert(CAP_W0_TCB_TEST_HIGH_WIDTH == L4_BADGE_BITS,"):
+        assert want in text, f"cap_layout_gen.h lacks {want!r}"
+    # no overlap assert between variants that share no type
+    assert "tcb_test.low and untyped" not in text, "overlap checked between unrelated variants"
+
+
+def layout_matches_spec(ctx):
+    """Every field's macros in cap_layout_gen.h are the spec's positions, and
+    each variant's constructor takes the common fields and then its own."""
+    spec = load_spec(ctx.args.spec_dir)
+    text = ctx.text["cap_layout_gen.h"]
+    for u in spec["tagged_union"]:
+        up = u["name"].upper()
+        consts = {c["name"]: c["value"] for c in spec["constant"]}
+        groups = [(up, None, u["common"])] + [(f"{up}_{v['name'].upper()}", v, v["fields"])
+                                               for v in u["variant"]]
+        for prefix, v, fields in groups:
+            for f in fields:
+                width = consts[f["width"]] if isinstance(f["width"], str) else f["width"]
+                fu = f"{prefix}_{f['name'].upper()}"
+                for suffix, value in (("SHIFT", str(f["lsb"])), ("WIDTH", str(width)),
+                                      ("MASK", f"UINT64_C(0x{((1 << width) - 1) << f['lsb']:x})")):
+                    assert re.search(r"^#define %s_%s %s(?:\s|$)" % (fu, suffix, re.escape(value)), text, re.M), \
+                        f"{fu}_{suffix} is not {value}"
+            if v:
+                params = ", ".join(f"uint64_t {f['name']}" for f in u["common"] + v["fields"])
+                assert f"{u['name']}_{v['name']}_new({params})" in " ".join(text.split()), \
+                    f"constructor of {v['name']}"
 
 
 # --- compiled checks -----------------------------------------------------------
@@ -355,6 +460,30 @@ def compile_all(ctx):
     assert r.returncode == 0, f"{' '.join(cmd)}\n{r.stderr}"
     ctx.obj = obj
     ctx.sysno = sysno
+
+
+def layout_compiles(ctx):
+    inc = ctx.tmp / "include-layout"
+    r = run_abigen(ctx.args, ctx.args.spec_dir, inc / "l4", "abi-header")
+    assert r.returncode == 0, r.stderr
+    r = run_abigen(ctx.args, ctx.args.spec_dir, inc / "cap", "cap-layout")
+    assert r.returncode == 0, r.stderr
+    funcs = re.findall(r"^static inline [^(]*?\b(cap_w0\w+)\(", (inc / "cap" / "cap_layout_gen.h").read_text(),
+                       re.M)
+    assert len(funcs) > 30, f"only {len(funcs)} generated functions found"
+    src = ["#include <cap/cap_layout_gen.h>", "",
+           "extern void (*const layout_every_function[])(void);",
+           "void (*const layout_every_function[])(void) = {"]
+    src += [f"    (void (*)(void)){f}," for f in funcs]
+    src += ["};"]
+    c = ctx.tmp / "layout_every_function.c"
+    c.write_text("\n".join(src) + "\n")
+    cmd = shlex.split(ctx.args.cc) + [
+        "-std=gnu11", "-O2", "-ffreestanding", "-fno-pic", "-fno-builtin", "-mno-red-zone",
+        "-mgeneral-regs-only", *STRICT, "-I", str(inc), "-I", str(ctx.args.arch_include),
+        "-c", str(c), "-o", str(ctx.tmp / "layout_every_function.o")]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, f"{' '.join(cmd)}\n{r.stderr}"
 
 
 def registers_in_machine_code(ctx):
@@ -420,14 +549,21 @@ def main():
             tap.case("every error the spec names is defined in l4_error", errors_exist, ctx)
             tap.case("the reference has every invocation (arguments, errors), syscall, type, register",
                      reference_complete, ctx)
+            tap.case("cap_layout_gen.h has the spec's field positions and constructors",
+                     layout_matches_spec, ctx)
         tap.case("outputs are rewritten only when their content changes", rewrites_only_changes, ctx)
+        tap.case("a capability layout whose unrelated variants share bits is accepted",
+                 layout_union_accepted, ctx)
         tap.case("libl4_spec_files (libl4/meson.build) lists every spec file", spec_files_listed, ctx)
         tap.case("docs/abi.md register table agrees with registers.toml", abi_doc_registers, ctx)
         tap.case("docs/abi.md message-info table agrees with bitfields.toml", abi_doc_msginfo, ctx)
+        tap.case("docs/kernel/capabilities.md layout table agrees with cap_layout.toml",
+                 capabilities_doc_layout, ctx)
         for desc, fname, old, new, pattern in BROKEN:
             tap.case(f"rejects a spec with {desc}", broken, ctx, fname, old, new, pattern)
         if args.cc:
             tap.case("every generated function compiles freestanding under -Werror", compile_all, ctx)
+            tap.case("cap_layout_gen.h compiles freestanding under -Werror", layout_compiles, ctx)
             if args.objdump:
                 tap.case("the syscall instruction gets each value in the register registers.toml names",
                          registers_in_machine_code, ctx)
