@@ -27,6 +27,7 @@ struct cnode_op {
     cte_t *dest, *src;
     cap_t cap;      /* the capability to place in dest */
     uint64_t flags; /* derivation flags for a copy */
+    uint64_t detail[2]; /* on error: its detail words, set where the check failed */
 };
 
 /* Copy (mint = 0) or Mint (mint = 1: badge for endpoints and
