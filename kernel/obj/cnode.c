@@ -48,8 +48,8 @@ static l4_error_t apply_data(cap_t *c, uint64_t data, uint64_t detail[2])
     l4_error_t e = cnode_apply_data(c, data);
     if (e == L4_RANGE_ERROR) {
         detail[0] = 0;
-        detail[1] = cap_type(*c) == CAP_CNODE ? (1ull << CAP_GUARD_BITS) - 1
-                                               : (1ull << CAP_BADGE_BITS) - 1;
+        detail[1] =
+            cap_type(*c) == CAP_CNODE ? (1ull << CAP_GUARD_BITS) - 1 : (1ull << CAP_BADGE_BITS) - 1;
     }
     return e;
 }

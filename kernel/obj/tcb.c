@@ -2,8 +2,8 @@
 /*
  * Thread control blocks and their invocations (see <obj/tcb.h>).
  *
- * Decode checks every argument and changes nothing; the invoke half that
- * follows it in the same function cannot fail. Priorities are bounded by
+ * Decode checks every argument and changes nothing, filling a struct
+ * tcb_op; invoke performs it and cannot fail. Priorities are bounded by
  * the authority's maximum controlled priority (MCP), so no thread can
  * raise a thread above what its creator may grant.
  */
@@ -149,7 +149,7 @@ struct tcb_op {
             const uint64_t *regs;
         } regs;
         notification_t *notification;
-        uint64_t word; /* SetTLSBase, SetForeignABI */
+        uint64_t word;      /* SetTLSBase, SetForeignABI */
         uint8_t *fpu_image; /* ReadFPU, WriteFPU: the frame's bytes */
     };
 };
@@ -193,8 +193,8 @@ static l4_error_t decode_configure(tcb_t *t, struct invocation *inv, struct tcb_
     if (!vs)
         return fail_arg(inv, L4_INVALID_CAPABILITY, L4_ARG_TCB_CONFIGURE_VSPACE_ROOT);
     /* the kernel reads messages from the IPC buffer and writes them to it */
-    cte_t *ib = need_frame(inv, L4_XCAP_TCB_CONFIGURE_IPC_BUFFER_FRAME,
-                           CAP_RIGHT_READ | CAP_RIGHT_WRITE);
+    cte_t *ib =
+        need_frame(inv, L4_XCAP_TCB_CONFIGURE_IPC_BUFFER_FRAME, CAP_RIGHT_READ | CAP_RIGHT_WRITE);
     if (!ib)
         return fail_arg(inv, L4_INVALID_CAPABILITY, L4_ARG_TCB_CONFIGURE_IPC_BUFFER_FRAME);
     uint64_t addr = inv->mr[L4_MR_TCB_CONFIGURE_IPC_BUFFER_ADDR];
@@ -322,7 +322,8 @@ static l4_error_t decode_fpu(tcb_t *t, struct invocation *inv, int write, struct
     _Static_assert(L4_ARG_TCB_READ_FPU_FRAME == L4_ARG_TCB_WRITE_FPU_FRAME, "same layout");
     _Static_assert(ARCH_FPU_IMAGE_SIZE <= PAGE_SIZE, "the image fits a frame");
     /* the kernel writes the frame for ReadFPU, reads it for WriteFPU */
-    cte_t *f = need_frame(inv, L4_XCAP_TCB_READ_FPU_FRAME, write ? CAP_RIGHT_READ : CAP_RIGHT_WRITE);
+    cte_t *f =
+        need_frame(inv, L4_XCAP_TCB_READ_FPU_FRAME, write ? CAP_RIGHT_READ : CAP_RIGHT_WRITE);
     if (!f)
         return fail_arg(inv, L4_INVALID_CAPABILITY, L4_ARG_TCB_READ_FPU_FRAME);
     if (t == inv->thread)

@@ -39,8 +39,8 @@
 #define XMM_BYTES    256
 #define YMM_HI_BYTES 256
 /* the rest of the ABI's image (the standard XSAVE format) */
-#define X87_REGS_OFFSET 32
-#define X87_REGS_BYTES  128
+#define X87_REGS_OFFSET   32
+#define X87_REGS_BYTES    128
 #define MXCSR_OFFSET      24
 #define MXCSR_MASK_OFFSET 28
 #define LEGACY_BYTES      512
