@@ -180,7 +180,7 @@ l4_error_t irq_handler_decode_invocation(cte_t *slot, struct invocation *inv)
             invocation_error_detail(inv, L4_ARG_IRQ_HANDLER_SET_NOTIFICATION_NOTIFICATION, 0);
             return L4_INVALID_CAPABILITY;
         }
-        irq_handler_invoke_set_notification(h, n->cap);
+        irq_handler_invoke_set_notification(h, n->cap); /* one step: nothing is deleted */
         return L4_NO_ERROR;
     }
     case L4_LABEL_IRQ_HANDLER_CLEAR:
