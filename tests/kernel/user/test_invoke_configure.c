@@ -17,11 +17,16 @@
  * kernel writes no reply into the dead caller.
  * invoke_revoke_own_untyped: a thread revokes the untyped its own TCB,
  * CSpace and IPC buffer were made from, in one Call.
+ * invoke_configure_drops_own_vspace: a thread Configures itself onto the
+ * root task's VSpace while the old one's last capability is its own: the
+ * address space it runs in is destroyed mid-invocation, and it goes on in
+ * the new one.
  * invoke_configure_ipc_buffer_rights: an IPC-buffer frame capability
  * without Write or without Read is refused.
  */
 #include <string.h>
 #include <l4/rt.h>
+#include "other_space.h"
 #include "utest.h"
 #include "vspace_util.h"
 
@@ -261,5 +266,79 @@ UTEST(invoke_revoke_own_untyped,
     /* the memory is reusable at once */
     l4_cptr_t again = ut_retype(u, L4_OBJECT_TCB, 0);
     UT_ASSERT(again);
+    UT_EQ(l4_debug_check_invariants(), 0);
+}
+
+/* --- a thread destroys the address space it runs in ---------------------------------- */
+
+/* Its code, on a page of its own: Call with the registers as set (TCB
+ * Configure of itself), status to [RBX], then Call(R13 = sysno, R14 = its
+ * TCB, R15 = info: Suspend). Nothing else: no stack, no libl4. */
+__asm__(".pushsection .text.invoke_vspace, \"ax\", @progbits\n"
+        ".balign 4096\n"
+        "invoke_vspace_code:\n"
+        "    syscall\n"
+        "    mov %rax, (%rbx)\n"
+        "    mov %r13, %rax\n"
+        "    mov %r14, %rdi\n"
+        "    mov %r15, %rsi\n"
+        "    syscall\n"
+        "1:  pause\n"
+        "    jmp 1b\n"
+        ".balign 4096\n"
+        ".popsection\n");
+extern const char invoke_vspace_code[];
+
+static struct {
+    struct l4_ipc_buffer ipc;
+    volatile l4_word_t status;
+} vspace_page __attribute__((aligned(4096)));
+
+UTEST(invoke_configure_drops_own_vspace,
+      "A thread Configures itself onto another VSpace while its TCB holds the old one's last "
+      "capability: the old space is destroyed mid-invocation, the thread continues in the new one")
+{
+    struct os_space s;
+    UT_OK(os_create(&s, "drops-vspace"));
+    UT_OK(os_map_image(&s, invoke_vspace_code, invoke_vspace_code + 1, RX));
+    UT_OK(os_map_image(&s, &vspace_page, &vspace_page + 1, RW));
+    UT_OK(os_configure(&s, UT_CNODE, 0, L4_CPTR_NULL, &vspace_page.ipc, PRIO, PRIO));
+    /* the old PML4's last capability is now the thread's own */
+    UT_OK(ut_delete(s.vspace));
+    s.vspace = 0;
+
+    l4_cptr_t frame = os_frame_of(&s, &vspace_page);
+    vspace_page.status = ~0ul;
+    vspace_page.ipc.caps_or_badges[L4_XCAP_TCB_CONFIGURE_CSPACE_ROOT] = UT_CNODE;
+    vspace_page.ipc.caps_or_badges[L4_XCAP_TCB_CONFIGURE_VSPACE_ROOT] = L4_ROOT_SLOT_VSPACE;
+    vspace_page.ipc.caps_or_badges[L4_XCAP_TCB_CONFIGURE_IPC_BUFFER_FRAME] = frame;
+    l4_word_t mr[L4_MSG_REGISTERS] = {0};
+    mr[L4_MR_TCB_CONFIGURE_FAULT_EP] = L4_CPTR_NULL;
+    mr[L4_MR_TCB_CONFIGURE_CSPACE_ROOT_DATA] = 0;
+    mr[L4_MR_TCB_CONFIGURE_IPC_BUFFER_ADDR] = (l4_word_t)&vspace_page.ipc;
+    struct l4_user_context regs = {
+        .rip = (l4_word_t)invoke_vspace_code,
+        .rsp = (l4_word_t)(&vspace_page + 1),
+        .rax = L4_SYS_CALL,
+        .rdi = s.tcb,
+        .rsi = l4_msginfo_new(L4_LABEL_TCB_CONFIGURE, 0, 3, L4_LABEL_TCB_CONFIGURE_WORDS),
+        .rdx = mr[0],
+        .r8 = mr[1],
+        .r9 = mr[2],
+        .r10 = mr[3],
+        .rbx = (l4_word_t)&vspace_page.status,
+        .r13 = L4_SYS_CALL,
+        .r14 = s.tcb,
+        .r15 = l4_msginfo_new(L4_LABEL_TCB_SUSPEND, 0, 0, 0),
+    };
+    UT_OK(os_start(&s, &regs));
+    UT_ASSERT(ut_settle_once());
+    UT_EQ(vspace_page.status, L4_NO_ERROR);
+    UT_EQ(l4_debug_check_invariants(), 0);
+    struct l4_user_context now = {0};
+    UT_OK(l4_tcb_read_registers(s.tcb, false, L4_USER_CONTEXT_WORDS, &now));
+    UT_ASSERT(now.rip > (l4_word_t)invoke_vspace_code &&
+              now.rip < (l4_word_t)invoke_vspace_code + 32); /* stopped at its Suspend */
+    UT_OK(os_destroy(&s));
     UT_EQ(l4_debug_check_invariants(), 0);
 }
