@@ -150,7 +150,7 @@ struct tcb_op {
         } regs;
         notification_t *notification;
         uint64_t word;      /* SetTLSBase, SetForeignABI */
-        uint8_t *fpu_image; /* ReadFPU, WriteFPU: the frame's bytes */
+        uint8_t *fpu_image; /* ReadFPU: the frame's bytes; WriteFPU: the checked copy */
     };
 };
 
@@ -314,6 +314,10 @@ static l4_error_t decode_bind_notification(tcb_t *t, struct invocation *inv, str
     return L4_NO_ERROR;
 }
 
+/* WriteFPU's image, copied from the frame (one invocation at a time: the
+ * kernel is not preemptible) */
+static uint8_t fpu_image_copy[ARCH_FPU_IMAGE_SIZE];
+
 /* ReadFPU (write: 0) or WriteFPU (write: 1) of another thread: its state
  * is in its TCB only while it is not the one running. */
 static l4_error_t decode_fpu(tcb_t *t, struct invocation *inv, int write, struct tcb_op *op)
@@ -329,8 +333,14 @@ static l4_error_t decode_fpu(tcb_t *t, struct invocation *inv, int write, struct
     if (t == inv->thread)
         return L4_ILLEGAL_OPERATION;
     op->fpu_image = cap_object(f->cap);
-    if (write && arch_fpu_image_check(op->fpu_image) != 0)
-        return fail_arg(inv, L4_INVALID_ARGUMENT, L4_ARG_TCB_WRITE_FPU_FRAME);
+    if (write) {
+        /* check and load one copy: the frame may change under the kernel
+         * (a device writing it by DMA) between the check and the load */
+        memcpy(fpu_image_copy, op->fpu_image, sizeof fpu_image_copy);
+        op->fpu_image = fpu_image_copy;
+        if (arch_fpu_image_check(fpu_image_copy) != 0)
+            return fail_arg(inv, L4_INVALID_ARGUMENT, L4_ARG_TCB_WRITE_FPU_FRAME);
+    }
     return L4_NO_ERROR;
 }
 
