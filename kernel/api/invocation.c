@@ -102,11 +102,18 @@ void invocation_perform(tcb_t *t, cte_t *slot, uint64_t info, int want_reply)
     cpu()->reload_user_state = 1; /* e.g. Configure or SetTLSBase of itself */
     gather(t, slot, info);
     l4_error_t e = decode(slot);
+    /* The invocation may have destroyed the caller (sched_remove() then
+     * clears current): its TCB is dead memory, no status or reply goes
+     * there. */
+    if (cpu()->current != t)
+        return;
     if (e != L4_NO_ERROR && inv.out_length == 0)
         invocation_error_detail(&inv, 0, 0);
     ctx_set_status(&t->ctx, e);
     if (!want_reply)
         return;
+    /* looked up again: the invocation may have deleted the IPC buffer's
+     * frame (the TCB's copy of it is then gone too) */
     struct l4_ipc_buffer *b = tcb_ipc_buffer(t);
     unsigned n = inv.out_length;
     if (!b && n > L4_MSG_REGISTERS)

@@ -15,14 +15,15 @@
 static cte_t *receive_slot(tcb_t *r, const struct l4_ipc_buffer *rb)
 {
     cte_t *node, *slot;
-    if (!rb || rb->receive_depth == 0 || rb->receive_depth > 64)
+    uint64_t detail[2];
+    if (!rb || rb->receive_depth == 0)
         return 0;
-    if (cspace_lookup_cap(r->cspace_slot.cap, rb->receive_cnode, &node) != LOOKUP_OK ||
-        cap_type(node->cap) != CAP_CNODE)
+    if (cspace_lookup_cap(r->cspace_slot.cap, rb->receive_cnode, &node) != LOOKUP_OK)
         return 0;
-    if (cspace_lookup_slot(node->cap, rb->receive_index, (unsigned)rb->receive_depth, &slot) !=
-            LOOKUP_OK ||
-        cap_type(slot->cap) != CAP_NULL)
+    /* the one lookup of every capability destination (depth, CNode, empty) */
+    if (cspace_lookup_empty_slot(node->cap, rb->receive_index,
+                                 rb->receive_depth > 64 ? 0 : (unsigned)rb->receive_depth, &slot,
+                                 detail) != L4_NO_ERROR)
         return 0;
     return slot;
 }

@@ -68,3 +68,24 @@ enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot)
     *slot = f == LOOKUP_OK ? r.slot : 0;
     return f;
 }
+
+l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, unsigned depth, cte_t **slot,
+                                    uint64_t detail[2])
+{
+    detail[0] = detail[1] = 0;
+    *slot = 0;
+    if (depth < 1 || depth > 64) {
+        detail[0] = 1;
+        detail[1] = 64;
+        return L4_RANGE_ERROR;
+    }
+    if (cap_type(root) != CAP_CNODE)
+        return L4_INVALID_CAPABILITY;
+    cte_t *s;
+    if (cspace_lookup_slot(root, index, depth, &s) != LOOKUP_OK)
+        return L4_FAILED_LOOKUP; /* detail 0: the destination */
+    if (cap_type(s->cap) != CAP_NULL)
+        return L4_DELETE_FIRST;
+    *slot = s;
+    return L4_NO_ERROR;
+}

@@ -10,33 +10,47 @@
 #include <obj/cnode.h>
 #include <obj/objects.h>
 
-static l4_error_t lookup_error(enum lookup_fault f)
+/* The slot (index, depth) names in cnode, empty or not; source says
+ * which slot it is for the FailedLookup detail word. */
+static l4_error_t lookup_any(cap_t cnode, uint64_t index, unsigned depth, int source, cte_t **slot,
+                             uint64_t detail[2])
 {
-    return f == LOOKUP_BAD_DEPTH ? L4_RANGE_ERROR : L4_FAILED_LOOKUP;
-}
-
-/* The slot (index, depth) names in cnode, empty or not. */
-static l4_error_t lookup_any(cap_t cnode, uint64_t index, unsigned depth, cte_t **slot)
-{
+    detail[0] = detail[1] = 0;
+    if (depth < 1 || depth > 64) {
+        detail[0] = 1;
+        detail[1] = 64;
+        return L4_RANGE_ERROR;
+    }
     if (cap_type(cnode) != CAP_CNODE)
         return L4_INVALID_CAPABILITY;
-    enum lookup_fault f = cspace_lookup_slot(cnode, index, depth, slot);
-    return f == LOOKUP_OK ? L4_NO_ERROR : lookup_error(f);
+    if (cspace_lookup_slot(cnode, index, depth, slot) != LOOKUP_OK) {
+        detail[0] = (uint64_t)source;
+        return L4_FAILED_LOOKUP;
+    }
+    return L4_NO_ERROR;
 }
 
-static l4_error_t lookup_dest(cap_t cnode, uint64_t index, unsigned depth, cte_t **dest)
+static l4_error_t lookup_src(cap_t root, uint64_t index, unsigned depth, cte_t **src,
+                             uint64_t detail[2])
 {
-    l4_error_t e = lookup_any(cnode, index, depth, dest);
-    if (e == L4_NO_ERROR && cap_type((*dest)->cap) != CAP_NULL)
-        e = L4_DELETE_FIRST;
+    l4_error_t e = lookup_any(root, index, depth, 1, src, detail);
+    if (e == L4_NO_ERROR && cap_type((*src)->cap) == CAP_NULL) {
+        detail[0] = 1; /* the source */
+        e = L4_FAILED_LOOKUP;
+    }
     return e;
 }
 
-static l4_error_t lookup_src(cap_t root, uint64_t index, unsigned depth, cte_t **src)
+/* cnode_apply_data() with the RangeError detail: the widest badge or
+ * guard value the capability takes. */
+static l4_error_t apply_data(cap_t *c, uint64_t data, uint64_t detail[2])
 {
-    l4_error_t e = lookup_any(root, index, depth, src);
-    if (e == L4_NO_ERROR && cap_type((*src)->cap) == CAP_NULL)
-        e = L4_FAILED_LOOKUP;
+    l4_error_t e = cnode_apply_data(c, data);
+    if (e == L4_RANGE_ERROR) {
+        detail[0] = 0;
+        detail[1] =
+            cap_type(*c) == CAP_CNODE ? (1ull << CAP_GUARD_BITS) - 1 : (1ull << CAP_BADGE_BITS) - 1;
+    }
     return e;
 }
 
@@ -73,9 +87,9 @@ l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_dep
                              uint64_t src_index, unsigned src_depth, unsigned rights, int mint,
                              uint64_t badge, struct cnode_op *op)
 {
-    l4_error_t e = lookup_dest(cnode, dest_index, dest_depth, &op->dest);
+    l4_error_t e = cspace_lookup_empty_slot(cnode, dest_index, dest_depth, &op->dest, op->detail);
     if (e == L4_NO_ERROR)
-        e = lookup_src(src_root, src_index, src_depth, &op->src);
+        e = lookup_src(src_root, src_index, src_depth, &op->src, op->detail);
     if (e != L4_NO_ERROR)
         return e;
     cap_t c = op->src->cap;
@@ -85,7 +99,7 @@ l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_dep
     op->flags = 0;
     if (mint) {
         int was_unbadged = cap_badge(c) == 0;
-        e = cnode_apply_data(&c, badge);
+        e = apply_data(&c, badge, op->detail);
         if (e != L4_NO_ERROR)
             return e;
         /* a badged mint of an unbadged endpoint is a new original */
@@ -101,9 +115,9 @@ l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_dep
                              uint64_t src_index, unsigned src_depth, int mutate, uint64_t badge,
                              struct cnode_op *op)
 {
-    l4_error_t e = lookup_dest(cnode, dest_index, dest_depth, &op->dest);
+    l4_error_t e = cspace_lookup_empty_slot(cnode, dest_index, dest_depth, &op->dest, op->detail);
     if (e == L4_NO_ERROR)
-        e = lookup_src(src_root, src_index, src_depth, &op->src);
+        e = lookup_src(src_root, src_index, src_depth, &op->src, op->detail);
     if (e != L4_NO_ERROR)
         return e;
     cap_t c = op->src->cap;
@@ -112,7 +126,7 @@ l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_dep
          * descendants are: only a cap without children may be mutated */
         if (derivation_has_children(op->src))
             return L4_REVOKE_FIRST;
-        e = cnode_apply_data(&c, badge);
+        e = apply_data(&c, badge, op->detail);
         if (e != L4_NO_ERROR)
             return e;
     }
@@ -126,14 +140,14 @@ l4_error_t cnode_decode_delete(cap_t cnode, uint64_t index, unsigned depth, stru
 {
     op->kind = CNODE_OP_DELETE;
     op->src = 0;
-    return lookup_any(cnode, index, depth, &op->dest);
+    return lookup_any(cnode, index, depth, 0, &op->dest, op->detail);
 }
 
 l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, unsigned depth, struct cnode_op *op)
 {
     op->kind = CNODE_OP_REVOKE;
     op->src = 0;
-    return lookup_any(cnode, index, depth, &op->dest);
+    return lookup_any(cnode, index, depth, 0, &op->dest, op->detail);
 }
 
 /*
@@ -196,7 +210,11 @@ void cte_delete(cte_t *slot)
 
 void cte_revoke(cte_t *slot)
 {
-    while (derivation_has_children(slot))
+    /* a deletion may destroy the CNode that holds slot itself (an untyped
+     * whose slot lies in a CNode made from it): stop once slot no longer
+     * holds the capability revoked (a destroyed CNode's slots are emptied) */
+    cap_t c = slot->cap;
+    while (cap_same_object(slot->cap, c) && derivation_has_children(slot))
         cte_delete(cte_next(slot));
 }
 
@@ -232,28 +250,6 @@ static l4_error_t src_root(struct invocation *inv, unsigned arg, cap_t *root)
     }
     *root = inv->caps[0]->cap;
     return L4_NO_ERROR;
-}
-
-/* RangeError detail words: a depth (1..64), or else the badge or guard. */
-static void range_detail(struct invocation *inv)
-{
-    const uint64_t *m = inv->mr;
-    cte_t *src;
-    _Static_assert(L4_MR_CNODE_DELETE_DEPTH == L4_MR_CNODE_COPY_DEST_DEPTH, "same layout");
-    _Static_assert(L4_MR_CNODE_MOVE_DEST_DEPTH == L4_MR_CNODE_COPY_DEST_DEPTH, "same layout");
-    _Static_assert(L4_MR_CNODE_MOVE_SRC_INDEX == L4_MR_CNODE_COPY_SRC_INDEX, "same layout");
-    _Static_assert(L4_MR_CNODE_REVOKE_DEPTH == L4_MR_CNODE_COPY_DEST_DEPTH, "same layout");
-    uint64_t d1 = m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff, d2 = m[L4_MR_CNODE_COPY_SRC_DEPTH] & 0xff;
-    int two = inv->label >= L4_LABEL_CNODE_COPY && inv->label <= L4_LABEL_CNODE_MUTATE;
-    if (d1 < 1 || d1 > 64 || (two && (d2 < 1 || d2 > 64)))
-        invocation_error_detail(inv, 1, 64);
-    else if (two && inv->caps[0] &&
-             cspace_lookup_slot(inv->caps[0]->cap, m[L4_MR_CNODE_COPY_SRC_INDEX], (unsigned)d2,
-                                &src) == LOOKUP_OK &&
-             cap_type(src->cap) == CAP_CNODE)
-        invocation_error_detail(inv, 0, (1ull << CAP_GUARD_BITS) - 1); /* a guard */
-    else
-        invocation_error_detail(inv, 0, (1ull << CAP_BADGE_BITS) - 1); /* a badge */
 }
 
 l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
@@ -300,19 +296,10 @@ l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
     default:
         return L4_ILLEGAL_OPERATION;
     }
-    if (e == L4_RANGE_ERROR)
-        range_detail(inv);
-    if (e == L4_FAILED_LOOKUP) {
-        /* detail: 1 if the source slot failed, 0 if the destination did
-         * (Delete and Revoke name one slot, reported as a destination) */
-        cte_t *d;
-        int copy_or_move = inv->label >= L4_LABEL_CNODE_COPY && inv->label <= L4_LABEL_CNODE_MUTATE;
-        int dest_ok =
-            cspace_lookup_slot(cn, m[L4_MR_CNODE_COPY_DEST_INDEX],
-                               (unsigned)(m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff), &d) == LOOKUP_OK;
-        invocation_error_detail(inv, copy_or_move && dest_ok, 0);
+    if (e != L4_NO_ERROR) {
+        invocation_error_detail(inv, op.detail[0], op.detail[1]);
+        return e;
     }
-    if (e == L4_NO_ERROR)
-        cnode_invoke(&op);
-    return e;
+    cnode_invoke(&op);
+    return L4_NO_ERROR;
 }

@@ -126,6 +126,18 @@ static l4_error_t decode_remap(cte_t *slot, struct invocation *inv, struct frame
     return L4_NO_ERROR;
 }
 
+/* Install the decoded mapping (Map: a new entry, recorded in slot's
+ * capability; Remap: the entry changed, its old translation flushed). */
+static void invoke_map(cte_t *slot, const struct frame_map_op *op, int remap)
+{
+    cap_t c = slot->cap;
+    *op->entry = vspace_entry_frame(frame_paddr(c), frame_level(c), op->rights, op->attributes);
+    if (remap)
+        vspace_flush(asid_pml4(op->asid), op->vaddr, 0);
+    else
+        slot->cap = cap_set_mapping(c, op->asid, op->vaddr);
+}
+
 l4_error_t frame_decode_invocation(cte_t *slot, struct invocation *inv)
 {
     cap_t c = slot->cap;
@@ -133,17 +145,13 @@ l4_error_t frame_decode_invocation(cte_t *slot, struct invocation *inv)
     l4_error_t e;
     switch (inv->label) {
     case L4_LABEL_FRAME_MAP:
-        if ((e = decode_map(slot, inv, &op)) != L4_NO_ERROR)
-            return e;
-        *op.entry = vspace_entry_frame(frame_paddr(c), frame_level(c), op.rights, op.attributes);
-        slot->cap = cap_set_mapping(c, op.asid, op.vaddr);
-        return L4_NO_ERROR;
-    case L4_LABEL_FRAME_REMAP:
-        if ((e = decode_remap(slot, inv, &op)) != L4_NO_ERROR)
-            return e;
-        *op.entry = vspace_entry_frame(frame_paddr(c), frame_level(c), op.rights, op.attributes);
-        vspace_flush(asid_pml4(op.asid), op.vaddr, 0);
-        return L4_NO_ERROR;
+    case L4_LABEL_FRAME_REMAP: {
+        int remap = inv->label == L4_LABEL_FRAME_REMAP;
+        e = remap ? decode_remap(slot, inv, &op) : decode_map(slot, inv, &op);
+        if (e == L4_NO_ERROR)
+            invoke_map(slot, &op, remap);
+        return e;
+    }
     case L4_LABEL_FRAME_UNMAP:
         frame_unmap(c);
         slot->cap = cap_set_mapping(c, 0, 0);

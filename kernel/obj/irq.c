@@ -50,21 +50,23 @@ static unsigned handler_irq(cap_t handler)
 l4_error_t irq_control_decode_get(cte_t *control, uint64_t irq, cap_t root, uint64_t index,
                                   unsigned depth, struct irq_get_op *op)
 {
-    if (irq < arch_irq_first() || irq >= line_count())
+    op->detail[0] = op->detail[1] = 0;
+    if (irq < arch_irq_first() || irq >= line_count()) {
+        op->detail[0] = arch_irq_first();
+        op->detail[1] = line_count() ? line_count() - 1 : 0;
         return L4_RANGE_ERROR;
-    if (depth < 1 || depth > 64)
+    }
+    if (depth < 1 || depth > 64) {
+        op->detail[0] = 1;
+        op->detail[1] = 64;
         return L4_RANGE_ERROR;
+    }
     if (lines[irq].issued)
         return L4_REVOKE_FIRST;
-    if (cap_type(root) != CAP_CNODE)
-        return L4_INVALID_CAPABILITY;
-    cte_t *dest;
-    if (cspace_lookup_slot(root, index, depth, &dest) != LOOKUP_OK)
-        return L4_FAILED_LOOKUP;
-    if (cap_type(dest->cap) != CAP_NULL)
-        return L4_DELETE_FIRST;
+    l4_error_t e = cspace_lookup_empty_slot(root, index, depth, &op->dest, op->detail);
+    if (e != L4_NO_ERROR)
+        return e;
     op->control = control;
-    op->dest = dest;
     op->irq = (unsigned)irq;
     return L4_NO_ERROR;
 }
@@ -156,17 +158,12 @@ l4_error_t irq_control_decode_invocation(cte_t *slot, struct invocation *inv)
     struct irq_get_op op;
     l4_error_t e = irq_control_decode_get(slot, irq, root->cap, m[L4_MR_IRQ_CONTROL_GET_DEST_INDEX],
                                           depth, &op);
-    if (e == L4_RANGE_ERROR) {
-        if (irq < arch_irq_first() || irq >= line_count())
-            invocation_error_detail(inv, arch_irq_first(), line_count() ? line_count() - 1 : 0);
-        else
-            invocation_error_detail(inv, 1, 64);
+    if (e != L4_NO_ERROR) {
+        invocation_error_detail(inv, op.detail[0], op.detail[1]);
+        return e;
     }
-    if (e == L4_FAILED_LOOKUP)
-        invocation_error_detail(inv, 0, 0); /* the destination */
-    if (e == L4_NO_ERROR)
-        irq_control_invoke_get(&op);
-    return e;
+    irq_control_invoke_get(&op);
+    return L4_NO_ERROR;
 }
 
 l4_error_t irq_handler_decode_invocation(cte_t *slot, struct invocation *inv)
@@ -183,7 +180,7 @@ l4_error_t irq_handler_decode_invocation(cte_t *slot, struct invocation *inv)
             invocation_error_detail(inv, L4_ARG_IRQ_HANDLER_SET_NOTIFICATION_NOTIFICATION, 0);
             return L4_INVALID_CAPABILITY;
         }
-        irq_handler_invoke_set_notification(h, n->cap);
+        irq_handler_invoke_set_notification(h, n->cap); /* one step: nothing is deleted */
         return L4_NO_ERROR;
     }
     case L4_LABEL_IRQ_HANDLER_CLEAR:

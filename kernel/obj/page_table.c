@@ -214,6 +214,13 @@ static l4_error_t decode_map(cte_t *slot, struct invocation *inv, struct table_m
     return L4_NO_ERROR;
 }
 
+static void invoke_map(cte_t *slot, const struct table_map_op *op)
+{
+    /* a new entry needs no flush: the TLB holds no absent translations */
+    *op->entry = vspace_entry_table(virt_to_phys(cap_object(slot->cap)), op->attributes);
+    slot->cap = cap_set_mapping(slot->cap, op->asid, op->vaddr);
+}
+
 l4_error_t page_table_decode_invocation(cte_t *slot, struct invocation *inv)
 {
     struct table_map_op op;
@@ -222,9 +229,7 @@ l4_error_t page_table_decode_invocation(cte_t *slot, struct invocation *inv)
     case L4_LABEL_PAGE_TABLE_MAP:
         if ((e = decode_map(slot, inv, &op)) != L4_NO_ERROR)
             return e;
-        /* a new entry needs no flush: the TLB holds no absent translations */
-        *op.entry = vspace_entry_table(virt_to_phys(cap_object(slot->cap)), op.attributes);
-        slot->cap = cap_set_mapping(slot->cap, op.asid, op.vaddr);
+        invoke_map(slot, &op);
         return L4_NO_ERROR;
     case L4_LABEL_PAGE_TABLE_UNMAP:
         /* the other capabilities would name a table that silently emptied */

@@ -65,44 +65,59 @@ enum untyped_error untyped_place(cap_t ut, int has_children, unsigned bits, uint
 #include <cap/derivation.h>
 #include <core/string.h>
 #include <obj/objects.h>
+#include <l4/invocation_labels_gen.h>
 #include <obj/page_table.h>
+
+/* Fail with an error and its detail words. */
+static l4_error_t fail(struct retype_op *op, l4_error_t e, uint64_t d0, uint64_t d1)
+{
+    op->detail[0] = d0;
+    op->detail[1] = d1;
+    return e;
+}
 
 l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, cap_t root,
                                  uint64_t node_index, unsigned node_depth, uint64_t node_offset,
                                  uint64_t n, struct retype_op *op)
 {
     cap_t u = ut->cap;
+    op->detail[0] = op->detail[1] = 0;
     if (cap_type(u) != CAP_UNTYPED)
         return L4_INVALID_CAPABILITY;
     if (type == CAP_NULL || type >= CAP_TYPE_COUNT)
-        return L4_INVALID_ARGUMENT;
+        return fail(op, L4_INVALID_ARGUMENT, L4_ARG_UNTYPED_RETYPE_TYPE, 0);
     enum untyped_error ue = untyped_object_bits((enum cap_type)type, size_arg, &op->bits);
     if (ue == UNTYPED_BAD_TYPE)
-        return L4_INVALID_ARGUMENT;
+        return fail(op, L4_INVALID_ARGUMENT, L4_ARG_UNTYPED_RETYPE_TYPE, 0);
     if (ue != UNTYPED_OK)
-        return L4_RANGE_ERROR;
+        return type == CAP_UNTYPED
+                   ? fail(op, L4_RANGE_ERROR, CAP_UNTYPED_MIN_BITS, CAP_UNTYPED_MAX_BITS)
+                   : fail(op, L4_RANGE_ERROR, L4_OBJECT_CNODE_MIN_SIZE_BITS, CNODE_MAX_RADIX);
     if (cap_untyped_is_device(u) && type != CAP_UNTYPED && type != CAP_FRAME_4K &&
         type != CAP_FRAME_2M)
         return L4_ILLEGAL_OPERATION; /* device memory never holds kernel objects */
     if (n < 1 || n > UNTYPED_RETYPE_MAX_OBJECTS)
-        return L4_RANGE_ERROR;
+        return fail(op, L4_RANGE_ERROR, 1, UNTYPED_RETYPE_MAX_OBJECTS);
 
     /* destination CNode */
     cap_t node = root;
     if (node_depth != 0) {
         cte_t *ns;
         if (cap_type(root) != CAP_CNODE)
-            return L4_INVALID_CAPABILITY;
+            return fail(op, L4_INVALID_CAPABILITY, L4_ARG_UNTYPED_RETYPE_ROOT, 0);
         enum lookup_fault f = cspace_lookup_slot(root, node_index, node_depth, &ns);
+        if (f == LOOKUP_BAD_DEPTH)
+            return fail(op, L4_RANGE_ERROR, 0, 64);
         if (f != LOOKUP_OK)
-            return f == LOOKUP_BAD_DEPTH ? L4_RANGE_ERROR : L4_FAILED_LOOKUP;
+            return L4_FAILED_LOOKUP; /* detail 0: a destination */
         node = ns->cap;
     }
     if (cap_type(node) != CAP_CNODE)
         return L4_FAILED_LOOKUP;
     uint64_t slots = 1ull << cap_cnode_radix(node);
     if (node_offset >= slots || n > slots - node_offset)
-        return L4_RANGE_ERROR;
+        return fail(op, L4_RANGE_ERROR, 0, slots >= n ? slots - n : 0);
+    /* the destination slots: a range, so not cspace_lookup_empty_slot() */
     cte_t *dest = (cte_t *)cap_object(node) + node_offset;
     for (uint64_t i = 0; i < n; i++)
         if (cap_type(dest[i].cap) != CAP_NULL)
@@ -145,34 +160,6 @@ void untyped_invoke_retype(const struct retype_op *op)
 #include <api/syscall.h>
 #include <l4/invocation_labels_gen.h>
 
-/* RangeError detail words [min, max] of the argument that was out of
- * range, found by checking in the order untyped_decode_retype() does. */
-static void retype_range_detail(struct invocation *inv, unsigned type, uint64_t size, cap_t root)
-{
-    const uint64_t *m = inv->mr;
-    unsigned bits;
-    uint64_t n = m[L4_MR_UNTYPED_RETYPE_NUM_OBJECTS];
-    if (size > 64 ||
-        untyped_object_bits((enum cap_type)type, (unsigned)size, &bits) != UNTYPED_OK) {
-        if (type == CAP_UNTYPED)
-            invocation_error_detail(inv, CAP_UNTYPED_MIN_BITS, CAP_UNTYPED_MAX_BITS);
-        else
-            invocation_error_detail(inv, L4_OBJECT_CNODE_MIN_SIZE_BITS, CNODE_MAX_RADIX);
-    } else if (n < 1 || n > UNTYPED_RETYPE_MAX_OBJECTS) {
-        invocation_error_detail(inv, 1, UNTYPED_RETYPE_MAX_OBJECTS);
-    } else {
-        /* the destination slots: node_offset may be 0 .. slots - n */
-        cte_t *ns;
-        cap_t node = root;
-        unsigned depth = (unsigned)(m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH] & 0xff);
-        if (depth &&
-            cspace_lookup_slot(root, m[L4_MR_UNTYPED_RETYPE_NODE_INDEX], depth, &ns) == LOOKUP_OK)
-            node = ns->cap;
-        uint64_t slots = cap_type(node) == CAP_CNODE ? 1ull << cap_cnode_radix(node) : 0;
-        invocation_error_detail(inv, 0, slots >= n ? slots - n : 0);
-    }
-}
-
 l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv)
 {
     const uint64_t *m = inv->mr;
@@ -194,11 +181,10 @@ l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv)
         slot, type > 0xffff ? 0xffff : (unsigned)type, size > 64 ? 64 : (unsigned)size, root->cap,
         m[L4_MR_UNTYPED_RETYPE_NODE_INDEX], (unsigned)depth, m[L4_MR_UNTYPED_RETYPE_NODE_OFFSET],
         m[L4_MR_UNTYPED_RETYPE_NUM_OBJECTS], &op);
-    if (e == L4_INVALID_ARGUMENT)
-        invocation_error_detail(inv, L4_ARG_UNTYPED_RETYPE_TYPE, 0);
-    if (e == L4_RANGE_ERROR)
-        retype_range_detail(inv, (unsigned)type, size, root->cap);
-    if (e == L4_NO_ERROR)
-        untyped_invoke_retype(&op);
-    return e;
+    if (e != L4_NO_ERROR) {
+        invocation_error_detail(inv, op.detail[0], op.detail[1]);
+        return e;
+    }
+    untyped_invoke_retype(&op);
+    return L4_NO_ERROR;
 }

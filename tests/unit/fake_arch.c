@@ -85,6 +85,25 @@ void arch_switch_to(struct tcb *prev, struct tcb *next)
     fake_switched_to = next;
 }
 
+/* FPU images: the host has no thread state to move */
+void arch_fpu_image_read(const struct tcb *t, uint8_t *image)
+{
+    (void)t;
+    memset(image, 0, ARCH_FPU_IMAGE_SIZE);
+}
+
+int arch_fpu_image_check(const uint8_t *image)
+{
+    (void)image;
+    return 0;
+}
+
+void arch_fpu_image_write(struct tcb *t, const uint8_t *image)
+{
+    (void)t;
+    (void)image;
+}
+
 void arch_idle(void)
 {
     fprintf(stderr, "fake arch: idle with nothing runnable\n");

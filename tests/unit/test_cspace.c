@@ -99,6 +99,29 @@ START_TEST(bad_cnode_without_bits)
 }
 END_TEST
 
+START_TEST(empty_slot_lookup)
+{
+    cap_t root = setup();
+    cte_t *s;
+    uint64_t d[2] = {7, 7};
+    ck_assert_int_eq(cspace_lookup_empty_slot(root, 0x0f, 8, &s, d), L4_NO_ERROR);
+    ck_assert_ptr_eq(s, &l1[15]);
+    ck_assert(d[0] == 0 && d[1] == 0);
+    ck_assert_int_eq(cspace_lookup_empty_slot(root, 0x02, 8, &s, d), L4_DELETE_FIRST);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(cspace_lookup_empty_slot(root, 0x03506, 20, &s, d), L4_NO_ERROR);
+    ck_assert_ptr_eq(s, &l2[6]);
+    ck_assert_int_eq(cspace_lookup_empty_slot(root, 0x03607, 20, &s, d), L4_FAILED_LOOKUP);
+    ck_assert(d[0] == 0 && d[1] == 0); /* a destination */
+    ck_assert_int_eq(cspace_lookup_empty_slot(root, 0x2, 4, &s, d), L4_FAILED_LOOKUP);
+    ck_assert_int_eq(cspace_lookup_empty_slot(root, 0, 0, &s, d), L4_RANGE_ERROR);
+    ck_assert(d[0] == 1 && d[1] == 64);
+    ck_assert_int_eq(cspace_lookup_empty_slot(root, 0, 65, &s, d), L4_RANGE_ERROR);
+    ck_assert_int_eq(cspace_lookup_empty_slot(l1[2].cap, 0, 8, &s, d), L4_INVALID_CAPABILITY);
+    ck_assert_ptr_null(s);
+}
+END_TEST
+
 Suite *cspace_suite(void)
 {
     Suite *s = suite_create("cspace");
@@ -109,6 +132,7 @@ Suite *cspace_suite(void)
     tcase_add_test(tc, invalid_root_and_missing_cap);
     tcase_add_test(tc, cycle_terminates);
     tcase_add_test(tc, bad_cnode_without_bits);
+    tcase_add_test(tc, empty_slot_lookup);
     suite_add_tcase(s, tc);
     return s;
 }

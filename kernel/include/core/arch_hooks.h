@@ -60,6 +60,17 @@ uint64_t arch_tsc_hz(void);
  * thread that ran last. */
 void arch_switch_to(struct tcb *prev, struct tcb *next);
 
+/* Another thread's FPU state in the ABI's image (TCBReadFPU/TCBWriteFPU in
+ * libl4/spec/invocations.toml: the standard XSAVE format of x87, SSE and
+ * AVX, ARCH_FPU_IMAGE_SIZE bytes). Only for a thread that is not running
+ * (its state is in its TCB, not in the registers). arch_fpu_image_check()
+ * says whether an image may be loaded (0: yes; it never faults later),
+ * arch_fpu_image_write() loads a checked one. */
+#define ARCH_FPU_IMAGE_SIZE 832
+void arch_fpu_image_read(const struct tcb *t, uint8_t *image);
+int arch_fpu_image_check(const uint8_t *image);
+void arch_fpu_image_write(struct tcb *t, const uint8_t *image);
+
 /* The fastpath's way out, arch_fastpath_exit(prev, next), is inline in
  * <arch/switch.h>: switch the CPU from prev to next (FPU state, saved
  * frame, address space, TLS bases) and return to user mode in next, which

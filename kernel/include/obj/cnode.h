@@ -25,8 +25,9 @@ enum cnode_op_kind {
 struct cnode_op {
     enum cnode_op_kind kind;
     cte_t *dest, *src;
-    cap_t cap;      /* the capability to place in dest */
-    uint64_t flags; /* derivation flags for a copy */
+    cap_t cap;          /* the capability to place in dest */
+    uint64_t flags;     /* derivation flags for a copy */
+    uint64_t detail[2]; /* on error: its detail words, set where the check failed */
 };
 
 /* Copy (mint = 0) or Mint (mint = 1: badge for endpoints and

@@ -38,6 +38,7 @@ const struct irq_line *irq_line(unsigned irq);
 struct irq_get_op {
     cte_t *control, *dest;
     unsigned irq;
+    uint64_t detail[2]; /* on error: its detail words, set where the check failed */
 };
 
 l4_error_t irq_control_decode_get(cte_t *control, uint64_t irq, cap_t root, uint64_t index,

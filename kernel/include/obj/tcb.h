@@ -13,7 +13,8 @@
  * stops the thread and releases what it holds (deletion of the last cap);
  * tcb_decode_invocation() validates and performs the TCB invocations
  * (Configure, SetPriority, SetMCPriority, Read/WriteRegisters, Resume,
- * Suspend, Bind/UnbindNotification, SetTLSBase, SetForeignABI);
+ * Suspend, Bind/UnbindNotification, SetTLSBase, SetForeignABI,
+ * ReadFPU/WriteFPU of another thread);
  * tcb_ipc_buffer() gives the kernel's view of a thread's IPC buffer.
  */
 #ifndef OBJ_TCB_H

@@ -44,6 +44,7 @@ struct retype_op {
     unsigned size_arg;
     unsigned bits;
     uint64_t n, first, new_free;
+    uint64_t detail[2]; /* on error: its detail words, set where the check failed */
 };
 
 /* Validate Retype(type, size_arg, root, node_index, node_depth,
