@@ -16,7 +16,11 @@
  * random 32-bit code. fzi_scrub(page, off, len, opts) then removes what
  * opts forbid, at every byte offset (a jump may land anywhere): `syscall`
  * (0f 05) unless allowed, and FS/GS selector loads (mov, pop, lfs, lgs)
- * unless known-bug classes are enabled.
+ * unless known-bug classes are enabled, and the instructions that can
+ * unmask x87 exceptions (fldcw, fldenv, frstor, fxrstor, xrstor: with
+ * CR0.NE clear an x87 exception takes the legacy FERR# path, on which
+ * QEMU aborts) unless FZI_KNOWN_X87; and VEX-encoded pinsr with L=1,
+ * on which QEMU's TCG (8.x) fails an assertion and aborts.
  */
 #ifndef FUZZ_INSN_H
 #define FUZZ_INSN_H
@@ -25,12 +29,20 @@
 
 struct fzi_opts {
     int syscall_ok; /* keep `syscall` instructions (the task has the foreign ABI) */
-    int known;      /* also the classes that hit the kernel bugs being fixed */
+    unsigned known; /* FZI_KNOWN_*: also classes that hit kernel bugs being fixed */
     uint64_t scratch, stack_top; /* addresses in the task's space */
     uint64_t self_va;            /* where page[0] runs (for absolute targets), below 2 GiB */
     uint64_t edges[8];           /* addresses jumped to by the edge template */
     unsigned nedges;
 };
+
+/* Classes that hit the kernel bugs being fixed (fuzzi_known=MASK). */
+#define FZI_KNOWN_COMPAT    1u /* far transfers to the 32-bit code segment, syscall there */
+#define FZI_KNOWN_FSGS      2u /* FS/GS selector loads */
+#define FZI_KNOWN_TOP       4u /* code in the last user page (syscall at its end) */
+#define FZI_KNOWN_CONFIGURE 8u /* TCBConfigure of the task's own TCB */
+#define FZI_KNOWN_X87       16u /* unmasked x87 exceptions (fldcw, fldenv, frstor, fxrstor, xrstor) */
+#define FZI_KNOWN_ALL       31u
 
 /* Per-template counters (how often each template was placed). */
 enum fzi_template {

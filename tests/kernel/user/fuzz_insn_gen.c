@@ -49,7 +49,7 @@ static uint16_t selector(const struct fzi_opts *o)
         uint16_t s = r < 5   ? (uint16_t)(ut_rnd() % 0x40)
                      : r < 6 ? (uint16_t)((ut_rnd() % 0x40) | 4)
                              : (uint16_t)ut_rnd();
-        if (o->known || (s & 0xfffc) != 0x18)
+        if ((o->known & FZI_KNOWN_COMPAT) || (s & 0xfffc) != 0x18)
             return s;
     }
 }
@@ -93,7 +93,7 @@ static void compat_tail(struct buf *b, const struct fzi_opts *o)
 {
     switch (ut_rnd() % 8) {
     case 0:
-        if (o->known) {
+        if (o->known & FZI_KNOWN_COMPAT) {
             bytes(b, "\x0f\x05", 2); /* syscall from compat mode: MSR_CSTAR */
             break;
         }
@@ -182,7 +182,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         break;
     case FZI_T_MOVSEG: {
         unsigned reg = (unsigned)(ut_rnd() % 6); /* es cs ss ds fs gs */
-        if (!o->known && (reg == 4 || reg == 5))
+        if (!(o->known & FZI_KNOWN_FSGS) && (reg == 4 || reg == 5))
             reg = 3;
         e1(b, 0x66), e1(b, 0xb8), en(b, selector(o), 2);
         e1(b, 0x8e), e1(b, (uint8_t)(0xc0 | reg << 3));
@@ -192,7 +192,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
     }
     case FZI_T_POPSEG:
         e1(b, 0x6a), e1(b, (uint8_t)selector(o));
-        if (o->known)
+        if (o->known & FZI_KNOWN_FSGS)
             e1(b, 0x0f), e1(b, ut_rnd() % 2 ? 0xa1 : 0xa9); /* pop fs / pop gs */
         else
             e1(b, 0x17); /* pop ss: #UD in 64-bit mode */
@@ -209,6 +209,9 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
                                           "\x0f\xae\x27", "\x0f\xae\x17",     "\x0f\xc7\x1f",
                                           "\x48\x0f\xae\x0f"};
         const char *p = ops[ut_rnd() % (sizeof ops / sizeof ops[0])];
+        if (!(o->known & FZI_KNOWN_X87) && (p[2] == 0x2f || p[2] == 0x0f || p[3] == 0x2f ||
+                                            p[3] == 0x0f))
+            p = "\x0f\xae\x27"; /* xsave instead of a restore */
         mov_rdi(b, o->scratch + (ut_rnd() % 4 ? 0 : ut_rnd() % 4096));
         e1(b, 0xb8), en(b, ut_rnd() % 2 ? 7 : ut_rnd(), 4);
         e1(b, 0xba), en(b, ut_rnd() % 2 ? 0 : ut_rnd(), 4);
@@ -218,7 +221,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
     }
     case FZI_T_FPU:
         mov_rdi(b, o->scratch + 8 * (ut_rnd() % 64));
-        if (ut_rnd() % 2)
+        if (ut_rnd() % 2 && (o->known & FZI_KNOWN_X87))
             bytes(b, "\xd9\x2f\xd9\xe8\xd9\xee\xde\xf9\x9b", 9); /* fldcw; 1/0; fwait */
         else
             bytes(b, "\x0f\xae\x17\x0f\x57\xc0\xf3\x0f\x5e\xc0", 10); /* ldmxcsr; 0/0 */
@@ -236,7 +239,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         break;
     case FZI_T_COMPAT:
         /* far return to the 32-bit user code segment, right after itself */
-        e1(b, 0x6a), e1(b, o->known ? 0x1b : 0x2b);
+        e1(b, 0x6a), e1(b, o->known & FZI_KNOWN_COMPAT ? 0x1b : 0x2b);
         e1(b, 0x68), en(b, o->self_va + here + 9, 4);
         bytes(b, "\x48\xcb", 2);
         compat_tail(b, o);
@@ -270,16 +273,29 @@ void fzi_gen_window(uint8_t *page, unsigned off, unsigned len, const struct fzi_
 
 unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_opts *o)
 {
-    unsigned changed = 0, start = off ? off - 1 : 0, end = off + len + 1;
+    /* patterns up to 4 bytes long may straddle the window's edges */
+    unsigned changed = 0, start = off > 3 ? off - 3 : 0, end = off + len + 3;
     if (end > 4096)
         end = 4096;
     for (unsigned i = start; i + 1 < end; i++) {
         uint8_t a = page[i], c = page[i + 1];
         if (a == 0x0f && c == 0x05 && !o->syscall_ok)
             page[i + 1] = 0x0b, changed++; /* syscall -> ud2 */
-        else if (!o->known && a == 0x0f && (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
+        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x0f && (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
             page[i + 1] = 0x0b, changed++; /* pop fs/gs, lfs, lgs -> ud2 */
-        else if (!o->known && a == 0x8e && ((c >> 3) & 7) >= 4 && ((c >> 3) & 7) <= 5)
+        else if (a == 0xc5 && i + 2 < end && page[i + 2] == 0xc4 && (c & 4))
+            page[i + 1] = c & ~4u, changed++; /* vpinsrw with VEX.L: aborts QEMU */
+        else if (a == 0xc4 && i + 3 < end && (c & 0x1f) <= 3 && (page[i + 2] & 4) &&
+                 (page[i + 3] == 0x20 || page[i + 3] == 0x22 || page[i + 3] == 0xc4))
+            page[i + 2] &= ~4u, changed++; /* vpinsrb/d/q/w with VEX.L: the same */
+        else if (!(o->known & FZI_KNOWN_X87) &&
+                 (((a == 0xd9 || a == 0xdd) && ((c >> 3) & 7) == 4) ||
+                  (a == 0xd9 && ((c >> 3) & 7) == 5)))
+            page[i] = 0x90, changed++; /* fldenv, frstor, fldcw -> nop */
+        else if (!(o->known & FZI_KNOWN_X87) && a == 0x0f && c == 0xae && i + 2 < end &&
+                 ((page[i + 2] >> 3) & 7) != 4 && ((page[i + 2] >> 3) & 7) % 4 == 1)
+            page[i + 1] = 0x0b, changed++; /* fxrstor, xrstor -> ud2 */
+        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x8e && ((c >> 3) & 7) >= 4 && ((c >> 3) & 7) <= 5)
             page[i] = 0x89, changed++; /* mov fs/gs, r/m -> mov r/m, r */
     }
     return changed;

@@ -30,10 +30,11 @@
  * every window of ticks. It prints one summary line, "# fuzzi: ...",
  * which tools/tessera fuzz parses.
  *
- * Knobs (kernel command line): fuzzi_seed, fuzzi_calls, fuzzi_known=1
- * (also the classes that hit the kernel bugs being fixed: syscall from
- * compat mode, FS/GS selector loads, a code page at TOP_VA, TCBConfigure
- * of its own TCB).
+ * Knobs (kernel command line): fuzzi_seed, fuzzi_calls, fuzzi_time
+ * (seconds; 0: none), fuzzi_known=MASK (FZI_KNOWN_* of fuzz_insn.h: also
+ * the classes that hit the kernel bugs being fixed: 1 syscall from compat
+ * mode, 2 FS/GS selector loads, 4 a code page at TOP_VA, 8 TCBConfigure
+ * of its own TCB; 15 all).
  */
 #include <l4/rt.h>
 #include "utest.h"
@@ -87,7 +88,8 @@ struct fzi {
     l4_cptr_t vspace, tcb, cnode, pool, fault_ep, ep, ntfn, frame, victim, reply, ipc_frame;
     l4_cptr_t frames[MAX_FRAMES], tables[MAX_TABLES];
     unsigned nframes, ntables;
-    int known, top_mapped, top_syscall, foreign; /* foreign: -1 unknown */
+    unsigned known;
+    int top_mapped, top_syscall, foreign; /* foreign: -1 unknown */
     uint64_t seed, calls, target, tsc_hz, start, limit;
     enum kind kind;
     uint64_t sysno, entry, call_seed;
@@ -410,7 +412,8 @@ static void pick_syscall(struct fzi *f, struct l4_user_context *c)
     case FZ_SLOT_VICTIM:
         label = L4_LABEL_TCB_CONFIGURE + ut_rnd() % 11;
         /* TCBConfigure of its own TCB is a known bug being fixed */
-        if (!f->known && slot == FZ_SLOT_TCB && label == L4_LABEL_TCB_CONFIGURE)
+        if (!(f->known & FZI_KNOWN_CONFIGURE) && slot == FZ_SLOT_TCB &&
+            label == L4_LABEL_TCB_CONFIGURE)
             label = L4_LABEL_TCB_WRITE_REGISTERS;
         break;
     case FZ_SLOT_CNODE:
@@ -642,18 +645,17 @@ static void handle_task(struct fzi *f, l4_msginfo_t info)
         return;
     }
     l4_word_t vector = f->msg[L4_FAULT_EXCEPTION_MR_VECTOR], rip = regs.rip;
-    /* a jump to the kernel half faults on the fetch, at the target; a
-     * non-canonical RIP can never be that of an instruction */
-    int fetch = vector == 14 && (f->msg[L4_FAULT_EXCEPTION_MR_ERROR_CODE] & 0x10) &&
-                f->msg[L4_FAULT_EXCEPTION_MR_ADDRESS] == rip && rip >= UINT64_C(0xffff800000000000);
+    /* a jump or call to a kernel or non-canonical address ends with RIP
+     * at the target: #PF on the fetch, #DB if TF was set, and on QEMU
+     * #GP for a non-canonical target; other vectors need an instruction */
+    int at_target = vector == 1 || vector == 13 || vector == 14;
     /* a syscall in the last bytes of the last user page: the kernel must
-     * not return to user_top (known bug, only with fuzzi_known=1) */
+     * not return to user_top (known bug, only with fuzzi_known & 4) */
     if (f->top_syscall && rip == L4_USER_TOP) {
         f->bad_rip++;
         report(f, "a syscall at the end of the last user page returned to user_top (vector, rip)",
                vector, rip);
-    } else if (rip >= L4_USER_TOP && !fetch && !(vector == 13 && rip < UINT64_C(0xffff800000000000))) {
-        /* (QEMU reports a jump to a non-canonical address as #GP at the target) */
+    } else if (rip >= L4_USER_TOP && !at_target) {
         f->bad_rip++;
         report(f, "a user fault at a RIP outside user space (vector, rip)", vector, rip);
     } else if (!expected_vector(vector)) {
@@ -703,7 +705,7 @@ static void print_stats(const struct fzi *f, uint64_t ms)
     uint64_t faults = 0;
     for (unsigned v = 0; v < 32; v++)
         faults += f->vectors[v];
-    l4_printf("# fuzzi: seed %#lx known %d calls %lu ms %lu calls/s %lu native %lu foreign %lu "
+    l4_printf("# fuzzi: seed %#lx known %u calls %lu ms %lu calls/s %lu native %lu foreign %lu "
               "syscalls %lu self-invocations %lu faults %lu vectors",
               (unsigned long)f->seed, f->known, (unsigned long)f->calls, (unsigned long)ms,
               (unsigned long)(ms ? f->calls * 1000 / ms : 0), (unsigned long)f->kinds[K_NATIVE],
@@ -766,7 +768,7 @@ static void make_task(struct fzi *f)
     UT_OK(e);
     map_at(f, pg.code[1], EDGE_VA, RX, &e);
     UT_OK(e);
-    if (f->known) {
+    if (f->known & FZI_KNOWN_TOP) {
         /* the last user page: a known bug (the instruction after its last
          * byte is at user_top); once fixed, the map is refused */
         map_at(f, pg.code[2], TOP_VA, RX, &e);
@@ -821,13 +823,13 @@ UTEST(fuzz_insn_blocks, "an unprivileged task runs thousands of blocks of random
     l4_cptr_t first = ut_slot();
     f.seed = knob("fuzzi_seed", DEFAULT_SEED);
     f.target = knob("fuzzi_calls", DEFAULT_CALLS);
-    f.known = knob("fuzzi_known", 0) != 0;
+    f.known = (unsigned)knob("fuzzi_known", 0) & FZI_KNOWN_ALL;
     f.tsc_hz = ut_boot_info()->tsc_hz ? ut_boot_info()->tsc_hz : UINT64_C(1000000000);
     uint64_t limit_s = knob("fuzzi_time", f.target > DEFAULT_CALLS ? 0 : TIME_LIMIT_S);
     f.limit = limit_s ? f.tsc_hz * limit_s : ~UINT64_C(0);
-    l4_printf("# fuzzi: seed %#lx, %lu calls, known-bug classes %s (boot with fuzzi_seed=N "
-              "fuzzi_calls=N fuzzi_known=1 to change)\n",
-              (unsigned long)f.seed, (unsigned long)f.target, f.known ? "on" : "off");
+    l4_printf("# fuzzi: seed %#lx, %lu calls, known-bug classes %#x (boot with fuzzi_seed=N "
+              "fuzzi_calls=N fuzzi_known=MASK to change)\n",
+              (unsigned long)f.seed, (unsigned long)f.target, f.known);
     ut_rnd_seed(f.seed ? f.seed : 1);
     l4_ipc_buffer()->receive_depth = 0;
 
