@@ -19,8 +19,10 @@
  * unless known-bug classes are enabled, and the instructions that can
  * unmask x87 exceptions (fldcw, fldenv, frstor, fxrstor, xrstor: with
  * CR0.NE clear an x87 exception takes the legacy FERR# path, on which
- * QEMU aborts) unless FZI_KNOWN_X87; and VEX-encoded pinsr with L=1,
- * on which QEMU's TCG (8.x) fails an assertion and aborts.
+ * QEMU aborts) unless FZI_KNOWN_X87; and pinsrb/w/d/q in every encoding
+ * (0f c4, 0f 3a 20/22, VEX with L=1), which trip an assertion in QEMU
+ * 7.2's TCG decoder (a vector length of 32 left from an earlier VEX.L
+ * instruction) and abort QEMU.
  */
 #ifndef FUZZ_INSN_H
 #define FUZZ_INSN_H

@@ -283,11 +283,15 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
             page[i + 1] = 0x0b, changed++; /* syscall -> ud2 */
         else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x0f && (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
             page[i + 1] = 0x0b, changed++; /* pop fs/gs, lfs, lgs -> ud2 */
-        else if (a == 0xc5 && i + 2 < end && page[i + 2] == 0xc4 && (c & 4))
-            page[i + 1] = c & ~4u, changed++; /* vpinsrw with VEX.L: aborts QEMU */
-        else if (a == 0xc4 && i + 3 < end && (c & 0x1f) <= 3 && (page[i + 2] & 4) &&
-                 (page[i + 3] == 0x20 || page[i + 3] == 0x22 || page[i + 3] == 0xc4))
-            page[i + 2] &= ~4u, changed++; /* vpinsrb/d/q/w with VEX.L: the same */
+        else if (a == 0x0f && (c == 0xc4 || (c == 0x3a && i + 2 < end &&
+                                             (page[i + 2] == 0x20 || page[i + 2] == 0x22))))
+            page[i + 1] = 0x0b, changed++; /* pinsrw/b/d/q: they can abort QEMU -> ud2 */
+        else if (a == 0xc5 && i + 2 < end && page[i + 2] == 0xc4)
+            page[i + 2] = 0x0b, changed++; /* VEX pinsrw: the same */
+        else if (a == 0xc4 && i + 3 < end &&
+                 (((c & 0x1f) == 1 && page[i + 3] == 0xc4) ||
+                  ((c & 0x1f) == 3 && (page[i + 3] == 0x20 || page[i + 3] == 0x22))))
+            page[i + 3] = 0x0b, changed++; /* VEX pinsrw/b/d/q: the same */
         else if (!(o->known & FZI_KNOWN_X87) &&
                  (((a == 0xd9 || a == 0xdd) && ((c >> 3) & 7) == 4) ||
                   (a == 0xd9 && ((c >> 3) & 7) == 5)))
