@@ -36,6 +36,7 @@ struct fzi_opts {
     uint64_t self_va;            /* where page[0] runs (for absolute targets), below 2 GiB */
     uint64_t edges[8];           /* addresses jumped to by the edge template */
     unsigned nedges;
+    int only; /* >= 0: every window starts with this template (FZI_T_*) */
 };
 
 /* Classes that hit the kernel bugs being fixed (fuzzi_known=MASK). */

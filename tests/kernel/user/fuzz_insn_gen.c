@@ -122,7 +122,7 @@ static void compat_tail(struct buf *b, const struct fzi_opts *o)
     }
 }
 
-static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned here)
+static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned here, int first)
 {
     static const char *const priv[] = {
         "\xfa",         "\xfb",         "\xf4",         "\xec",         "\xe4\x60",
@@ -134,6 +134,8 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         "\xf3\x48\x0f\xae\xd0",         "\xf3\x48\x0f\xae\xd8", "\x0f\x01\x00", "\x0f\x01\xc8",
         "\x0f\x20\xc0", "\x0f\x01\xd0", "\x0f\x01\xee", "\x0f\x01\xef", "\x0f\xaa"};
     enum fzi_template t = (enum fzi_template)(ut_rnd() % FZI_T_COUNT);
+    if (o->only >= 0 && first)
+        t = (enum fzi_template)(o->only % FZI_T_COUNT);
     switch (t) {
     case FZI_T_SYSCALL:
         if (ut_rnd() % 2)
@@ -184,9 +186,14 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         unsigned reg = (unsigned)(ut_rnd() % 6); /* es cs ss ds fs gs */
         if (!(o->known & FZI_KNOWN_FSGS) && (reg == 4 || reg == 5))
             reg = 3;
-        e1(b, 0x66), e1(b, 0xb8), en(b, selector(o), 2);
+        uint16_t sel = selector(o);
+        if ((reg == 4 || reg == 5) && ut_rnd() % 2) /* the loads that change the base */
+            sel = ut_rnd() % 2 ? (uint16_t)(ut_rnd() % 4) : 0x23;
+        e1(b, 0x66), e1(b, 0xb8), en(b, sel, 2);
         e1(b, 0x8e), e1(b, (uint8_t)(0xc0 | reg << 3));
-        if (ut_rnd() % 2)
+        if ((reg == 4 || reg == 5) && ut_rnd() % 2)
+            bytes(b, "\xeb\xfe", 2); /* spin: the timer switches threads meanwhile */
+        else if (ut_rnd() % 2)
             bytes(b, "\x8b\x00", 2); /* and use it: mov eax, [rax] */
         break;
     }
@@ -237,13 +244,22 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         mov_rax(b, o->nedges ? o->edges[ut_rnd() % o->nedges] : ut_rnd());
         bytes(b, ut_rnd() % 2 ? "\xff\xe0" : "\xff\xd0", 2); /* jmp/call rax */
         break;
-    case FZI_T_COMPAT:
-        /* far return to the 32-bit user code segment, right after itself */
-        e1(b, 0x6a), e1(b, o->known & FZI_KNOWN_COMPAT ? 0x1b : 0x2b);
-        e1(b, 0x68), en(b, o->self_va + here + 9, 4);
-        bytes(b, "\x48\xcb", 2);
+    case FZI_T_COMPAT: {
+        /* to the 32-bit user code segment, right after itself: a far jump
+         * through memory (QEMU 7.2 pops a far return's or iretq's frame
+         * with supervisor accesses, which SMAP refuses on a user stack) */
+        uint64_t sel = o->known & FZI_KNOWN_COMPAT ? 0x1b : 0x2b;
+        if (ut_rnd() % 4) {
+            mov_rax(b, sel << 32 | (uint32_t)(o->self_va + here + 14));
+            bytes(b, "\x50\xff\x2c\x24", 4); /* push rax; ljmp [rsp] */
+        } else {
+            e1(b, 0x6a), e1(b, (uint8_t)sel);
+            e1(b, 0x68), en(b, o->self_va + here + 9, 4);
+            bytes(b, "\x48\xcb", 2); /* lretq */
+        }
         compat_tail(b, o);
         break;
+    }
     default:
         break;
     }
@@ -260,9 +276,9 @@ void fzi_gen_window(uint8_t *page, unsigned off, unsigned len, const struct fzi_
     /* the entry is at off: often a template right there */
     unsigned n = 1 + (unsigned)(ut_rnd() % 4);
     for (unsigned i = 0; i < n; i++) {
-        unsigned here = i == 0 && ut_rnd() % 2 ? off : off + (unsigned)(ut_rnd() % len);
+        unsigned here = i == 0 && (ut_rnd() % 2 || o->only >= 0) ? off : off + (unsigned)(ut_rnd() % len);
         struct buf b = {.n = 0};
-        enum fzi_template t = emit(&b, o, here);
+        enum fzi_template t = emit(&b, o, here, i == 0 && here == off);
         if (here + b.n <= off + len) {
             for (unsigned k = 0; k < b.n; k++)
                 page[here + k] = b.b[k];

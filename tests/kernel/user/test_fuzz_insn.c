@@ -31,7 +31,9 @@
  * which tools/tessera fuzz parses.
  *
  * Knobs (kernel command line): fuzzi_seed, fuzzi_calls, fuzzi_time
- * (seconds; 0: none), fuzzi_known=MASK (FZI_KNOWN_* of fuzz_insn.h: also
+ * (seconds; 0: none), fuzzi_template=N (every block starts with
+ * template N of enum fzi_template, for a directed run), fuzzi_verbose=1
+ * (print every fault), fuzzi_known=MASK (FZI_KNOWN_* of fuzz_insn.h: also
  * the classes that hit the kernel bugs being fixed: 1 syscall from compat
  * mode, 2 FS/GS selector loads, 4 a code page at TOP_VA, 8 TCBConfigure
  * of its own TCB; 15 all).
@@ -97,7 +99,9 @@ struct fzi {
     uint64_t kinds[K_COUNT], vectors[32], syscall_fwd, own_msgs, victim_faults, statuses[16];
     uint64_t watchdogs, resets, direct, replies, writes, checks, ticks, idle_ticks, last_calls;
     uint64_t last_trusted, consecutive_watchdogs, scrubbed, self_inv, bad_rip;
-    uint64_t root_fs; /* the root thread's FS base, if %fs:0 holds it (else 0) */
+    uint64_t ping_fs; /* the FS base of the trusted client (ping_fn) */
+    int only;         /* fuzzi_template=N: every block starts with template N */
+    int verbose;      /* fuzzi_verbose=1: print every fault */
     unsigned reports;
     l4_word_t msg[L4_FAULT_EXCEPTION_LENGTH];
     struct {
@@ -320,7 +324,10 @@ static l4_cptr_t partner_slot;
 
 static void ping_fn(l4_word_t arg)
 {
+    uint64_t self = fs_self();
     for (l4_word_t i = 0; !stop; i++) {
+        if (fs_self() != self) /* its FS base changed under it */
+            trusted_errors++;
         l4_word_t mr[L4_MSG_REGISTERS] = {i, ~i, 0, 0};
         l4_msginfo_t info = 0;
         l4_error_t e = l4_call_mrs(UT_ARG_A(arg), l4_msginfo_new(PING_LABEL, 0, 0, 2), &info, mr);
@@ -480,7 +487,8 @@ static struct fzi_opts options(struct fzi *f, unsigned page, int syscall_ok)
                          .known = f->known,
                          .scratch = (uint64_t)(uintptr_t)pg.scratch,
                          .stack_top = (uint64_t)(uintptr_t)pg.stack + 4096,
-                         .self_va = (uint64_t)(uintptr_t)pg.code[page]};
+                         .self_va = (uint64_t)(uintptr_t)pg.code[page],
+                         .only = f->only};
     o.edges[o.nedges++] = EDGE_VA + 4096 - 2;
     o.edges[o.nedges++] = EDGE_VA + 4096 - 1;
     o.edges[o.nedges++] = L4_USER_TOP;
@@ -526,10 +534,11 @@ static void next_call(struct fzi *f, struct l4_user_context *c)
     if (ut_rnd() % 16 == 0)
         c->rflags = ut_rnd();
     c->fs_base = ut_rnd() % 2 ? 0 : ut_rnd() % L4_USER_TOP;
-    /* sharing the root thread's FS base shows a stale base after a
-     * selector load (known bug, fuzzi_known & 2): the switch back skips it */
-    if ((f->known & FZI_KNOWN_FSGS) && f->root_fs && ut_rnd() % 2)
-        c->fs_base = f->root_fs;
+    /* sharing the trusted client's FS base shows a stale base after a
+     * selector load (known bug, fuzzi_known & 2): a switch from the task
+     * straight to that thread skips loading it; the client checks %fs:0 */
+    if ((f->known & FZI_KNOWN_FSGS) && f->ping_fs && ut_rnd() % 2)
+        c->fs_base = f->ping_fs;
     c->gs_base = ut_rnd() % 2 ? 0 : ut_rnd() % L4_USER_TOP;
     c->rip = (l4_word_t)pg.tramp;
     if (f->kind == K_SYSCALL) {
@@ -674,8 +683,6 @@ static void handle_task(struct fzi *f, l4_msginfo_t info)
         return;
     }
     f->consecutive_watchdogs = 0;
-    if (f->root_fs && fs_self() != f->root_fs)
-        report(f, "the root thread's FS base changed under it (%fs:0, base)", fs_self(), f->root_fs);
     if (f->calls)
         f->ring[(f->calls - 1) % RING_LEN].end = label << 8 | (f->msg[0] & 0xff);
     if (label == L4_FAULT_LABEL_SYSCALL && len == L4_FAULT_SYSCALL_LENGTH &&
@@ -699,6 +706,12 @@ static void handle_task(struct fzi *f, l4_msginfo_t info)
         return;
     }
     l4_word_t vector = f->msg[L4_FAULT_EXCEPTION_MR_VECTOR], rip = regs.rip;
+    if (f->verbose)
+        l4_printf("# fuzzi: call %lu (%s, entry %#lx): vector %lu error %#lx address %#lx rip "
+                  "%#lx rsp %#lx\n",
+                  (unsigned long)f->calls, kind_name[f->kind], (unsigned long)f->entry,
+                  (unsigned long)vector, (unsigned long)f->msg[1], (unsigned long)f->msg[2],
+                  (unsigned long)rip, (unsigned long)regs.rsp);
     /* a jump or call to a kernel or non-canonical address ends with RIP
      * at the target: #PF on the fetch, #DB if TF was set, and on QEMU
      * #GP for a non-canonical target; other vectors need an instruction */
@@ -741,6 +754,9 @@ static int tick(struct fzi *f)
         f->idle_ticks = 0;
         start_call(f, 0);
     }
+    if (trusted_errors)
+        report(f, "the trusted threads saw wrong answers or a wrong FS base (count, tick)",
+               trusted_errors, f->ticks);
     if (f->ticks % WINDOW_TICKS == 0) {
         if (trusted_count == f->last_trusted)
             report(f, "the trusted threads made no progress in a window (tick, count)", f->ticks,
@@ -847,7 +863,12 @@ static void start_threads(struct fzi *f)
     trusted_count = trusted_errors = 0;
     tick_period = f->tsc_hz * TICK_MS / 1000;
     UT_ASSERT(ut_thread(pong_fn, UT_ARG(0, t, t_reply), PRIO));
-    UT_ASSERT(ut_thread(ping_fn, UT_ARG(0, t, 0), PRIO));
+    l4_cptr_t ping = ut_thread(ping_fn, UT_ARG(0, t, 0), PRIO);
+    struct l4_user_context r = {0};
+    UT_ASSERT(ping);
+    if (!l4_tcb_read_registers(ping, false, L4_USER_CONTEXT_WORDS, &r))
+        f->ping_fs = r.fs_base;
+    l4_printf("# fuzzi: the trusted client's FS base is %#lx\n", (unsigned long)f->ping_fs);
     UT_ASSERT(ut_thread(partner_fn, UT_ARG(0, f->ep, p_reply), PRIO));
     UT_ASSERT(ut_thread(ticker_fn, UT_ARG(0, tick, 0), PRIO));
 }
@@ -879,6 +900,8 @@ UTEST(fuzz_insn_blocks, "an unprivileged task runs thousands of blocks of random
     f.seed = knob("fuzzi_seed", DEFAULT_SEED);
     f.target = knob("fuzzi_calls", DEFAULT_CALLS);
     f.known = (unsigned)knob("fuzzi_known", 0) & FZI_KNOWN_ALL;
+    f.only = (int)knob("fuzzi_template", ~UINT64_C(0));
+    f.verbose = knob("fuzzi_verbose", 0) != 0;
     f.tsc_hz = ut_boot_info()->tsc_hz ? ut_boot_info()->tsc_hz : UINT64_C(1000000000);
     uint64_t limit_s = knob("fuzzi_time", f.target > DEFAULT_CALLS ? 0 : TIME_LIMIT_S);
     f.limit = limit_s ? f.tsc_hz * limit_s : ~UINT64_C(0);
@@ -888,12 +911,6 @@ UTEST(fuzz_insn_blocks, "an unprivileged task runs thousands of blocks of random
     ut_rnd_seed(f.seed ? f.seed : 1);
     l4_ipc_buffer()->receive_depth = 0;
 
-    struct l4_user_context self = {0};
-    if (!l4_tcb_read_registers(L4_ROOT_SLOT_TCB, false, L4_USER_CONTEXT_WORDS, &self) &&
-        self.fs_base && fs_self() == self.fs_base)
-        f.root_fs = self.fs_base;
-    l4_printf("# fuzzi: root FS base %#lx%s\n", (unsigned long)f.root_fs,
-              f.root_fs ? "" : " (unknown: the FS-base check is off)");
     make_task(&f);
     start_threads(&f);
     if (ut_failed())
