@@ -30,8 +30,8 @@
 #include <stdint.h>
 
 struct fzi_opts {
-    int syscall_ok; /* keep `syscall` instructions (the task has the foreign ABI) */
-    unsigned known; /* FZI_KNOWN_*: also classes that hit kernel bugs being fixed */
+    int syscall_ok;              /* keep `syscall` instructions (the task has the foreign ABI) */
+    unsigned known;              /* FZI_KNOWN_*: also classes that hit kernel bugs being fixed */
     uint64_t scratch, stack_top; /* addresses in the task's space */
     uint64_t self_va;            /* where page[0] runs (for absolute targets), below 2 GiB */
     uint64_t edges[8];           /* addresses jumped to by the edge template */
@@ -49,9 +49,25 @@ struct fzi_opts {
 
 /* Per-template counters (how often each template was placed). */
 enum fzi_template {
-    FZI_T_SYSCALL, FZI_T_SYSENTER, FZI_T_INT80, FZI_T_INTN, FZI_T_BREAK, FZI_T_POPF,
-    FZI_T_IRETQ, FZI_T_LRET, FZI_T_LJMP, FZI_T_LCALL, FZI_T_MOVSEG, FZI_T_POPSEG,
-    FZI_T_PRIV, FZI_T_XSTATE, FZI_T_FPU, FZI_T_AC, FZI_T_DIV0, FZI_T_EDGE, FZI_T_COMPAT,
+    FZI_T_SYSCALL,
+    FZI_T_SYSENTER,
+    FZI_T_INT80,
+    FZI_T_INTN,
+    FZI_T_BREAK,
+    FZI_T_POPF,
+    FZI_T_IRETQ,
+    FZI_T_LRET,
+    FZI_T_LJMP,
+    FZI_T_LCALL,
+    FZI_T_MOVSEG,
+    FZI_T_POPSEG,
+    FZI_T_PRIV,
+    FZI_T_XSTATE,
+    FZI_T_FPU,
+    FZI_T_AC,
+    FZI_T_DIV0,
+    FZI_T_EDGE,
+    FZI_T_COMPAT,
     FZI_T_COUNT
 };
 

@@ -14,8 +14,8 @@
 
 uint64_t fzi_template_count[FZI_T_COUNT];
 const char *const fzi_template_name[FZI_T_COUNT] = {
-    "syscall", "sysenter", "int80", "intN",   "int3/int1/into", "popf",   "iretq",
-    "lret",    "ljmp",     "lcall", "movseg", "popseg",         "priv",   "xstate",
+    "syscall", "sysenter", "int80", "intN",   "int3/int1/into", "popf", "iretq",
+    "lret",    "ljmp",     "lcall", "movseg", "popseg",         "priv", "xstate",
     "fpu",     "ac",       "div0",  "edge",   "compat"};
 
 struct buf {
@@ -57,10 +57,9 @@ static uint16_t selector(const struct fzi_opts *o)
 /* RFLAGS for popf/iretq: the bits that matter to the kernel, at random. */
 static uint64_t rflags(void)
 {
-    static const uint64_t bits[] = {0x100 /* TF */,  0x200 /* IF */,   0x400 /* DF */,
-                                    0x3000 /* IOPL */, 0x4000 /* NT */, 0x10000 /* RF */,
-                                    0x20000 /* VM */, 0x40000 /* AC */, 0x200000 /* ID */,
-                                    0x800 /* OF */};
+    static const uint64_t bits[] = {
+        0x100 /* TF */,   0x200 /* IF */,   0x400 /* DF */,   0x3000 /* IOPL */, 0x4000 /* NT */,
+        0x10000 /* RF */, 0x20000 /* VM */, 0x40000 /* AC */, 0x200000 /* ID */, 0x800 /* OF */};
     uint64_t f = 2;
     for (unsigned i = 0; i < sizeof bits / sizeof bits[0]; i++)
         if (ut_rnd() % 3 == 0)
@@ -124,15 +123,45 @@ static void compat_tail(struct buf *b, const struct fzi_opts *o)
 
 static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned here, int first)
 {
-    static const char *const priv[] = {
-        "\xfa",         "\xfb",         "\xf4",         "\xec",         "\xe4\x60",
-        "\xee",         "\xe6\x80",     "\x6c",         "\x0f\x30",     "\x0f\x32",
-        "\x0f\x33",     "\x0f\x01\xf8", "\x0f\x01\x10", "\x0f\x01\x18", "\x0f\x00\x10",
-        "\x0f\x00\x18", "\x0f\x06",     "\x0f\x09",     "\x0f\x22\xd8", "\x0f\x23\xf8",
-        "\x0f\x01\xd1", "\x0f\x01\xca", "\x0f\x01\xcb", "\x0f\x35",     "\x0f\x07",
-        "\x0f\x01\xc1", "\x0f\x01\xd9", "\x0f\x01\xf9", "\x0f\xa2",     "\x0f\x0b",
-        "\xf3\x48\x0f\xae\xd0",         "\xf3\x48\x0f\xae\xd8", "\x0f\x01\x00", "\x0f\x01\xc8",
-        "\x0f\x20\xc0", "\x0f\x01\xd0", "\x0f\x01\xee", "\x0f\x01\xef", "\x0f\xaa"};
+    static const char *const priv[] = {"\xfa",
+                                       "\xfb",
+                                       "\xf4",
+                                       "\xec",
+                                       "\xe4\x60",
+                                       "\xee",
+                                       "\xe6\x80",
+                                       "\x6c",
+                                       "\x0f\x30",
+                                       "\x0f\x32",
+                                       "\x0f\x33",
+                                       "\x0f\x01\xf8",
+                                       "\x0f\x01\x10",
+                                       "\x0f\x01\x18",
+                                       "\x0f\x00\x10",
+                                       "\x0f\x00\x18",
+                                       "\x0f\x06",
+                                       "\x0f\x09",
+                                       "\x0f\x22\xd8",
+                                       "\x0f\x23\xf8",
+                                       "\x0f\x01\xd1",
+                                       "\x0f\x01\xca",
+                                       "\x0f\x01\xcb",
+                                       "\x0f\x35",
+                                       "\x0f\x07",
+                                       "\x0f\x01\xc1",
+                                       "\x0f\x01\xd9",
+                                       "\x0f\x01\xf9",
+                                       "\x0f\xa2",
+                                       "\x0f\x0b",
+                                       "\xf3\x48\x0f\xae\xd0",
+                                       "\xf3\x48\x0f\xae\xd8",
+                                       "\x0f\x01\x00",
+                                       "\x0f\x01\xc8",
+                                       "\x0f\x20\xc0",
+                                       "\x0f\x01\xd0",
+                                       "\x0f\x01\xee",
+                                       "\x0f\x01\xef",
+                                       "\x0f\xaa"};
     enum fzi_template t = (enum fzi_template)(ut_rnd() % FZI_T_COUNT);
     if (o->only >= 0 && first)
         t = (enum fzi_template)(o->only % FZI_T_COUNT);
@@ -212,12 +241,12 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         break;
     }
     case FZI_T_XSTATE: {
-        static const char *const ops[] = {"\x0f\xae\x2f", "\x48\x0f\xae\x2f", "\x0f\xae\x0f",
-                                          "\x0f\xae\x27", "\x0f\xae\x17",     "\x0f\xc7\x1f",
+        static const char *const ops[] = {"\x0f\xae\x2f",    "\x48\x0f\xae\x2f", "\x0f\xae\x0f",
+                                          "\x0f\xae\x27",    "\x0f\xae\x17",     "\x0f\xc7\x1f",
                                           "\x48\x0f\xae\x0f"};
         const char *p = ops[ut_rnd() % (sizeof ops / sizeof ops[0])];
-        if (!(o->known & FZI_KNOWN_X87) && (p[2] == 0x2f || p[2] == 0x0f || p[3] == 0x2f ||
-                                            p[3] == 0x0f))
+        if (!(o->known & FZI_KNOWN_X87) &&
+            (p[2] == 0x2f || p[2] == 0x0f || p[3] == 0x2f || p[3] == 0x0f))
             p = "\x0f\xae\x27"; /* xsave instead of a restore */
         mov_rdi(b, o->scratch + (ut_rnd() % 4 ? 0 : ut_rnd() % 4096));
         e1(b, 0xb8), en(b, ut_rnd() % 2 ? 7 : ut_rnd(), 4);
@@ -276,7 +305,8 @@ void fzi_gen_window(uint8_t *page, unsigned off, unsigned len, const struct fzi_
     /* the entry is at off: often a template right there */
     unsigned n = 1 + (unsigned)(ut_rnd() % 4);
     for (unsigned i = 0; i < n; i++) {
-        unsigned here = i == 0 && (ut_rnd() % 2 || o->only >= 0) ? off : off + (unsigned)(ut_rnd() % len);
+        unsigned here =
+            i == 0 && (ut_rnd() % 2 || o->only >= 0) ? off : off + (unsigned)(ut_rnd() % len);
         struct buf b = {.n = 0};
         enum fzi_template t = emit(&b, o, here, i == 0 && here == off);
         if (here + b.n <= off + len) {
@@ -297,7 +327,8 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
         uint8_t a = page[i], c = page[i + 1];
         if (a == 0x0f && c == 0x05 && !o->syscall_ok)
             page[i + 1] = 0x0b, changed++; /* syscall -> ud2 */
-        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x0f && (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
+        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x0f &&
+                 (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
             page[i + 1] = 0x0b, changed++; /* pop fs/gs, lfs, lgs -> ud2 */
         else if (a == 0x0f && (c == 0xc4 || (c == 0x3a && i + 2 < end &&
                                              (page[i + 2] == 0x20 || page[i + 2] == 0x22))))
@@ -315,7 +346,8 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
         else if (!(o->known & FZI_KNOWN_X87) && a == 0x0f && c == 0xae && i + 2 < end &&
                  ((page[i + 2] >> 3) & 7) != 4 && ((page[i + 2] >> 3) & 7) % 4 == 1)
             page[i + 1] = 0x0b, changed++; /* fxrstor, xrstor -> ud2 */
-        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x8e && ((c >> 3) & 7) >= 4 && ((c >> 3) & 7) <= 5)
+        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x8e && ((c >> 3) & 7) >= 4 &&
+                 ((c >> 3) & 7) <= 5)
             page[i] = 0x89, changed++; /* mov fs/gs, r/m -> mov r/m, r */
     }
     return changed;

@@ -76,10 +76,10 @@
 
 /* The task's pages: root image pages mapped again in its space. */
 static struct {
-    _Alignas(4096) uint8_t tramp[4096];  /* RX: trampoline, syscall stub */
-    _Alignas(4096) uint64_t ctl[512];    /* R: ctl[0] = RAX, ctl[1] = RIP of the block */
+    _Alignas(4096) uint8_t tramp[4096]; /* RX: trampoline, syscall stub */
+    _Alignas(4096) uint64_t ctl[512];   /* R: ctl[0] = RAX, ctl[1] = RIP of the block */
     _Alignas(4096) uint8_t code[NCODE][4096];
-    _Alignas(4096) uint8_t data[4096];   /* RW: IPC buffer */
+    _Alignas(4096) uint8_t data[4096];    /* RW: IPC buffer */
     _Alignas(4096) uint8_t scratch[4096]; /* RW: memory operands, xsave areas */
     _Alignas(4096) uint8_t stack[4096];
 } pg;
@@ -422,15 +422,35 @@ static l4_word_t word(void)
 /* A structured syscall, mostly a self-invocation; sets *rdi.. in c. */
 static void pick_syscall(struct fzi *f, struct l4_user_context *c)
 {
-    static const uint8_t sysnos[] = {L4_SYS_CALL,  L4_SYS_CALL,     L4_SYS_CALL,
-                                     L4_SYS_CALL,  L4_SYS_SEND,     L4_SYS_NBSEND,
-                                     L4_SYS_RECV,  L4_SYS_NBRECV,   L4_SYS_REPLY_RECV,
-                                     L4_SYS_YIELD, L4_SYS_DEBUG_CAP_IDENTIFY,
-                                     L4_SYS_DEBUG_NAME_THREAD, L4_SYS_DEBUG_CHECK_INVARIANTS};
-    static const uint8_t targets[] = {FZ_SLOT_TCB,   FZ_SLOT_TCB,     FZ_SLOT_TCB,    FZ_SLOT_CNODE,
-                                      FZ_SLOT_CNODE, FZ_SLOT_VSPACE,  FZ_SLOT_VSPACE, FZ_SLOT_FRAME,
-                                      FZ_SLOT_FRAME, FZ_SLOT_UNTYPED, FZ_SLOT_VICTIM, FZ_SLOT_EP,
-                                      FZ_SLOT_NTFN,  FZ_SLOT_REPLY,   13,             14};
+    static const uint8_t sysnos[] = {L4_SYS_CALL,
+                                     L4_SYS_CALL,
+                                     L4_SYS_CALL,
+                                     L4_SYS_CALL,
+                                     L4_SYS_SEND,
+                                     L4_SYS_NBSEND,
+                                     L4_SYS_RECV,
+                                     L4_SYS_NBRECV,
+                                     L4_SYS_REPLY_RECV,
+                                     L4_SYS_YIELD,
+                                     L4_SYS_DEBUG_CAP_IDENTIFY,
+                                     L4_SYS_DEBUG_NAME_THREAD,
+                                     L4_SYS_DEBUG_CHECK_INVARIANTS};
+    static const uint8_t targets[] = {FZ_SLOT_TCB,
+                                      FZ_SLOT_TCB,
+                                      FZ_SLOT_TCB,
+                                      FZ_SLOT_CNODE,
+                                      FZ_SLOT_CNODE,
+                                      FZ_SLOT_VSPACE,
+                                      FZ_SLOT_VSPACE,
+                                      FZ_SLOT_FRAME,
+                                      FZ_SLOT_FRAME,
+                                      FZ_SLOT_UNTYPED,
+                                      FZ_SLOT_VICTIM,
+                                      FZ_SLOT_EP,
+                                      FZ_SLOT_NTFN,
+                                      FZ_SLOT_REPLY,
+                                      13,
+                                      14};
     l4_word_t slot = targets[ut_rnd() % sizeof targets], label;
     f->sysno = sysnos[ut_rnd() % sizeof sysnos];
     if (FZI_DEBUG_SYSCALLS_GATED && ut_rnd() % 16 == 0)
@@ -473,7 +493,8 @@ static void pick_syscall(struct fzi *f, struct l4_user_context *c)
     b->receive_index = ut_rnd() % 32;
     b->receive_depth = ut_rnd() % 2 ? FZ_CNODE_RADIX : ut_rnd() % 70;
     c->rdi = slot;
-    c->rsi = l4_msginfo_new(label, 0, ut_rnd() % 4, ut_rnd() % 4 ? 2 + ut_rnd() % 7 : ut_rnd() % 128);
+    c->rsi =
+        l4_msginfo_new(label, 0, ut_rnd() % 4, ut_rnd() % 4 ? 2 + ut_rnd() % 7 : ut_rnd() % 128);
     c->rdx = word(), c->r8 = word(), c->r9 = word(), c->r10 = word();
     c->r12 = ut_rnd() % 2 ? FZ_SLOT_REPLY : ut_rnd() % 16;
     if (slot == FZ_SLOT_TCB || slot == FZ_SLOT_CNODE || slot == FZ_SLOT_VSPACE ||
@@ -628,11 +649,11 @@ static void start_call(struct fzi *f, int blocked_in_fault)
             /* the answer to a foreign syscall has the syscall message's layout */
             static const struct {
                 unsigned mr, word;
-            } m[] = {{L4_FAULT_SYSCALL_MR_RAX, 3},     {L4_FAULT_SYSCALL_MR_RDI, 8},
-                     {L4_FAULT_SYSCALL_MR_RSI, 7},     {L4_FAULT_SYSCALL_MR_RDX, 6},
-                     {L4_FAULT_SYSCALL_MR_R10, 12},    {L4_FAULT_SYSCALL_MR_R8, 10},
-                     {L4_FAULT_SYSCALL_MR_R9, 11},     {L4_FAULT_SYSCALL_MR_RIP, 0},
-                     {L4_FAULT_SYSCALL_MR_RSP, 1},     {L4_FAULT_SYSCALL_MR_RFLAGS, 2},
+            } m[] = {{L4_FAULT_SYSCALL_MR_RAX, 3},      {L4_FAULT_SYSCALL_MR_RDI, 8},
+                     {L4_FAULT_SYSCALL_MR_RSI, 7},      {L4_FAULT_SYSCALL_MR_RDX, 6},
+                     {L4_FAULT_SYSCALL_MR_R10, 12},     {L4_FAULT_SYSCALL_MR_R8, 10},
+                     {L4_FAULT_SYSCALL_MR_R9, 11},      {L4_FAULT_SYSCALL_MR_RIP, 0},
+                     {L4_FAULT_SYSCALL_MR_RSP, 1},      {L4_FAULT_SYSCALL_MR_RFLAGS, 2},
                      {L4_FAULT_SYSCALL_MR_FS_BASE, 18}, {L4_FAULT_SYSCALL_MR_GS_BASE, 19}};
             for (unsigned i = 0; i < sizeof m / sizeof m[0]; i++)
                 l4_set_mr(m[i].mr, l4_user_context_get_word(&c, m[i].word));
@@ -686,7 +707,8 @@ static void handle_task(struct fzi *f, l4_msginfo_t info)
     if (f->calls)
         f->ring[(f->calls - 1) % RING_LEN].end = label << 8 | (f->msg[0] & 0xff);
     if (label == L4_FAULT_LABEL_SYSCALL && len == L4_FAULT_SYSCALL_LENGTH &&
-        f->msg[L4_FAULT_SYSCALL_MR_RIP] == regs.rip && f->msg[L4_FAULT_SYSCALL_MR_RAX] == regs.rax) {
+        f->msg[L4_FAULT_SYSCALL_MR_RIP] == regs.rip &&
+        f->msg[L4_FAULT_SYSCALL_MR_RAX] == regs.rax) {
         f->syscall_fwd++;
         start_call(f, IN_SYSCALL);
         return;
