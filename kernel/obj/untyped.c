@@ -172,7 +172,7 @@ l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv)
         return L4_INVALID_CAPABILITY;
     }
     uint64_t type = m[L4_MR_UNTYPED_RETYPE_TYPE], size = m[L4_MR_UNTYPED_RETYPE_SIZE_BITS];
-    uint64_t depth = m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH] & 0xff;
+    uint64_t depth = m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH]; /* the whole word */
     if (depth > 64) {
         invocation_error_detail(inv, 0, 64);
         return L4_RANGE_ERROR;

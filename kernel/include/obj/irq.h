@@ -42,7 +42,7 @@ struct irq_get_op {
 };
 
 l4_error_t irq_control_decode_get(cte_t *control, uint64_t irq, cap_t root, uint64_t index,
-                                  unsigned depth, struct irq_get_op *op);
+                                  uint64_t depth, struct irq_get_op *op);
 void irq_control_invoke_get(const struct irq_get_op *op);
 
 void irq_handler_invoke_ack(cap_t handler);
