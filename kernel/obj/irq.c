@@ -11,6 +11,7 @@
 #include <cap/cspace.h>
 #include <cap/derivation.h>
 #include <core/arch_hooks.h>
+#include <core/kernel_entry.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/irq.h>
 

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <api/syscall.h>
+#include <arch/obj/ioport.h>
 #include <cap/derivation.h>
 #include <core/console.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/cnode.h>
-#include <obj/ioport.h>
 #include "fake_arch.h"
 #include "suites.h"
 

@@ -11,8 +11,8 @@
  * Interface: irq_control_decode_invocation() and
  * irq_handler_decode_invocation() (IRQControlGet; IRQHandlerAck,
  * SetNotification, Clear), with the decode and invoke steps they use also
- * exported for the host unit tests; irq_handle() (an interrupt arrived on
- * a line, called by the arch with the line masked); irq_handler_finalise()
+ * exported for the host unit tests; irq_handle() (<core/kernel_entry.h>:
+ * an interrupt arrived on a line, called by the arch with the line masked); irq_handler_finalise()
  * (the last IRQHandler capability of a line was deleted: the line is
  * masked and its entry freed); irq_notification_finalise() (a notification
  * is being destroyed: lines signalling it are unbound).
@@ -53,7 +53,6 @@ struct invocation;
 l4_error_t irq_control_decode_invocation(cte_t *slot, struct invocation *inv);
 l4_error_t irq_handler_decode_invocation(cte_t *slot, struct invocation *inv);
 
-void irq_handle(unsigned irq);
 void irq_handler_finalise(cap_t handler);
 void irq_notification_finalise(notification_t *n);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Frame invocations (see <obj/frame.h>): decode checks everything and
+ * Frame invocations (see <arch/obj/frame.h>): decode checks everything and
  * changes nothing; the change that follows cannot fail.
  *
  * Mapping rights are what the caller asks, masked by the capability:
@@ -12,9 +12,9 @@
  * caching attributes the caller gives.
  */
 #include <api/syscall.h>
+#include <arch/obj/frame.h>
+#include <arch/obj/page_table.h>
 #include <l4/invocation_labels_gen.h>
-#include <obj/frame.h>
-#include <obj/page_table.h>
 
 #define VM_RIGHTS_ALL (L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE | L4_VM_RIGHTS_EXECUTE)
 #define VM_ATTRS_ALL                                                                               \

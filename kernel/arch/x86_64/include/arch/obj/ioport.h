@@ -19,8 +19,8 @@
  * (last capability to a range deleted); the bitmap helpers and the decode
  * and invoke steps, exported for the host unit tests.
  */
-#ifndef OBJ_IOPORT_H
-#define OBJ_IOPORT_H
+#ifndef ARCH_OBJ_IOPORT_H
+#define ARCH_OBJ_IOPORT_H
 
 #include <cap/cap.h>
 

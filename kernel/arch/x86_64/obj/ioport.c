@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * I/O ports: IOPortControl and IOPort (see <obj/ioport.h>).
+ * I/O ports: IOPortControl and IOPort (see <arch/obj/ioport.h>).
  *
  * The bitmap of issued ports is 8 KiB of kernel data, one bit a port.
  * Every argument is checked as the whole word it arrives in: a port above
@@ -12,12 +12,12 @@
  * (docs/kernel/console.md).
  */
 #include <api/syscall.h>
+#include <arch/obj/ioport.h>
 #include <cap/cspace.h>
 #include <cap/derivation.h>
 #include <core/arch_hooks.h>
 #include <core/console.h>
 #include <l4/invocation_labels_gen.h>
-#include <obj/ioport.h>
 
 #define PORT_MAX (IOPORT_COUNT - 1)
 
@@ -178,10 +178,10 @@ l4_error_t ioport_control_decode_invocation(cte_t *slot, struct invocation *inv)
         return L4_INVALID_CAPABILITY;
     }
     struct ioport_issue_op op;
-    l4_error_t e = ioport_control_decode_issue(
-        slot, m[L4_MR_IO_PORT_CONTROL_ISSUE_FIRST_PORT], m[L4_MR_IO_PORT_CONTROL_ISSUE_LAST_PORT],
-        root->cap, m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_INDEX],
-        m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_DEPTH], &op);
+    l4_error_t e = ioport_control_decode_issue(slot, m[L4_MR_IO_PORT_CONTROL_ISSUE_FIRST_PORT],
+                                               m[L4_MR_IO_PORT_CONTROL_ISSUE_LAST_PORT], root->cap,
+                                               m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_INDEX],
+                                               m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_DEPTH], &op);
     if (e != L4_NO_ERROR) {
         invocation_error_detail(inv, op.detail[0], op.detail[1]);
         return e;
