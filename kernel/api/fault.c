@@ -5,8 +5,8 @@
  * registers and IPC buffer; nothing is staged in between.
  */
 #include <api/fault.h>
-#include <arch/mmu.h>
 #include <cap/cspace.h>
+#include <core/arch_hooks.h>
 #include <core/console.h>
 #include <core/kernel_entry.h>
 #include <core/sched.h>

@@ -41,6 +41,10 @@ _Noreturn void arch_poweroff(int status);
 /* Stop this CPU for good, interrupts off. */
 _Noreturn void arch_halt(void);
 
+/* The name of an exception or interrupt vector, for reports ("#PF page
+ * fault"). */
+const char *trap_vector_name(uint64_t vector);
+
 /* A one-line description of the CPU for the banner. */
 const char *arch_cpu_description(void);
 
