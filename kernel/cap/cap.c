@@ -22,10 +22,12 @@ uint64_t cap_object_size(cap_t c)
         return 1ull << cap_untyped_size_bits(c);
     case CAP_CNODE:
         return 1ull << (cap_cnode_radix(c) + CNODE_SLOT_BITS);
-    default:
+    default: {
         /* fixed-size objects; 0 for the kernel-issued types, which own no
          * memory */
-        return cap_object_bits(cap_type(c)) ? 1ull << cap_object_bits(cap_type(c)) : 0;
+        int bits = cap_object_bits(cap_type(c));
+        return bits ? 1ull << bits : 0;
+    }
     }
 }
 
