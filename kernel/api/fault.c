@@ -5,23 +5,14 @@
  * registers and IPC buffer; nothing is staged in between.
  */
 #include <api/fault.h>
-#include <arch/mmu.h>
 #include <cap/cspace.h>
+#include <core/arch_hooks.h>
 #include <core/console.h>
+#include <core/kernel_entry.h>
 #include <core/sched.h>
 #include <core/trace.h>
 #include <obj/endpoint.h>
 
-/* User-context word (l4_user_context order) of each foreign-syscall
- * message word: RAX, then the six Linux argument registers in order. */
-static const unsigned char syscall_words[L4_FAULT_SYSCALL_LENGTH] = {
-    [L4_FAULT_SYSCALL_MR_RAX] = 3,      [L4_FAULT_SYSCALL_MR_RDI] = 8,
-    [L4_FAULT_SYSCALL_MR_RSI] = 7,      [L4_FAULT_SYSCALL_MR_RDX] = 6,
-    [L4_FAULT_SYSCALL_MR_R10] = 12,     [L4_FAULT_SYSCALL_MR_R8] = 10,
-    [L4_FAULT_SYSCALL_MR_R9] = 11,      [L4_FAULT_SYSCALL_MR_RIP] = 0,
-    [L4_FAULT_SYSCALL_MR_RSP] = 1,      [L4_FAULT_SYSCALL_MR_RFLAGS] = 2,
-    [L4_FAULT_SYSCALL_MR_FS_BASE] = 18, [L4_FAULT_SYSCALL_MR_GS_BASE] = 19,
-};
 _Static_assert(L4_FAULT_EXCEPTION_LENGTH == L4_FAULT_EXCEPTION_MR_CONTEXT + L4_USER_CONTEXT_WORDS,
                "exception message: header words, then the user context");
 
@@ -30,7 +21,7 @@ _Static_assert(L4_FAULT_EXCEPTION_LENGTH == L4_FAULT_EXCEPTION_MR_CONTEXT + L4_U
 static int context_word(enum fault_kind kind, unsigned i)
 {
     if (kind == FAULT_SYSCALL)
-        return i < L4_FAULT_SYSCALL_LENGTH ? syscall_words[i] : -1;
+        return ctx_foreign_syscall_word(i);
     return i >= L4_FAULT_EXCEPTION_MR_CONTEXT && i < L4_FAULT_EXCEPTION_LENGTH
                ? (int)(i - L4_FAULT_EXCEPTION_MR_CONTEXT)
                : -1;
@@ -45,7 +36,7 @@ void fault_unhandled(tcb_t *t, const char *what, uint64_t code, uint64_t addr)
 {
     kprintf("tessera: thread %s: unhandled %s (%#lx) at %#lx, rip %#lx; suspended\n",
             t->name[0] ? t->name : "?", what, (unsigned long)code, (unsigned long)addr,
-            (unsigned long)t->ctx.regs.rip);
+            (unsigned long)ctx_pc(&t->ctx));
     t->fault_kind = FAULT_NONE;
     tcb_suspend(t);
 }
@@ -59,7 +50,7 @@ void fault_raise(tcb_t *t, enum fault_kind kind, uint64_t vector, uint64_t code,
         cap_type(s->cap) != CAP_ENDPOINT ||
         (cap_rights(s->cap) & (CAP_RIGHT_WRITE | CAP_RIGHT_GRANT_REPLY)) !=
             (CAP_RIGHT_WRITE | CAP_RIGHT_GRANT_REPLY)) {
-        fault_unhandled(t, what, kind == FAULT_SYSCALL ? t->ctx.regs.rax : code, addr);
+        fault_unhandled(t, what, kind == FAULT_SYSCALL ? ctx_sysno(&t->ctx) : code, addr);
         return;
     }
     t->fault_kind = (uint8_t)kind;
@@ -67,6 +58,11 @@ void fault_raise(tcb_t *t, enum fault_kind kind, uint64_t vector, uint64_t code,
     t->fault_code = code;
     t->fault_addr = addr;
     endpoint_send(cap_object(s->cap), t, s->cap, 1, 1);
+}
+
+void fault_exception(uint64_t vector, uint64_t code, uint64_t addr)
+{
+    fault_raise(cpu()->current, FAULT_EXCEPTION, vector, code, addr);
 }
 
 /* The words of f's exception message, in message order. */

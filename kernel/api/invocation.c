@@ -2,21 +2,21 @@
 /*
  * Invocations of kernel objects: gather the message, check the label
  * applies and the message is long enough, then hand it to the object's
- * decode function, the one switch over capability types for invocations.
+ * decode function, the one switch over capability types for invocations;
+ * the types only the architecture has go to arch_decode_invocation()
+ * (<core/arch_hooks.h>).
  * The reply carries the status as its label and in RAX; on success the
  * out-values follow, on error the error's detail words.
  */
 #include <api/syscall.h>
 #include <cap/cspace.h>
+#include <core/arch_hooks.h>
 #include <core/sched.h>
 #include <core/string.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/cnode.h>
 #include <obj/debug_console.h>
-#include <obj/frame.h>
-#include <obj/ioport.h>
 #include <obj/irq.h>
-#include <obj/page_table.h>
 #include <obj/untyped.h>
 
 /* One invocation at a time: the kernel is not preemptible. */
@@ -77,23 +77,12 @@ static l4_error_t decode(cte_t *slot)
         return irq_control_decode_invocation(slot, &inv);
     case CAP_IRQ_HANDLER:
         return irq_handler_decode_invocation(slot, &inv);
-    case CAP_IOPORT_CONTROL:
-        return ioport_control_decode_invocation(slot, &inv);
-    case CAP_IOPORT:
-        return ioport_decode_invocation(slot, &inv);
     case CAP_DEBUG_CONSOLE:
         return debug_console_decode_invocation(slot, &inv);
     case CAP_POWER_CONTROL:
         return power_control_decode_invocation(slot, &inv);
-    case CAP_PDPT:
-    case CAP_PD:
-    case CAP_PT:
-        return page_table_decode_invocation(slot, &inv);
-    case CAP_FRAME_4K:
-    case CAP_FRAME_2M:
-        return frame_decode_invocation(slot, &inv);
     default:
-        return L4_ILLEGAL_OPERATION; /* types without labels (PML4) */
+        return arch_decode_invocation(slot, &inv);
     }
 }
 

@@ -21,9 +21,8 @@ static cte_t *receive_slot(tcb_t *r, const struct l4_ipc_buffer *rb)
     if (cspace_lookup_cap(r->cspace_slot.cap, rb->receive_cnode, &node) != LOOKUP_OK)
         return 0;
     /* the one lookup of every capability destination (depth, CNode, empty) */
-    if (cspace_lookup_empty_slot(node->cap, rb->receive_index,
-                                 rb->receive_depth > 64 ? 0 : (unsigned)rb->receive_depth, &slot,
-                                 detail) != L4_NO_ERROR)
+    if (cspace_lookup_empty_slot(node->cap, rb->receive_index, rb->receive_depth, &slot, detail) !=
+        L4_NO_ERROR)
         return 0;
     return slot;
 }

@@ -15,6 +15,7 @@
 #include <api/syscall.h>
 #include <cap/cspace.h>
 #include <core/arch_hooks.h>
+#include <core/kernel_entry.h>
 #include <core/sched.h>
 #include <core/string.h>
 #include <core/trace.h>
@@ -154,7 +155,7 @@ void syscall_handle(void)
 
     if (t->foreign_abi) {
         /* every syscall of a foreign ABI goes to the thread's handler */
-        fault_raise(t, FAULT_SYSCALL, 0, 0, c->regs.rip);
+        fault_raise(t, FAULT_SYSCALL, 0, 0, ctx_pc(c));
         return;
     }
     switch (sysno) {

@@ -4,19 +4,15 @@
  * the one switch over capability types that the derivation tree needs.
  */
 #include <cap/cap.h>
+#include <core/arch_hooks.h>
 
-/* log2 sizes of fixed-size objects (variable-size ones: 0) */
+/* log2 sizes of fixed-size objects (variable-size ones: 0); the arch's
+ * own types are arch_object_bits() */
 static const unsigned object_bits[CAP_TYPE_COUNT] = {
     [CAP_TCB] = L4_OBJECT_TCB_SIZE_BITS,
     [CAP_ENDPOINT] = L4_OBJECT_ENDPOINT_SIZE_BITS,
     [CAP_NOTIFICATION] = L4_OBJECT_NOTIFICATION_SIZE_BITS,
     [CAP_REPLY] = L4_OBJECT_REPLY_SIZE_BITS,
-    [CAP_PML4] = L4_OBJECT_PML4_SIZE_BITS,
-    [CAP_PDPT] = L4_OBJECT_PDPT_SIZE_BITS,
-    [CAP_PD] = L4_OBJECT_PD_SIZE_BITS,
-    [CAP_PT] = L4_OBJECT_PT_SIZE_BITS,
-    [CAP_FRAME_4K] = L4_OBJECT_FRAME_4K_SIZE_BITS,
-    [CAP_FRAME_2M] = L4_OBJECT_FRAME_2M_SIZE_BITS,
 };
 
 uint64_t cap_object_size(cap_t c)
@@ -26,12 +22,12 @@ uint64_t cap_object_size(cap_t c)
         return 1ull << cap_untyped_size_bits(c);
     case CAP_CNODE:
         return 1ull << (cap_cnode_radix(c) + CNODE_SLOT_BITS);
-    default:
+    default: {
         /* fixed-size objects; 0 for the kernel-issued types, which own no
          * memory */
-        return cap_type(c) < CAP_TYPE_COUNT && object_bits[cap_type(c)]
-                   ? 1ull << object_bits[cap_type(c)]
-                   : 0;
+        int bits = cap_object_bits(cap_type(c));
+        return bits ? 1ull << bits : 0;
+    }
     }
 }
 
@@ -55,5 +51,7 @@ int cap_untyped_covers(cap_t u, cap_t c)
 
 int cap_object_bits(enum cap_type t)
 {
-    return t < CAP_TYPE_COUNT ? (int)object_bits[t] : 0;
+    if (t >= CAP_TYPE_COUNT)
+        return 0;
+    return object_bits[t] ? (int)object_bits[t] : arch_object_bits(t);
 }

@@ -69,7 +69,7 @@ enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot)
     return f;
 }
 
-l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, unsigned depth, cte_t **slot,
+l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, uint64_t depth, cte_t **slot,
                                     uint64_t detail[2])
 {
     detail[0] = detail[1] = 0;
@@ -82,7 +82,7 @@ l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, unsigned depth, 
     if (cap_type(root) != CAP_CNODE)
         return L4_INVALID_CAPABILITY;
     cte_t *s;
-    if (cspace_lookup_slot(root, index, depth, &s) != LOOKUP_OK)
+    if (cspace_lookup_slot(root, index, (unsigned)depth, &s) != LOOKUP_OK)
         return L4_FAILED_LOOKUP; /* detail 0: the destination */
     if (cap_type(s->cap) != CAP_NULL)
         return L4_DELETE_FIRST;

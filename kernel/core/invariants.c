@@ -3,12 +3,12 @@
  * Kernel invariant check (see <core/invariants.h>).
  */
 #include <cap/derivation.h>
+#include <core/arch_hooks.h>
 #include <core/console.h>
 #include <core/invariants.h>
 #include <core/sched.h>
 #include <obj/endpoint.h>
 #include <obj/notification.h>
-#include <obj/page_table.h>
 #include <obj/reply.h>
 #include <obj/tcb.h>
 
@@ -138,22 +138,14 @@ static void check_slot(const cte_t *e)
                       r->receiver->name);
         break;
     }
-    case CAP_PML4:
-    case CAP_PDPT:
-    case CAP_PD:
-    case CAP_PT:
-    case CAP_FRAME_4K:
-    case CAP_FRAME_2M: {
-        /* ASIDs and mapping records; a stale record is allowed */
-        const char *why = page_table_check_cap(e);
+    default: {
+        if (cap_type(c) >= CAP_TYPE_COUNT)
+            VIOLATION("slot %p: capability of unknown type %u", (const void *)e, cap_type(c));
+        const char *why = arch_object_check(e); /* e.g. ASIDs, mapping records */
         if (why)
             VIOLATION("slot %p: %s", (const void *)e, why);
         break;
     }
-    default:
-        if (cap_type(c) >= CAP_TYPE_COUNT)
-            VIOLATION("slot %p: capability of unknown type %u", (const void *)e, cap_type(c));
-        break;
     }
 }
 
@@ -161,7 +153,7 @@ unsigned invariants_check(cap_t root)
 {
     violations = 0;
     check_sched();
-    const char *why = asid_table_check();
+    const char *why = arch_objects_check();
     if (why)
         VIOLATION("%s", why);
     if (cap_type(root) == CAP_CNODE) {

@@ -317,9 +317,7 @@ void root_task_create(const struct boot_info *boot)
     tcb->ipc_buffer = L4_ROOT_IPC_BUFFER_VADDR;
     tcb->priority = tcb->mcp = L4_MAX_PRIORITY;
     strlcpy(tcb->name, "root", sizeof tcb->name);
-    tcb->ctx.regs.rip = entry;
-    tcb->ctx.regs.rsp = L4_ROOT_STACK_TOP;
-    tcb->ctx.regs.rdi = L4_ROOT_BOOTINFO_VADDR;
+    ctx_set_start(&tcb->ctx, entry, L4_ROOT_STACK_TOP, L4_ROOT_BOOTINFO_VADDR);
     kprintf("root task: entry %#lx, %lu untyped (%lu KiB), %lu free slots\n", (unsigned long)entry,
             (unsigned long)bi->num_untyped,
             (unsigned long)(memmap_total(boot_free, boot_nfree) >> 10),

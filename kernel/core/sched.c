@@ -4,6 +4,7 @@
  * the switch itself is arch_switch_to(), and idling arch_idle().
  */
 #include <core/arch_hooks.h>
+#include <core/kernel_entry.h>
 #include <core/sched.h>
 #include <core/trace.h>
 

@@ -12,7 +12,7 @@
 
 /* The slot (index, depth) names in cnode, empty or not; source says
  * which slot it is for the FailedLookup detail word. */
-static l4_error_t lookup_any(cap_t cnode, uint64_t index, unsigned depth, int source, cte_t **slot,
+static l4_error_t lookup_any(cap_t cnode, uint64_t index, uint64_t depth, int source, cte_t **slot,
                              uint64_t detail[2])
 {
     detail[0] = detail[1] = 0;
@@ -23,14 +23,14 @@ static l4_error_t lookup_any(cap_t cnode, uint64_t index, unsigned depth, int so
     }
     if (cap_type(cnode) != CAP_CNODE)
         return L4_INVALID_CAPABILITY;
-    if (cspace_lookup_slot(cnode, index, depth, slot) != LOOKUP_OK) {
+    if (cspace_lookup_slot(cnode, index, (unsigned)depth, slot) != LOOKUP_OK) {
         detail[0] = (uint64_t)source;
         return L4_FAILED_LOOKUP;
     }
     return L4_NO_ERROR;
 }
 
-static l4_error_t lookup_src(cap_t root, uint64_t index, unsigned depth, cte_t **src,
+static l4_error_t lookup_src(cap_t root, uint64_t index, uint64_t depth, cte_t **src,
                              uint64_t detail[2])
 {
     l4_error_t e = lookup_any(root, index, depth, 1, src, detail);
@@ -83,8 +83,8 @@ l4_error_t cnode_apply_data(cap_t *c, uint64_t data)
     }
 }
 
-l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
-                             uint64_t src_index, unsigned src_depth, unsigned rights, int mint,
+l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, uint64_t dest_depth, cap_t src_root,
+                             uint64_t src_index, uint64_t src_depth, unsigned rights, int mint,
                              uint64_t badge, struct cnode_op *op)
 {
     l4_error_t e = cspace_lookup_empty_slot(cnode, dest_index, dest_depth, &op->dest, op->detail);
@@ -111,8 +111,8 @@ l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_dep
     return L4_NO_ERROR;
 }
 
-l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
-                             uint64_t src_index, unsigned src_depth, int mutate, uint64_t badge,
+l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, uint64_t dest_depth, cap_t src_root,
+                             uint64_t src_index, uint64_t src_depth, int mutate, uint64_t badge,
                              struct cnode_op *op)
 {
     l4_error_t e = cspace_lookup_empty_slot(cnode, dest_index, dest_depth, &op->dest, op->detail);
@@ -136,14 +136,14 @@ l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_dep
     return L4_NO_ERROR;
 }
 
-l4_error_t cnode_decode_delete(cap_t cnode, uint64_t index, unsigned depth, struct cnode_op *op)
+l4_error_t cnode_decode_delete(cap_t cnode, uint64_t index, uint64_t depth, struct cnode_op *op)
 {
     op->kind = CNODE_OP_DELETE;
     op->src = 0;
     return lookup_any(cnode, index, depth, 0, &op->dest, op->detail);
 }
 
-l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, unsigned depth, struct cnode_op *op)
+l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, uint64_t depth, struct cnode_op *op)
 {
     op->kind = CNODE_OP_REVOKE;
     op->src = 0;
@@ -267,8 +267,8 @@ l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
         if ((e = src_root(inv, L4_ARG_CNODE_COPY_SRC_ROOT, &root)))
             return e;
         e = cnode_decode_copy(cn, m[L4_MR_CNODE_COPY_DEST_INDEX],
-                              m[L4_MR_CNODE_COPY_DEST_DEPTH] & 0xff, root,
-                              m[L4_MR_CNODE_COPY_SRC_INDEX], m[L4_MR_CNODE_COPY_SRC_DEPTH] & 0xff,
+                              m[L4_MR_CNODE_COPY_DEST_DEPTH], root,
+                              m[L4_MR_CNODE_COPY_SRC_INDEX], m[L4_MR_CNODE_COPY_SRC_DEPTH],
                               (unsigned)(m[L4_MR_CNODE_COPY_RIGHTS] & CAP_RIGHTS_ALL), mint,
                               mint ? m[L4_MR_CNODE_MINT_BADGE] : 0, &op);
         break;
@@ -280,17 +280,17 @@ l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
         if ((e = src_root(inv, L4_ARG_CNODE_MOVE_SRC_ROOT, &root)))
             return e;
         e = cnode_decode_move(cn, m[L4_MR_CNODE_MOVE_DEST_INDEX],
-                              m[L4_MR_CNODE_MOVE_DEST_DEPTH] & 0xff, root,
-                              m[L4_MR_CNODE_MOVE_SRC_INDEX], m[L4_MR_CNODE_MOVE_SRC_DEPTH] & 0xff,
+                              m[L4_MR_CNODE_MOVE_DEST_DEPTH], root,
+                              m[L4_MR_CNODE_MOVE_SRC_INDEX], m[L4_MR_CNODE_MOVE_SRC_DEPTH],
                               mutate, mutate ? m[L4_MR_CNODE_MUTATE_BADGE] : 0, &op);
         break;
     }
     case L4_LABEL_CNODE_DELETE:
-        e = cnode_decode_delete(cn, m[L4_MR_CNODE_DELETE_INDEX], m[L4_MR_CNODE_DELETE_DEPTH] & 0xff,
+        e = cnode_decode_delete(cn, m[L4_MR_CNODE_DELETE_INDEX], m[L4_MR_CNODE_DELETE_DEPTH],
                                 &op);
         break;
     case L4_LABEL_CNODE_REVOKE:
-        e = cnode_decode_revoke(cn, m[L4_MR_CNODE_REVOKE_INDEX], m[L4_MR_CNODE_REVOKE_DEPTH] & 0xff,
+        e = cnode_decode_revoke(cn, m[L4_MR_CNODE_REVOKE_INDEX], m[L4_MR_CNODE_REVOKE_DEPTH],
                                 &op);
         break;
     default:

@@ -11,6 +11,7 @@
 #include <cap/cspace.h>
 #include <cap/derivation.h>
 #include <core/arch_hooks.h>
+#include <core/kernel_entry.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/irq.h>
 
@@ -48,7 +49,7 @@ static unsigned handler_irq(cap_t handler)
 /* --- IRQControlGet ------------------------------------------------------------ */
 
 l4_error_t irq_control_decode_get(cte_t *control, uint64_t irq, cap_t root, uint64_t index,
-                                  unsigned depth, struct irq_get_op *op)
+                                  uint64_t depth, struct irq_get_op *op)
 {
     op->detail[0] = op->detail[1] = 0;
     if (irq < arch_irq_first() || irq >= line_count()) {
@@ -154,10 +155,9 @@ l4_error_t irq_control_decode_invocation(cte_t *slot, struct invocation *inv)
         return L4_INVALID_CAPABILITY;
     }
     uint64_t irq = m[L4_MR_IRQ_CONTROL_GET_IRQ];
-    unsigned depth = (unsigned)(m[L4_MR_IRQ_CONTROL_GET_DEST_DEPTH] & 0xff);
     struct irq_get_op op;
     l4_error_t e = irq_control_decode_get(slot, irq, root->cap, m[L4_MR_IRQ_CONTROL_GET_DEST_INDEX],
-                                          depth, &op);
+                                          m[L4_MR_IRQ_CONTROL_GET_DEST_DEPTH], &op);
     if (e != L4_NO_ERROR) {
         invocation_error_detail(inv, op.detail[0], op.detail[1]);
         return e;

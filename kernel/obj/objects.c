@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-type creation, copy rules and destruction (see <obj/objects.h>):
- * the one switch over object types for an object's life cycle.
+ * the one switch over object types for an object's life cycle. Types only
+ * the architecture has (page tables, frames, I/O ports on x86-64) go to
+ * the arch object hooks of <core/arch_hooks.h>, which do for them what
+ * this file says.
  *
  * Creating: memory arrives zeroed from Retype; a TCB gets its initial
  * register and FPU state, a PML4 the kernel's half of the address space
@@ -16,15 +19,12 @@
  * Deleting any capability (object_cap_removed(), not only the last one):
  * a frame or page-table capability removes the mapping it holds.
  */
-#include <arch/mmu.h>
+#include <core/arch_hooks.h>
 #include <obj/cnode.h>
 #include <obj/endpoint.h>
-#include <obj/frame.h>
-#include <obj/ioport.h>
 #include <obj/irq.h>
 #include <obj/notification.h>
 #include <obj/objects.h>
-#include <obj/page_table.h>
 #include <obj/reply.h>
 #include <obj/tcb.h>
 
@@ -38,23 +38,14 @@ cap_t object_create(enum cap_type type, void *mem, unsigned size_arg)
     case CAP_TCB:
         tcb_init(mem);
         return cap_object_new(type, mem);
-    case CAP_PML4:
-        return page_table_create_root(mem);
     case CAP_ENDPOINT:
     case CAP_NOTIFICATION:
     case CAP_REPLY:
-    case CAP_PDPT:
-    case CAP_PD:
-    case CAP_PT:
-    case CAP_FRAME_4K:
-    case CAP_FRAME_2M:
     case CAP_IRQ_CONTROL:
-    case CAP_IOPORT_CONTROL:
         return cap_object_new(type, mem);
     default:
-        break;
+        return arch_object_create(type, mem, size_arg);
     }
-    return cap_null();
 }
 
 void object_finalise(cap_t cap)
@@ -79,35 +70,18 @@ void object_finalise(cap_t cap)
     case CAP_IRQ_HANDLER:
         irq_handler_finalise(cap);
         break;
-    case CAP_IOPORT:
-        ioport_finalise(cap);
-        break;
     case CAP_REPLY:
         reply_finalise(cap_object(cap));
         break;
-    case CAP_PML4:
-        page_table_finalise_root(cap);
-        break;
     default:
+        arch_object_finalise(cap);
         break;
     }
 }
 
 void object_cap_removed(cap_t cap)
 {
-    switch (cap_type(cap)) {
-    case CAP_PDPT:
-    case CAP_PD:
-    case CAP_PT:
-        page_table_cap_removed(cap);
-        break;
-    case CAP_FRAME_4K:
-    case CAP_FRAME_2M:
-        frame_cap_removed(cap);
-        break;
-    default:
-        break;
-    }
+    arch_object_cap_removed(cap); /* only arch objects hold mappings */
 }
 
 int object_is_copyable(enum cap_type type)
@@ -116,5 +90,5 @@ int object_is_copyable(enum cap_type type)
      * docs/kernel/capabilities.md); reply: names one pending caller;
      * the control capabilities exist once */
     return type != CAP_UNTYPED && type != CAP_REPLY && type != CAP_NULL &&
-           type != CAP_IRQ_CONTROL && type != CAP_IOPORT_CONTROL;
+           type != CAP_IRQ_CONTROL && arch_object_is_copyable(type);
 }

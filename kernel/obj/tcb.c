@@ -255,7 +255,7 @@ static l4_error_t decode_priority(struct invocation *inv, struct tcb_op *op)
     if (!a)
         return fail_arg(inv, L4_INVALID_CAPABILITY, L4_ARG_TCB_SET_PRIORITY_AUTHORITY);
     tcb_t *auth = cap_object(a->cap);
-    uint64_t prio = inv->mr[L4_MR_TCB_SET_PRIORITY_PRIORITY] & 0xff;
+    uint64_t prio = inv->mr[L4_MR_TCB_SET_PRIORITY_PRIORITY]; /* the whole word: 0x100 is not 0 */
     if (prio > auth->mcp) {
         invocation_error_detail(inv, 0, auth->mcp);
         return L4_RANGE_ERROR;

@@ -63,10 +63,10 @@ enum untyped_error untyped_place(cap_t ut, int has_children, unsigned bits, uint
 
 #include <cap/cspace.h>
 #include <cap/derivation.h>
+#include <core/arch_hooks.h>
 #include <core/string.h>
 #include <obj/objects.h>
 #include <l4/invocation_labels_gen.h>
-#include <obj/page_table.h>
 
 /* Fail with an error and its detail words. */
 static l4_error_t fail(struct retype_op *op, l4_error_t e, uint64_t d0, uint64_t d1)
@@ -126,8 +126,8 @@ l4_error_t untyped_decode_retype(cte_t *ut, unsigned type, unsigned size_arg, ca
     ue = untyped_place(u, derivation_has_children(ut), op->bits, n, &op->first, &op->new_free);
     if (ue != UNTYPED_OK)
         return L4_NOT_ENOUGH_MEMORY;
-    if (type == CAP_PML4 && !asid_available(n))
-        return L4_NOT_ENOUGH_MEMORY; /* every PML4 needs an ASID */
+    if (!arch_object_can_create((enum cap_type)type, n))
+        return L4_NOT_ENOUGH_MEMORY; /* x86-64: every PML4 needs an ASID */
     op->ut = ut;
     op->dest = dest;
     op->type = (enum cap_type)type;
@@ -172,7 +172,7 @@ l4_error_t untyped_decode_invocation(cte_t *slot, struct invocation *inv)
         return L4_INVALID_CAPABILITY;
     }
     uint64_t type = m[L4_MR_UNTYPED_RETYPE_TYPE], size = m[L4_MR_UNTYPED_RETYPE_SIZE_BITS];
-    uint64_t depth = m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH] & 0xff;
+    uint64_t depth = m[L4_MR_UNTYPED_RETYPE_NODE_DEPTH]; /* the whole word */
     if (depth > 64) {
         invocation_error_detail(inv, 0, 64);
         return L4_RANGE_ERROR;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host fake of the arch hooks (<core/arch_hooks.h>), so that arch-free
- * kernel code links into native unit tests. Console output is collected
+ * kernel code links into native unit tests. The arch object hooks are not
+ * faked: the unit tests compile the arch's own object files
+ * (kernel_arch_object_sources), so test_vspace.c and test_ioport.c test
+ * the real page-table and I/O-port logic on these fakes. Console output is collected
  * in fake_console for assertions; power-off and halt abort the test.
  */
 #include <stdio.h>

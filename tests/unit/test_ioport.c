@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <api/syscall.h>
+#include <arch/obj/ioport.h>
 #include <cap/derivation.h>
 #include <core/console.h>
 #include <l4/invocation_labels_gen.h>
 #include <obj/cnode.h>
-#include <obj/ioport.h>
 #include "fake_arch.h"
 #include "suites.h"
 
@@ -111,6 +111,10 @@ START_TEST(issue_errors)
                      L4_RANGE_ERROR);
     ck_assert_int_eq(ioport_control_decode_issue(&slots[S_CTRL], 0x70, 0x71, root, S_FREE, 65, &op),
                      L4_RANGE_ERROR);
+    ck_assert_uint_eq(op.detail[0], 1); /* the destination's detail words */
+    ck_assert_uint_eq(op.detail[1], 64);
+    /* the destination is checked before the ports' overlap */
+    ck_assert_int_eq(issue(0xf0, 0xf4, S_CTRL), L4_DELETE_FIRST);
     /* a depth is a whole word: 0x100 + ROOT_RADIX is not ROOT_RADIX */
     ck_assert_int_eq(ioport_control_decode_issue(&slots[S_CTRL], 0x70, 0x71, root, S_FREE,
                                                  0x100 + ROOT_RADIX, &op),

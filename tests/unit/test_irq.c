@@ -13,6 +13,7 @@
 #include <arch/ioapic.h>
 #include <cap/derivation.h>
 #include <core/arch_hooks.h>
+#include <core/kernel_entry.h>
 #include <obj/cnode.h>
 #include <obj/irq.h>
 #include "fake_arch.h"

@@ -9,6 +9,7 @@
  */
 #include <check.h>
 #include <string.h>
+#include <core/kernel_entry.h>
 #include <core/sched.h>
 #include "suites.h"
 

@@ -10,10 +10,10 @@
  */
 #include <string.h>
 #include <arch/mmu.h>
+#include <arch/obj/page_table.h>
 #include <cap/derivation.h>
 #include <obj/cnode.h>
 #include <obj/objects.h>
-#include <obj/page_table.h>
 #include <obj/untyped.h>
 #include "suites.h"
 

@@ -11,13 +11,11 @@
  * FPU/SSE/AVX state is switched eagerly whenever another thread is chosen
  * (fpu.c).
  */
-#include <api/fastpath.h>
-#include <api/fault.h>
-#include <api/syscall.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <core/arch_hooks.h>
+#include <core/kernel_entry.h>
 #include <core/panic.h>
 #include <core/sched.h>
 #include <core/string.h>
@@ -186,8 +184,7 @@ void user_trap(struct trap_frame *f)
                                 * thread's doing (and f is on an IST stack,
                                 * not the thread's frame) */
     else
-        fault_raise(cpu()->current, FAULT_EXCEPTION, f->vector, f->error_code,
-                    f->vector == 14 ? read_cr2() : f->rip);
+        fault_exception(f->vector, f->error_code, f->vector == 14 ? read_cr2() : f->rip);
     schedule();
     exit_prepare();
 }

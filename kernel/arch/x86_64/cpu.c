@@ -4,7 +4,7 @@
  *
  * Interface: cpu_detect() fills cpu_features from CPUID;
  * cpu_enable_protections() sets CR0.WP, CR0.AM, CR4.PGE and, where the CPU has
- * them, SMEP and SMAP. NX (EFER.NXE) is required and was enabled by boot.S.
+ * them, SMEP, SMAP and UMIP. NX (EFER.NXE) is required and was enabled by boot.S.
  */
 #include <arch/cpu.h>
 #include <core/arch_hooks.h>
@@ -37,6 +37,7 @@ void cpu_detect(void)
         r = cpuid(7, 0);
         cpu_features.smep = !!(r.ebx & (1u << 7));
         cpu_features.smap = !!(r.ebx & (1u << 20));
+        cpu_features.umip = !!(r.ecx & (1u << 2));
     }
     r = cpuid(0x80000000, 0);
     if (r.eax >= 0x80000004) {
@@ -61,6 +62,10 @@ void cpu_enable_protections(void)
         cr4 |= CR4_SMEP;
     if (cpu_features.smap)
         cr4 |= CR4_SMAP;
+    /* UMIP: sgdt, sidt, sldt, str and smsw are #GP in user mode, so they
+     * do not reveal where the kernel keeps its descriptor tables */
+    if (cpu_features.umip)
+        cr4 |= CR4_UMIP;
     write_cr4(cr4);
 }
 

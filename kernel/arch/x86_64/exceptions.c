@@ -11,6 +11,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/trap.h>
+#include <core/arch_hooks.h>
 #include <core/console.h>
 #include <core/panic.h>
 

@@ -20,10 +20,9 @@
 #include <arch/trap.h>
 #include <core/arch_hooks.h>
 #include <core/console.h>
+#include <core/kernel_entry.h>
 #include <core/panic.h>
-#include <core/sched.h>
 #include <core/trace.h>
-#include <obj/irq.h>
 
 #define LAPIC_PHYS       0xfee00000ull
 #define LAPIC_EOI        0x0b0

@@ -120,7 +120,7 @@ unsigned vspace_entry_rights(pte_t e)
 
 void vspace_clear_table(void *table)
 {
-    memset(table, 0, PAGE_SIZE);
+    memzero(table, PAGE_SIZE);
 }
 
 static int is_current(const void *pml4)

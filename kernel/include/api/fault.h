@@ -14,7 +14,9 @@
  * message transfer, replies and cancellation that the thread is in a fault
  * and not in a syscall of its own.
  *
- * Interface: fault_raise() (entry paths), fault_transfer() (message
+ * Interface: fault_raise() (the entry paths: a foreign-ABI syscall from
+ * syscall_handle(), a CPU exception through fault_exception() of
+ * <core/kernel_entry.h>), fault_transfer() (message
  * transfer to the handler), fault_reply() (the handler's answer),
  * fault_abort() (the fault IPC ended without an answer: the thread is
  * suspended and faults again when resumed), fault_unhandled().

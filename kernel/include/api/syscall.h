@@ -2,10 +2,11 @@
 /*
  * System calls and capability invocations.
  *
- * Interface: syscall_handle() is called by the arch entry with the current
- * thread's registers saved in its TCB; it performs the syscall named in
- * RAX (Call, ReplyRecv, Send, NBSend, Recv, NBRecv, Yield, and the debug
- * calls in debug builds) and leaves the results in the saved registers.
+ * Interface: syscall_handle() (<core/kernel_entry.h>) is called by the
+ * arch entry with the current thread's registers saved in its TCB; it
+ * performs the syscall named in the saved registers (Call, ReplyRecv,
+ * Send, NBSend, Recv, NBRecv, Yield, and the debug calls in debug builds)
+ * and leaves the results in the saved registers.
  * A Call or Send on a capability that is not an endpoint, notification or
  * Reply object is an invocation: the message is gathered into a struct
  * invocation and handed to the object's decode function through the one
@@ -28,8 +29,6 @@ struct invocation {
     unsigned out_length;
     uint64_t out[L4_MSG_MAX_LENGTH];
 };
-
-void syscall_handle(void);
 
 /* Perform an invocation; the status goes to the caller's RAX and, for a
  * Call, the reply (label = status) to its message registers. */

@@ -93,19 +93,6 @@ _Static_assert(sizeof(cte_t) == 1u << CNODE_SLOT_BITS, "a CNode slot is 32 bytes
 
 /* --- field access ------------------------------------------------------- */
 
-/* Generic helpers: a field of width bits at bit lo. Word 0's fields have
- * their own accessors below; use those. */
-static inline uint64_t cap_field(uint64_t w, unsigned lo, unsigned width)
-{
-    return width == 64 ? w : (w >> lo) & ((1ull << width) - 1);
-}
-
-static inline uint64_t cap_set_field(uint64_t w, unsigned lo, unsigned width, uint64_t v)
-{
-    uint64_t mask = (width == 64 ? ~0ull : (1ull << width) - 1) << lo;
-    return (w & ~mask) | ((v << lo) & mask);
-}
-
 /* Word 0's layout is generated from libl4/spec/cap_layout.toml
  * (<cap/cap_layout_gen.h>: cap_w0_* accessors and CAP_W0_* macros, checked
  * for overlaps when generated and again by _Static_assert). The functions

@@ -44,11 +44,11 @@ enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot);
 /* The empty slot (index, depth) names from the CNode capability root: the
  * destination of every invocation that creates a capability (CNode
  * Copy/Mint/Move/Mutate, IRQControl Get, IOPortControl Issue). Returns
- * L4_NO_ERROR, InvalidCapability (root is not a CNode), RangeError (depth
- * not 1..64; detail 1, 64), FailedLookup (detail 0: a destination) or
+ * L4_NO_ERROR, InvalidCapability (root is not a CNode), RangeError (depth,
+ * the whole word, not 1..64; detail 1, 64), FailedLookup (detail 0: a destination) or
  * DeleteFirst (the slot holds a capability); detail[] gets the error's
  * detail words where the check fails (zero otherwise). */
-l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, unsigned depth, cte_t **slot,
+l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, uint64_t depth, cte_t **slot,
                                     uint64_t detail[2]);
 
 /* A flat CSpace: one CNode whose guard and radix take all 64 bits (as the

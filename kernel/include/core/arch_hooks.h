@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The arch hooks: everything generic kernel code asks of the architecture.
+ * (The other direction, what the arch's entry paths call in generic code,
+ * is <core/kernel_entry.h>.)
  *
  * Every architecture (kernel/arch/<arch>/) defines all of them, and so does
- * the host fake that unit tests link (tests/unit/fake_arch.c). Generic code
- * never includes arch headers other than <arch/mmu.h> and <arch/layout.h>.
+ * the host fake that unit tests link (tests/unit/fake_arch.c), except the
+ * arch object hooks at the end: those are pure logic, and the unit tests
+ * compile the arch's own (kernel_arch_object_sources). Generic code never
+ * includes arch headers other than <arch/mmu.h>, <arch/layout.h> and
+ * <arch/context.h> (the ctx_* accessors of a thread's registers).
  */
 #ifndef CORE_ARCH_HOOKS_H
 #define CORE_ARCH_HOOKS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <cap/cap.h>
 
 /* Bring up the boot console, descriptor tables and exception handling. */
 void arch_init_early(void);
@@ -34,6 +40,10 @@ _Noreturn void arch_poweroff(int status);
 
 /* Stop this CPU for good, interrupts off. */
 _Noreturn void arch_halt(void);
+
+/* The name of an exception or interrupt vector, for reports ("#PF page
+ * fault"). */
+const char *trap_vector_name(uint64_t vector);
 
 /* A one-line description of the CPU for the banner. */
 const char *arch_cpu_description(void);
@@ -70,6 +80,11 @@ void arch_switch_to(struct tcb *prev, struct tcb *next);
 void arch_fpu_image_read(const struct tcb *t, uint8_t *image);
 int arch_fpu_image_check(const uint8_t *image);
 void arch_fpu_image_write(struct tcb *t, const uint8_t *image);
+
+/* The full path of a syscall of the current thread, for the fastpath when
+ * its conditions do not hold: syscall_handle(), schedule(), leave the
+ * kernel. */
+_Noreturn void syscall_slowpath(void);
 
 /* The fastpath's way out, arch_fastpath_exit(prev, next), is inline in
  * <arch/switch.h>: switch the CPU from prev to next (FPU state, saved
@@ -113,5 +128,42 @@ int arch_ioport_kernel_owned(uint16_t first, uint16_t last);
  * (arch_console_putc()): while an IOPort capability covers one, a
  * user-level driver owns the line (docs/kernel/console.md). */
 int arch_ioport_is_console(uint16_t first, uint16_t last);
+
+/* --- arch objects ------------------------------------------------------------ */
+
+/* The capability types that only this architecture has (x86-64: PML4,
+ * PDPT, PD, PT, Frame4K, Frame2M, IOPortControl, IOPort) live in
+ * kernel/arch/<arch>/obj/. Each generic switch over types hands the types
+ * it does not know to one of these, as seL4's Arch_decodeInvocation,
+ * Arch_getObjectSize, Arch_createObject and Arch_finaliseCap. */
+struct invocation;
+
+/* Decode and perform an invocation of an arch capability (api/invocation.c
+ * checked the label applies and the message is long enough). */
+l4_error_t arch_decode_invocation(cte_t *slot, struct invocation *inv);
+
+/* log2 of an arch object's size; 0 for types that own no memory. */
+int arch_object_bits(enum cap_type type);
+
+/* Whether n more objects of type can be made now (Retype asks before it
+ * changes anything; x86-64: every PML4 needs a free ASID). */
+int arch_object_can_create(enum cap_type type, uint64_t n);
+
+/* Turn zeroed memory into an arch object: its original capability. */
+cap_t arch_object_create(enum cap_type type, void *mem, unsigned size_arg);
+
+/* The last capability to an arch object went. */
+void arch_object_finalise(cap_t cap);
+
+/* Any capability of an arch type was deleted (a mapping goes with it). */
+void arch_object_cap_removed(cap_t cap);
+
+/* Whether CNode Copy/Mint may derive from a capability of this arch type. */
+int arch_object_is_copyable(enum cap_type type);
+
+/* For the invariant check: NULL, or what is wrong with an arch capability
+ * in slot, or with the arch's object tables (arch_objects_check()). */
+const char *arch_object_check(const cte_t *slot);
+const char *arch_objects_check(void);
 
 #endif

@@ -13,7 +13,7 @@
  * that SMP can give each CPU its own later.
  *
  * Interface: sched_wake() (a thread became runnable), sched_block()
- * (current stopped running), sched_yield(), sched_tick() (timer),
+ * (current stopped running), sched_yield(), sched_tick() (timer, <core/kernel_entry.h>),
  * sched_remove() (a thread leaves the ready queues), schedule() (choose
  * the next thread; called on every kernel exit), and the queue primitives
  * that tests/unit/test_sched.c exercises.
@@ -69,7 +69,6 @@ void sched_wake_partner(tcb_t *t);
 void sched_block(tcb_t *t);
 void sched_remove(tcb_t *t);
 void sched_yield(void);
-void sched_tick(void);
 void sched_set_priority(tcb_t *t, uint8_t prio);
 
 /* Pick the thread to run next and switch to it (idling with interrupts on

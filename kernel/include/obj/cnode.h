@@ -7,7 +7,8 @@
  * which looks up and validates everything and changes nothing, filling a
  * struct cnode_op, and cnode_invoke(), which performs a decoded operation
  * and cannot fail. Slots are named by (index, depth) relative to a CNode
- * capability, as in <cap/cspace.h>.
+ * capability, as in <cap/cspace.h>; a depth is checked as the whole
+ * message word (1..64), never a truncation of it.
  */
 #ifndef OBJ_CNODE_H
 #define OBJ_CNODE_H
@@ -33,17 +34,17 @@ struct cnode_op {
 /* Copy (mint = 0) or Mint (mint = 1: badge for endpoints and
  * notifications, an l4_cnode_guard_t word for CNodes). rights are ANDed with the
  * source's. */
-l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
-                             uint64_t src_index, unsigned src_depth, unsigned rights, int mint,
+l4_error_t cnode_decode_copy(cap_t cnode, uint64_t dest_index, uint64_t dest_depth, cap_t src_root,
+                             uint64_t src_index, uint64_t src_depth, unsigned rights, int mint,
                              uint64_t badge, struct cnode_op *op);
 
 /* Move (mutate = 0) or Mutate (mutate = 1: set a badge or guard on the way). */
-l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, unsigned dest_depth, cap_t src_root,
-                             uint64_t src_index, unsigned src_depth, int mutate, uint64_t badge,
+l4_error_t cnode_decode_move(cap_t cnode, uint64_t dest_index, uint64_t dest_depth, cap_t src_root,
+                             uint64_t src_index, uint64_t src_depth, int mutate, uint64_t badge,
                              struct cnode_op *op);
 
-l4_error_t cnode_decode_delete(cap_t cnode, uint64_t index, unsigned depth, struct cnode_op *op);
-l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, unsigned depth, struct cnode_op *op);
+l4_error_t cnode_decode_delete(cap_t cnode, uint64_t index, uint64_t depth, struct cnode_op *op);
+l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, uint64_t depth, struct cnode_op *op);
 
 void cnode_invoke(const struct cnode_op *op);
 

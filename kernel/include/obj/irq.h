@@ -11,8 +11,8 @@
  * Interface: irq_control_decode_invocation() and
  * irq_handler_decode_invocation() (IRQControlGet; IRQHandlerAck,
  * SetNotification, Clear), with the decode and invoke steps they use also
- * exported for the host unit tests; irq_handle() (an interrupt arrived on
- * a line, called by the arch with the line masked); irq_handler_finalise()
+ * exported for the host unit tests; irq_handle() (<core/kernel_entry.h>:
+ * an interrupt arrived on a line, called by the arch with the line masked); irq_handler_finalise()
  * (the last IRQHandler capability of a line was deleted: the line is
  * masked and its entry freed); irq_notification_finalise() (a notification
  * is being destroyed: lines signalling it are unbound).
@@ -42,7 +42,7 @@ struct irq_get_op {
 };
 
 l4_error_t irq_control_decode_get(cte_t *control, uint64_t irq, cap_t root, uint64_t index,
-                                  unsigned depth, struct irq_get_op *op);
+                                  uint64_t depth, struct irq_get_op *op);
 void irq_control_invoke_get(const struct irq_get_op *op);
 
 void irq_handler_invoke_ack(cap_t handler);
@@ -53,7 +53,6 @@ struct invocation;
 l4_error_t irq_control_decode_invocation(cte_t *slot, struct invocation *inv);
 l4_error_t irq_handler_decode_invocation(cte_t *slot, struct invocation *inv);
 
-void irq_handle(unsigned irq);
 void irq_handler_finalise(cap_t handler);
 void irq_notification_finalise(notification_t *n);
 

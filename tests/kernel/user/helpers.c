@@ -31,6 +31,24 @@ l4_cptr_t ut_mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge)
     return s;
 }
 
+l4_error_t ut_invoke(l4_cptr_t obj, l4_word_t label, unsigned ncaps, l4_cptr_t xcap, unsigned len,
+                     const l4_word_t *w)
+{
+    struct l4_ipc_buffer *b = l4_ipc_buffer();
+    l4_word_t mrs[L4_MSG_REGISTERS] = {0, 0, 0, 0};
+    for (unsigned i = 0; i < len; i++) {
+        if (i < L4_MSG_REGISTERS)
+            mrs[i] = w[i];
+        else
+            b->msg[i] = w[i];
+    }
+    b->caps_or_badges[0] = xcap;
+    l4_error_t e = l4_call_mrs(obj, l4_msginfo_new(label, 0, ncaps, len), NULL, mrs);
+    for (unsigned i = 0; i < L4_MSG_REGISTERS; i++)
+        b->msg[i] = mrs[i]; /* the reply's words, for l4_get_mr() */
+    return e;
+}
+
 l4_cptr_t ut_retype(l4_cptr_t untyped, l4_object_type_t type, l4_word_t size_bits)
 {
     l4_cptr_t s = ut_slot();

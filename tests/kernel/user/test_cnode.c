@@ -88,6 +88,49 @@ UTEST(copy_depth_range, "a depth of 0 or 65, destination or source, is a RangeEr
     UT_EQ(ut_id(c), L4_CAP_NULL);
 }
 
+/* A depth whose low byte is UT_DEPTH: a kernel that cut the word to 8 bits
+ * would take it for UT_DEPTH. */
+#define DEPTH_WIDE (0x100 + UT_DEPTH)
+
+UTEST(cnode_depth_whole_word, "a depth is the whole word: 0x100 + 64, whose low byte is 64, is "
+                              "a RangeError [1, 64] for Copy, Move, Delete and Revoke (either "
+                              "depth) and changes nothing")
+{
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), c = ut_slot();
+    UT_ASSERT(ep && c);
+    l4_word_t w[L4_LABEL_CNODE_COPY_WORDS];
+    for (unsigned which = 0; which < 2; which++) {
+        w[L4_MR_CNODE_COPY_DEST_INDEX] = c;
+        w[L4_MR_CNODE_COPY_DEST_DEPTH] = which == 0 ? DEPTH_WIDE : UT_DEPTH;
+        w[L4_MR_CNODE_COPY_SRC_INDEX] = ep;
+        w[L4_MR_CNODE_COPY_SRC_DEPTH] = which == 1 ? DEPTH_WIDE : UT_DEPTH;
+        w[L4_MR_CNODE_COPY_RIGHTS] = L4_CAP_RIGHTS_ALL;
+        UT_ERR(ut_invoke(UT_CNODE, L4_LABEL_CNODE_COPY, 1, UT_CNODE, L4_LABEL_CNODE_COPY_WORDS, w),
+               L4_RANGE_ERROR);
+        UT_EQ(l4_get_mr(0), 1);
+        UT_EQ(l4_get_mr(1), 64);
+        _Static_assert(L4_MR_CNODE_MOVE_DEST_DEPTH == L4_MR_CNODE_COPY_DEST_DEPTH &&
+                           L4_MR_CNODE_MOVE_SRC_DEPTH == L4_MR_CNODE_COPY_SRC_DEPTH,
+                       "Move's words are Copy's first four");
+        UT_ERR(ut_invoke(UT_CNODE, L4_LABEL_CNODE_MOVE, 1, UT_CNODE, L4_LABEL_CNODE_MOVE_WORDS, w),
+               L4_RANGE_ERROR);
+        UT_EQ(ut_id(c), L4_CAP_NULL);
+        UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
+    }
+    l4_word_t d[2] = {[L4_MR_CNODE_DELETE_INDEX] = ep, [L4_MR_CNODE_DELETE_DEPTH] = DEPTH_WIDE};
+    UT_ERR(ut_invoke(UT_CNODE, L4_LABEL_CNODE_DELETE, 0, 0, L4_LABEL_CNODE_DELETE_WORDS, d),
+           L4_RANGE_ERROR);
+    UT_EQ(l4_get_mr(1), 64);
+    UT_EQ(ut_id(ep), L4_CAP_ENDPOINT);
+    _Static_assert(L4_MR_CNODE_REVOKE_DEPTH == L4_MR_CNODE_DELETE_DEPTH, "same layout");
+    UT_ERR(ut_invoke(UT_CNODE, L4_LABEL_CNODE_REVOKE, 0, 0, L4_LABEL_CNODE_REVOKE_WORDS, d),
+           L4_RANGE_ERROR);
+    /* the same words at depth 64 do act */
+    d[L4_MR_CNODE_DELETE_DEPTH] = UT_DEPTH;
+    UT_OK(ut_invoke(UT_CNODE, L4_LABEL_CNODE_DELETE, 0, 0, L4_LABEL_CNODE_DELETE_WORDS, d));
+    UT_EQ(ut_id(ep), L4_CAP_NULL);
+}
+
 UTEST(copy_uncopyable, "Untyped, IRQControl and IOPortControl cannot be copied "
                        "(IllegalOperation)")
 {

@@ -14,7 +14,9 @@
  * segment, so no thread can reach CSTAR or leave the kernel an iretq it
  * cannot do), only int3 passes its gate, everything else is #GP (or #UD)
  * delivered to the thread's handler, the kernel alive and its invariants
- * holding.
+ * holding. With UMIP (CR4.UMIP, set where the CPU has it) sgdt, sidt,
+ * sldt, str and smsw are #GP too: they would reveal where the kernel
+ * keeps its GDT, IDT and TSS.
  */
 #include "utest.h"
 
@@ -343,5 +345,66 @@ UTEST(entry_user_flags_cleared, "with AC and DF set in user mode (popf), a break
     UT_EQ(r.vector, 14);
     UT_EQ(r.rip, (l4_word_t)ent_ac_df_load);
     UT_EQ(l4_get_mr(CTX_RFLAGS) & 0x40400, 0x40400);
+    UT_EQ(l4_debug_check_invariants(), 0);
+}
+
+/* sgdt, sidt, sldt, str and smsw; each followed by a ud2 that a thread
+ * reaches only if the instruction ran. */
+__asm__(".pushsection .text\n"
+        "ent_sgdt:\n"
+        "    sgdt ent_desc(%rip)\n"
+        "ent_sgdt_ok:\n"
+        "    ud2\n"
+        "ent_sidt:\n"
+        "    sidt ent_desc(%rip)\n"
+        "ent_sidt_ok:\n"
+        "    ud2\n"
+        "ent_sldt:\n"
+        "    sldt %eax\n"
+        "ent_sldt_ok:\n"
+        "    ud2\n"
+        "ent_str:\n"
+        "    str %eax\n"
+        "ent_str_ok:\n"
+        "    ud2\n"
+        "ent_smsw:\n"
+        "    smsw %eax\n"
+        "ent_smsw_ok:\n"
+        "    ud2\n"
+        ".popsection\n"
+        ".pushsection .bss\n"
+        "ent_desc:\n"
+        "    .zero 16\n"
+        ".popsection\n");
+extern const char ent_sgdt[], ent_sgdt_ok[], ent_sidt[], ent_sidt_ok[], ent_sldt[], ent_sldt_ok[],
+    ent_str[], ent_str_ok[], ent_smsw[], ent_smsw_ok[];
+__asm__(".globl ent_sgdt, ent_sgdt_ok, ent_sidt, ent_sidt_ok, ent_sldt, ent_sldt_ok, ent_str, "
+        "ent_str_ok, ent_smsw, ent_smsw_ok");
+
+static int cpu_has_umip(void)
+{
+    uint32_t a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    if (a < 7)
+        return 0;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+    return (c >> 2) & 1; /* CPUID.7.0:ECX.UMIP */
+}
+
+UTEST(entry_umip, "where the CPU has UMIP (QEMU's -cpu max does), sgdt, sidt, sldt, str and "
+                  "smsw from user mode are #GP (error code 0) at the instruction; without it "
+                  "they run")
+{
+    struct probe p;
+    UT_ASSERT(probe_init(&p));
+    const char *const stub[] = {ent_sgdt, ent_sidt, ent_sldt, ent_str, ent_smsw};
+    const char *const ok[] = {ent_sgdt_ok, ent_sidt_ok, ent_sldt_ok, ent_str_ok, ent_smsw_ok};
+    int umip = cpu_has_umip();
+    for (unsigned i = 0; i < 5; i++) {
+        if (umip)
+            UT_FAULT(probe_run(&p, stub[i], 0), GP, stub[i], 0, "UMIP instruction", i);
+        else
+            UT_FAULT(probe_run(&p, stub[i], 0), UD, ok[i], ~0ul, "instruction without UMIP", i);
+    }
     UT_EQ(l4_debug_check_invariants(), 0);
 }

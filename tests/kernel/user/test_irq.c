@@ -150,7 +150,7 @@ UTEST(irq_get_identify, "IRQControlGet puts the line's IRQHandler in an empty sl
 }
 
 UTEST(irq_get_range, "lines the kernel does not manage (0, the legacy ExtINT input, and 24 and "
-                     "up on q35) are RangeError [1, 23]; so is a depth of 0 or 65")
+                     "up on q35) are RangeError [1, 23]; so is a depth of 0, 65 or 0x100 + 64")
 {
     reset();
     l4_cptr_t s = ut_slot();
@@ -164,6 +164,18 @@ UTEST(irq_get_range, "lines the kernel does not manage (0, the legacy ExtINT inp
     UT_EQ(l4_get_mr(0), 1);
     UT_EQ(l4_get_mr(1), 64);
     UT_ERR(l4_irq_control_get(IRQ_CTRL, 5, UT_CNODE, s, 65), L4_RANGE_ERROR);
+    UT_EQ(ut_id(s), L4_CAP_NULL);
+    /* the depth is the whole word: 0x100 + 64 is not 64 */
+    l4_word_t w[L4_LABEL_IRQ_CONTROL_GET_WORDS] = {
+        [L4_MR_IRQ_CONTROL_GET_IRQ] = 5,
+        [L4_MR_IRQ_CONTROL_GET_DEST_INDEX] = s,
+        [L4_MR_IRQ_CONTROL_GET_DEST_DEPTH] = 0x100 + UT_DEPTH,
+    };
+    UT_ERR(ut_invoke(IRQ_CTRL, L4_LABEL_IRQ_CONTROL_GET, 1, UT_CNODE, L4_LABEL_IRQ_CONTROL_GET_WORDS,
+                     w),
+           L4_RANGE_ERROR);
+    UT_EQ(l4_get_mr(0), 1);
+    UT_EQ(l4_get_mr(1), 64);
     UT_EQ(ut_id(s), L4_CAP_NULL);
     l4_cptr_t first = get(1), last = get(23);
     UT_ASSERT(first && last);

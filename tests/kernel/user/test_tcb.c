@@ -362,7 +362,8 @@ UTEST(tcb_read_registers_suspends, "ReadRegisters with suspend_source stops a bl
 /* --- SetPriority and SetMCPriority ---------------------------------------------------- */
 
 UTEST(tcb_priority_mcp_bound, "SetPriority and SetMCPriority above the authority's MCP are "
-                              "RangeError (detail 0, MCP)")
+                              "RangeError (detail 0, MCP), the priority word taken whole "
+                              "(0x100 is not 0)")
 {
     l4_cptr_t a = ut_new(L4_OBJECT_TCB, 0), t = ut_new(L4_OBJECT_TCB, 0);
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
@@ -376,6 +377,17 @@ UTEST(tcb_priority_mcp_bound, "SetPriority and SetMCPriority above the authority
     UT_EQ(l4_get_mr(1), 50);
     UT_ERR(l4_tcb_set_priority(a, a, 60), L4_RANGE_ERROR); /* not even itself */
     UT_ERR(l4_tcb_set_mc_priority(a, a, 60), L4_RANGE_ERROR);
+    /* the whole word: 0x100 is not priority 0 */
+    static const l4_word_t wide[] = {0x100, 0x100 + 50, UINT64_C(1) << 32, ~UINT64_C(0)};
+    for (unsigned i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+        l4_word_t w[1] = {[L4_MR_TCB_SET_PRIORITY_PRIORITY] = wide[i]};
+        UT_ERR(ut_invoke(t, L4_LABEL_TCB_SET_PRIORITY, 1, a, 1, w), L4_RANGE_ERROR);
+        UT_EQ(l4_get_mr(1), 50);
+        UT_ERR(ut_invoke(t, L4_LABEL_TCB_SET_MC_PRIORITY, 1, a, 1, w), L4_RANGE_ERROR);
+        UT_EQ(l4_get_mr(1), 50);
+        UT_ERR(ut_invoke(t, L4_LABEL_TCB_SET_PRIORITY, 1, ROOT_TCB, 1, w), L4_RANGE_ERROR);
+        UT_EQ(l4_get_mr(1), L4_MAX_PRIORITY);
+    }
     UT_OK(l4_tcb_set_priority(t, a, 50));
     UT_OK(l4_tcb_set_priority(t, a, 0));
     UT_OK(l4_tcb_set_mc_priority(t, a, 50));

@@ -202,6 +202,30 @@ UTEST(retype_node_depth_65, "node_depth 65 is a RangeError")
     UT_EQ(ut_id(s), L4_CAP_NULL);
 }
 
+UTEST(retype_node_depth_whole_word, "node_depth is the whole word: 0x100 (low byte 0, which "
+                                    "would name the root itself) and 0x100 + 64 are RangeError "
+                                    "[0, 64]")
+{
+    l4_cptr_t s = ut_slot();
+    static const l4_word_t bad[] = {0x100, 0x100 + UT_DEPTH, ~UINT64_C(0)};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        l4_word_t w[L4_LABEL_UNTYPED_RETYPE_WORDS] = {
+            [L4_MR_UNTYPED_RETYPE_TYPE] = L4_OBJECT_ENDPOINT,
+            [L4_MR_UNTYPED_RETYPE_SIZE_BITS] = 0,
+            [L4_MR_UNTYPED_RETYPE_NODE_INDEX] = 0,
+            [L4_MR_UNTYPED_RETYPE_NODE_DEPTH] = bad[i],
+            [L4_MR_UNTYPED_RETYPE_NODE_OFFSET] = s,
+            [L4_MR_UNTYPED_RETYPE_NUM_OBJECTS] = 1,
+        };
+        UT_ERR(ut_invoke(ut_untyped(), L4_LABEL_UNTYPED_RETYPE, 1, UT_CNODE,
+                         L4_LABEL_UNTYPED_RETYPE_WORDS, w),
+               L4_RANGE_ERROR);
+        UT_EQ(l4_get_mr(0), 0);
+        UT_EQ(l4_get_mr(1), 64);
+        UT_EQ(ut_id(s), L4_CAP_NULL);
+    }
+}
+
 UTEST(retype_node_not_cnode, "a node_index that names no CNode is FailedLookup")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);

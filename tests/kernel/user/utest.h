@@ -57,6 +57,8 @@
  *                         the capability or object in a fresh slot, or 0
  *                         on error (the test is not failed: assert it)
  *   ut_delete(slot)       Delete of the slot's capability
+ *   ut_invoke(...)        an invocation with raw message words (whole
+ *                         64-bit words where a stub takes a narrower type)
  *   ut_poll_word(n)       the notification word Poll takes, or ~0 on error
  *   ut_signal_fn          thread function: signal notification arg once
  * Settling, with a priority-1 thread that runs only when every test
@@ -182,6 +184,11 @@ l4_cptr_t ut_mint(l4_cptr_t src, l4_cap_rights_t rights, l4_word_t badge);
 l4_cptr_t ut_retype(l4_cptr_t untyped, l4_object_type_t type, l4_word_t size_bits);
 /* Delete the capability in root slot slot. */
 l4_error_t ut_delete(l4_cptr_t slot);
+/* Invoke obj with label, the len message words w (len <= L4_MSG_MAX_LENGTH)
+ * and, if ncaps is 1, the extra capability xcap; the status (the error's
+ * detail words are then in MR0 and MR1, l4_get_mr()). */
+l4_error_t ut_invoke(l4_cptr_t obj, l4_word_t label, unsigned ncaps, l4_cptr_t xcap, unsigned len,
+                     const l4_word_t *w);
 /* The notification word taken by Poll through n, or ~0 on error. */
 l4_word_t ut_poll_word(l4_cptr_t n);
 /* Thread function: signal notification n once. */

@@ -127,9 +127,44 @@ static inline uint64_t ctx_pc(const struct arch_context *c)
     return c->regs.rip;
 }
 
+/* A thread that starts at pc with stack sp and arg as its first argument
+ * (RDI, as the SysV ABI passes it): the root task's start. */
+static inline void ctx_set_start(struct arch_context *c, uint64_t pc, uint64_t sp, uint64_t arg)
+{
+    c->regs.rip = pc;
+    c->regs.rsp = sp;
+    c->regs.rdi = arg;
+}
+
+/* The user-context word (l4_user_context order) that word i of a
+ * foreign-ABI syscall's fault message carries, or -1 past its end: RAX,
+ * then the six Linux x86-64 argument registers in order (RDI RSI RDX R10
+ * R8 R9), RIP, RSP, RFLAGS, FS and GS base. fault_reply() writes the
+ * handler's answer back through it. */
+static inline int ctx_foreign_syscall_word(unsigned i)
+{
+#define CTX_WORD(r) (unsigned char)(offsetof(struct l4_user_context, r) / sizeof(l4_word_t))
+    static const unsigned char words[L4_FAULT_SYSCALL_LENGTH] = {
+        [L4_FAULT_SYSCALL_MR_RAX] = CTX_WORD(rax),
+        [L4_FAULT_SYSCALL_MR_RDI] = CTX_WORD(rdi),
+        [L4_FAULT_SYSCALL_MR_RSI] = CTX_WORD(rsi),
+        [L4_FAULT_SYSCALL_MR_RDX] = CTX_WORD(rdx),
+        [L4_FAULT_SYSCALL_MR_R10] = CTX_WORD(r10),
+        [L4_FAULT_SYSCALL_MR_R8] = CTX_WORD(r8),
+        [L4_FAULT_SYSCALL_MR_R9] = CTX_WORD(r9),
+        [L4_FAULT_SYSCALL_MR_RIP] = CTX_WORD(rip),
+        [L4_FAULT_SYSCALL_MR_RSP] = CTX_WORD(rsp),
+        [L4_FAULT_SYSCALL_MR_RFLAGS] = CTX_WORD(rflags),
+        [L4_FAULT_SYSCALL_MR_FS_BASE] = CTX_WORD(fs_base),
+        [L4_FAULT_SYSCALL_MR_GS_BASE] = CTX_WORD(gs_base),
+    };
+#undef CTX_WORD
+    return i < L4_FAULT_SYSCALL_LENGTH ? words[i] : -1;
+}
+
 /* A foreign-ABI (Linux x86-64) syscall of f as the fault message of
- * <l4/abi_gen.h> (L4_FAULT_SYSCALL_MR_*, the same words fault.c builds
- * from its table): words 0-3 in the handler h's message registers, 4-11
+ * <l4/abi_gen.h> (L4_FAULT_SYSCALL_MR_*, the words of
+ * ctx_foreign_syscall_word()): words 0-3 in the handler h's message registers, 4-11
  * in msg, the handler's IPC buffer. */
 static inline void ctx_foreign_syscall_message(const struct arch_context *f, struct arch_context *h,
                                                uint64_t *msg)

@@ -14,6 +14,7 @@
 #define CR0_AM     (1ul << 18)
 #define CR4_PGE    (1ul << 7)
 #define CR4_OSFXSR (1ul << 9)
+#define CR4_UMIP   (1ul << 11)
 #define CR4_SMEP   (1ul << 20)
 #define CR4_SMAP   (1ul << 21)
 #define RFLAGS_IF  (1ul << 9)
@@ -89,7 +90,7 @@ static inline void invlpg(uintptr_t va)
 struct cpu_features {
     char vendor[13];
     char brand[49];
-    int smep, smap, pge, pdpe1gb, xsave, avx;
+    int smep, smap, umip, pge, pdpe1gb, xsave, avx;
 };
 
 extern struct cpu_features cpu_features;

@@ -23,9 +23,6 @@ _Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "entry.S vector sl
 _Static_assert(offsetof(struct trap_frame, rip) == 17 * 8, "CPU frame follows error code");
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame size");
 
-/* Exception vector names, for dumps ("#PF page fault"). */
-const char *trap_vector_name(uint64_t vector);
-
 /*
  * Fault recovery point for code that touches memory which may fault on
  * purpose (the in-kernel tests' probes). While armed, a kernel-mode

@@ -12,8 +12,8 @@
  * capability to a frame takes the last mapping with it. See
  * docs/kernel/address-spaces.md.
  */
-#ifndef OBJ_FRAME_H
-#define OBJ_FRAME_H
+#ifndef ARCH_OBJ_FRAME_H
+#define ARCH_OBJ_FRAME_H
 
 #include <cap/cap.h>
 #include <l4/abi_gen.h>

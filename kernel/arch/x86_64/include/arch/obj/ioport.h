@@ -19,8 +19,8 @@
  * (last capability to a range deleted); the bitmap helpers and the decode
  * and invoke steps, exported for the host unit tests.
  */
-#ifndef OBJ_IOPORT_H
-#define OBJ_IOPORT_H
+#ifndef ARCH_OBJ_IOPORT_H
+#define ARCH_OBJ_IOPORT_H
 
 #include <cap/cap.h>
 
@@ -36,6 +36,7 @@ int ioport_issued(unsigned port);
 struct ioport_issue_op {
     cte_t *control, *dest;
     uint16_t first, last;
+    uint64_t detail[2]; /* on error: its detail words, set where the check failed */
 };
 
 l4_error_t ioport_control_decode_issue(cte_t *control, uint64_t first, uint64_t last, cap_t root,

@@ -15,8 +15,8 @@
  * PDPT/PD/PT capability: a mapped one is unmapped and its entries cleared.
  * See docs/kernel/address-spaces.md.
  */
-#ifndef OBJ_PAGE_TABLE_H
-#define OBJ_PAGE_TABLE_H
+#ifndef ARCH_OBJ_PAGE_TABLE_H
+#define ARCH_OBJ_PAGE_TABLE_H
 
 #include <arch/mmu.h>
 #include <cap/cap.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * I/O ports: IOPortControl and IOPort (see <obj/ioport.h>).
+ * I/O ports: IOPortControl and IOPort (see <arch/obj/ioport.h>).
  *
  * The bitmap of issued ports is 8 KiB of kernel data, one bit a port.
  * Every argument is checked as the whole word it arrives in: a port above
@@ -12,12 +12,12 @@
  * (docs/kernel/console.md).
  */
 #include <api/syscall.h>
+#include <arch/obj/ioport.h>
 #include <cap/cspace.h>
 #include <cap/derivation.h>
 #include <core/arch_hooks.h>
 #include <core/console.h>
 #include <l4/invocation_labels_gen.h>
-#include <obj/ioport.h>
 
 #define PORT_MAX (IOPORT_COUNT - 1)
 
@@ -65,25 +65,25 @@ int ioport_issued(unsigned port)
 l4_error_t ioport_control_decode_issue(cte_t *control, uint64_t first, uint64_t last, cap_t root,
                                        uint64_t index, uint64_t depth, struct ioport_issue_op *op)
 {
-    if (first > PORT_MAX || last > PORT_MAX)
+    op->detail[0] = op->detail[1] = 0;
+    if (first > PORT_MAX || last > PORT_MAX) {
+        op->detail[1] = PORT_MAX;
         return L4_RANGE_ERROR;
-    if (last < first)
+    }
+    if (last < first) {
+        op->detail[0] = L4_ARG_IO_PORT_CONTROL_ISSUE_LAST_PORT;
         return L4_INVALID_ARGUMENT;
-    if (depth < 1 || depth > 64)
-        return L4_RANGE_ERROR;
+    }
+    /* the destination: depth, root, lookup and emptiness, with their
+     * detail words */
+    l4_error_t e = cspace_lookup_empty_slot(root, index, depth, &op->dest, op->detail);
+    if (e != L4_NO_ERROR)
+        return e;
     /* the kernel's own ports count as issued for good */
     if (ioport_bitmap_any(issued, (unsigned)first, (unsigned)last) ||
         arch_ioport_kernel_owned((uint16_t)first, (uint16_t)last))
         return L4_REVOKE_FIRST;
-    if (cap_type(root) != CAP_CNODE)
-        return L4_INVALID_CAPABILITY;
-    cte_t *dest;
-    if (cspace_lookup_slot(root, index, (unsigned)depth, &dest) != LOOKUP_OK)
-        return L4_FAILED_LOOKUP;
-    if (cap_type(dest->cap) != CAP_NULL)
-        return L4_DELETE_FIRST;
     op->control = control;
-    op->dest = dest;
     op->first = (uint16_t)first;
     op->last = (uint16_t)last;
     return L4_NO_ERROR;
@@ -177,23 +177,15 @@ l4_error_t ioport_control_decode_invocation(cte_t *slot, struct invocation *inv)
         invocation_error_detail(inv, L4_ARG_IO_PORT_CONTROL_ISSUE_DEST_ROOT, 0);
         return L4_INVALID_CAPABILITY;
     }
-    uint64_t first = m[L4_MR_IO_PORT_CONTROL_ISSUE_FIRST_PORT];
-    uint64_t last = m[L4_MR_IO_PORT_CONTROL_ISSUE_LAST_PORT];
-    if (first > PORT_MAX || last > PORT_MAX) {
-        invocation_error_detail(inv, 0, PORT_MAX);
-        return L4_RANGE_ERROR;
-    }
     struct ioport_issue_op op;
-    l4_error_t e = ioport_control_decode_issue(slot, first, last, root->cap,
+    l4_error_t e = ioport_control_decode_issue(slot, m[L4_MR_IO_PORT_CONTROL_ISSUE_FIRST_PORT],
+                                               m[L4_MR_IO_PORT_CONTROL_ISSUE_LAST_PORT], root->cap,
                                                m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_INDEX],
                                                m[L4_MR_IO_PORT_CONTROL_ISSUE_DEST_DEPTH], &op);
-    if (e == L4_INVALID_ARGUMENT)
-        invocation_error_detail(inv, L4_ARG_IO_PORT_CONTROL_ISSUE_LAST_PORT, 0);
-    if (e == L4_RANGE_ERROR)
-        invocation_error_detail(inv, 1, 64); /* the ports were checked above */
-    if (e == L4_FAILED_LOOKUP)
-        invocation_error_detail(inv, 0, 0); /* the destination */
-    if (e == L4_NO_ERROR)
-        ioport_control_invoke_issue(&op);
-    return e;
+    if (e != L4_NO_ERROR) {
+        invocation_error_detail(inv, op.detail[0], op.detail[1]);
+        return e;
+    }
+    ioport_control_invoke_issue(&op);
+    return L4_NO_ERROR;
 }

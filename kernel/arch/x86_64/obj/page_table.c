@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ASIDs, PML4s and the page-table invocations (see <obj/page_table.h>).
+ * ASIDs, PML4s and the page-table invocations (see <arch/obj/page_table.h>).
  *
  * A PDPT, PD or PT is mapped through one capability, which records
  * (ASID, vaddr rounded to the table's reach). Unmapping, by PageTableUnmap
@@ -12,9 +12,9 @@
  * it was emptied; nothing is ever reachable through two paths.
  */
 #include <api/syscall.h>
+#include <arch/obj/page_table.h>
 #include <cap/derivation.h>
 #include <l4/invocation_labels_gen.h>
-#include <obj/page_table.h>
 
 /* --- ASIDs ---------------------------------------------------------------- */
 

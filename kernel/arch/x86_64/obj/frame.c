@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Frame invocations (see <obj/frame.h>): decode checks everything and
+ * Frame invocations (see <arch/obj/frame.h>): decode checks everything and
  * changes nothing; the change that follows cannot fail.
  *
  * Mapping rights are what the caller asks, masked by the capability:
@@ -12,9 +12,9 @@
  * caching attributes the caller gives.
  */
 #include <api/syscall.h>
+#include <arch/obj/frame.h>
+#include <arch/obj/page_table.h>
 #include <l4/invocation_labels_gen.h>
-#include <obj/frame.h>
-#include <obj/page_table.h>
 
 #define VM_RIGHTS_ALL (L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE | L4_VM_RIGHTS_EXECUTE)
 #define VM_ATTRS_ALL                                                                               \
@@ -27,7 +27,9 @@ static unsigned frame_level(cap_t c)
 
 static uint64_t frame_size(cap_t c)
 {
-    return cap_object_size(c);
+    /* as cap_object_size(), without the way through the generic switch */
+    return 1ull << (cap_type(c) == CAP_FRAME_2M ? L4_OBJECT_FRAME_2M_SIZE_BITS
+                                                : L4_OBJECT_FRAME_4K_SIZE_BITS);
 }
 
 static paddr_t frame_paddr(cap_t c)
