@@ -484,18 +484,19 @@ UTEST(delete_deep_cnode_chain,
       "the next, destroys them all without exhausting the kernel stack")
 {
     enum { CHAIN = 3000 };
-    /* radix-1 CNodes: 64 bytes each, so the chain fits the test's untyped */
-    l4_cptr_t first = ut_slots(CHAIN);
-    UT_OK(l4_untyped_retype(ut_untyped(), L4_OBJECT_CNODE, 1, UT_CNODE, 0, 0, first, 255));
-    for (l4_word_t done = 255; done < CHAIN; done += 255) {
-        l4_word_t n = CHAIN - done < 255 ? CHAIN - done : 255;
-        UT_OK(l4_untyped_retype(ut_untyped(), L4_OBJECT_CNODE, 1, UT_CNODE, 0, 0, first + done, n));
+    /* radix-1 CNodes: 64 bytes each, so the chain fits the test's untyped.
+     * Built from the tail with two root slots: the chain's head is in
+     * `first`; each new CNode (in `next`) takes the head's capability into
+     * its slot 0 (a radix-1 CNode with no guard: index 0, depth 1) and
+     * becomes the head. */
+    l4_cptr_t first = ut_slot(), next = ut_slot();
+    UT_OK(l4_untyped_retype(ut_untyped(), L4_OBJECT_CNODE, 1, UT_CNODE, 0, 0, first, 1));
+    for (unsigned i = 1; i < CHAIN && !ut_failed(); i++) {
+        UT_OK(l4_untyped_retype(ut_untyped(), L4_OBJECT_CNODE, 1, UT_CNODE, 0, 0, next, 1));
+        UT_OK(l4_cnode_move(next, 0, 1, UT_CNODE, first, UT_DEPTH));
+        UT_OK(l4_cnode_move(UT_CNODE, first, UT_DEPTH, UT_CNODE, next, UT_DEPTH));
     }
-    /* from the tail: move CNode i+1's only capability into slot 0 of CNode i
-     * (a radix-1 CNode with no guard: slot 0 is index 0, depth 1) */
-    for (l4_word_t i = CHAIN - 1; i > 0; i--)
-        UT_OK(l4_cnode_move(first + i - 1, 0, 1, UT_CNODE, first + i, UT_DEPTH));
-    UT_EQ(l4_debug_cap_identify(first + 1), L4_CAP_NULL);
+    UT_EQ(l4_debug_cap_identify(next), L4_CAP_NULL);
     UT_EQ(l4_debug_cap_identify(first), L4_CAP_CNODE);
     UT_OK(l4_cnode_delete(UT_CNODE, first, UT_DEPTH));
     UT_EQ(l4_debug_cap_identify(first), L4_CAP_NULL);

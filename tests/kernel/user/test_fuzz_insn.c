@@ -47,6 +47,11 @@
  * empty CSpace could power the machine off. Set to 1 once they are. */
 #define FZI_DEBUG_SYSCALLS_GATED 0
 
+/* The old, uncapped DebugCheckInvariants syscall: now an unknown number,
+ * which must fail with IllegalOperation (the check is a DebugConsole
+ * invocation the task has no capability for). */
+#define SYS_REMOVED_CHECK_INVARIANTS 20
+
 #define NCODE           4 /* code[NCODE - 1] is the foreign-ABI page */
 #define LOW_VA          UINT64_C(0x1000)
 #define EDGE_VA         (L4_USER_TOP - 2 * 4096)
@@ -434,7 +439,7 @@ static void pick_syscall(struct fzi *f, struct l4_user_context *c)
                                      L4_SYS_YIELD,
                                      L4_SYS_DEBUG_CAP_IDENTIFY,
                                      L4_SYS_DEBUG_NAME_THREAD,
-                                     L4_SYS_DEBUG_CHECK_INVARIANTS};
+                                     SYS_REMOVED_CHECK_INVARIANTS};
     static const uint8_t targets[] = {FZ_SLOT_TCB,
                                       FZ_SLOT_TCB,
                                       FZ_SLOT_TCB,
@@ -752,10 +757,10 @@ static void handle_task(struct fzi *f, l4_msginfo_t info)
     } else if (f->kind == K_SYSCALL && vector == 6 && rip == (l4_word_t)pg.tramp + STUB_OFF + 2) {
         l4_word_t s = regs.rax;
         f->statuses[s < 15 ? s : 15]++;
-        if (f->sysno == L4_SYS_DEBUG_CHECK_INVARIANTS && s != 0 && !f->foreign)
-            report(f, "DebugCheckInvariants in the task found violations", s, 0);
-        else if (f->sysno != L4_SYS_DEBUG_CAP_IDENTIFY &&
-                 f->sysno != L4_SYS_DEBUG_CHECK_INVARIANTS && s >= L4_ERROR_COUNT)
+        if (f->sysno == SYS_REMOVED_CHECK_INVARIANTS && s != L4_ILLEGAL_OPERATION && !f->foreign)
+            report(f, "the removed DebugCheckInvariants syscall did not fail (status, sysno)", s,
+                   f->sysno);
+        else if (f->sysno != L4_SYS_DEBUG_CAP_IDENTIFY && s >= L4_ERROR_COUNT)
             report(f, "a syscall returned a status it cannot return (status, sysno)", s, f->sysno);
     }
     f->vectors[vector % 32]++;
