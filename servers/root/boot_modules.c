@@ -111,8 +111,8 @@ static void print_size(const char *label, uint64_t bytes)
 
 static void print_fault(const struct l4_manifest_fault *f)
 {
-    l4_printf("%s: %s (byte %lu, value %lu)\n", l4_manifest_error_name(f->error), f->what,
-              (unsigned long)f->offset, (unsigned long)f->value);
+    l4_printf("%s, at byte %lu: %#lx\n", f->what, (unsigned long)f->offset,
+              (unsigned long)f->value);
 }
 
 /* Memory the root task could give out: all RAM untyped from boot. */
@@ -132,9 +132,22 @@ static void report_compartments(const struct l4_manifest *m, struct l4_manifest_
     for (uint32_t i = 0; i < m->num_compartments; i++) {
         struct l4_manifest_compartment c;
         struct l4_manifest_fault f;
-        if (l4_manifest_compartment(m, i, &c, &f) != 0 || l4_manifest_admit(b, &c, &f) != 0) {
+        if (l4_manifest_compartment(m, i, &c, &f) != 0) {
             l4_printf("root: compartment '%s' refused: ", c.name);
             print_fault(&f);
+            continue;
+        }
+        struct l4_manifest_budget before = *b;
+        if (l4_manifest_admit(b, &c, &f) != 0) {
+            l4_printf("root: compartment '%s' refused: ", c.name);
+            if (f.error == L4_MANIFEST_ERR_QUOTA) {
+                print_size("quota ", c.quota);
+                print_size(" is more than the memory left, ", before.memory_left);
+                l4_printf("\n");
+            } else {
+                l4_printf("%u address spaces are more than the %lu left\n", c.max_spaces,
+                          (unsigned long)before.spaces_left);
+            }
             continue;
         }
         l4_printf("root: compartment '%s' (", c.name);
