@@ -126,8 +126,8 @@ static int record_strings(const struct l4_manifest *m, uint32_t rec, const uint3
         const char *str;
         if (string_at(m, s, optional[k], &str) != 0)
             return fail(why, L4_MANIFEST_ERR_STRING,
-                        "string offset outside the string table, or unterminated",
-                        rec + fields[k], s);
+                        "string offset outside the string table, or unterminated", rec + fields[k],
+                        s);
         if (k == 0) {
             if (!name_ok(str))
                 return fail(why, L4_MANIFEST_ERR_NAME,
@@ -169,8 +169,8 @@ static int open_header(struct l4_manifest *m, const uint8_t *p, size_t size,
         return fail(why, L4_MANIFEST_ERR_VERSION, "unknown version", L4_MANIFEST_HDR_VERSION,
                     rd16(p, L4_MANIFEST_HDR_VERSION));
     if (rd16(p, L4_MANIFEST_HDR_HEADER_SIZE) != L4_MANIFEST_HEADER_SIZE)
-        return fail(why, L4_MANIFEST_ERR_SIZE, "header size is not 64",
-                    L4_MANIFEST_HDR_HEADER_SIZE, rd16(p, L4_MANIFEST_HDR_HEADER_SIZE));
+        return fail(why, L4_MANIFEST_ERR_SIZE, "header size is not 64", L4_MANIFEST_HDR_HEADER_SIZE,
+                    rd16(p, L4_MANIFEST_HDR_HEADER_SIZE));
     uint32_t total = rd32(p, L4_MANIFEST_HDR_TOTAL_SIZE);
     if (total > size)
         return fail(why, L4_MANIFEST_ERR_TRUNCATED, "module shorter than its total size",
@@ -215,8 +215,8 @@ static int open_header(struct l4_manifest *m, const uint8_t *p, size_t size,
 static int open_regions(const struct l4_manifest *m, struct l4_manifest_fault *why)
 {
     if (m->num_servers > L4_MANIFEST_MAX_SERVERS)
-        return fail(why, L4_MANIFEST_ERR_COUNT, "more than 16 servers",
-                    L4_MANIFEST_HDR_NUM_SERVERS, m->num_servers);
+        return fail(why, L4_MANIFEST_ERR_COUNT, "more than 16 servers", L4_MANIFEST_HDR_NUM_SERVERS,
+                    m->num_servers);
     if (m->num_compartments == 0 || m->num_compartments > L4_MANIFEST_MAX_COMPARTMENTS)
         return fail(why, L4_MANIFEST_ERR_COUNT, "compartment count not in 1..64",
                     L4_MANIFEST_HDR_NUM_COMPARTMENTS, m->num_compartments);
@@ -278,11 +278,11 @@ static int open_records(const struct l4_manifest *m, struct l4_manifest_fault *w
         for (uint32_t b = a + 1; b < n; b++)
             if (names_equal(names[a], names[b]))
                 return fail(why, L4_MANIFEST_ERR_DUPLICATE, "duplicate name",
-                            b < m->num_servers ? srv_at(m, b) : cmp_at(m, b - m->num_servers),
-                            b);
+                            b < m->num_servers ? srv_at(m, b) : cmp_at(m, b - m->num_servers), b);
     if (mains != 1 || main_at != m->main)
-        return fail(why, L4_MANIFEST_ERR_MAIN, "not exactly one main compartment, or main index wrong",
-                    L4_MANIFEST_HDR_MAIN, mains);
+        return fail(why, L4_MANIFEST_ERR_MAIN,
+                    "not exactly one main compartment, or main index wrong", L4_MANIFEST_HDR_MAIN,
+                    mains);
     return 0;
 }
 

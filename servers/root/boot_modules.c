@@ -51,8 +51,8 @@ static int module_named(const char *cmdline, const char *name)
 static const struct l4_boot_module *find_module(const struct l4_boot_info *bi, const char *name,
                                                 l4_word_t position)
 {
-    l4_word_t n = bi->num_modules < L4_BOOTINFO_MAX_MODULES ? bi->num_modules
-                                                              : L4_BOOTINFO_MAX_MODULES;
+    l4_word_t n =
+        bi->num_modules < L4_BOOTINFO_MAX_MODULES ? bi->num_modules : L4_BOOTINFO_MAX_MODULES;
     for (l4_word_t i = 0; i < n; i++)
         if (module_named(bi->modules[i].name, name))
             return &bi->modules[i];
@@ -119,8 +119,8 @@ static void print_fault(const struct l4_manifest_fault *f)
 static uint64_t memory_available(const struct l4_boot_info *bi)
 {
     uint64_t sum = 0;
-    l4_word_t n = bi->num_untyped < L4_BOOTINFO_MAX_UNTYPED ? bi->num_untyped
-                                                             : L4_BOOTINFO_MAX_UNTYPED;
+    l4_word_t n =
+        bi->num_untyped < L4_BOOTINFO_MAX_UNTYPED ? bi->num_untyped : L4_BOOTINFO_MAX_UNTYPED;
     for (l4_word_t i = 0; i < n; i++)
         if (!bi->untyped_list[i].is_device && bi->untyped_list[i].size_bits < 64)
             sum += UINT64_C(1) << bi->untyped_list[i].size_bits;
@@ -152,9 +152,10 @@ static void report_compartments(const struct l4_manifest *m, struct l4_manifest_
         }
         l4_printf("root: compartment '%s' (", c.name);
         print_size("quota ", c.quota);
-        l4_printf(", prio %u, %u address spaces, %u threads%s): not started: no memory server yet\n",
-                  c.priority, c.max_spaces, c.max_threads,
-                  (c.flags & L4_MANIFEST_FLAG_MAIN) ? ", main" : "");
+        l4_printf(
+            ", prio %u, %u address spaces, %u threads%s): not started: no memory server yet\n",
+            c.priority, c.max_spaces, c.max_threads,
+            (c.flags & L4_MANIFEST_FLAG_MAIN) ? ", main" : "");
     }
 }
 

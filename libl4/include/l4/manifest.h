@@ -45,8 +45,8 @@
 
 /* Address spaces: the kernel has 4095 ASIDs in all; the root task and each
  * server take one, the compartments share the rest. */
-#define L4_MANIFEST_ASIDS_TOTAL 4095u
-#define L4_MANIFEST_MAX_THREADS 65535u
+#define L4_MANIFEST_ASIDS_TOTAL  4095u
+#define L4_MANIFEST_MAX_THREADS  65535u
 #define L4_MANIFEST_MAX_RESTARTS 100u
 
 /* Header fields: byte offsets. */
@@ -132,7 +132,7 @@ struct l4_manifest_compartment_layout {
     uint8_t reserved2[24];
 };
 
-#define L4_MANIFEST_AT(type, field, off) \
+#define L4_MANIFEST_AT(type, field, off)                                                           \
     _Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset")
 L4_MANIFEST_AT(l4_manifest_header_layout, magic, L4_MANIFEST_HDR_MAGIC);
 L4_MANIFEST_AT(l4_manifest_header_layout, version, L4_MANIFEST_HDR_VERSION);
@@ -179,25 +179,25 @@ _Static_assert(sizeof(struct l4_manifest_compartment_layout) == L4_MANIFEST_COMP
 /* Why a module or a compartment was refused. */
 enum l4_manifest_error {
     L4_MANIFEST_OK = 0,
-    L4_MANIFEST_ERR_TRUNCATED,     /* shorter than its header or its total_size */
-    L4_MANIFEST_ERR_MAGIC,         /* not a manifest */
-    L4_MANIFEST_ERR_VERSION,       /* a version this parser does not know */
-    L4_MANIFEST_ERR_SIZE,          /* header, record or total size wrong */
-    L4_MANIFEST_ERR_CHECKSUM,      /* CRC-32 does not match */
-    L4_MANIFEST_ERR_RESERVED,      /* a reserved field or flag is not zero */
-    L4_MANIFEST_ERR_COUNT,         /* too many servers or compartments, or none */
-    L4_MANIFEST_ERR_REGION,        /* a table outside the module, misaligned or overlapping */
-    L4_MANIFEST_ERR_STRING,        /* string offset outside the table, or unterminated */
-    L4_MANIFEST_ERR_NAME,          /* empty, too long or bad characters */
-    L4_MANIFEST_ERR_DUPLICATE,     /* two servers or compartments share a name */
-    L4_MANIFEST_ERR_MAIN,          /* not exactly one main compartment, or index wrong */
-    L4_MANIFEST_ERR_MEMORY,        /* machine memory zero or not page-aligned */
-    L4_MANIFEST_ERR_QUOTA,         /* zero, unaligned, larger than RAM or than what is left */
-    L4_MANIFEST_ERR_PRIORITY,      /* outside the range of its kind */
-    L4_MANIFEST_ERR_CONSOLE,       /* unknown console */
-    L4_MANIFEST_ERR_RESTART,       /* unknown crash policy or restart count out of range */
-    L4_MANIFEST_ERR_SPACES,        /* address spaces zero or more than are left */
-    L4_MANIFEST_ERR_THREADS,       /* threads zero */
+    L4_MANIFEST_ERR_TRUNCATED, /* shorter than its header or its total_size */
+    L4_MANIFEST_ERR_MAGIC,     /* not a manifest */
+    L4_MANIFEST_ERR_VERSION,   /* a version this parser does not know */
+    L4_MANIFEST_ERR_SIZE,      /* header, record or total size wrong */
+    L4_MANIFEST_ERR_CHECKSUM,  /* CRC-32 does not match */
+    L4_MANIFEST_ERR_RESERVED,  /* a reserved field or flag is not zero */
+    L4_MANIFEST_ERR_COUNT,     /* too many servers or compartments, or none */
+    L4_MANIFEST_ERR_REGION,    /* a table outside the module, misaligned or overlapping */
+    L4_MANIFEST_ERR_STRING,    /* string offset outside the table, or unterminated */
+    L4_MANIFEST_ERR_NAME,      /* empty, too long or bad characters */
+    L4_MANIFEST_ERR_DUPLICATE, /* two servers or compartments share a name */
+    L4_MANIFEST_ERR_MAIN,      /* not exactly one main compartment, or index wrong */
+    L4_MANIFEST_ERR_MEMORY,    /* machine memory zero or not page-aligned */
+    L4_MANIFEST_ERR_QUOTA,     /* zero, unaligned, larger than RAM or than what is left */
+    L4_MANIFEST_ERR_PRIORITY,  /* outside the range of its kind */
+    L4_MANIFEST_ERR_CONSOLE,   /* unknown console */
+    L4_MANIFEST_ERR_RESTART,   /* unknown crash policy or restart count out of range */
+    L4_MANIFEST_ERR_SPACES,    /* address spaces zero or more than are left */
+    L4_MANIFEST_ERR_THREADS,   /* threads zero */
     L4_MANIFEST_ERR_COUNT_OF
 };
 
