@@ -265,6 +265,16 @@ class ManifestCheckTest(unittest.TestCase):
                     "system.toml:7: server 'mem': key 'memory': 1000 bytes is "
                     "not a multiple of 4 KiB")
 
+    def test_array_of_non_tables(self):
+        self.expect("server = [1, 2]\n" + BASE[BASE.index("[[compartment]]"):],
+                    "system.toml:1: 'server' entries must be tables: "
+                    "[[server]]")
+
+    def test_single_table_instead_of_array(self):
+        self.expect(self.edit("[[server]]", "[server]"),
+                    "system.toml:4: 'server' must be an array of tables: "
+                    "[[server]]")
+
     def test_toml_syntax_error(self):
         res = self.run_check(self.edit('priority = 90', 'priority = = 90'))
         self.assertEqual(res.returncode, 1)

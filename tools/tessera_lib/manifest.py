@@ -241,6 +241,9 @@ class _Checker:
                            + ")")
 
     def name(self, ctx, table, data, seen):
+        if not isinstance(data, dict):
+            self.error(table, None, None, None,
+                       f"'{table}' entries must be tables: [[{table}]]")
         if "name" not in data:
             self.error(table, ctx[0], None, f"{table} #{ctx[0] + 1}",
                        "no 'name' key")
