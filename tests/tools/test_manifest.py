@@ -265,6 +265,24 @@ class ManifestCheckTest(unittest.TestCase):
                     "system.toml:7: server 'mem': key 'memory': 1000 bytes is "
                     "not a multiple of 4 KiB")
 
+    def test_init_with_nul(self):
+        self.expect(self.edit('image = "guest.elf"\nconsole',
+                              'image = "guest.elf"\ninit = "/bin/sh\\u0000x"'
+                              '\nconsole'),
+                    "system.toml:21: compartment 'web': key 'init': must not "
+                    "be empty or hold a NUL character")
+
+    def test_build_path_needs_builddir(self):
+        self.expect(self.edit('image = "guest.elf"\nconsole',
+                              'image = "@build/guest.elf"\nconsole'),
+                    "system.toml:20: compartment 'web': key 'image': "
+                    "'@build/guest.elf' names the build directory: give "
+                    "--builddir")
+        res = subprocess.run(
+            [sys.executable, str(TOOL), "check", "system.toml", "--builddir",
+             "."], cwd=self.dir, capture_output=True, text=True, check=False)
+        self.assertEqual(res.returncode, 0, res.stderr)
+
     def test_array_of_non_tables(self):
         self.expect("server = [1, 2]\n" + BASE[BASE.index("[[compartment]]"):],
                     "system.toml:1: 'server' entries must be tables: "

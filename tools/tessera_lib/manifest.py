@@ -259,8 +259,20 @@ class _Checker:
         seen[name] = f"{table} #{ctx[0] + 1}"
         return name
 
+    def text(self, ctx, table, key, value, what="a string"):
+        """A non-empty string without NUL (the module's strings end at one)."""
+        self.typed(ctx, table, key, value, str, what)
+        if not value or "\0" in value:
+            self.error(table, ctx[0], key, ctx[1],
+                       "must not be empty or hold a NUL character")
+        return value
+
     def image(self, ctx, table, key, value, builddir):
-        self.typed(ctx, table, key, value, str, "a string (a file path)")
+        self.text(ctx, table, key, value, "a string (a file path)")
+        if value.startswith("@build/") and builddir is None:
+            self.error(table, ctx[0], key, ctx[1],
+                       f"{value!r} names the build directory: give "
+                       "--builddir")
         path = resolve_path(value, self.path.parent, builddir)
         if not path.is_file():
             self.error(table, ctx[0], key, ctx[1],
@@ -272,8 +284,6 @@ def resolve_path(value, base, builddir):
     """A manifest path: '@build/...' is in the build directory, a relative
     path is relative to the manifest's directory."""
     if value.startswith("@build/"):
-        if builddir is None:
-            return Path(value)
         return Path(builddir) / value[len("@build/"):]
     return Path(base) / value
 
@@ -393,9 +403,7 @@ def load(path, builddir=None, display=None):
             cmp.initramfs = ck.image(ctx, t, "initramfs", c["initramfs"],
                                      builddir)
         if "init" in c:
-            cmp.init = ck.typed(ctx, t, "init", c["init"], str, "a string")
-            if not cmp.init:
-                ck.error(t, i, "init", ctx[1], "empty init command")
+            cmp.init = ck.text(ctx, t, "init", c["init"])
         if "priority" in c:
             cmp.priority = ck.in_range(
                 ctx, t, "priority", c["priority"], *COMPARTMENT_PRIO,
