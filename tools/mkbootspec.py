@@ -19,6 +19,9 @@ def main():
     p.add_argument("--cmdline", default="")
     p.add_argument("--module", action="append", default=[],
                    help="PATH=CMDLINE, in boot order")
+    p.add_argument("--memory-file",
+                   help="file holding QEMU's memory size (e.g. 512M), "
+                        "written by tools/manifest.py pack")
     a = p.parse_args()
     modules = []
     for m in a.module:
@@ -26,6 +29,9 @@ def main():
         modules.append({"path": os.path.abspath(path), "cmdline": cmd})
     spec = {"kernel": os.path.abspath(a.kernel), "elf": os.path.abspath(a.elf),
             "cmdline": a.cmdline, "modules": modules}
+    if a.memory_file:
+        with open(a.memory_file) as f:
+            spec["memory"] = f.read().strip()
     text = json.dumps(spec, indent=2) + "\n"
     try:
         with open(a.output) as f:

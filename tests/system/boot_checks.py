@@ -9,6 +9,12 @@ powers off with the boot-error status within the time limit, without a
 panic or a reset.  Two more cases check a normal boot and that a chosen
 power-off status comes back as QEMU's exit status, and one runs
 'tools/tessera run' to check that the command returns the kernel's status.
+The manifest cases boot with the 'manifest' module altered (corrupt,
+truncated, or packed from a test manifest) and, as the root task never
+powers off, stop QEMU once the root task's expected lines have appeared:
+a bad module must give one clear 'root: manifest refused: ...' line and no
+crash, a compartment that cannot be built one 'refused' line while the
+others are still reported.
 The output is TAP, one test line per case, in a fixed order.
 """
 
@@ -27,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
 from tessera_lib import TesseraError  # noqa: E402
-from tessera_lib import qemu  # noqa: E402
+from tessera_lib import manifest, qemu  # noqa: E402
 
 CASE_TIMEOUT = 60.0      # seconds per QEMU boot
 TESSERA_RUN_TIMEOUT = 180.0
@@ -48,9 +54,15 @@ class Case:
     expect_status: int
     expect_text: list
     cpu: str = qemu.DEFAULT_CPU
-    memory: str = qemu.DEFAULT_MEMORY
+    memory: str = None           # None: the boot spec's (the manifest's)
     modules: str = "spec"        # 'spec', 'none', 'corrupt', 'truncated'
     append: list = field(default_factory=list)
+    # The 'manifest' module: None as built; 'corrupt' (one byte changed),
+    # 'random', 'truncated', or a manifest file to pack instead.
+    manifest: str = None
+    # expect_status None: the system stays up; pass once every expect_text
+    # has appeared (then QEMU is stopped) and no reject_text has.
+    reject_text: list = field(default_factory=list)
 
 
 CASES = [
@@ -67,6 +79,27 @@ CASES = [
     Case("normal-boot", qemu.STATUS_OK, ["boot complete"],
          append=["poweroff=0"]),
     Case("poweroff-status", 5, ["boot complete"], append=["poweroff=5"]),
+    Case("root-reads-manifest", None,
+         ["root: entropy seed: 32 bytes",
+          "root: compartment 'shell' (quota 64 MiB, prio 100, "
+          "16 address spaces, 64 threads, main): not started: no memory "
+          "server yet"], reject_text=["refused"]),
+    Case("corrupt-manifest", None,
+         ["root: manifest refused: bad checksum, at byte 12: 0x"],
+         manifest="corrupt", reject_text=["root: compartment", "root: server"]),
+    Case("random-manifest", None,
+         ["root: manifest refused: bad magic (not a manifest), at byte 0:"],
+         manifest="random", reject_text=["root: compartment"]),
+    Case("truncated-manifest", None,
+         ["root: manifest refused: module shorter than the header, at "
+          "byte 0: 0x28"],
+         manifest="truncated", reject_text=["root: compartment"]),
+    Case("manifest-compartment-refused", None,
+         ["root: compartment 'big' refused: quota 1024 MiB is more than "
+          "the memory left, ",
+          "root: compartment 'small' (quota 16 MiB, prio 50, 2 address "
+          "spaces, 8 threads, main): not started"],
+         manifest=str(ROOT / "tools" / "manifests" / "boot-refuse.toml")),
 ]
 
 TESSERA_RUN_CASE = "tessera-run-exit-status"
@@ -100,10 +133,36 @@ def prepare_modules(case, spec, tmpdir):
     return [qemu.Module(str(path), first.cmdline)] + list(spec.modules[1:])
 
 
+def prepare_manifest(case, modules, tmpdir):
+    """Replace the 'manifest' module of *modules* as *case* asks."""
+    if case.manifest is None:
+        return modules
+    at = [i for i, m in enumerate(modules) if m.cmdline == "manifest"]
+    if not at:
+        raise TesseraError("boot spec has no 'manifest' module")
+    old = Path(modules[at[0]].path).read_bytes()
+    if case.manifest == "corrupt":
+        # a byte of the string table: only the checksum can tell
+        data = bytearray(old)
+        data[-2] ^= 0x20
+    elif case.manifest == "random":
+        data = b"\0" + os.urandom(1023)
+    elif case.manifest == "truncated":
+        data = old[:40]
+    else:
+        data = manifest.pack(manifest.load(case.manifest))
+    path = Path(tmpdir) / f"{case.name}-manifest.bin"
+    path.write_bytes(bytes(data))
+    modules = list(modules)
+    modules[at[0]] = qemu.Module(str(path), "manifest")
+    return modules
+
+
 def run_boot_case(case, spec, tmpdir):
     """Boot one case; return a list of diagnostics (empty means pass)."""
     try:
-        modules = prepare_modules(case, spec, tmpdir)
+        modules = prepare_manifest(case, prepare_modules(case, spec, tmpdir),
+                                   tmpdir)
         cmd = qemu.qemu_command(spec, interactive=False, append=case.append,
                                 cpu=case.cpu, memory=case.memory,
                                 modules=modules)
@@ -132,6 +191,12 @@ def run_boot_case(case, spec, tmpdir):
                 break
             if kind == vm.SERIAL:
                 serial.append(text)
+                if case.expect_status is None and all(
+                        any(t in line for line in serial)
+                        for t in case.expect_text):
+                    # what the case waits for is there; let a line or two
+                    # more arrive, then stop
+                    limit = min(limit, time.monotonic() + PANIC_GRACE)
                 if text.startswith(qemu.PANIC_MARKER) and panic_line is None:
                     panic_line = text
                     limit = min(deadline, time.monotonic() + PANIC_GRACE)
@@ -144,12 +209,22 @@ def run_boot_case(case, spec, tmpdir):
         if rc is not None else None
     output = "\n".join(serial)
     problems = []
+    if case.expect_status is None:
+        timed_out = False
+        if info is not None:
+            problems.append("the system ended: " + info.describe())
+        bad = [t for t in case.reject_text if t in "\n".join(serial)]
+        if bad:
+            problems.append("serial output has: "
+                            + ", ".join(repr(t) for t in bad))
     if timed_out:
         problems.append(f"no power-off within {CASE_TIMEOUT:g} s (hang?)")
     if panic_line is not None:
         problems.append(f"kernel panicked: {panic_line}")
     if info is not None:
-        if info.kind != "kernel":
+        if case.expect_status is None:
+            pass
+        elif info.kind != "kernel":
             problems.append(info.describe())
         elif info.status != case.expect_status:
             problems.append(f"kernel powered off with status {info.status}")
@@ -159,9 +234,17 @@ def run_boot_case(case, spec, tmpdir):
                         + ", ".join(repr(t) for t in missing))
     if not problems:
         return []
-    diags = [f"expected: power-off with status {case.expect_status} "
-             f"within {CASE_TIMEOUT:g} s, no PANIC:, serial output "
-             "containing " + ", ".join(repr(t) for t in case.expect_text)]
+    if case.expect_status is None:
+        diags = [f"expected: within {CASE_TIMEOUT:g} s, no PANIC:, no "
+                 "power-off, serial output containing "
+                 + ", ".join(repr(t) for t in case.expect_text)
+                 + (", and not " + ", ".join(repr(t) for t in
+                                            case.reject_text)
+                    if case.reject_text else "")]
+    else:
+        diags = [f"expected: power-off with status {case.expect_status} "
+                 f"within {CASE_TIMEOUT:g} s, no PANIC:, serial output "
+                 "containing " + ", ".join(repr(t) for t in case.expect_text)]
     diags += [f"got: {p}" for p in problems]
     diags.append(f"elapsed: {elapsed:.1f} s")
     diags.append("qemu command: " + " ".join(cmd))

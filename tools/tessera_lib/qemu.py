@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import TesseraError
@@ -75,6 +75,7 @@ class BootSpec:
     cmdline: str = ""
     modules: tuple = ()
     source: str = ""
+    memory: str = ""     # QEMU's -m from the manifest; "" for the default
 
     def with_cmdline(self, *words):
         """Return the kernel command line with *words* appended."""
@@ -124,6 +125,7 @@ def load_boot_spec(path, check_files=True):
     kernel = need_str(data, "kernel", "")
     elf = need_str(data, "elf", "", required=False)
     cmdline = need_str(data, "cmdline", "", required=False)
+    memory = need_str(data, "memory", "", required=False)
     raw_modules = data.get("modules", [])
     if not isinstance(raw_modules, list):
         raise BootSpecError(f"boot spec {path}: 'modules' must be a list")
@@ -136,7 +138,8 @@ def load_boot_spec(path, check_files=True):
                               need_str(m, "cmdline", f"modules[{i}].",
                                        required=False)))
     spec = BootSpec(kernel=kernel, elf=elf, cmdline=cmdline,
-                    modules=tuple(modules), source=str(path))
+                    modules=tuple(modules), source=str(path),
+                    memory=memory)
     if check_files:
         for f in [kernel] + [m.path for m in modules]:
             if not os.path.isfile(f):
@@ -164,6 +167,19 @@ def initrd_arg(modules):
     return ",".join(entries)
 
 
+def with_seed(spec, path, data):
+    """*spec* with its 'seed' module's bytes replaced: *data* is written to
+    *path*, which the module then names. A spec without a seed module is
+    returned as it is."""
+    modules = list(spec.modules)
+    for i, m in enumerate(modules):
+        if m.cmdline.split(" ")[0] == "seed":
+            Path(path).write_bytes(data)
+            modules[i] = Module(str(Path(path).absolute()), m.cmdline)
+            return replace(spec, modules=tuple(modules))
+    return spec
+
+
 def find_qemu():
     """Return the path of qemu-system-x86_64 or raise TesseraError."""
     path = shutil.which(QEMU)
@@ -174,7 +190,7 @@ def find_qemu():
 
 
 def qemu_command(spec, *, interactive, append=(), extra_args=(),
-                 cpu=DEFAULT_CPU, memory=DEFAULT_MEMORY, modules=None,
+                 cpu=DEFAULT_CPU, memory=None, modules=None,
                  gdb_port=None, halt=False, qemu=None):
     """Build the QEMU argument list for booting *spec*.
 
@@ -183,12 +199,15 @@ def qemu_command(spec, *, interactive, append=(), extra_args=(),
         monitor); otherwise the serial console alone on stdout
         (-serial stdio -monitor none), for reading from a pipe.
     append: extra words for the kernel command line.
-    cpu, memory: values for -cpu and -m.
+    cpu, memory: values for -cpu and -m (memory: default the spec's
+        "memory", from the manifest, else DEFAULT_MEMORY).
     modules: overrides spec.modules (an empty sequence omits -initrd).
     gdb_port: open a gdb stub on this TCP port; halt: start stopped (-S).
     """
     if modules is None:
         modules = spec.modules
+    if memory is None:
+        memory = spec.memory or DEFAULT_MEMORY
     cmd = [qemu or QEMU,
            "-accel", "tcg",
            "-machine", "q35",
