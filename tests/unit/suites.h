@@ -20,5 +20,8 @@ Suite *vspace_suite(void);
 Suite *irq_suite(void);
 Suite *ioport_suite(void);
 Suite *trace_suite(void);
+Suite *alloc_suite(void);
+Suite *vspace_lib_suite(void);
+Suite *server_suite(void);
 
 #endif
