@@ -49,8 +49,8 @@ l4_error_t l4_untyped_alloc_objects(struct l4_untyped_alloc *ua, l4_word_t type,
     return L4_NO_ERROR;
 }
 
-l4_error_t l4_untyped_alloc_object(struct l4_untyped_alloc *ua, l4_word_t type,
-                                   l4_word_t size_bits, unsigned flags, struct l4_object *out)
+l4_error_t l4_untyped_alloc_object(struct l4_untyped_alloc *ua, l4_word_t type, l4_word_t size_bits,
+                                   unsigned flags, struct l4_object *out)
 {
     return l4_untyped_alloc_objects(ua, type, size_bits, 1, flags, out);
 }
@@ -58,7 +58,8 @@ l4_error_t l4_untyped_alloc_object(struct l4_untyped_alloc *ua, l4_word_t type,
 l4_error_t l4_untyped_free_object(struct l4_untyped_alloc *ua, const struct l4_object *o)
 {
     /* check everything before the Delete, which cannot be undone */
-    if (o->untyped >= ua->count || ua->uts[o->untyped].live == 0 || !l4_slot_in_use(ua->slots, o->slot))
+    if (o->untyped >= ua->count || ua->uts[o->untyped].live == 0 ||
+        !l4_slot_in_use(ua->slots, o->slot))
         return L4_ILLEGAL_OPERATION;
     l4_error_t e = l4_cnode_delete(ua->dest.root, o->cap, ua->dest.cptr_depth);
     if (e != L4_NO_ERROR)
@@ -72,8 +73,8 @@ l4_error_t l4_pool_get(struct l4_pool *p, struct l4_object *o)
 {
     if (p->nfree == 0) {
         /* the batch lands in the pool's own array: room for batch entries */
-        l4_error_t e = l4_untyped_alloc_objects(p->ua, p->type, p->size_bits, p->batch, p->flags,
-                                                p->free);
+        l4_error_t e =
+            l4_untyped_alloc_objects(p->ua, p->type, p->size_bits, p->batch, p->flags, p->free);
         if (e != L4_NO_ERROR)
             return e;
         p->nfree = p->batch;

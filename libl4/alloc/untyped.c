@@ -13,9 +13,8 @@
  */
 #include <l4/alloc.h>
 
-void l4_untyped_alloc_init(struct l4_untyped_alloc *ua, struct l4_untyped *array,
-                           unsigned capacity, struct l4_slot_alloc *slots,
-                           const struct l4_cspace_dest *dest)
+void l4_untyped_alloc_init(struct l4_untyped_alloc *ua, struct l4_untyped *array, unsigned capacity,
+                           struct l4_slot_alloc *slots, const struct l4_cspace_dest *dest)
 {
     *ua = (struct l4_untyped_alloc){
         .uts = array, .count = 0, .capacity = capacity, .slots = slots, .dest = *dest};
@@ -79,8 +78,8 @@ static bool better(const struct l4_untyped *a, l4_word_t pad_a, const struct l4_
 }
 
 l4_error_t l4_untyped_alloc_pick(const struct l4_untyped_alloc *ua, l4_word_t type,
-                                 l4_word_t size_bits, l4_word_t n, unsigned flags,
-                                 unsigned *index, l4_word_t *offset)
+                                 l4_word_t size_bits, l4_word_t n, unsigned flags, unsigned *index,
+                                 l4_word_t *offset)
 {
     unsigned obj_bits = l4_object_size_bits(type, size_bits);
     if (obj_bits == 0)

@@ -33,7 +33,7 @@ _Static_assert(sizeof(struct block) == ALIGN, "header keeps payloads aligned");
 
 static _Alignas(ALIGN) unsigned char default_arena[L4_RT_HEAP_DEFAULT_SIZE];
 static unsigned char *arena, *arena_end;
-static struct l4_rt_mutex heap_lock = L4_RT_MUTEX_INIT;
+static struct l4_rt_mutex heap_lock; /* zeroed: the yielding spinlock */
 
 void l4_rt_heap_set_lock(l4_cptr_t notification)
 {

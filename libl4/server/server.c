@@ -145,8 +145,7 @@ static l4_error_t token_slot(const struct l4_reply_pool *p, l4_reply_token_t tok
     return L4_NO_ERROR;
 }
 
-l4_error_t l4_reply_pool_peek(const struct l4_reply_pool *p, l4_reply_token_t token,
-                              l4_cptr_t *cap)
+l4_error_t l4_reply_pool_peek(const struct l4_reply_pool *p, l4_reply_token_t token, l4_cptr_t *cap)
 {
     unsigned i;
     l4_error_t e = token_slot(p, token, &i);

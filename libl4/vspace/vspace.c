@@ -112,8 +112,8 @@ l4_error_t l4_vspace_record_table(struct l4_vspace *vs, unsigned level, l4_word_
     return L4_NO_ERROR;
 }
 
-l4_error_t l4_vspace_record_frame(struct l4_vspace *vs, l4_word_t va, l4_cptr_t cap,
-                                  unsigned bits, const struct l4_object *owned)
+l4_error_t l4_vspace_record_frame(struct l4_vspace *vs, l4_word_t va, l4_cptr_t cap, unsigned bits,
+                                  const struct l4_object *owned)
 {
     l4_error_t e = decode_frame(vs, va, bits);
     if (e != L4_NO_ERROR)

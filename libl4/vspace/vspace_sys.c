@@ -13,8 +13,9 @@
 #include <l4/stubs_gen.h>
 #include <l4/vspace.h>
 
-static const l4_object_type_t level_type[4] = {
-    [L4_VSPACE_PT] = L4_OBJECT_PT, [L4_VSPACE_PD] = L4_OBJECT_PD, [L4_VSPACE_PDPT] = L4_OBJECT_PDPT};
+static const l4_object_type_t level_type[4] = {[L4_VSPACE_PT] = L4_OBJECT_PT,
+                                               [L4_VSPACE_PD] = L4_OBJECT_PD,
+                                               [L4_VSPACE_PDPT] = L4_OBJECT_PDPT};
 
 static l4_error_t make_tables(struct l4_vspace *vs, l4_word_t va, unsigned missing)
 {
@@ -76,8 +77,8 @@ l4_error_t l4_vspace_map_new(struct l4_vspace *vs, l4_word_t va, unsigned bits,
     if (e != L4_NO_ERROR)
         return e;
     struct l4_object o;
-    e = l4_untyped_alloc_object(vs->ua, bits == 21 ? L4_OBJECT_FRAME_2M : L4_OBJECT_FRAME_4K, 0,
-                                0, &o);
+    e = l4_untyped_alloc_object(vs->ua, bits == 21 ? L4_OBJECT_FRAME_2M : L4_OBJECT_FRAME_4K, 0, 0,
+                                &o);
     if (e != L4_NO_ERROR)
         return e;
     e = make_tables(vs, va, missing);

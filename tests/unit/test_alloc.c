@@ -243,9 +243,9 @@ START_TEST(untyped_pick_best_fit)
     ck_assert_int_eq(l4_untyped_alloc_pick(&ua, L4_OBJECT_FRAME_2M, 0, 3, 0, &i, &off),
                      L4_NOT_ENOUGH_MEMORY);
     /* device memory only when asked, and only untyped and frames */
-    ck_assert_int_eq(l4_untyped_alloc_pick(&ua, L4_OBJECT_FRAME_2M, 0, 2, L4_ALLOC_DEVICE, &i,
-                                           &off),
-                     L4_NO_ERROR);
+    ck_assert_int_eq(
+        l4_untyped_alloc_pick(&ua, L4_OBJECT_FRAME_2M, 0, 2, L4_ALLOC_DEVICE, &i, &off),
+        L4_NO_ERROR);
     ck_assert_uint_eq(i, 3);
     ck_assert_int_eq(l4_untyped_alloc_pick(&ua, L4_OBJECT_TCB, 0, 1, L4_ALLOC_DEVICE, &i, &off),
                      L4_ILLEGAL_OPERATION);
@@ -267,8 +267,7 @@ START_TEST(untyped_pick_best_fit)
     ck_assert_int_eq(l4_untyped_alloc_pick(&ua, L4_OBJECT_ENDPOINT, 0, UINT64_MAX, 0, &i, &off),
                      L4_RANGE_ERROR);
     /* a CNode of radix 10 (32 KiB) fits only the big one */
-    ck_assert_int_eq(l4_untyped_alloc_pick(&ua, L4_OBJECT_CNODE, 10, 1, 0, &i, &off),
-                     L4_NO_ERROR);
+    ck_assert_int_eq(l4_untyped_alloc_pick(&ua, L4_OBJECT_CNODE, 10, 1, 0, &i, &off), L4_NO_ERROR);
     ck_assert_uint_eq(i, 0);
 }
 END_TEST

@@ -82,7 +82,9 @@ START_TEST(table_matches_model)
         unsigned i = (unsigned)rand() % 40;
         if (rand() % 2) {
             l4_error_t e = l4_client_table_add(&t, badge_of[i], &recs[i]);
-            l4_error_t want = in[i] ? L4_DELETE_FIRST : n == 31 ? L4_NOT_ENOUGH_MEMORY : L4_NO_ERROR;
+            l4_error_t want = in[i]     ? L4_DELETE_FIRST
+                              : n == 31 ? L4_NOT_ENOUGH_MEMORY
+                                        : L4_NO_ERROR;
             ck_assert_int_eq(e, want);
             if (want == L4_NO_ERROR) {
                 in[i] = true;
@@ -188,10 +190,8 @@ static void h_stop(struct l4_server *s, struct l4_server_msg *m)
 }
 
 static const struct l4_server_op ops[] = {
-    {.label = 1, .handler = h_add},
-    {.label = 2, .handler = h_hello, .anyone = true},
-    {.label = 3, .handler = h_later},
-    {.label = 4, .handler = h_stop},
+    {.label = 1, .handler = h_add},   {.label = 2, .handler = h_hello, .anyone = true},
+    {.label = 3, .handler = h_later}, {.label = 4, .handler = h_stop},
     {.label = 5, .handler = NULL},
 };
 

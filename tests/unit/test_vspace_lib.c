@@ -134,8 +134,7 @@ START_TEST(frames_overlap_and_lookup)
     ck_assert_uint_eq(vs.nframes, 2);
     /* third frame fills the array */
     ck_assert_int_eq(l4_vspace_record_frame(&vs, va + 0x5000, 43, 12, NULL), L4_NO_ERROR);
-    ck_assert_int_eq(l4_vspace_record_frame(&vs, va + 0x6000, 44, 12, NULL),
-                     L4_NOT_ENOUGH_MEMORY);
+    ck_assert_int_eq(l4_vspace_record_frame(&vs, va + 0x6000, 44, 12, NULL), L4_NOT_ENOUGH_MEMORY);
     l4_vspace_forget_frame(&vs, 0);
     ck_assert_int_eq(l4_vspace_lookup(&vs, va + 0x3000, &cap, NULL), L4_FAILED_LOOKUP);
     ck_assert_int_eq(l4_vspace_lookup(&vs, va + 0x5000, &cap, NULL), L4_NO_ERROR);

@@ -111,19 +111,18 @@ struct l4_untyped_alloc {
 
 /* An object the untyped allocator handed out. */
 struct l4_object {
-    l4_cptr_t cap;   /* its capability (slot + dest.cptr_offset) */
-    l4_word_t slot;  /* its slot in the slot allocator */
-    l4_word_t paddr; /* physical address of its memory */
-    uint32_t untyped; /* index of the untyped it came from */
+    l4_cptr_t cap;                     /* its capability (slot + dest.cptr_offset) */
+    l4_word_t slot;                    /* its slot in the slot allocator */
+    l4_word_t paddr;                   /* physical address of its memory */
+    uint32_t untyped;                  /* index of the untyped it came from */
     uint8_t type, size_bits, obj_bits; /* Retype's type and size_bits; log2 bytes */
-    uint8_t flags; /* L4_OBJECT_ZEROED: known to hold zeros */
+    uint8_t flags;                     /* L4_OBJECT_ZEROED: known to hold zeros */
 };
 
 #define L4_OBJECT_ZEROED 1u
 
-void l4_untyped_alloc_init(struct l4_untyped_alloc *ua, struct l4_untyped *array,
-                           unsigned capacity, struct l4_slot_alloc *slots,
-                           const struct l4_cspace_dest *dest);
+void l4_untyped_alloc_init(struct l4_untyped_alloc *ua, struct l4_untyped *array, unsigned capacity,
+                           struct l4_slot_alloc *slots, const struct l4_cspace_dest *dest);
 /* Add an untyped that nothing has been made from: L4_RANGE_ERROR for a
  * size outside the kernel's, L4_ALIGNMENT_ERROR if paddr is not aligned to
  * it, L4_NOT_ENOUGH_MEMORY if the array is full. */
@@ -141,8 +140,8 @@ l4_error_t l4_untyped_place(l4_word_t watermark, unsigned ut_bits, unsigned obj_
  * use, then the least padding. Device untypeds only with L4_ALLOC_DEVICE
  * (and then only untyped and frames). Pure: changes nothing. */
 l4_error_t l4_untyped_alloc_pick(const struct l4_untyped_alloc *ua, l4_word_t type,
-                                 l4_word_t size_bits, l4_word_t n, unsigned flags,
-                                 unsigned *index, l4_word_t *offset);
+                                 l4_word_t size_bits, l4_word_t n, unsigned flags, unsigned *index,
+                                 l4_word_t *offset);
 /* Record n objects of obj_bits placed at offset in untyped index (after a
  * successful Retype), and that n of them were freed again. */
 void l4_untyped_alloc_commit(struct l4_untyped_alloc *ua, unsigned index, l4_word_t offset,
@@ -154,8 +153,8 @@ l4_error_t l4_untyped_alloc_release(struct l4_untyped_alloc *ua, unsigned index,
 l4_error_t l4_untyped_alloc_objects(struct l4_untyped_alloc *ua, l4_word_t type,
                                     l4_word_t size_bits, l4_word_t n, unsigned flags,
                                     struct l4_object *out);
-l4_error_t l4_untyped_alloc_object(struct l4_untyped_alloc *ua, l4_word_t type,
-                                   l4_word_t size_bits, unsigned flags, struct l4_object *out);
+l4_error_t l4_untyped_alloc_object(struct l4_untyped_alloc *ua, l4_word_t type, l4_word_t size_bits,
+                                   unsigned flags, struct l4_object *out);
 /* Delete the object's capability (CNode Delete), then give back its slot
  * and its share of the untyped. */
 l4_error_t l4_untyped_free_object(struct l4_untyped_alloc *ua, const struct l4_object *o);

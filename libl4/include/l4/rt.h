@@ -119,7 +119,8 @@ struct l4_rt_mutex {
     l4_cptr_t notification;
 };
 
-#define L4_RT_MUTEX_INIT {0, L4_CPTR_NULL}
+/* A zeroed struct l4_rt_mutex is an unlocked spinlock. */
+_Static_assert(L4_CPTR_NULL == 0, "a zeroed mutex has no notification");
 
 void l4_rt_mutex_init(struct l4_rt_mutex *m, l4_cptr_t notification);
 void l4_rt_mutex_lock(struct l4_rt_mutex *m);

@@ -111,12 +111,12 @@ struct l4_server;
 struct l4_server_msg {
     l4_word_t badge;
     l4_word_t label;
-    unsigned length;                      /* words in mr */
-    l4_word_t mr[L4_SERVER_MAX_WORDS];    /* request words, then answer words */
-    void *client;                         /* the badge's record, or NULL */
-    l4_error_t status;                    /* answer label */
-    unsigned answer_length;               /* answer words in mr */
-    bool kept;                            /* set by l4_server_keep(): no answer now */
+    unsigned length;                   /* words in mr */
+    l4_word_t mr[L4_SERVER_MAX_WORDS]; /* request words, then answer words */
+    void *client;                      /* the badge's record, or NULL */
+    l4_error_t status;                 /* answer label */
+    unsigned answer_length;            /* answer words in mr */
+    bool kept;                         /* set by l4_server_keep(): no answer now */
 };
 
 /* A handler: fill status, answer_length and mr, or keep the Reply. */
@@ -134,7 +134,7 @@ struct l4_server {
     unsigned nops;
     struct l4_client_table *clients;
     struct l4_reply_pool *replies;
-    void *ctx;    /* free for the server */
+    void *ctx; /* free for the server */
     bool stopping;
     l4_word_t requests, refused; /* counters */
     struct l4_server_msg msg;    /* the message being handled (1 KiB) */
@@ -153,10 +153,9 @@ l4_error_t l4_server_keep(struct l4_server *s, struct l4_server_msg *m, l4_reply
 /* In a handler: leave l4_server_run() after this message's answer. */
 void l4_server_stop(struct l4_server *s);
 
-/* Kernel calls (server_sys.c). Run the loop until stopped: the result is
- * the first receive error that is not a client's doing (a Cancelled
- * receive, whose caller went away, is counted and the loop goes on), or
- * L4_NO_ERROR after l4_server_stop(). */
+/* Kernel calls (server_sys.c). Run the loop until stopped: L4_NO_ERROR
+ * after l4_server_stop(), or the first error of a receive (the Reply
+ * objects and the endpoint are the server's own, so none is expected). */
 l4_error_t l4_server_run(struct l4_server *s);
 /* Answer a kept Reply with status and words mr[0..length-1], and return
  * it to the pool: errors as l4_reply_pool_peek(), L4_RANGE_ERROR for a

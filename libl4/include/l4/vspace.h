@@ -50,8 +50,8 @@ struct l4_vspace_table {
 struct l4_vspace_frame {
     l4_word_t va;
     l4_cptr_t cap;
-    uint8_t bits;  /* 12 or 21 */
-    bool owned;    /* made by l4_vspace_map_new(): obj is valid */
+    uint8_t bits; /* 12 or 21 */
+    bool owned;   /* made by l4_vspace_map_new(): obj is valid */
     struct l4_object obj;
 };
 
@@ -88,8 +88,8 @@ l4_error_t l4_vspace_decode_map(const struct l4_vspace *vs, l4_word_t va, unsign
                                 unsigned *missing);
 l4_error_t l4_vspace_record_table(struct l4_vspace *vs, unsigned level, l4_word_t va,
                                   const struct l4_object *obj);
-l4_error_t l4_vspace_record_frame(struct l4_vspace *vs, l4_word_t va, l4_cptr_t cap,
-                                  unsigned bits, const struct l4_object *owned);
+l4_error_t l4_vspace_record_frame(struct l4_vspace *vs, l4_word_t va, l4_cptr_t cap, unsigned bits,
+                                  const struct l4_object *owned);
 /* Forget recorded entry i (order is not kept). */
 void l4_vspace_forget_frame(struct l4_vspace *vs, unsigned i);
 void l4_vspace_forget_table(struct l4_vspace *vs, unsigned i);

@@ -70,13 +70,16 @@ static void churn(void)
     UT_EQ(largest1, largest0);
 }
 
-UTEST(rt_alloc_threads_spinlock, "malloc and free from three time-sliced threads at once with the yielding spinlock: no block damaged, the heap whole afterwards")
+UTEST(rt_alloc_threads_spinlock, "malloc and free from three time-sliced threads at once with the "
+                                 "yielding spinlock: no block damaged, the heap whole afterwards")
 {
     UT_ASSERT(ut_settle_init());
     churn();
 }
 
-UTEST(rt_alloc_threads_notification, "malloc and free from three time-sliced threads at once with a notification lock: no block damaged, the heap whole afterwards")
+UTEST(rt_alloc_threads_notification,
+      "malloc and free from three time-sliced threads at once with a notification lock: no block "
+      "damaged, the heap whole afterwards")
 {
     l4_cptr_t n = ut_new(L4_OBJECT_NOTIFICATION, 0);
     UT_ASSERT(n);

@@ -134,7 +134,8 @@ static void later_fn(l4_word_t arg)
     later_done[i] = 1;
 }
 
-UTEST(server_loop_keeps_and_answers_later, "server loop: handler table, badge table, kept Replies answered later in reverse order, errors, stop")
+UTEST(server_loop_keeps_and_answers_later, "server loop: handler table, badge table, kept Replies "
+                                           "answered later in reverse order, errors, stop")
 {
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
     l4_cptr_t rc[3] = {ut_new(L4_OBJECT_REPLY, 0), ut_new(L4_OBJECT_REPLY, 0),
