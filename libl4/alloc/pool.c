@@ -41,9 +41,9 @@ l4_error_t l4_pool_pop(struct l4_pool *p, struct l4_object *o)
 
 l4_error_t l4_pool_put(struct l4_pool *p, const struct l4_object *o, bool zeroed)
 {
-    if (o->type != p->type ||
-        (p->type == L4_OBJECT_UNTYPED || p->type == L4_OBJECT_CNODE ? o->size_bits != p->size_bits
-                                                                    : false))
+    /* only variable-size types have a size of their own */
+    bool sized = p->type == L4_OBJECT_UNTYPED || p->type == L4_OBJECT_CNODE;
+    if (o->type != p->type || (sized && o->size_bits != p->size_bits))
         return L4_INVALID_ARGUMENT;
     for (unsigned i = 0; i < p->nfree; i++)
         if (p->free[i].cap == o->cap)
