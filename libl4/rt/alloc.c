@@ -8,8 +8,11 @@
  * static array of L4_RT_HEAP_DEFAULT_SIZE bytes unless l4_rt_heap_init()
  * gives another area first. Blocks carry a 16-byte header (size with the
  * header, and a used/free tag checked on free); free blocks are merged with
- * the free blocks after them while searching. Not thread-safe: allocate
- * from one thread, or serialise the callers.
+ * the free blocks after them while searching. Every entry point holds
+ * heap_lock (a struct l4_rt_mutex: a yielding spinlock, or a notification
+ * lock after l4_rt_heap_set_lock()), so threads may allocate at once; the
+ * unlocked helpers (alloc_locked, free_locked) are called only with it
+ * held.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,12 @@ _Static_assert(sizeof(struct block) == ALIGN, "header keeps payloads aligned");
 
 static _Alignas(ALIGN) unsigned char default_arena[L4_RT_HEAP_DEFAULT_SIZE];
 static unsigned char *arena, *arena_end;
+static struct l4_rt_mutex heap_lock; /* zeroed: the yielding spinlock */
+
+void l4_rt_heap_set_lock(l4_cptr_t notification)
+{
+    l4_rt_mutex_init(&heap_lock, notification);
+}
 
 static void complain(const char *what)
 {
@@ -50,10 +59,14 @@ static void set_arena(unsigned char *base, size_t size)
 int l4_rt_heap_init(void *base, size_t size)
 {
     uintptr_t a = ((uintptr_t)base + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
-    if (arena || size < a - (uintptr_t)base + 2 * ALIGN)
-        return -1;
-    set_arena((unsigned char *)a, size - (a - (uintptr_t)base));
-    return 0;
+    int r = -1;
+    l4_rt_mutex_lock(&heap_lock);
+    if (!arena && size >= a - (uintptr_t)base + 2 * ALIGN) {
+        set_arena((unsigned char *)a, size - (a - (uintptr_t)base));
+        r = 0;
+    }
+    l4_rt_mutex_unlock(&heap_lock);
+    return r;
 }
 
 static int block_ok(const struct block *b)
@@ -68,7 +81,7 @@ static struct block *next_block(struct block *b)
     return (struct block *)((unsigned char *)b + b->size);
 }
 
-void *l4_rt_alloc(size_t size)
+static void *alloc_locked(size_t size)
 {
     if (!arena)
         set_arena(default_arena, sizeof default_arena);
@@ -101,7 +114,7 @@ void *l4_rt_alloc(size_t size)
     return NULL;
 }
 
-void l4_rt_free(void *p)
+static void free_locked(void *p)
 {
     if (!p)
         return;
@@ -112,6 +125,21 @@ void l4_rt_free(void *p)
         return;
     }
     b->tag = TAG_FREE;
+}
+
+void *l4_rt_alloc(size_t size)
+{
+    l4_rt_mutex_lock(&heap_lock);
+    void *p = alloc_locked(size);
+    l4_rt_mutex_unlock(&heap_lock);
+    return p;
+}
+
+void l4_rt_free(void *p)
+{
+    l4_rt_mutex_lock(&heap_lock);
+    free_locked(p);
+    l4_rt_mutex_unlock(&heap_lock);
 }
 
 /* A run of adjacent free blocks is one block once merged. */
@@ -128,6 +156,7 @@ size_t l4_rt_heap_free(size_t *largest)
 {
     size_t total = 0, big = 0;
     uint64_t run = 0;
+    l4_rt_mutex_lock(&heap_lock);
     if (!arena)
         set_arena(default_arena, sizeof default_arena);
     for (struct block *b = (struct block *)arena; (unsigned char *)b < arena_end && block_ok(b);
@@ -140,6 +169,7 @@ size_t l4_rt_heap_free(size_t *largest)
         run = 0;
     }
     count_run(run, &total, &big);
+    l4_rt_mutex_unlock(&heap_lock);
     if (largest)
         *largest = big;
     return total;
@@ -171,19 +201,21 @@ void *realloc(void *p, size_t size)
 {
     if (!p)
         return l4_rt_alloc(size);
+    void *q = NULL;
+    l4_rt_mutex_lock(&heap_lock);
     struct block *b = (struct block *)p - 1;
-    if (!arena || (unsigned char *)b < arena || (unsigned char *)b >= arena_end || !block_ok(b) ||
-        b->tag != TAG_USED) {
+    if (!arena || (unsigned char *)b < arena || (unsigned char *)b >= arena_end ||
+        ((uintptr_t)p & (ALIGN - 1)) || !block_ok(b) || b->tag != TAG_USED) {
         complain("realloc of a pointer that is not an allocated block");
-        return NULL;
+    } else if (size <= b->size - sizeof(struct block)) {
+        q = p;
+    } else {
+        q = alloc_locked(size);
+        if (q) {
+            memcpy(q, p, b->size - sizeof(struct block));
+            free_locked(p);
+        }
     }
-    size_t have = b->size - sizeof(struct block);
-    if (size <= have)
-        return p;
-    void *q = l4_rt_alloc(size);
-    if (q) {
-        memcpy(q, p, have);
-        l4_rt_free(p);
-    }
+    l4_rt_mutex_unlock(&heap_lock);
     return q;
 }

@@ -21,5 +21,8 @@ Suite *irq_suite(void);
 Suite *ioport_suite(void);
 Suite *trace_suite(void);
 Suite *manifest_suite(void);
+Suite *alloc_suite(void);
+Suite *vspace_lib_suite(void);
+Suite *server_suite(void);
 
 #endif

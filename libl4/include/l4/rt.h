@@ -19,7 +19,9 @@
  * libl4/README.md for the scheme and what the kernel must provide.
  *
  * Allocator: l4_rt_alloc()/l4_rt_free() (also malloc, calloc, realloc and
- * free) are a first-fit allocator over a static arena; not thread-safe.
+ * free) are a first-fit allocator over a static arena, serialised by a
+ * struct l4_rt_mutex (give it a Notification with l4_rt_heap_set_lock()
+ * when threads of different priorities allocate).
  */
 #ifndef L4_RT_H
 #define L4_RT_H
@@ -106,6 +108,24 @@ l4_error_t l4_rt_thread_start(struct l4_rt_thread *t, const struct l4_rt_thread_
  * L4_CPTR_NULL if addr is outside the image. */
 l4_cptr_t l4_rt_image_frame(const void *addr);
 
+/* --- Mutex -------------------------------------------------------------------- */
+
+/* A lock for the runtime's threads (rt/mutex.c): with a Notification
+ * capability, contended lockers Wait on it and unlockers Signal it; with
+ * L4_CPTR_NULL, a spinlock that Yields, fit only for threads of one
+ * priority. The notification must not be used for anything else. */
+struct l4_rt_mutex {
+    int count; /* holders and waiters (spinlock: 1 while held) */
+    l4_cptr_t notification;
+};
+
+/* A zeroed struct l4_rt_mutex is an unlocked spinlock. */
+_Static_assert(L4_CPTR_NULL == 0, "a zeroed mutex has no notification");
+
+void l4_rt_mutex_init(struct l4_rt_mutex *m, l4_cptr_t notification);
+void l4_rt_mutex_lock(struct l4_rt_mutex *m);
+void l4_rt_mutex_unlock(struct l4_rt_mutex *m);
+
 /* --- Allocator --------------------------------------------------------------- */
 
 /* Default arena (in .bss) used unless l4_rt_heap_init() gives another. */
@@ -122,5 +142,9 @@ void *l4_rt_alloc(size_t size);
 void l4_rt_free(void *p);
 /* Bytes free in the arena, in total and in the largest block. */
 size_t l4_rt_heap_free(size_t *largest);
+/* Serialise the allocator with a Notification capability (see struct
+ * l4_rt_mutex) instead of the yielding spinlock it starts with; call it
+ * while only one thread runs. L4_CPTR_NULL goes back to the spinlock. */
+void l4_rt_heap_set_lock(l4_cptr_t notification);
 
 #endif

@@ -32,6 +32,8 @@
  *                         CNode); fails the test and returns 0 on error
  *   ut_untyped()          cptr of the test's own untyped, for tests of
  *                         Retype itself
+ *   ut_untyped_alloc()    libl4's untyped allocator over that untyped and
+ *                         these slots (<l4/alloc.h>), which ut_new() uses
  * Anything a test places outside its slots (a copy into a boot slot, say)
  * it must delete itself.
  *
@@ -157,6 +159,9 @@ l4_cptr_t ut_slot(void);
 l4_cptr_t ut_slots(unsigned n);
 l4_cptr_t ut_new(l4_object_type_t type, l4_word_t size_bits);
 l4_cptr_t ut_untyped(void);
+/* libl4's untyped allocator (<l4/alloc.h>) over the test's untyped, with
+ * ut_slot()'s slots: what ut_new() uses, for the libraries' own helpers. */
+struct l4_untyped_alloc *ut_untyped_alloc(void);
 l4_cptr_t ut_thread(void (*fn)(l4_word_t arg), l4_word_t arg, uint8_t prio);
 /* ut_thread() whose faults (exceptions, foreign-ABI syscalls) are sent to
  * the endpoint fault_ep (a cptr of the root CNode) as exception IPC. */

@@ -7,20 +7,25 @@
  * is also the thread's fault endpoint, and gets either the thread's own
  * message (label PROBE_DONE, the value read) or its fault.
  */
+#include <l4/vspace.h>
 #include "vspace_util.h"
 
 #define PRIO       100
 #define PROBE_DONE 0xd0e
 
+/* libl4's address-space helper makes and maps the three; a table already
+ * mapped there (not this call's) would be left out, which fails the test. */
 void vs_tables(l4_cptr_t vspace, uint64_t va, struct vs_tables *t)
 {
-    t->pdpt = ut_new(L4_OBJECT_PDPT, 0);
-    t->pd = ut_new(L4_OBJECT_PD, 0);
-    t->pt = ut_new(L4_OBJECT_PT, 0);
+    struct l4_vspace vs;
+    struct l4_vspace_table made[3];
+    l4_vspace_init(&vs, vspace, ut_untyped_alloc(), made, 3, NULL, 0);
+    *t = (struct vs_tables){0};
+    UT_OK(l4_vspace_map_tables(&vs, va));
+    t->pdpt = l4_vspace_table(&vs, L4_VSPACE_PDPT, va);
+    t->pd = l4_vspace_table(&vs, L4_VSPACE_PD, va);
+    t->pt = l4_vspace_table(&vs, L4_VSPACE_PT, va);
     UT_ASSERT(t->pdpt && t->pd && t->pt);
-    UT_OK(l4_page_table_map(t->pdpt, vspace, va, NOATTR));
-    UT_OK(l4_page_table_map(t->pd, vspace, va, NOATTR));
-    UT_OK(l4_page_table_map(t->pt, vspace, va, NOATTR));
 }
 
 l4_cptr_t vs_frame(l4_cptr_t vspace, uint64_t va, l4_vm_rights_t rights)

@@ -6,12 +6,13 @@
  * VSpace (PML4 entry 64 + n, far from the image at 0x400000 in entry 0 and
  * the stack below 0x7fffffff0000 in entry 255), so that no test meets
  * another's tables. vs_tables() retypes a PDPT, PD and PT and maps them to
- * cover va; vs_frame() retypes a Frame4K and maps it at va; both fail the
- * test (and return 0) on error. vs_probe() has a new thread read, write or
- * call an address, with its faults sent to the test as exception IPC, and
- * reports either the value read or the page fault (vector, error code,
- * address). vs_touch_suspends() has a thread without a fault handler read
- * an address and reports whether the kernel stopped it at that read.
+ * cover va (with libl4's address-space helper, <l4/vspace.h>); vs_frame()
+ * retypes a Frame4K and maps it at va; both fail the test (and return 0)
+ * on error. vs_probe() has a new thread read, write or call an address,
+ * with its faults sent to the test as exception IPC, and reports either
+ * the value read or the page fault (vector, error code, address).
+ * vs_touch_suspends() has a thread without a fault handler read an
+ * address and reports whether the kernel stopped it at that read.
  * Each probe costs one of the test's UT_MAX_THREADS threads.
  */
 #ifndef VSPACE_UTIL_H
