@@ -15,10 +15,10 @@
  *   l4_vspace_lookup()    which frame is mapped at an address, if any
  *   l4_vspace_table()     which table of a level covers an address
  *   l4_vspace_destroy()   unmap every frame, free owned frames and tables
- * Addresses: user addresses run up to L4_VSPACE_USER_END, one page below
- * 2^47 (the top page of the user half is never mapped: a SYSRET to a
- * non-canonical RIP right after it is the classic x86-64 hole), or
- * L4_USER_TOP if the ABI's limit is lower. Non-canonical, kernel-half and
+ * Addresses: user addresses run up to L4_VSPACE_USER_END, the ABI's
+ * L4_USER_TOP, one page below 2^47 (the top page of the user half is never
+ * mapped: a return to the non-canonical RIP right after it is the classic
+ * x86-64 hole; docs/security.md). Non-canonical, kernel-half and
  * top-page addresses are refused with L4_RANGE_ERROR, misaligned ones with
  * L4_ALIGNMENT_ERROR, before any syscall.
  *
@@ -33,9 +33,7 @@
 
 #include <l4/alloc.h>
 
-#define L4_VSPACE_TOP_PAGE_END (UINT64_C(0x800000000000) - UINT64_C(0x1000))
-#define L4_VSPACE_USER_END                                                                         \
-    (L4_USER_TOP < L4_VSPACE_TOP_PAGE_END ? L4_USER_TOP : L4_VSPACE_TOP_PAGE_END)
+#define L4_VSPACE_USER_END L4_USER_TOP
 
 /* Levels of the tables, as docs/kernel/address-spaces.md numbers them by
  * the level of the entry that maps them. */
