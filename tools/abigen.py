@@ -16,7 +16,12 @@ it, and writes the requested outputs into --out-dir:
   cap-layout     cap_layout_gen.h         the capability's word 0 from the
                                           [[tagged_union]] entries, with
                                           accessors (kernel only)
+  structs        structs_gen.h            the [[struct]] layouts as C structs with
+                                          _Static_asserts (user code)
   reference      reference.md             the ABI reference (docs/api/)
+
+Python tools get the same [[struct]] layouts with
+abigen_lib.pylayout.load_layouts(spec_dir) (see that module).
 
 Usage: abigen.py --spec-dir libl4/spec --out-dir DIR --emit KIND [KIND ...]
        abigen.py --spec-dir libl4/spec --check
@@ -43,6 +48,7 @@ from abigen_lib.model import SpecError  # noqa: E402
 from abigen_lib.reference import emit_reference  # noqa: E402
 from abigen_lib.spec import load_spec  # noqa: E402
 from abigen_lib.stubs import emit_stubs  # noqa: E402
+from abigen_lib.structs import emit_structs_header  # noqa: E402
 from abigen_lib.util import write_if_changed  # noqa: E402
 
 OUTPUTS = {
@@ -50,6 +56,7 @@ OUTPUTS = {
     "kernel-labels": "invocation_labels_gen.h",
     "stubs": "stubs_gen.h",
     "cap-layout": "cap_layout_gen.h",
+    "structs": "structs_gen.h",
     "reference": "reference.md",
 }
 
@@ -58,6 +65,7 @@ EMITTERS = {
     "kernel-labels": emit_labels,
     "stubs": emit_stubs,
     "cap-layout": emit_cap_layout,
+    "structs": emit_structs_header,
     "reference": emit_reference,
 }
 

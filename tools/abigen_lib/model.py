@@ -306,6 +306,8 @@ class Spec:
     common_errors: list
     invocations: list
     unions: list = field(default_factory=list)  # [[tagged_union]], kernel only
+    structs: list = field(default_factory=list)  # [[struct]] (structs_gen.h)
+    protocols: list = field(default_factory=list)  # protocols/*.toml
 
     def type(self, name):
         return next(t for t in self.types if t.name == name)
@@ -317,3 +319,36 @@ class Spec:
         if t == CAP_TYPE:
             return "l4_cptr_t"
         return f"l4_{t}_t"
+
+
+@dataclass
+class StructConst:
+    """A constant named by a [[struct]] (array lengths, magic numbers)."""
+    name: str
+    value: int
+    doc: str
+
+
+@dataclass
+class StructField:
+    name: str
+    type: str  # scalar type name or struct name (the element type of an array)
+    count: int  # array length, or None
+    count_c: str  # C expression of the array length
+    offset: int
+    size: int  # bytes, all elements
+    align: int
+    struct: object  # the Struct of a nested struct type, else None
+    doc: str
+
+
+@dataclass
+class Struct:
+    """A [[struct]]: a binary layout with explicit, checked offsets."""
+    name: str
+    c_name: str  # struct <c_name>; macros <C_NAME>_...
+    doc: str
+    size: int
+    align: int
+    fields: list
+    constants: list
