@@ -20,5 +20,6 @@ Suite *vspace_suite(void);
 Suite *irq_suite(void);
 Suite *ioport_suite(void);
 Suite *trace_suite(void);
+Suite *start_info_suite(void);
 
 #endif

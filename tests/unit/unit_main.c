@@ -24,6 +24,7 @@ int main(void)
     srunner_add_suite(sr, irq_suite());
     srunner_add_suite(sr, ioport_suite());
     srunner_add_suite(sr, trace_suite());
+    srunner_add_suite(sr, start_info_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);
