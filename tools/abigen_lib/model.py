@@ -352,3 +352,55 @@ class Struct:
     align: int
     fields: list
     constants: list
+
+
+@dataclass
+class ProtoError:
+    """An error of a user-level protocol (value >= 256)."""
+    name: str
+    c_name: str
+    value: int
+    doc: str
+    detail: list
+
+
+@dataclass
+class ProtoArg:
+    """An argument or out-value of a protocol message."""
+    name: str
+    type: str
+    cap_kind: str  # "badge" or "transfer" for a cptr argument, else None
+    doc: str
+    pos: int = 0  # position in the argument list (detail word of InvalidArgument/Capability)
+    slot: int = 0  # message word, or extra-cap index for a cptr
+
+
+@dataclass
+class ProtoMessage:
+    name: str
+    c_name: str
+    label: int
+    doc: str
+    args: list
+    returns: list
+    errors: list  # (error name, condition)
+
+    @property
+    def words(self):
+        return [a for a in self.args if a.type != CAP_TYPE]
+
+    @property
+    def caps(self):
+        return [a for a in self.args if a.type == CAP_TYPE]
+
+
+@dataclass
+class Protocol:
+    """A user-level protocol (libl4/spec/protocols/<name>.toml)."""
+    name: str
+    doc: str
+    badge_doc: str
+    file: str
+    errors: list
+    messages: list
+    structs: list

@@ -7,6 +7,7 @@ constants, and one section per invocation (reference_invocation()) with its stub
 """
 
 from .model import CAP_TYPE, CONTEXT_TYPE, GENERATED
+from .protocols import reference_protocol
 from .stubs import stub_signature
 from .util import md, paragraphs
 
@@ -29,7 +30,8 @@ def emit_reference(s):
          "- [Packed words](#packed-words)", "- [IPC buffer](#ipc-buffer)",
          "- [User context](#user-context)", "- [Error codes](#error-codes)",
          "- [Capability and object types](#capability-and-object-types)",
-         "- [Constants](#constants)", "- [Structs](#structs)", "- [Invocations](#invocations)"]
+         "- [Constants](#constants)", "- [Structs](#structs)", "- [Protocols](#protocols)",
+         "- [Invocations](#invocations)"]
     for t in s.types:
         o.append(f"  - [{t.name}](#type-{t.name.lower()})")
 
@@ -154,6 +156,17 @@ def emit_reference(s):
           "bytes; every field is naturally aligned and there is no hidden padding.", ""]
     for st in s.structs:
         o += reference_struct(st)
+
+    o += ["", "## Protocols", "",
+          "User-level protocols (`libl4/spec/protocols/*.toml`; format in `docs/protocols.md`). "
+          "A message is a Call on the server's endpoint with the label in the message-info "
+          "word; the reply's label is the status: 0, a kernel error, or the protocol's own "
+          "(from 256).", ""]
+    for pr in s.protocols:
+        o.append(f"- [{pr.name}](#proto-{pr.name})")
+    o.append("")
+    for pr in s.protocols:
+        o += reference_protocol(s, pr)
 
     o += ["", "## Invocations", ""]
     for p in paragraphs(s.common_doc):

@@ -14,6 +14,7 @@ from pathlib import Path
 from .model import (Alias, Arg, CAP_TYPE, CONTEXT_TYPE, Invocation, Param, SCALAR_TYPES,
                     STRING_TYPE, Spec, SpecError, Syscall)
 from .spec_layout import tagged_unions
+from .spec_protocol import load_protocols
 from .spec_struct import check_structs
 from .spec_tables import TableChecker
 from .util import snake
@@ -349,4 +350,7 @@ def load_spec(spec_dir):
                 raw[k], origin[k] = v, f.name
     if problems:
         raise SpecError(problems)
-    return Checker(raw, origin).run()
+    chk = Checker(raw, origin)
+    spec = chk.run()
+    spec.protocols = load_protocols(spec_dir, spec, chk.cnames)
+    return spec

@@ -437,10 +437,13 @@ UTEST(revoke_errors, "Revoke: depth 0 or 65 is a RangeError, an unresolved slot 
 }
 
 UTEST(delete_deep_cnode_chain,
-      "deleting the head of a 3000-deep chain of CNodes, each holding the only capability to "
+      "deleting the head of a 2500-deep chain of CNodes, each holding the only capability to "
       "the next, destroys them all without exhausting the kernel stack")
 {
-    enum { CHAIN = 3000 };
+    /* 2500 leaves room in the root CNode's 4096 slots for the boot-time ones
+     * (image, stack, the root ELF module's frames: they grow with the test
+     * program) and is still far deeper than any recursion could go */
+    enum { CHAIN = 2500 };
     /* radix-1 CNodes: 64 bytes each, so the chain fits the test's untyped */
     l4_cptr_t first = ut_slots(CHAIN);
     UT_OK(l4_untyped_retype(ut_untyped(), L4_OBJECT_CNODE, 1, UT_CNODE, 0, 0, first, 255));

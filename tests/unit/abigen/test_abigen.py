@@ -171,6 +171,48 @@ BROKEN = [
     ("struct name clash", "structs.toml",
      'name = "start_page"', 'name = "start_cap"',
      r"struct 'start_cap': generated C name struct l4_start_cap clashes with struct 'start_cap'"),
+    ("duplicate protocol message label", "protocols/console.toml",
+     'name = "Flush"\nlabel = 2', 'name = "Flush"\nlabel = 1',
+     r"protocols/console\.toml: protocol 'console' message 'Flush': duplicate label 1 \(also used "
+     r"by 'Write'\)"),
+    ("gap in the protocol's labels", "protocols/console.toml",
+     'name = "Read"\nlabel = 3', 'name = "Read"\nlabel = 7',
+     r"protocol 'console': message labels must be dense from 1, got \[1, 2, 4, 7\]"),
+    ("unknown protocol argument type", "protocols/console.toml",
+     '{ name = "max", type = "u8"', '{ name = "max", type = "u9"',
+     r"protocol 'console' message 'Read' arg 'max': unknown type 'u9'"),
+    ("protocol message over the message limit", "protocols/console.toml",
+     'name = "Flush"\nlabel = 2\ndoc = "Write the bytes pending in the client\'s output ring and consume them."\n'
+     'args = []',
+     'name = "Flush"\nlabel = 2\ndoc = "x"\nargs = ['
+     + ", ".join('{ name = "a%d", type = "word" }' % i for i in range(121)) + "]",
+     r"message 'Flush': 121 message words exceed max_message_length 120"),
+    ("protocol message with too many capabilities", "protocols/console.toml",
+     '{ name = "bits", type = "word", doc = "the bits to signal: one or more" },',
+     "".join('{ name = "c%d", type = "cptr", cap = "badge" },' % i for i in range(3)),
+     r"message 'SetInputNotification': 4 capability arguments exceed max_extra_caps 3"),
+    ("two transferred capabilities in one message", "protocols/console.toml",
+     '{ name = "bits", type = "word", doc = "the bits to signal: one or more" },',
+     '{ name = "other", type = "cptr", cap = "transfer" },',
+     r"message 'SetInputNotification': 2 transferred capabilities, but a receiver has one receive slot"),
+    ("protocol capability argument without its kind", "protocols/console.toml",
+     'type = "cptr", cap = "transfer",', 'type = "cptr",',
+     r"arg 'notification': a cptr argument needs cap = 'badge' or 'transfer'"),
+    ("protocol struct name clash", "protocols/console.toml",
+     'name = "ring"', 'name = "write_args"',
+     r"generated C name struct console_write_args clashes with struct 'write_args'"),
+    ("protocol error in the kernel's range", "protocols/console.toml",
+     'value = 257', 'value = 12',
+     r"error 'BadRing': value 12 is below 256"),
+    ("duplicate protocol error value", "protocols/console.toml",
+     'value = 257', 'value = 256',
+     r"error 'BadRing': duplicate value 256 \(also used by 'NoRing'\)"),
+    ("unknown error of a protocol message", "protocols/console.toml",
+     'error = "WouldBlock"', 'error = "WouldBlok"',
+     r"message 'Read': unknown error 'WouldBlok'"),
+    ("misspelt key in a protocol", "protocols/console.toml",
+     'name = "Read"\nlabel = 3', 'name = "Read"\nlabl = 3',
+     r"message 'Read': unknown key 'labl'"),
     ("invalid TOML", "errors.toml",
      '[[error]]\nname = "NoError"', '[[error]\nname = "NoError"',
      r"errors\.toml: not valid TOML"),
@@ -220,10 +262,10 @@ def enum_values(text, enum):
 
 
 def sections(markdown):
-    """Markdown text -> {heading: body} for ## and ### headings."""
+    """Markdown text -> {heading: body} for ##, ### and #### headings."""
     out, cur = {}, None
     for line in markdown.splitlines():
-        m = re.match(r"#{2,3} (.*)", line)
+        m = re.match(r"#{2,4} (.*)", line)
         if m:
             cur = m.group(1).strip()
             out[cur] = []
@@ -336,7 +378,8 @@ def rewrites_only_changes(ctx):
 
 def spec_files_listed(ctx):
     listed = sorted(Path(f).resolve() for f in ctx.args.spec_files)
-    present = sorted(p.resolve() for p in Path(ctx.args.spec_dir).glob("*.toml"))
+    present = sorted(p.resolve() for p in [*Path(ctx.args.spec_dir).glob("*.toml"),
+                                           *Path(ctx.args.spec_dir).glob("protocols/*.toml")])
     assert listed == present, (f"libl4_spec_files in libl4/meson.build: {[p.name for p in listed]}, "
                                f"libl4/spec/: {[p.name for p in present]}")
 
@@ -526,7 +569,7 @@ def good_struct_accepted(ctx):
     p.write_text(p.read_text(encoding="utf-8") + GOOD_STRUCT, encoding="utf-8")
     r = run_abigen(ctx.args, spec, inc / "l4", "abi-header", "structs")
     assert r.returncode == 0, f"exit {r.returncode}: {r.stderr}"
-    layouts = pylayouts(spec)
+    layouts = {k: v for k, v in pylayouts(spec).items() if "." not in k}
     outer = layouts["test_outer"]
     assert outer.offsets == {"flag": 0, "pad0": 1, "small": 4, "big": 8, "pairs": 16, "label": 40,
                              "words": 48}, outer.offsets
@@ -555,10 +598,65 @@ def structs_c_python_agree(ctx):
     inc = ctx.tmp / "structs-inc"
     r = run_abigen(ctx.args, ctx.args.spec_dir, inc / "l4", "abi-header", "structs")
     assert r.returncode == 0, r.stderr
-    layouts = pylayouts(ctx.args.spec_dir)
+    layouts = {k: v for k, v in pylayouts(ctx.args.spec_dir).items() if "." not in k}
     si = layouts["start_info"]
     assert si.size == 4096 and si.constants["magic"] == int.from_bytes(b"tessinfo", "little")
     compile_c(ctx, struct_asserts(layouts), "structs_agree", inc)
+
+
+def protocol_outputs(ctx):
+    """Every protocol gets its three headers and a reference section with each
+    message, argument and error."""
+    spec = ctx.args.spec_dir
+    protos = sorted(p.stem for p in (Path(spec) / "protocols").glob("*.toml"))
+    assert protos, "no protocols"
+    heads = sections(ctx.text["reference.md"])
+    for name in protos:
+        raw = tomllib.loads((Path(spec) / "protocols" / f"{name}.toml").read_text(encoding="utf-8"))
+        for suffix in ("_gen.h", "_client_gen.h", "_server_gen.h"):
+            f = ctx.out / f"{name}{suffix}"
+            assert f.is_file() and GENERATED in f.read_text(encoding="utf-8").splitlines()[0], f.name
+        common = (ctx.out / f"{name}_gen.h").read_text(encoding="utf-8")
+        client = (ctx.out / f"{name}_client_gen.h").read_text(encoding="utf-8")
+        assert f"Protocol {name}" in heads, f"reference lacks protocol {name}"
+        for m in raw["message"]:
+            h = f"{name}.{m['name']} (label {m['label']})"
+            assert h in heads, f"reference lacks {h}"
+            up = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", m["name"]).upper()
+            assert re.search(r"^    %s_LABEL_%s = %d,$" % (name.upper(), up, m["label"]), common, re.M), up
+            assert f"{name}_{up.lower()}(l4_cptr_t service" in client, f"no stub for {m['name']}"
+            for a in m["args"]:
+                assert f"`{a['name']}`" in heads[h], f"{h}: argument {a['name']}"
+            for e in m.get("errors", []):
+                assert f"| {e['error']} |" in heads[h], f"{h}: error {e['error']}"
+        for e in raw.get("error", []):
+            assert re.search(r"= %d, /\*" % e["value"], common), f"error {e['name']}"
+
+
+def protocols_compile(ctx):
+    """The protocol headers compile freestanding under -Werror, client and
+    server in one file; the Python layouts of their structs agree with C."""
+    inc = ctx.tmp / "proto-inc"
+    r = run_abigen(ctx.args, ctx.args.spec_dir, inc / "l4", "abi-header", "kernel-labels", "stubs",
+                   "structs")
+    assert r.returncode == 0, r.stderr
+    r = run_abigen(ctx.args, ctx.args.spec_dir, inc / "l4" / "proto", "protocols")
+    assert r.returncode == 0, r.stderr
+    src = ["#include <l4/stubs_gen.h>"]
+    funcs = []
+    for h in sorted((inc / "l4" / "proto").glob("*.h")):
+        src.append(f"#include <l4/proto/{h.name}>")
+        funcs += re.findall(r"^static inline [^(]*?\b(\w+)\(", h.read_text(), re.M)
+    assert len(funcs) > 6, funcs
+    src += ["struct l4_ipc_buffer *l4_ipc_buffer(void)", "{",
+            "    static struct l4_ipc_buffer b;", "    return &b;", "}",
+            "extern void (*const every_protocol_function[])(void);",
+            "void (*const every_protocol_function[])(void) = {"]
+    src += [f"    (void (*)(void)){f}," for f in funcs] + ["};"]
+    layouts = {k: v for k, v in pylayouts(ctx.args.spec_dir).items() if "." in k}
+    assert layouts, "no protocol structs"
+    src += [line.replace("#include <l4/structs_gen.h>", "") for line in struct_asserts(layouts)]
+    compile_c(ctx, src, "protocols", inc)
 
 
 # --- compiled checks -----------------------------------------------------------
@@ -694,6 +792,9 @@ def main():
         tap.case("a capability layout whose unrelated variants share bits is accepted",
                  layout_union_accepted, ctx)
         tap.case("a good struct is accepted; its C and Python layouts agree", good_struct_accepted, ctx)
+        if ctx.text:
+            tap.case("every protocol has its headers, stubs and reference section", protocol_outputs,
+                     ctx)
         tap.case("libl4_spec_files (libl4/meson.build) lists every spec file", spec_files_listed, ctx)
         tap.case("docs/abi.md register table agrees with registers.toml", abi_doc_registers, ctx)
         tap.case("docs/abi.md message-info table agrees with bitfields.toml", abi_doc_msginfo, ctx)
@@ -706,6 +807,8 @@ def main():
             tap.case("cap_layout_gen.h compiles freestanding under -Werror", layout_compiles, ctx)
             tap.case("structs_gen.h and the Python layouts agree on the spec's structs",
                      structs_c_python_agree, ctx)
+            tap.case("the protocol headers compile freestanding under -Werror", protocols_compile,
+                     ctx)
             if args.objdump:
                 tap.case("the syscall instruction gets each value in the register registers.toml names",
                          registers_in_machine_code, ctx)
