@@ -16,7 +16,18 @@ it, and writes the requested outputs into --out-dir:
   cap-layout     cap_layout_gen.h         the capability's word 0 from the
                                           [[tagged_union]] entries, with
                                           accessors (kernel only)
-  reference      reference.md             the ABI reference (docs/api/)
+  structs        structs_gen.h            the [[struct]] layouts as C structs with
+                                          _Static_asserts (user code)
+  protocols      <p>_gen.h, <p>_client_gen.h, <p>_server_gen.h
+                                          per protocol of protocols/*.toml:
+                                          labels, errors, layouts; client
+                                          stubs; decoder and dispatch
+                                          (user code, l4/proto/)
+  reference      reference.md             the ABI reference (docs/api/),
+                                          protocols included
+
+Python tools get the same [[struct]] layouts with
+abigen_lib.pylayout.load_layouts(spec_dir) (see that module).
 
 Usage: abigen.py --spec-dir libl4/spec --out-dir DIR --emit KIND [KIND ...]
        abigen.py --spec-dir libl4/spec --check
@@ -40,9 +51,11 @@ from abigen_lib.header import emit_abi_header  # noqa: E402
 from abigen_lib.layout import emit_cap_layout  # noqa: E402
 from abigen_lib.labels import emit_labels  # noqa: E402
 from abigen_lib.model import SpecError  # noqa: E402
+from abigen_lib.protocols import protocol_outputs  # noqa: E402
 from abigen_lib.reference import emit_reference  # noqa: E402
 from abigen_lib.spec import load_spec  # noqa: E402
 from abigen_lib.stubs import emit_stubs  # noqa: E402
+from abigen_lib.structs import emit_structs_header  # noqa: E402
 from abigen_lib.util import write_if_changed  # noqa: E402
 
 OUTPUTS = {
@@ -50,6 +63,7 @@ OUTPUTS = {
     "kernel-labels": "invocation_labels_gen.h",
     "stubs": "stubs_gen.h",
     "cap-layout": "cap_layout_gen.h",
+    "structs": "structs_gen.h",
     "reference": "reference.md",
 }
 
@@ -58,6 +72,8 @@ EMITTERS = {
     "kernel-labels": emit_labels,
     "stubs": emit_stubs,
     "cap-layout": emit_cap_layout,
+    "structs": emit_structs_header,
+    "protocols": protocol_outputs,
     "reference": emit_reference,
 }
 
@@ -84,7 +100,11 @@ def main(argv=None):
         return 0
     kinds = sorted(EMITTERS) if "all" in a.emit else list(dict.fromkeys(a.emit))
     for kind in kinds:
-        write_if_changed(a.out_dir / OUTPUTS[kind], EMITTERS[kind](spec))
+        if kind == "protocols":  # several files, named after the protocols
+            for name, text in protocol_outputs(spec).items():
+                write_if_changed(a.out_dir / name, text)
+        else:
+            write_if_changed(a.out_dir / OUTPUTS[kind], EMITTERS[kind](spec))
     return 0
 
 

@@ -16,6 +16,7 @@
 #include <l4/debug.h>
 #include <l4/rt.h>
 #include <l4/stubs_gen.h>
+#include "rt_internal.h"
 
 #define PUT_STRING_BYTES 24 /* text0..text2 of DebugConsolePutString */
 

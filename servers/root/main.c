@@ -25,8 +25,11 @@ static _Noreturn void stay_idle(void)
         l4_yield();
 }
 
-int main(const struct l4_boot_info *bi)
+int main(int argc, char **argv)
 {
+    const struct l4_boot_info *bi = l4_rt_boot_info();
+    (void)argc;
+    (void)argv;
     if (!bi) {
         l4_printf("root: no valid boot info (bad magic)\n");
         stay_idle();

@@ -80,8 +80,11 @@ static int parse_iterations(const struct l4_boot_info *bi)
     return 0;
 }
 
-int main(const struct l4_boot_info *bi)
+int main(int argc, char **argv)
 {
+    const struct l4_boot_info *bi = l4_rt_boot_info();
+    (void)argc;
+    (void)argv;
     if (!bi) {
         l4_printf("BENCH-ERROR setup: no boot info\n");
         return 1;

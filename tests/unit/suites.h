@@ -24,5 +24,6 @@ Suite *manifest_suite(void);
 Suite *alloc_suite(void);
 Suite *vspace_lib_suite(void);
 Suite *server_suite(void);
+Suite *start_info_suite(void);
 
 #endif

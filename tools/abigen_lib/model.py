@@ -306,6 +306,8 @@ class Spec:
     common_errors: list
     invocations: list
     unions: list = field(default_factory=list)  # [[tagged_union]], kernel only
+    structs: list = field(default_factory=list)  # [[struct]] (structs_gen.h)
+    protocols: list = field(default_factory=list)  # protocols/*.toml
 
     def type(self, name):
         return next(t for t in self.types if t.name == name)
@@ -317,3 +319,88 @@ class Spec:
         if t == CAP_TYPE:
             return "l4_cptr_t"
         return f"l4_{t}_t"
+
+
+@dataclass
+class StructConst:
+    """A constant named by a [[struct]] (array lengths, magic numbers)."""
+    name: str
+    value: int
+    doc: str
+
+
+@dataclass
+class StructField:
+    name: str
+    type: str  # scalar type name or struct name (the element type of an array)
+    count: int  # array length, or None
+    count_c: str  # C expression of the array length
+    offset: int
+    size: int  # bytes, all elements
+    align: int
+    struct: object  # the Struct of a nested struct type, else None
+    doc: str
+
+
+@dataclass
+class Struct:
+    """A [[struct]]: a binary layout with explicit, checked offsets."""
+    name: str
+    c_name: str  # struct <c_name>; macros <C_NAME>_...
+    doc: str
+    size: int
+    align: int
+    fields: list
+    constants: list
+
+
+@dataclass
+class ProtoError:
+    """An error of a user-level protocol (value >= 256)."""
+    name: str
+    c_name: str
+    value: int
+    doc: str
+    detail: list
+
+
+@dataclass
+class ProtoArg:
+    """An argument or out-value of a protocol message."""
+    name: str
+    type: str
+    cap_kind: str  # "badge" or "transfer" for a cptr argument, else None
+    doc: str
+    pos: int = 0  # position in the argument list (detail word of InvalidArgument/Capability)
+    slot: int = 0  # message word, or extra-cap index for a cptr
+
+
+@dataclass
+class ProtoMessage:
+    name: str
+    c_name: str
+    label: int
+    doc: str
+    args: list
+    returns: list
+    errors: list  # (error name, condition)
+
+    @property
+    def words(self):
+        return [a for a in self.args if a.type != CAP_TYPE]
+
+    @property
+    def caps(self):
+        return [a for a in self.args if a.type == CAP_TYPE]
+
+
+@dataclass
+class Protocol:
+    """A user-level protocol (libl4/spec/protocols/<name>.toml)."""
+    name: str
+    doc: str
+    badge_doc: str
+    file: str
+    errors: list
+    messages: list
+    structs: list

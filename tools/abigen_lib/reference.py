@@ -7,6 +7,7 @@ constants, and one section per invocation (reference_invocation()) with its stub
 """
 
 from .model import CAP_TYPE, CONTEXT_TYPE, GENERATED
+from .protocols import reference_protocol
 from .stubs import stub_signature
 from .util import md, paragraphs
 
@@ -29,7 +30,8 @@ def emit_reference(s):
          "- [Packed words](#packed-words)", "- [IPC buffer](#ipc-buffer)",
          "- [User context](#user-context)", "- [Error codes](#error-codes)",
          "- [Capability and object types](#capability-and-object-types)",
-         "- [Constants](#constants)", "- [Invocations](#invocations)"]
+         "- [Constants](#constants)", "- [Structs](#structs)", "- [Protocols](#protocols)",
+         "- [Invocations](#invocations)"]
     for t in s.types:
         o.append(f"  - [{t.name}](#type-{t.name.lower()})")
 
@@ -148,6 +150,24 @@ def emit_reference(s):
         val = f"0x{k.value:x}" if k.value >= 1 << 16 else str(k.value)
         o.append(f"| `L4_{k.name.upper()}` | {val} | {md(k.doc)} |")
 
+    o += ["", "## Structs", "",
+          "Binary layouts shared between programs (`[[struct]]`, `<l4/structs_gen.h>`; Python "
+          "tools read the same layouts with `tools/abigen_lib/pylayout.py`). Offsets are in "
+          "bytes; every field is naturally aligned and there is no hidden padding.", ""]
+    for st in s.structs:
+        o += reference_struct(st)
+
+    o += ["", "## Protocols", "",
+          "User-level protocols (`libl4/spec/protocols/*.toml`; format in `docs/protocols.md`). "
+          "A message is a Call on the server's endpoint with the label in the message-info "
+          "word; the reply's label is the status: 0, a kernel error, or the protocol's own "
+          "(from 256).", ""]
+    for pr in s.protocols:
+        o.append(f"- [{pr.name}](#proto-{pr.name})")
+    o.append("")
+    for pr in s.protocols:
+        o += reference_protocol(s, pr)
+
     o += ["", "## Invocations", ""]
     for p in paragraphs(s.common_doc):
         o += [p, ""]
@@ -233,4 +253,26 @@ def reference_invocation(s, inv):
         o.append("")
     else:
         o += ["Errors: only the common ones.", ""]
+    return o
+
+
+def reference_struct(st, level="###"):
+    """The Markdown section of one [[struct]]."""
+    up = st.c_name.upper()
+    o = [f"{level} struct {st.c_name}", ""]
+    o += [f"{p}" for p in paragraphs(st.doc)] + [""] if st.doc else []
+    o += [f"{st.size} bytes, aligned to {st.align}.", "",
+          "| offset | field | type | meaning |", "|---|---|---|---|"]
+    for f in st.fields:
+        typ = f.type if f.struct is None else f"struct {f.struct.c_name}"
+        if f.count is not None:
+            typ += f"[{f.count}]"
+        o.append(f"| {f.offset} | `{f.name}` | {typ} | {md(f.doc)} |")
+    o.append("")
+    if st.constants:
+        o += ["| constant | value | meaning |", "|---|---|---|"]
+        for c in st.constants:
+            val = f"0x{c.value:x}" if c.value >= 1 << 16 else str(c.value)
+            o.append(f"| `{up}_{c.name.upper()}` | {val} | {md(c.doc)} |")
+        o.append("")
     return o

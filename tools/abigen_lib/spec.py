@@ -14,6 +14,8 @@ from pathlib import Path
 from .model import (Alias, Arg, CAP_TYPE, CONTEXT_TYPE, Invocation, Param, SCALAR_TYPES,
                     STRING_TYPE, Spec, SpecError, Syscall)
 from .spec_layout import tagged_unions
+from .spec_protocol import load_protocols
+from .spec_struct import check_structs
 from .spec_tables import TableChecker
 from .util import snake
 
@@ -315,16 +317,17 @@ class Checker(TableChecker):
         common_doc, common_errors, invocations = self.invocations(
             conv, errors, types, word_names, len(context_fields))
         self.fits(conv, words, errors, invocations)
+        structs = check_structs(self, "struct", self.array("struct", required=False), "l4")
         known_tables = {"convention", "register", "ipc_buffer", "user_context", "syscall", "dispatch",
                         "alias", "error", "type", "constant", "word", "common", "invocation",
-                        "tagged_union"}
+                        "tagged_union", "struct"}
         for k in self.raw:
             if k not in known_tables:
                 self.fail(k, f"unknown top-level key '{k}' (known: {', '.join(sorted(known_tables))})")
         self.bail()
         return Spec(conv, ipc_size_bits, ipc_doc, ipc_fields, context_doc, context_fields, syscalls,
                     dispatch_doc, aliases, errors, types, constants, words, common_doc, common_errors,
-                    invocations, unions)
+                    invocations, unions, structs)
 
 
 def load_spec(spec_dir):
@@ -347,4 +350,7 @@ def load_spec(spec_dir):
                 raw[k], origin[k] = v, f.name
     if problems:
         raise SpecError(problems)
-    return Checker(raw, origin).run()
+    chk = Checker(raw, origin)
+    spec = chk.run()
+    spec.protocols = load_protocols(spec_dir, spec, chk.cnames)
+    return spec

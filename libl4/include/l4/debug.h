@@ -13,8 +13,9 @@
  * The output needs a DebugConsole capability (docs/kernel/console.md):
  * the runtime uses the one l4_rt_debug_console() names, which a root task
  * finds in its fixed slot L4_ROOT_SLOT_DEBUG_CONSOLE (set at start-up from
- * the boot info); a program started otherwise gets it from its starter
- * with l4_rt_set_debug_caps(). Without one (L4_CPTR_NULL, or a capability
+ * the boot info) and another program in its start-info page, as the
+ * capability named "debug_console" (PowerControl: "power"; see
+ * <l4/start_info.h>). Without one (L4_CPTR_NULL, or a capability
  * that is gone) output is dropped silently. The same holds for
  * l4_rt_exit()'s power-off and its PowerControl capability.
  * l4_debug_check_invariants() runs the kernel's invariant check through
@@ -36,7 +37,6 @@ int l4_puts(const char *s);
 /* Write n bytes as they are (no NUL needed); n. */
 int l4_write(const char *s, unsigned long n);
 
-void l4_rt_set_debug_caps(l4_cptr_t debug_console, l4_cptr_t power_control);
 l4_cptr_t l4_rt_debug_console(void);
 l4_cptr_t l4_rt_power_control(void);
 l4_word_t l4_debug_check_invariants(void);

@@ -3,12 +3,17 @@
  * The libl4 user runtime: start-up, per-thread state, threads, allocator.
  *
  * Interface: a program linked with libl4_rt_dep defines
- *   int main(const struct l4_boot_info *bi);
- * _start (rt/start.S) calls l4_rt_start(bi) with the boot-info pointer the
- * kernel passed in RDI; it records it (l4_rt_boot_info()), installs the
- * initial thread's TLS block with TCB SetTLSBase and calls main(); if main
- * returns, the runtime powers off with status (PowerControl PowerOff through
- * l4_rt_power_control(), <l4/debug.h>).
+ *   int main(int argc, char **argv);
+ * _start (rt/start.S) calls l4_rt_start() with the RDI the program was
+ * started with: the kernel's boot-info page for the root task
+ * (l4_rt_boot_info()), a start-info page for any other program
+ * (l4_rt_start_info(), <l4/start_info.h>: its named capabilities with
+ * l4_rt_cap(), shared pages with l4_rt_shared_page(), arguments as argc and
+ * argv, environment with l4_rt_getenv()). It installs the initial thread's
+ * TLS block with TCB SetTLSBase and calls main(); if main returns, the
+ * runtime powers off with status (PowerControl PowerOff through
+ * l4_rt_power_control(), <l4/debug.h>). The start-up contract:
+ * libl4/README.md.
  *
  * Per-thread state: FS base points to the thread's struct l4_rt_tls, laid
  * out as the x86-64 TLS ABI expects (the thread pointer at %fs:0, the
@@ -33,14 +38,35 @@
 
 /* --- Start-up ------------------------------------------------------------- */
 
-/* The program's entry after _start; bi is what the kernel passed in RDI. */
-int main(const struct l4_boot_info *bi);
+/* The program's entry after _start. argv[argc] is NULL; the arguments
+ * come from the start-info page (the root task, and a program started
+ * without a page, get argc 0). */
+int main(int argc, char **argv);
 
-/* Called by _start: set up the initial thread, run main(), halt. */
-_Noreturn void l4_rt_start(const struct l4_boot_info *bi);
+/* Called by _start with the RDI the program got (a boot-info page, a
+ * start-info page, or anything else): set up the initial thread, run
+ * main(), halt. A start-info page that fails l4_start_info_check() stops
+ * the program here with L4_RT_STATUS_FAILED. */
+_Noreturn void l4_rt_start(const void *arg);
 
-/* The boot info recorded at start (NULL if RDI did not point to one). */
+/* The boot info recorded at start (root task; NULL otherwise). */
 const struct l4_boot_info *l4_rt_boot_info(void);
+
+struct l4_start_info;
+/* The program's (checked, private) copy of its start-info page; NULL if it
+ * was not given one (the root task). */
+const struct l4_start_info *l4_rt_start_info(void);
+
+/* The slot (cptr) of the capability the starter named `name`;
+ * L4_CPTR_NULL if there is none. */
+l4_cptr_t l4_rt_cap(const char *name);
+
+/* Where the shared area the starter named `name` is mapped, its size in
+ * *size (if size is not NULL); NULL (size 0) if there is none. */
+void *l4_rt_shared_page(const char *name, l4_word_t *size);
+
+/* The value of NAME in the start-info page's environment, or NULL. */
+const char *l4_rt_getenv(const char *name);
 
 /* Power off with status through the PowerControl capability
  * l4_rt_power_control(), never returning; without one (or if PowerOff

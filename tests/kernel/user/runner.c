@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <l4/rt.h>
 #include "utest_internal.h"
 
 #define MAX_TESTS 1024
@@ -94,8 +95,11 @@ static unsigned order_tests(const struct utest **out, unsigned max, const char *
     return n;
 }
 
-int main(const struct l4_boot_info *bi)
+int main(int argc, char **argv)
 {
+    const struct l4_boot_info *bi = l4_rt_boot_info();
+    (void)argc;
+    (void)argv;
     char filter[64], why[128];
     unsigned planned = 0, failed = 0;
 
