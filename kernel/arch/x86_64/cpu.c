@@ -3,7 +3,7 @@
  * CPU identification and the protection bits the kernel turns on.
  *
  * Interface: cpu_detect() fills cpu_features from CPUID;
- * cpu_enable_protections() sets CR0.WP, CR0.AM, CR4.PGE and, where the CPU has
+ * cpu_enable_protections() sets CR0.WP, CR0.AM, CR0.NE, CR4.PGE and, where the CPU has
  * them, SMEP, SMAP and UMIP. NX (EFER.NXE) is required and was enabled by boot.S.
  */
 #include <arch/cpu.h>
@@ -53,8 +53,11 @@ void cpu_detect(void)
 
 void cpu_enable_protections(void)
 {
-    /* AM: user code that sets RFLAGS.AC gets alignment-check faults */
-    write_cr0(read_cr0() | CR0_WP | CR0_AM);
+    /* AM: user code that sets RFLAGS.AC gets alignment-check faults.
+     * NE: an x87 error is #MF to the thread that caused it, never the
+     * legacy FERR# interrupt, which reaches no thread (and aborts QEMU):
+     * without it any thread could stop the machine (docs/security.md) */
+    write_cr0(read_cr0() | CR0_WP | CR0_AM | CR0_NE);
     uint64_t cr4 = read_cr4();
     if (cpu_features.pge)
         cr4 |= CR4_PGE;

@@ -52,10 +52,9 @@ UTEST(fuzz_nt_syscall, "a syscall made with RFLAGS.NT set returns its status (th
  * to the thread's handler as #MF (vector 16). The kernel leaves CR0.NE
  * clear, so the CPU reports it the legacy way (FERR#, an external
  * interrupt) instead; on QEMU 7.2 that path aborts QEMU (an assertion in
- * tcg_handle_interrupt), so any thread can end the machine. Until CR0.NE
- * is set, this test runs only when the command line has fuzz_x87=1.
+ * tcg_handle_interrupt), so any thread could end the machine. The kernel
+ * now sets CR0.NE (kernel/arch/x86_64/cpu.c).
  */
-#include <string.h>
 
 static void x87_fn(l4_word_t arg)
 {
@@ -65,12 +64,8 @@ static void x87_fn(l4_word_t arg)
 }
 
 UTEST(fuzz_x87_exception, "an unmasked x87 divide by zero in user mode comes to the thread's "
-                          "fault handler as #MF (needs CR0.NE; run with fuzz_x87=1)")
+                          "fault handler as #MF (CR0.NE)")
 {
-    if (!strstr(ut_boot_info()->cmdline, "fuzz_x87=1")) {
-        l4_printf("# skipped until the kernel sets CR0.NE (boot with fuzz_x87=1)\n");
-        return;
-    }
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), reply = ut_new(L4_OBJECT_REPLY, 0);
     UT_ASSERT(ep && reply);
     UT_ASSERT(ut_thread_faulting(x87_fn, 0, PRIO, ep));

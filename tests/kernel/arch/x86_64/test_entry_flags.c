@@ -106,3 +106,9 @@ KTEST(entry_idt_user_gates, "of the 256 IDT gates only #BP (int3) has DPL 3; eve
         KT_EQ((type >> 5) & 3, v == 3 ? 3u : 0u);
     }
 }
+
+KTEST(entry_cr0_ne, "CR0.NE is set: a user x87 error is #MF to its thread, never the legacy "
+                    "FERR# interrupt")
+{
+    KT_ASSERT(read_cr0() & CR0_NE);
+}

@@ -10,6 +10,7 @@
 
 #define MSR_EFER   0xC0000080
 #define EFER_NXE   (1u << 11)
+#define CR0_NE     (1ul << 5)
 #define CR0_WP     (1ul << 16)
 #define CR0_AM     (1ul << 18)
 #define CR4_PGE    (1ul << 7)
