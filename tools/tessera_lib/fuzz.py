@@ -3,10 +3,10 @@
 The fuzzer is the UTEST fuzz_insn_blocks of the user-level kernel tests
 (tests/kernel/user/test_fuzz_insn.c).  Its boot spec
 <builddir>/tests/kernel/user/ktest-fuzz-boot.json runs only that test;
-run() appends fuzzi_seed, fuzzi_calls, fuzzi_time=0 and fuzzi_known to the
+run() appends fuzzi_seed, fuzzi_calls, fuzzi_time=0 and fuzzi_classes to the
 kernel command line, boots it, and reads the serial lines.  The test prints
 
-    # fuzzi: seed S known K calls N ms T calls/s R ... vectors V:C,... ...
+    # fuzzi: seed S classes K calls N ms T calls/s R ... vectors V:C,... ...
 
 when it ends, and a failure line ("# <file>:<line>: <what> ...; seed S,
 call N ...") for anything wrong (a fault vector user code cannot raise, a
@@ -28,8 +28,11 @@ FUZZ_SPEC = Path("tests/kernel/user/ktest-fuzz-boot.json")
 DEFAULT_CALLS = 1000000
 DEFAULT_SEED = 1
 DEFAULT_TIMEOUT = 3600.0
+# Every class of fuzz_insn.h (FZI_CLASS_ALL): compat-mode transfers, FS/GS
+# selector loads, the last user page, TCBConfigure of its own TCB, x87.
+ALL_CLASSES = 31
 
-_SUMMARY_RE = re.compile(r"# fuzzi: seed (\S+) known (\d+) calls (\d+) ms (\d+) "
+_SUMMARY_RE = re.compile(r"# fuzzi: seed (\S+) classes (\d+) calls (\d+) ms (\d+) "
                          r"calls/s (\d+)")
 _VECTORS_RE = re.compile(r" vectors ([\d:,]*) ")
 _FAIL_RE = re.compile(r"^#? ?\S+:\d+: ")
@@ -75,14 +78,14 @@ def parse_lines(lines, result):
     return result
 
 
-def command(spec, seed, calls, known=0, extra_args=()):
+def command(spec, seed, calls, classes=ALL_CLASSES, extra_args=()):
     append = [f"fuzzi_seed={seed}", f"fuzzi_calls={calls}", "fuzzi_time=0",
-              f"fuzzi_known={known}"]
+              f"fuzzi_classes={classes}"]
     return qemu.qemu_command(spec, interactive=False, append=append,
                              extra_args=list(extra_args))
 
 
-def run(builddir, seed=DEFAULT_SEED, calls=DEFAULT_CALLS, known=0,
+def run(builddir, seed=DEFAULT_SEED, calls=DEFAULT_CALLS, classes=ALL_CLASSES,
         timeout=DEFAULT_TIMEOUT, note=None, log=None):
     """Boot the fuzzer once; return a FuzzResult (ok or why not)."""
     path = spec_path(builddir)
@@ -90,7 +93,7 @@ def run(builddir, seed=DEFAULT_SEED, calls=DEFAULT_CALLS, known=0,
         raise TesseraError(f"{path} does not exist (build first)")
     spec = qemu.load_boot_spec(path)
     qemu.find_qemu()
-    cmd = command(spec, seed, calls, known)
+    cmd = command(spec, seed, calls, classes)
     result = FuzzResult(seed=seed, calls_wanted=calls)
     lines = []
     start = time.monotonic()

@@ -16,10 +16,8 @@
  * random 32-bit code. fzi_scrub(page, off, len, opts) then removes what
  * opts forbid, at every byte offset (a jump may land anywhere): `syscall`
  * (0f 05) unless allowed, and FS/GS selector loads (mov, pop, lfs, lgs)
- * unless known-bug classes are enabled, and the instructions that can
- * unmask x87 exceptions (fldcw, fldenv, frstor, fxrstor, xrstor: with
- * CR0.NE clear an x87 exception takes the legacy FERR# path, on which
- * QEMU aborts) unless FZI_KNOWN_X87; and pinsrb/w/d/q in every encoding
+ * unless FZI_CLASS_FSGS, and the instructions that can unmask x87
+ * exceptions (fldcw, fldenv, frstor, fxrstor, xrstor) unless FZI_CLASS_X87; and pinsrb/w/d/q in every encoding
  * (0f c4, 0f 3a 20/22, VEX with L=1), which trip an assertion in QEMU
  * 7.2's TCG decoder (a vector length of 32 left from an earlier VEX.L
  * instruction) and abort QEMU.
@@ -31,7 +29,7 @@
 
 struct fzi_opts {
     int syscall_ok;              /* keep `syscall` instructions (the task has the foreign ABI) */
-    unsigned known;              /* FZI_KNOWN_*: also classes that hit kernel bugs being fixed */
+    unsigned classes;            /* FZI_CLASS_*: the instruction classes on */
     uint64_t scratch, stack_top; /* addresses in the task's space */
     uint64_t self_va;            /* where page[0] runs (for absolute targets), below 2 GiB */
     uint64_t edges[8];           /* addresses jumped to by the edge template */
@@ -39,13 +37,15 @@ struct fzi_opts {
     int only; /* >= 0: every window starts with this template (FZI_T_*) */
 };
 
-/* Classes that hit the kernel bugs being fixed (fuzzi_known=MASK). */
-#define FZI_KNOWN_COMPAT    1u /* far transfers to the 32-bit code segment, syscall there */
-#define FZI_KNOWN_FSGS      2u /* FS/GS selector loads */
-#define FZI_KNOWN_TOP       4u /* code in the last user page (syscall at its end) */
-#define FZI_KNOWN_CONFIGURE 8u /* TCBConfigure of the task's own TCB */
-#define FZI_KNOWN_X87       16u /* unmasked x87 exceptions (fldcw, fldenv, frstor, fxrstor, xrstor) */
-#define FZI_KNOWN_ALL       31u
+/* Instruction classes (fuzzi_classes=MASK, default all). Each found a
+ * kernel bug before it was fixed (docs/security.md): they stay on so that
+ * the fixes stay fixed; a mask switches them off for a directed run. */
+#define FZI_CLASS_COMPAT    1u /* far transfers to the 32-bit code segment, syscall there */
+#define FZI_CLASS_FSGS      2u /* FS/GS selector loads */
+#define FZI_CLASS_TOP       4u /* code in the last user page (syscall at its end) */
+#define FZI_CLASS_CONFIGURE 8u /* TCBConfigure of the task's own TCB */
+#define FZI_CLASS_X87       16u /* unmasked x87 exceptions (fldcw, fldenv, frstor, fxrstor, xrstor) */
+#define FZI_CLASS_ALL       31u
 
 /* Per-template counters (how often each template was placed). */
 enum fzi_template {

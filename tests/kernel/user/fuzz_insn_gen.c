@@ -6,8 +6,8 @@
  * offsets. Templates are built in a small buffer by the emit helpers and
  * copied in if they fit. Selectors are drawn from the GDT's (0x00-0x33,
  * every RPL), LDT selectors (TI set) and any 16-bit value; the 32-bit
- * user code segment (0x18-0x1b) only when known-bug classes are on,
- * since a `syscall` in compat mode is one of them.
+ * user code segment's selectors (0x18-0x1b, a null descriptor now) only
+ * with FZI_CLASS_COMPAT.
  */
 #include "utest.h"
 #include "fuzz_insn.h"
@@ -49,7 +49,7 @@ static uint16_t selector(const struct fzi_opts *o)
         uint16_t s = r < 5   ? (uint16_t)(ut_rnd() % 0x40)
                      : r < 6 ? (uint16_t)((ut_rnd() % 0x40) | 4)
                              : (uint16_t)ut_rnd();
-        if ((o->known & FZI_KNOWN_COMPAT) || (s & 0xfffc) != 0x18)
+        if ((o->classes & FZI_CLASS_COMPAT) || (s & 0xfffc) != 0x18)
             return s;
     }
 }
@@ -92,7 +92,7 @@ static void compat_tail(struct buf *b, const struct fzi_opts *o)
 {
     switch (ut_rnd() % 8) {
     case 0:
-        if (o->known & FZI_KNOWN_COMPAT) {
+        if (o->classes & FZI_CLASS_COMPAT) {
             bytes(b, "\x0f\x05", 2); /* syscall from compat mode: MSR_CSTAR */
             break;
         }
@@ -213,7 +213,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         break;
     case FZI_T_MOVSEG: {
         unsigned reg = (unsigned)(ut_rnd() % 6); /* es cs ss ds fs gs */
-        if (!(o->known & FZI_KNOWN_FSGS) && (reg == 4 || reg == 5))
+        if (!(o->classes & FZI_CLASS_FSGS) && (reg == 4 || reg == 5))
             reg = 3;
         uint16_t sel = selector(o);
         if ((reg == 4 || reg == 5) && ut_rnd() % 2) /* the loads that change the base */
@@ -228,7 +228,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
     }
     case FZI_T_POPSEG:
         e1(b, 0x6a), e1(b, (uint8_t)selector(o));
-        if (o->known & FZI_KNOWN_FSGS)
+        if (o->classes & FZI_CLASS_FSGS)
             e1(b, 0x0f), e1(b, ut_rnd() % 2 ? 0xa1 : 0xa9); /* pop fs / pop gs */
         else
             e1(b, 0x17); /* pop ss: #UD in 64-bit mode */
@@ -245,7 +245,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
                                           "\x0f\xae\x27",    "\x0f\xae\x17",     "\x0f\xc7\x1f",
                                           "\x48\x0f\xae\x0f"};
         const char *p = ops[ut_rnd() % (sizeof ops / sizeof ops[0])];
-        if (!(o->known & FZI_KNOWN_X87) &&
+        if (!(o->classes & FZI_CLASS_X87) &&
             (p[2] == 0x2f || p[2] == 0x0f || p[3] == 0x2f || p[3] == 0x0f))
             p = "\x0f\xae\x27"; /* xsave instead of a restore */
         mov_rdi(b, o->scratch + (ut_rnd() % 4 ? 0 : ut_rnd() % 4096));
@@ -257,7 +257,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
     }
     case FZI_T_FPU:
         mov_rdi(b, o->scratch + 8 * (ut_rnd() % 64));
-        if (ut_rnd() % 2 && (o->known & FZI_KNOWN_X87))
+        if (ut_rnd() % 2 && (o->classes & FZI_CLASS_X87))
             bytes(b, "\xd9\x2f\xd9\xe8\xd9\xee\xde\xf9\x9b", 9); /* fldcw; 1/0; fwait */
         else
             bytes(b, "\x0f\xae\x17\x0f\x57\xc0\xf3\x0f\x5e\xc0", 10); /* ldmxcsr; 0/0 */
@@ -277,7 +277,7 @@ static enum fzi_template emit(struct buf *b, const struct fzi_opts *o, unsigned 
         /* to the 32-bit user code segment, right after itself: a far jump
          * through memory (QEMU 7.2 pops a far return's or iretq's frame
          * with supervisor accesses, which SMAP refuses on a user stack) */
-        uint64_t sel = o->known & FZI_KNOWN_COMPAT ? 0x1b : 0x2b;
+        uint64_t sel = o->classes & FZI_CLASS_COMPAT ? 0x1b : 0x2b;
         if (ut_rnd() % 4) {
             mov_rax(b, sel << 32 | (uint32_t)(o->self_va + here + 14));
             bytes(b, "\x50\xff\x2c\x24", 4); /* push rax; ljmp [rsp] */
@@ -327,7 +327,7 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
         uint8_t a = page[i], c = page[i + 1];
         if (a == 0x0f && c == 0x05 && !o->syscall_ok)
             page[i + 1] = 0x0b, changed++; /* syscall -> ud2 */
-        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x0f &&
+        else if (!(o->classes & FZI_CLASS_FSGS) && a == 0x0f &&
                  (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
             page[i + 1] = 0x0b, changed++; /* pop fs/gs, lfs, lgs -> ud2 */
         else if (a == 0x0f && (c == 0xc4 || (c == 0x3a && i + 2 < end &&
@@ -339,14 +339,14 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
                  (((c & 0x1f) == 1 && page[i + 3] == 0xc4) ||
                   ((c & 0x1f) == 3 && (page[i + 3] == 0x20 || page[i + 3] == 0x22))))
             page[i + 3] = 0x0b, changed++; /* VEX pinsrw/b/d/q: the same */
-        else if (!(o->known & FZI_KNOWN_X87) &&
+        else if (!(o->classes & FZI_CLASS_X87) &&
                  (((a == 0xd9 || a == 0xdd) && ((c >> 3) & 7) == 4) ||
                   (a == 0xd9 && ((c >> 3) & 7) == 5)))
             page[i] = 0x90, changed++; /* fldenv, frstor, fldcw -> nop */
-        else if (!(o->known & FZI_KNOWN_X87) && a == 0x0f && c == 0xae && i + 2 < end &&
+        else if (!(o->classes & FZI_CLASS_X87) && a == 0x0f && c == 0xae && i + 2 < end &&
                  ((page[i + 2] >> 3) & 7) != 4 && ((page[i + 2] >> 3) & 7) % 4 == 1)
             page[i + 1] = 0x0b, changed++; /* fxrstor, xrstor -> ud2 */
-        else if (!(o->known & FZI_KNOWN_FSGS) && a == 0x8e && ((c >> 3) & 7) >= 4 &&
+        else if (!(o->classes & FZI_CLASS_FSGS) && a == 0x8e && ((c >> 3) & 7) >= 4 &&
                  ((c >> 3) & 7) <= 5)
             page[i] = 0x89, changed++; /* mov fs/gs, r/m -> mov r/m, r */
     }

@@ -48,7 +48,7 @@ UTEST(fuzz_nt_syscall, "a syscall made with RFLAGS.NT set returns its status (th
 
 /*
  * fuzz_x87_exception (found by the instruction fuzzer, test_fuzz_insn.c,
- * class fuzzi_known=16): an unmasked x87 exception in user mode must come
+ * class fuzzi_classes=16): an unmasked x87 exception in user mode must come
  * to the thread's handler as #MF (vector 16). The kernel leaves CR0.NE
  * clear, so the CPU reports it the legacy way (FERR#, an external
  * interrupt) instead; on QEMU 7.2 that path aborts QEMU (an assertion in
