@@ -69,8 +69,8 @@ enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot)
     return f;
 }
 
-l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, uint64_t depth, cte_t **slot,
-                                    uint64_t detail[2])
+l4_error_t cspace_lookup_any_slot(cap_t root, uint64_t index, uint64_t depth, uint64_t which,
+                                  cte_t **slot, uint64_t detail[2])
 {
     detail[0] = detail[1] = 0;
     *slot = 0;
@@ -81,9 +81,22 @@ l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, uint64_t depth, 
     }
     if (cap_type(root) != CAP_CNODE)
         return L4_INVALID_CAPABILITY;
+    if (cspace_lookup_slot(root, index, (unsigned)depth, slot) != LOOKUP_OK) {
+        *slot = 0;
+        detail[0] = which;
+        return L4_FAILED_LOOKUP;
+    }
+    return L4_NO_ERROR;
+}
+
+l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, uint64_t depth, cte_t **slot,
+                                    uint64_t detail[2])
+{
     cte_t *s;
-    if (cspace_lookup_slot(root, index, (unsigned)depth, &s) != LOOKUP_OK)
-        return L4_FAILED_LOOKUP; /* detail 0: the destination */
+    l4_error_t e = cspace_lookup_any_slot(root, index, depth, 0, &s, detail);
+    *slot = 0;
+    if (e != L4_NO_ERROR)
+        return e; /* FailedLookup detail 0: the destination */
     if (cap_type(s->cap) != CAP_NULL)
         return L4_DELETE_FIRST;
     *slot = s;

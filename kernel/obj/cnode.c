@@ -10,30 +10,10 @@
 #include <obj/cnode.h>
 #include <obj/objects.h>
 
-/* The slot (index, depth) names in cnode, empty or not; source says
- * which slot it is for the FailedLookup detail word. */
-static l4_error_t lookup_any(cap_t cnode, uint64_t index, uint64_t depth, int source, cte_t **slot,
-                             uint64_t detail[2])
-{
-    detail[0] = detail[1] = 0;
-    if (depth < 1 || depth > 64) {
-        detail[0] = 1;
-        detail[1] = 64;
-        return L4_RANGE_ERROR;
-    }
-    if (cap_type(cnode) != CAP_CNODE)
-        return L4_INVALID_CAPABILITY;
-    if (cspace_lookup_slot(cnode, index, (unsigned)depth, slot) != LOOKUP_OK) {
-        detail[0] = (uint64_t)source;
-        return L4_FAILED_LOOKUP;
-    }
-    return L4_NO_ERROR;
-}
-
 static l4_error_t lookup_src(cap_t root, uint64_t index, uint64_t depth, cte_t **src,
                              uint64_t detail[2])
 {
-    l4_error_t e = lookup_any(root, index, depth, 1, src, detail);
+    l4_error_t e = cspace_lookup_any_slot(root, index, depth, 1, src, detail);
     if (e == L4_NO_ERROR && cap_type((*src)->cap) == CAP_NULL) {
         detail[0] = 1; /* the source */
         e = L4_FAILED_LOOKUP;
@@ -140,14 +120,14 @@ l4_error_t cnode_decode_delete(cap_t cnode, uint64_t index, uint64_t depth, stru
 {
     op->kind = CNODE_OP_DELETE;
     op->src = 0;
-    return lookup_any(cnode, index, depth, 0, &op->dest, op->detail);
+    return cspace_lookup_any_slot(cnode, index, depth, 0, &op->dest, op->detail);
 }
 
 l4_error_t cnode_decode_revoke(cap_t cnode, uint64_t index, uint64_t depth, struct cnode_op *op)
 {
     op->kind = CNODE_OP_REVOKE;
     op->src = 0;
-    return lookup_any(cnode, index, depth, 0, &op->dest, op->detail);
+    return cspace_lookup_any_slot(cnode, index, depth, 0, &op->dest, op->detail);
 }
 
 /*

@@ -165,7 +165,7 @@ _Noreturn void syscall_slowpath(void)
     exit_to_user();
 }
 
-void syscall_entry_c(void)
+_Noreturn void syscall_entry_c(void)
 {
     fastpath_syscall(cpu()->current); /* returns only if it does not apply */
     syscall_slowpath();

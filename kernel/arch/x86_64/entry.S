@@ -114,21 +114,27 @@ trap_common:
  * SYSCALL: RCX = user RIP, R11 = user RFLAGS, RSP still the user's;
  * FMASK has cleared IF, DF, TF and AC.
  */
-    .globl syscall_entry
-syscall_entry:
+/* The interrupt frame of a SYSCALL, built by hand in the current TCB's
+ * frame: SS, RSP, RFLAGS, CS (RIP follows, pushed by the caller). */
+    .macro SYSCALL_FRAME
     movq %rsp, syscall_user_rsp(%rip)
     movq arch_entry_frame_end(%rip), %rsp
     pushq $(SEL_USER_DATA | 3)
     pushq syscall_user_rsp(%rip)
     pushq %r11
     pushq $(SEL_USER_CODE | 3)
+    .endm
+
+    .globl syscall_entry
+syscall_entry:
+    SYSCALL_FRAME
     pushq %rcx
     pushq $0
     pushq $VECTOR_SYSCALL
     SAVE_GPRS
     leaq boot_stack_top(%rip), %rsp
     call syscall_entry_c
-    /* fall through */
+    ud2                             /* syscall_entry_c leaves to user mode */
 
 /*
  * SYSCALL from compatibility mode enters here (CSTAR; AMD CPUs and QEMU
@@ -140,12 +146,7 @@ syscall_entry:
  */
     .globl syscall_compat_entry
 syscall_compat_entry:
-    movq %rsp, syscall_user_rsp(%rip)
-    movq arch_entry_frame_end(%rip), %rsp
-    pushq $(SEL_USER_DATA | 3)
-    pushq syscall_user_rsp(%rip)
-    pushq %r11
-    pushq $(SEL_USER_CODE | 3)
+    SYSCALL_FRAME
     subq $2, %rcx                   /* back to the syscall instruction */
     pushq %rcx
     pushq $0

@@ -51,6 +51,12 @@ enum lookup_fault cspace_lookup_cap(cap_t root, uint64_t cptr, cte_t **slot);
 l4_error_t cspace_lookup_empty_slot(cap_t root, uint64_t index, uint64_t depth, cte_t **slot,
                                     uint64_t detail[2]);
 
+/* The slot (index, depth) names from root, empty or not, with the same
+ * checks and errors; a FailedLookup's detail word 0 is `which` (0: a
+ * destination, 1: a source). */
+l4_error_t cspace_lookup_any_slot(cap_t root, uint64_t index, uint64_t depth, uint64_t which,
+                                  cte_t **slot, uint64_t detail[2]);
+
 /* A flat CSpace: one CNode whose guard and radix take all 64 bits (as the
  * root task's), where a lookup is one index. cspace_flat_slot() gives the
  * slot cptr names in it, or NULL if the guard does not match; the same

@@ -66,7 +66,7 @@ void exception_dispatch(struct trap_frame *f);
 
 /* Entries from user mode (entry.S), on the kernel stack. */
 void user_trap(struct trap_frame *f);
-void syscall_entry_c(void);
+_Noreturn void syscall_entry_c(void);
 void syscall_entry(void);
 void syscall_compat_entry(void);
 _Noreturn void exit_to_user(void);
