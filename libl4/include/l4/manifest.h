@@ -30,9 +30,9 @@
  * l4_manifest_server_record and l4_manifest_compartment_record, their
  * L4_MANIFEST_*_OFFSET_* offsets, sizes and constants (magic, version,
  * limits, priority ranges, console and crash-policy values) come from
- * libl4/spec/structs.toml through <l4/structs_gen.h>, as does the packer's
- * (tools/tessera_lib/manifest.py). The structures only document the
- * layout: the parser reads bytes at the offsets. */
+ * libl4/spec/structs.toml through <l4/structs_gen.h>; the packer
+ * (tools/tessera_lib/manifest.py) loads the same spec. The structures only
+ * document the layout: the parser reads bytes at the offsets. */
 
 /* Short names for what the root task uses. */
 #define L4_MANIFEST_MAX_SIZE  L4_MANIFEST_HEADER_MAX_SIZE
