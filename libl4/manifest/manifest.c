@@ -8,7 +8,9 @@
  * every string offset and terminator, names, the one main compartment);
  * l4_manifest_server() and l4_manifest_compartment() then check one record's
  * values so a bad compartment is refused alone. Every read goes through
- * rd8/rd16/rd32/rd64 on an offset already checked against the size. Pure C,
+ * rd8/rd16/rd32/rd64 on an offset already checked against the size; field
+ * offsets, record sizes and limits are the spec's (libl4/spec/structs.toml,
+ * <l4/structs_gen.h>), the structures there are never cast to. Pure C,
  * no libc beyond the freestanding headers: it runs in the root task and in
  * the host unit tests (tests/unit/test_manifest.c).
  */
@@ -79,10 +81,10 @@ static int regions_apart(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 }
 
 /* String at table offset s: inside the table and terminated there. On
- * success *out points at it. `optional` accepts L4_MANIFEST_NO_STRING. */
+ * success *out points at it. `optional` accepts L4_MANIFEST_HEADER_NO_STRING. */
 static int string_at(const struct l4_manifest *m, uint32_t s, int optional, const char **out)
 {
-    if (s == L4_MANIFEST_NO_STRING && optional) {
+    if (s == L4_MANIFEST_HEADER_NO_STRING && optional) {
         *out = 0;
         return 0;
     }
@@ -103,7 +105,7 @@ static int name_ok(const char *s)
     for (; s[n]; n++) {
         char c = s[n];
         int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-        if (!ok || n >= L4_MANIFEST_NAME_MAX)
+        if (!ok || n >= L4_MANIFEST_HEADER_NAME_MAX)
             return 0;
     }
     return n > 0 && s[0] >= 'a' && s[0] <= 'z';
@@ -140,20 +142,22 @@ static int record_strings(const struct l4_manifest *m, uint32_t rec, const uint3
     return 0;
 }
 
-static const uint32_t srv_strings[] = {L4_MANIFEST_SRV_NAME, L4_MANIFEST_SRV_IMAGE};
+static const uint32_t srv_strings[] = {L4_MANIFEST_SERVER_RECORD_OFFSET_NAME,
+                                       L4_MANIFEST_SERVER_RECORD_OFFSET_IMAGE};
 static const int srv_optional[] = {0, 1};
-static const uint32_t cmp_strings[] = {L4_MANIFEST_CMP_NAME, L4_MANIFEST_CMP_IMAGE,
-                                       L4_MANIFEST_CMP_INITRAMFS, L4_MANIFEST_CMP_INIT};
+static const uint32_t cmp_strings[] = {
+    L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME, L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_IMAGE,
+    L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_INITRAMFS, L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_INIT};
 static const int cmp_optional[] = {0, 0, 1, 1};
 
 static uint32_t srv_at(const struct l4_manifest *m, uint32_t i)
 {
-    return m->servers + i * L4_MANIFEST_SERVER_SIZE;
+    return m->servers + i * L4_MANIFEST_SERVER_RECORD_SIZE;
 }
 
 static uint32_t cmp_at(const struct l4_manifest *m, uint32_t i)
 {
-    return m->compartments + i * L4_MANIFEST_COMPARTMENT_SIZE;
+    return m->compartments + i * L4_MANIFEST_COMPARTMENT_RECORD_SIZE;
 }
 
 /* Header, sizes and checksum: everything before the tables are looked at. */
@@ -162,113 +166,121 @@ static int open_header(struct l4_manifest *m, const uint8_t *p, size_t size,
 {
     if (size < L4_MANIFEST_HEADER_SIZE)
         return fail(why, L4_MANIFEST_ERR_TRUNCATED, "module shorter than the header", 0, size);
-    if (rd32(p, L4_MANIFEST_HDR_MAGIC) != L4_MANIFEST_MAGIC)
+    if (rd32(p, L4_MANIFEST_HEADER_OFFSET_MAGIC) != L4_MANIFEST_HEADER_MAGIC)
         return fail(why, L4_MANIFEST_ERR_MAGIC, "bad magic (not a manifest)", 0,
-                    rd32(p, L4_MANIFEST_HDR_MAGIC));
-    if (rd16(p, L4_MANIFEST_HDR_VERSION) != L4_MANIFEST_VERSION)
-        return fail(why, L4_MANIFEST_ERR_VERSION, "unknown version", L4_MANIFEST_HDR_VERSION,
-                    rd16(p, L4_MANIFEST_HDR_VERSION));
-    if (rd16(p, L4_MANIFEST_HDR_HEADER_SIZE) != L4_MANIFEST_HEADER_SIZE)
-        return fail(why, L4_MANIFEST_ERR_SIZE, "header size is not 64", L4_MANIFEST_HDR_HEADER_SIZE,
-                    rd16(p, L4_MANIFEST_HDR_HEADER_SIZE));
-    uint32_t total = rd32(p, L4_MANIFEST_HDR_TOTAL_SIZE);
+                    rd32(p, L4_MANIFEST_HEADER_OFFSET_MAGIC));
+    if (rd16(p, L4_MANIFEST_HEADER_OFFSET_VERSION) != L4_MANIFEST_HEADER_VERSION)
+        return fail(why, L4_MANIFEST_ERR_VERSION, "unknown version",
+                    L4_MANIFEST_HEADER_OFFSET_VERSION, rd16(p, L4_MANIFEST_HEADER_OFFSET_VERSION));
+    if (rd16(p, L4_MANIFEST_HEADER_OFFSET_HEADER_SIZE) != L4_MANIFEST_HEADER_SIZE)
+        return fail(why, L4_MANIFEST_ERR_SIZE, "header size is not 64",
+                    L4_MANIFEST_HEADER_OFFSET_HEADER_SIZE,
+                    rd16(p, L4_MANIFEST_HEADER_OFFSET_HEADER_SIZE));
+    uint32_t total = rd32(p, L4_MANIFEST_HEADER_OFFSET_TOTAL_SIZE);
     if (total > size)
         return fail(why, L4_MANIFEST_ERR_TRUNCATED, "module shorter than its total size",
-                    L4_MANIFEST_HDR_TOTAL_SIZE, total);
-    if (total != size || total > L4_MANIFEST_MAX_SIZE)
+                    L4_MANIFEST_HEADER_OFFSET_TOTAL_SIZE, total);
+    if (total != size || total > L4_MANIFEST_HEADER_MAX_SIZE)
         return fail(why, L4_MANIFEST_ERR_SIZE, "total size is not the module's size",
-                    L4_MANIFEST_HDR_TOTAL_SIZE, total);
+                    L4_MANIFEST_HEADER_OFFSET_TOTAL_SIZE, total);
     static const uint8_t zero[4];
-    uint32_t crc = l4_manifest_crc32(0, p, L4_MANIFEST_HDR_CHECKSUM);
+    uint32_t crc = l4_manifest_crc32(0, p, L4_MANIFEST_HEADER_OFFSET_CHECKSUM);
     crc = l4_manifest_crc32(crc, zero, sizeof zero);
-    crc = l4_manifest_crc32(crc, p + L4_MANIFEST_HDR_CHECKSUM + 4,
-                            total - L4_MANIFEST_HDR_CHECKSUM - 4);
-    if (crc != rd32(p, L4_MANIFEST_HDR_CHECKSUM))
-        return fail(why, L4_MANIFEST_ERR_CHECKSUM, "bad checksum", L4_MANIFEST_HDR_CHECKSUM,
-                    rd32(p, L4_MANIFEST_HDR_CHECKSUM));
-    if (!all_zero(p, L4_MANIFEST_HDR_RESERVED, L4_MANIFEST_HEADER_SIZE - L4_MANIFEST_HDR_RESERVED))
+    crc = l4_manifest_crc32(crc, p + L4_MANIFEST_HEADER_OFFSET_CHECKSUM + 4,
+                            total - L4_MANIFEST_HEADER_OFFSET_CHECKSUM - 4);
+    if (crc != rd32(p, L4_MANIFEST_HEADER_OFFSET_CHECKSUM))
+        return fail(why, L4_MANIFEST_ERR_CHECKSUM, "bad checksum",
+                    L4_MANIFEST_HEADER_OFFSET_CHECKSUM,
+                    rd32(p, L4_MANIFEST_HEADER_OFFSET_CHECKSUM));
+    if (!all_zero(p, L4_MANIFEST_HEADER_OFFSET_RESERVED,
+                  L4_MANIFEST_HEADER_SIZE - L4_MANIFEST_HEADER_OFFSET_RESERVED))
         return fail(why, L4_MANIFEST_ERR_RESERVED, "reserved header bytes not zero",
-                    L4_MANIFEST_HDR_RESERVED, 0);
-    if (rd16(p, L4_MANIFEST_HDR_SERVER_SIZE) != L4_MANIFEST_SERVER_SIZE)
+                    L4_MANIFEST_HEADER_OFFSET_RESERVED, 0);
+    if (rd16(p, L4_MANIFEST_HEADER_OFFSET_SERVER_SIZE) != L4_MANIFEST_SERVER_RECORD_SIZE)
         return fail(why, L4_MANIFEST_ERR_SIZE, "server record size is not 32",
-                    L4_MANIFEST_HDR_SERVER_SIZE, rd16(p, L4_MANIFEST_HDR_SERVER_SIZE));
-    if (rd16(p, L4_MANIFEST_HDR_COMPARTMENT_SIZE) != L4_MANIFEST_COMPARTMENT_SIZE)
+                    L4_MANIFEST_HEADER_OFFSET_SERVER_SIZE,
+                    rd16(p, L4_MANIFEST_HEADER_OFFSET_SERVER_SIZE));
+    if (rd16(p, L4_MANIFEST_HEADER_OFFSET_COMPARTMENT_SIZE) != L4_MANIFEST_COMPARTMENT_RECORD_SIZE)
         return fail(why, L4_MANIFEST_ERR_SIZE, "compartment record size is not 64",
-                    L4_MANIFEST_HDR_COMPARTMENT_SIZE, rd16(p, L4_MANIFEST_HDR_COMPARTMENT_SIZE));
+                    L4_MANIFEST_HEADER_OFFSET_COMPARTMENT_SIZE,
+                    rd16(p, L4_MANIFEST_HEADER_OFFSET_COMPARTMENT_SIZE));
     m->data = p;
     m->size = total;
-    m->memory = rd64(p, L4_MANIFEST_HDR_MEMORY);
-    m->num_servers = rd16(p, L4_MANIFEST_HDR_NUM_SERVERS);
-    m->num_compartments = rd16(p, L4_MANIFEST_HDR_NUM_COMPARTMENTS);
-    m->servers = rd32(p, L4_MANIFEST_HDR_SERVERS);
-    m->compartments = rd32(p, L4_MANIFEST_HDR_COMPARTMENTS);
-    m->strings = rd32(p, L4_MANIFEST_HDR_STRINGS);
-    m->strings_size = rd32(p, L4_MANIFEST_HDR_STRINGS_SIZE);
-    m->main = rd32(p, L4_MANIFEST_HDR_MAIN);
-    if (m->memory == 0 || m->memory % L4_MANIFEST_PAGE_SIZE)
+    m->memory = rd64(p, L4_MANIFEST_HEADER_OFFSET_MEMORY);
+    m->num_servers = rd16(p, L4_MANIFEST_HEADER_OFFSET_NUM_SERVERS);
+    m->num_compartments = rd16(p, L4_MANIFEST_HEADER_OFFSET_NUM_COMPARTMENTS);
+    m->servers = rd32(p, L4_MANIFEST_HEADER_OFFSET_SERVERS);
+    m->compartments = rd32(p, L4_MANIFEST_HEADER_OFFSET_COMPARTMENTS);
+    m->strings = rd32(p, L4_MANIFEST_HEADER_OFFSET_STRINGS);
+    m->strings_size = rd32(p, L4_MANIFEST_HEADER_OFFSET_STRINGS_SIZE);
+    m->main = rd32(p, L4_MANIFEST_HEADER_OFFSET_MAIN);
+    if (m->memory == 0 || m->memory % L4_MANIFEST_HEADER_PAGE_SIZE)
         return fail(why, L4_MANIFEST_ERR_MEMORY, "machine memory zero or not page-aligned",
-                    L4_MANIFEST_HDR_MEMORY, m->memory);
+                    L4_MANIFEST_HEADER_OFFSET_MEMORY, m->memory);
     return 0;
 }
 
 /* The three tables: counts, bounds, alignment, apart from each other. */
 static int open_regions(const struct l4_manifest *m, struct l4_manifest_fault *why)
 {
-    if (m->num_servers > L4_MANIFEST_MAX_SERVERS)
-        return fail(why, L4_MANIFEST_ERR_COUNT, "more than 16 servers", L4_MANIFEST_HDR_NUM_SERVERS,
-                    m->num_servers);
-    if (m->num_compartments == 0 || m->num_compartments > L4_MANIFEST_MAX_COMPARTMENTS)
+    if (m->num_servers > L4_MANIFEST_HEADER_MAX_SERVERS)
+        return fail(why, L4_MANIFEST_ERR_COUNT, "more than 16 servers",
+                    L4_MANIFEST_HEADER_OFFSET_NUM_SERVERS, m->num_servers);
+    if (m->num_compartments == 0 || m->num_compartments > L4_MANIFEST_HEADER_MAX_COMPARTMENTS)
         return fail(why, L4_MANIFEST_ERR_COUNT, "compartment count not in 1..64",
-                    L4_MANIFEST_HDR_NUM_COMPARTMENTS, m->num_compartments);
-    uint32_t slen = m->num_servers * L4_MANIFEST_SERVER_SIZE;
-    uint32_t clen = m->num_compartments * L4_MANIFEST_COMPARTMENT_SIZE;
+                    L4_MANIFEST_HEADER_OFFSET_NUM_COMPARTMENTS, m->num_compartments);
+    uint32_t slen = m->num_servers * L4_MANIFEST_SERVER_RECORD_SIZE;
+    uint32_t clen = m->num_compartments * L4_MANIFEST_COMPARTMENT_RECORD_SIZE;
     if (!region_ok(m->servers, slen, m->size))
         return fail(why, L4_MANIFEST_ERR_REGION, "server table outside the module or misaligned",
-                    L4_MANIFEST_HDR_SERVERS, m->servers);
+                    L4_MANIFEST_HEADER_OFFSET_SERVERS, m->servers);
     if (!region_ok(m->compartments, clen, m->size))
         return fail(why, L4_MANIFEST_ERR_REGION,
                     "compartment table outside the module or misaligned",
-                    L4_MANIFEST_HDR_COMPARTMENTS, m->compartments);
+                    L4_MANIFEST_HEADER_OFFSET_COMPARTMENTS, m->compartments);
     /* The string table needs no alignment but must not be empty: even a
      * name of one character takes two bytes. */
     if (m->strings < L4_MANIFEST_HEADER_SIZE || m->strings > m->size ||
         m->strings_size > m->size - m->strings || m->strings_size == 0)
         return fail(why, L4_MANIFEST_ERR_REGION, "string table outside the module",
-                    L4_MANIFEST_HDR_STRINGS, m->strings);
+                    L4_MANIFEST_HEADER_OFFSET_STRINGS, m->strings);
     if (!regions_apart(m->servers, slen, m->compartments, clen) ||
         !regions_apart(m->servers, slen, m->strings, m->strings_size) ||
         !regions_apart(m->compartments, clen, m->strings, m->strings_size))
-        return fail(why, L4_MANIFEST_ERR_REGION, "tables overlap", L4_MANIFEST_HDR_SERVERS, 0);
+        return fail(why, L4_MANIFEST_ERR_REGION, "tables overlap",
+                    L4_MANIFEST_HEADER_OFFSET_SERVERS, 0);
     return 0;
 }
 
 /* Strings, names, duplicates, reserved bytes and the main compartment. */
 static int open_records(const struct l4_manifest *m, struct l4_manifest_fault *why)
 {
-    const char *names[L4_MANIFEST_MAX_SERVERS + L4_MANIFEST_MAX_COMPARTMENTS];
+    const char *names[L4_MANIFEST_HEADER_MAX_SERVERS + L4_MANIFEST_HEADER_MAX_COMPARTMENTS];
     uint32_t n = 0, mains = 0, main_at = 0;
     for (uint32_t i = 0; i < m->num_servers; i++) {
         uint32_t r = srv_at(m, i);
         if (record_strings(m, r, srv_strings, srv_optional, 2, &names[n], why) != 0)
             return -1;
-        if (!all_zero(m->data, r + L4_MANIFEST_SRV_RESERVED,
-                      L4_MANIFEST_SERVER_SIZE - L4_MANIFEST_SRV_RESERVED))
+        if (!all_zero(m->data, r + L4_MANIFEST_SERVER_RECORD_OFFSET_RESERVED,
+                      L4_MANIFEST_SERVER_RECORD_SIZE - L4_MANIFEST_SERVER_RECORD_OFFSET_RESERVED))
             return fail(why, L4_MANIFEST_ERR_RESERVED, "reserved server bytes not zero",
-                        r + L4_MANIFEST_SRV_RESERVED, 0);
+                        r + L4_MANIFEST_SERVER_RECORD_OFFSET_RESERVED, 0);
         n++;
     }
     for (uint32_t i = 0; i < m->num_compartments; i++) {
         uint32_t r = cmp_at(m, i);
         if (record_strings(m, r, cmp_strings, cmp_optional, 4, &names[n], why) != 0)
             return -1;
-        uint32_t flags = rd32(m->data, r + L4_MANIFEST_CMP_FLAGS);
-        if ((flags & ~L4_MANIFEST_FLAG_MAIN) || rd8(m->data, r + L4_MANIFEST_CMP_RESERVED0) ||
-            rd16(m->data, r + L4_MANIFEST_CMP_RESERVED1) ||
-            !all_zero(m->data, r + L4_MANIFEST_CMP_RESERVED2,
-                      L4_MANIFEST_COMPARTMENT_SIZE - L4_MANIFEST_CMP_RESERVED2))
+        uint32_t flags = rd32(m->data, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_FLAGS);
+        if ((flags & ~L4_MANIFEST_COMPARTMENT_RECORD_FLAG_MAIN) ||
+            rd8(m->data, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_RESERVED0) ||
+            rd16(m->data, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_RESERVED1) ||
+            !all_zero(m->data, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_RESERVED2,
+                      L4_MANIFEST_COMPARTMENT_RECORD_SIZE -
+                          L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_RESERVED2))
             return fail(why, L4_MANIFEST_ERR_RESERVED,
                         "unknown compartment flag or reserved bytes not zero", r, flags);
-        if (flags & L4_MANIFEST_FLAG_MAIN)
+        if (flags & L4_MANIFEST_COMPARTMENT_RECORD_FLAG_MAIN)
             mains++, main_at = i;
         n++;
     }
@@ -281,8 +293,8 @@ static int open_records(const struct l4_manifest *m, struct l4_manifest_fault *w
                             b < m->num_servers ? srv_at(m, b) : cmp_at(m, b - m->num_servers), b);
     if (mains != 1 || main_at != m->main)
         return fail(why, L4_MANIFEST_ERR_MAIN,
-                    "not exactly one main compartment, or main index wrong", L4_MANIFEST_HDR_MAIN,
-                    mains);
+                    "not exactly one main compartment, or main index wrong",
+                    L4_MANIFEST_HEADER_OFFSET_MAIN, mains);
     return 0;
 }
 
@@ -307,16 +319,17 @@ int l4_manifest_server(const struct l4_manifest *m, uint32_t i, struct l4_manife
     uint32_t r = srv_at(m, i);
     /* open() checked both strings; these calls cannot fail */
     out->name = out->image = 0;
-    string_at(m, rd32(m->data, r + L4_MANIFEST_SRV_NAME), 0, &out->name);
-    string_at(m, rd32(m->data, r + L4_MANIFEST_SRV_IMAGE), 1, &out->image);
-    out->memory = rd64(m->data, r + L4_MANIFEST_SRV_MEMORY);
-    out->priority = rd8(m->data, r + L4_MANIFEST_SRV_PRIORITY);
-    if (out->memory % L4_MANIFEST_PAGE_SIZE || out->memory > m->memory)
+    string_at(m, rd32(m->data, r + L4_MANIFEST_SERVER_RECORD_OFFSET_NAME), 0, &out->name);
+    string_at(m, rd32(m->data, r + L4_MANIFEST_SERVER_RECORD_OFFSET_IMAGE), 1, &out->image);
+    out->memory = rd64(m->data, r + L4_MANIFEST_SERVER_RECORD_OFFSET_MEMORY);
+    out->priority = rd8(m->data, r + L4_MANIFEST_SERVER_RECORD_OFFSET_PRIORITY);
+    if (out->memory % L4_MANIFEST_HEADER_PAGE_SIZE || out->memory > m->memory)
         return fail(why, L4_MANIFEST_ERR_QUOTA, "memory not page-aligned or larger than RAM",
-                    r + L4_MANIFEST_SRV_MEMORY, out->memory);
-    if (out->priority < L4_MANIFEST_SERVER_PRIO_MIN || out->priority > L4_MANIFEST_SERVER_PRIO_MAX)
+                    r + L4_MANIFEST_SERVER_RECORD_OFFSET_MEMORY, out->memory);
+    if (out->priority < L4_MANIFEST_SERVER_RECORD_PRIO_MIN ||
+        out->priority > L4_MANIFEST_SERVER_RECORD_PRIO_MAX)
         return fail(why, L4_MANIFEST_ERR_PRIORITY, "server priority not in 200..254",
-                    r + L4_MANIFEST_SRV_PRIORITY, out->priority);
+                    r + L4_MANIFEST_SERVER_RECORD_OFFSET_PRIORITY, out->priority);
     return 0;
 }
 
@@ -329,47 +342,48 @@ int l4_manifest_compartment(const struct l4_manifest *m, uint32_t i,
     uint32_t r = cmp_at(m, i);
     /* open() checked every string; these calls cannot fail */
     c->name = c->image = c->initramfs = c->init = 0;
-    string_at(m, rd32(p, r + L4_MANIFEST_CMP_NAME), 0, &c->name);
-    string_at(m, rd32(p, r + L4_MANIFEST_CMP_IMAGE), 0, &c->image);
-    string_at(m, rd32(p, r + L4_MANIFEST_CMP_INITRAMFS), 1, &c->initramfs);
-    string_at(m, rd32(p, r + L4_MANIFEST_CMP_INIT), 1, &c->init);
-    c->flags = rd32(p, r + L4_MANIFEST_CMP_FLAGS);
-    c->quota = rd64(p, r + L4_MANIFEST_CMP_QUOTA);
-    c->priority = rd8(p, r + L4_MANIFEST_CMP_PRIORITY);
-    c->console = rd8(p, r + L4_MANIFEST_CMP_CONSOLE);
-    c->on_crash = rd8(p, r + L4_MANIFEST_CMP_ON_CRASH);
-    c->max_restarts = rd16(p, r + L4_MANIFEST_CMP_MAX_RESTARTS);
-    c->max_spaces = rd16(p, r + L4_MANIFEST_CMP_MAX_SPACES);
-    c->max_threads = rd16(p, r + L4_MANIFEST_CMP_MAX_THREADS);
-    if (c->quota == 0 || c->quota % L4_MANIFEST_PAGE_SIZE)
+    string_at(m, rd32(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME), 0, &c->name);
+    string_at(m, rd32(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_IMAGE), 0, &c->image);
+    string_at(m, rd32(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_INITRAMFS), 1, &c->initramfs);
+    string_at(m, rd32(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_INIT), 1, &c->init);
+    c->flags = rd32(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_FLAGS);
+    c->quota = rd64(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA);
+    c->priority = rd8(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_PRIORITY);
+    c->console = rd8(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_CONSOLE);
+    c->on_crash = rd8(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_ON_CRASH);
+    c->max_restarts = rd16(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_RESTARTS);
+    c->max_spaces = rd16(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_SPACES);
+    c->max_threads = rd16(p, r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_THREADS);
+    if (c->quota == 0 || c->quota % L4_MANIFEST_HEADER_PAGE_SIZE)
         return fail(why, L4_MANIFEST_ERR_QUOTA, "quota zero or not page-aligned",
-                    r + L4_MANIFEST_CMP_QUOTA, c->quota);
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA, c->quota);
     if (c->quota > m->memory)
-        return fail(why, L4_MANIFEST_ERR_QUOTA, "quota larger than RAM", r + L4_MANIFEST_CMP_QUOTA,
-                    c->quota);
-    if (c->priority < L4_MANIFEST_COMPARTMENT_PRIO_MIN ||
-        c->priority > L4_MANIFEST_COMPARTMENT_PRIO_MAX)
+        return fail(why, L4_MANIFEST_ERR_QUOTA, "quota larger than RAM",
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA, c->quota);
+    if (c->priority < L4_MANIFEST_COMPARTMENT_RECORD_PRIO_MIN ||
+        c->priority > L4_MANIFEST_COMPARTMENT_RECORD_PRIO_MAX)
         return fail(why, L4_MANIFEST_ERR_PRIORITY, "priority not in 1..199",
-                    r + L4_MANIFEST_CMP_PRIORITY, c->priority);
-    if (c->console >= L4_MANIFEST_CONSOLE_COUNT)
-        return fail(why, L4_MANIFEST_ERR_CONSOLE, "unknown console", r + L4_MANIFEST_CMP_CONSOLE,
-                    c->console);
-    if (c->on_crash >= L4_MANIFEST_CRASH_COUNT)
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_PRIORITY, c->priority);
+    if (c->console >= L4_MANIFEST_COMPARTMENT_RECORD_CONSOLE_COUNT)
+        return fail(why, L4_MANIFEST_ERR_CONSOLE, "unknown console",
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_CONSOLE, c->console);
+    if (c->on_crash >= L4_MANIFEST_COMPARTMENT_RECORD_CRASH_COUNT)
         return fail(why, L4_MANIFEST_ERR_RESTART, "unknown crash policy",
-                    r + L4_MANIFEST_CMP_ON_CRASH, c->on_crash);
-    int restarts_ok = c->on_crash == L4_MANIFEST_CRASH_RESTART
-                          ? c->max_restarts >= 1 && c->max_restarts <= L4_MANIFEST_MAX_RESTARTS
-                          : c->max_restarts == 0;
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_ON_CRASH, c->on_crash);
+    int restarts_ok =
+        c->on_crash == L4_MANIFEST_COMPARTMENT_RECORD_CRASH_RESTART
+            ? c->max_restarts >= 1 && c->max_restarts <= L4_MANIFEST_COMPARTMENT_RECORD_RESTARTS_MAX
+            : c->max_restarts == 0;
     if (!restarts_ok)
         return fail(why, L4_MANIFEST_ERR_RESTART,
                     "restart count not in 1..100 with restart, or not 0 with stop",
-                    r + L4_MANIFEST_CMP_MAX_RESTARTS, c->max_restarts);
-    if (c->max_spaces == 0 || c->max_spaces > L4_MANIFEST_ASIDS_TOTAL)
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_RESTARTS, c->max_restarts);
+    if (c->max_spaces == 0 || c->max_spaces > L4_MANIFEST_HEADER_ASIDS_TOTAL)
         return fail(why, L4_MANIFEST_ERR_SPACES, "address spaces not in 1..4095",
-                    r + L4_MANIFEST_CMP_MAX_SPACES, c->max_spaces);
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_SPACES, c->max_spaces);
     if (c->max_threads == 0)
-        return fail(why, L4_MANIFEST_ERR_THREADS, "threads zero", r + L4_MANIFEST_CMP_MAX_THREADS,
-                    0);
+        return fail(why, L4_MANIFEST_ERR_THREADS, "threads zero",
+                    r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_THREADS, 0);
     return 0;
 }
 
@@ -379,17 +393,17 @@ int l4_manifest_budget_init(const struct l4_manifest *m, uint64_t memory_availab
     uint64_t reserved = 0;
     for (uint32_t i = 0; i < m->num_servers; i++) {
         /* each at most RAM (checked below), 16 of them: no overflow */
-        uint64_t mem = rd64(m->data, srv_at(m, i) + L4_MANIFEST_SRV_MEMORY);
+        uint64_t mem = rd64(m->data, srv_at(m, i) + L4_MANIFEST_SERVER_RECORD_OFFSET_MEMORY);
         if (mem > m->memory)
             return fail(why, L4_MANIFEST_ERR_QUOTA, "server memory larger than RAM",
-                        srv_at(m, i) + L4_MANIFEST_SRV_MEMORY, mem);
+                        srv_at(m, i) + L4_MANIFEST_SERVER_RECORD_OFFSET_MEMORY, mem);
         reserved += mem;
     }
     if (reserved > memory_available)
         return fail(why, L4_MANIFEST_ERR_QUOTA, "servers' memory larger than what is available",
-                    L4_MANIFEST_HDR_SERVERS, reserved);
+                    L4_MANIFEST_HEADER_OFFSET_SERVERS, reserved);
     b->memory_left = memory_available - reserved;
-    b->spaces_left = L4_MANIFEST_ASIDS_TOTAL - 1 - m->num_servers;
+    b->spaces_left = L4_MANIFEST_HEADER_ASIDS_TOTAL - 1 - m->num_servers;
     return 0;
 }
 

@@ -5,9 +5,11 @@
 Each test writes a small manifest, runs 'tools/manifest.py check' on it and
 asserts the exact 'FILE:LINE: where: key 'KEY': problem' line on stderr and
 exit status 1. Further tests check the line finder, that system.toml and
-the test manifests are valid, the packed layout against
-libl4/include/l4/manifest.h (the C parser's one definition), the packed
-bytes, and the seed module. Output: unittest's, exit status 0 if all pass.
+the test manifests are valid, the packed bytes (the packer takes its
+layouts from libl4/spec/structs.toml, as the C parser does through
+<l4/structs_gen.h>; tests/unit/test_manifest.c parses the module the tool
+packs from tools/manifests/unit.toml), and the seed module. Output:
+unittest's, exit status 0 if all pass.
 """
 
 import os
@@ -348,68 +350,52 @@ class ManifestFilesTest(unittest.TestCase):
                 manifest.load(path)
 
 
-def header_defines():
-    """The integer #defines of <l4/manifest.h>, by name."""
-    out = {}
-    pat = re.compile(r"^#define (L4_MANIFEST_\w+)\s+(.+?)\s*(/\*.*)?$")
-    for line in HEADER.read_text().splitlines():
-        m = pat.match(line)
-        if not m:
-            continue
-        value = re.sub(r"UINT\d+_C\((\w+)\)", r"\1", m.group(2))
-        value = re.sub(r"(\d)u\b", r"\1", value)
-        try:
-            out[m.group(1)] = int(eval(value, {}))  # constants only
-        except (SyntaxError, NameError, TypeError):
-            pass
-    return out
-
-
 class LayoutTest(unittest.TestCase):
-    """The packer's layout is the C header's."""
+    """The packed module, laid out by the spec's [[struct]]s."""
 
-    def test_offsets_match_the_c_header(self):
-        d = header_defines()
-        for prefix, fields in (("HDR", manifest.HEADER_FIELDS),
-                               ("SRV", manifest.SERVER_FIELDS),
-                               ("CMP", manifest.COMPARTMENT_FIELDS)):
-            c_names = {k[len(f"L4_MANIFEST_{prefix}_"):] for k in d
-                       if k.startswith(f"L4_MANIFEST_{prefix}_")}
-            self.assertEqual(c_names, set(fields), prefix)
-            for name, (off, _fmt) in fields.items():
-                self.assertEqual(d[f"L4_MANIFEST_{prefix}_{name}"], off,
-                                 f"{prefix}_{name}")
+    def test_layouts_come_from_the_spec(self):
+        self.assertEqual((manifest.HEADER.size, manifest.SERVER.size,
+                          manifest.COMPARTMENT.size), (64, 32, 64))
+        self.assertEqual(manifest.MAGIC, 0x464D5354)
+        # <l4/manifest.h> defines no offset, size or limit of its own: the
+        # numbers are the spec's, through <l4/structs_gen.h>.
+        numeric = re.compile(r"^#define L4_MANIFEST_\w+\s+\(?(UINT\d+_C\()?\d",
+                             re.M)
+        self.assertEqual(numeric.findall(HEADER.read_text()), [])
+        self.assertIn("#include <l4/structs_gen.h>", HEADER.read_text())
 
-    def test_constants_match_the_c_header(self):
-        d = header_defines()
-        pairs = {
-            "MAGIC": manifest.MAGIC, "VERSION": manifest.VERSION,
-            "HEADER_SIZE": manifest.HEADER_SIZE,
-            "SERVER_SIZE": manifest.SERVER_SIZE,
-            "COMPARTMENT_SIZE": manifest.COMPARTMENT_SIZE,
-            "NO_STRING": manifest.NO_STRING,
-            "MAX_SERVERS": manifest.MAX_SERVERS,
-            "MAX_COMPARTMENTS": manifest.MAX_COMPARTMENTS,
-            "MAX_SIZE": manifest.MAX_SIZE, "NAME_MAX": manifest.NAME_MAX,
-            "FLAG_MAIN": manifest.FLAG_MAIN,
-            "SERVER_PRIO_MIN": manifest.SERVER_PRIO[0],
-            "SERVER_PRIO_MAX": manifest.SERVER_PRIO[1],
-            "COMPARTMENT_PRIO_MIN": manifest.COMPARTMENT_PRIO[0],
-            "COMPARTMENT_PRIO_MAX": manifest.COMPARTMENT_PRIO[1],
-            "ASIDS_TOTAL": manifest.ASIDS_TOTAL,
-            "MAX_THREADS": manifest.MAX_THREADS,
-            "MAX_RESTARTS": manifest.MAX_RESTARTS,
-            "PAGE_SIZE": manifest.PAGE,
-        }
-        for name, value in pairs.items():
-            self.assertEqual(d[f"L4_MANIFEST_{name}"], value, name)
-        text = HEADER.read_text()
-        for name, value in manifest.CONSOLES.items():
-            self.assertRegex(text, rf"L4_MANIFEST_CONSOLE_{name.upper()} = "
-                                   rf"{value},")
-        for name, value in manifest.ON_CRASH.items():
-            self.assertRegex(text, rf"L4_MANIFEST_CRASH_{name.upper()} = "
-                                   rf"{value},")
+    def test_unpacked_module_is_the_manifest(self):
+        man = manifest.load(ROOT / "tools" / "manifests" / "unit.toml")
+        data = manifest.pack(man)
+        h = manifest.HEADER.unpack(data)
+        self.assertEqual((h["total_size"], h["memory"], h["main"]),
+                         (len(data), man.memory, man.main))
+        self.assertEqual((h["num_servers"], h["num_compartments"]),
+                         (len(man.servers), len(man.compartments)))
+
+        def string(off):
+            if off == manifest.NO_STRING:
+                return None
+            table = data[h["strings"]:h["strings"] + h["strings_size"]]
+            return table[off:table.index(b"\0", off)].decode()
+
+        for i, s in enumerate(man.servers):
+            r = manifest.SERVER.unpack(data, h["servers"] + i * h["server_size"])
+            self.assertEqual((string(r["name"]), r["memory"], r["priority"]),
+                             (s.name, s.memory, s.priority))
+            self.assertEqual(r["reserved"], [0] * 15)
+        for i, c in enumerate(man.compartments):
+            r = manifest.COMPARTMENT.unpack(
+                data, h["compartments"] + i * h["compartment_size"])
+            self.assertEqual(
+                (string(r["name"]), r["quota"], r["priority"],
+                 r["flags"] == manifest.FLAG_MAIN, r["console"],
+                 r["on_crash"], r["max_restarts"], r["max_spaces"],
+                 r["max_threads"], string(r["image"]), string(r["init"])),
+                (c.name, c.quota, c.priority, c.main,
+                 manifest.CONSOLES[c.console], manifest.ON_CRASH[c.on_crash],
+                 c.max_restarts, c.max_address_spaces, c.max_threads,
+                 Path(c.image).name, c.init))
 
     def test_packed_module(self):
         man = manifest.load(ROOT / "tools" / "manifests" / "unit.toml")

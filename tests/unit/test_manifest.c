@@ -4,13 +4,13 @@
  * input.
  *
  * A valid module is built here field by field (the layout of
- * <l4/manifest.h>); each test breaks one thing, fixes the checksum up so
- * the check it aims at is reached, and expects that error. Every module is
- * copied into a heap block of exactly its size, so a read past the end is
- * caught (the 'unit-manifest-asan' build runs this suite under
- * AddressSanitizer and UBSan). The module tools/manifest.py packs from
- * tools/manifests/unit.toml is read back too: the Python packer and the C
- * parser agree on the layout.
+ * libl4/spec/structs.toml, from <l4/structs_gen.h>); each test breaks one
+ * thing, fixes the checksum up so the check it aims at is reached, and
+ * expects that error. Every module is copied into a heap block of exactly
+ * its size, so a read past the end is caught (the 'unit-manifest-asan'
+ * build runs this suite under AddressSanitizer and UBSan). The module
+ * tools/manifest.py packs from tools/manifests/unit.toml is read back too:
+ * the Python packer (pylayout) and the C parser agree on the layout.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +39,8 @@ static uint64_t get(uint32_t off, int bytes)
 
 static void fix_checksum(void)
 {
-    put(L4_MANIFEST_HDR_CHECKSUM, 0, 4);
-    put(L4_MANIFEST_HDR_CHECKSUM, l4_manifest_crc32(0, mod, mod_size), 4);
+    put(L4_MANIFEST_HEADER_OFFSET_CHECKSUM, 0, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_CHECKSUM, l4_manifest_crc32(0, mod, mod_size), 4);
 }
 
 /* Layout of the module built below. */
@@ -48,7 +48,7 @@ static void fix_checksum(void)
 #define CMP  96u  /* two compartments */
 #define STR  224u /* string table */
 #define CMP0 CMP
-#define CMP1 (CMP + L4_MANIFEST_COMPARTMENT_SIZE)
+#define CMP1 (CMP + L4_MANIFEST_COMPARTMENT_RECORD_SIZE)
 
 static const char strings[] = "mem\0shell\0web\0guest.elf\0/bin/sh";
 #define S_MEM   0u
@@ -59,18 +59,20 @@ static const char strings[] = "mem\0shell\0web\0guest.elf\0/bin/sh";
 
 static void compartment(uint32_t r, uint32_t name, uint32_t flags, uint64_t quota, uint8_t prio)
 {
-    put(r + L4_MANIFEST_CMP_NAME, name, 4);
-    put(r + L4_MANIFEST_CMP_FLAGS, flags, 4);
-    put(r + L4_MANIFEST_CMP_QUOTA, quota, 8);
-    put(r + L4_MANIFEST_CMP_PRIORITY, prio, 1);
-    put(r + L4_MANIFEST_CMP_CONSOLE, L4_MANIFEST_CONSOLE_SERIAL, 1);
-    put(r + L4_MANIFEST_CMP_ON_CRASH, L4_MANIFEST_CRASH_RESTART, 1);
-    put(r + L4_MANIFEST_CMP_MAX_RESTARTS, 3, 2);
-    put(r + L4_MANIFEST_CMP_MAX_SPACES, 16, 2);
-    put(r + L4_MANIFEST_CMP_MAX_THREADS, 64, 2);
-    put(r + L4_MANIFEST_CMP_IMAGE, S_IMAGE, 4);
-    put(r + L4_MANIFEST_CMP_INITRAMFS, L4_MANIFEST_NO_STRING, 4);
-    put(r + L4_MANIFEST_CMP_INIT, S_INIT, 4);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME, name, 4);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_FLAGS, flags, 4);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA, quota, 8);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_PRIORITY, prio, 1);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_CONSOLE,
+        L4_MANIFEST_COMPARTMENT_RECORD_CONSOLE_SERIAL, 1);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_ON_CRASH,
+        L4_MANIFEST_COMPARTMENT_RECORD_CRASH_RESTART, 1);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_RESTARTS, 3, 2);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_SPACES, 16, 2);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_THREADS, 64, 2);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_IMAGE, S_IMAGE, 4);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_INITRAMFS, L4_MANIFEST_HEADER_NO_STRING, 4);
+    put(r + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_INIT, S_INIT, 4);
 }
 
 /* 512 MiB; server 'mem' (8 MiB, prio 250); compartments 'shell' (main,
@@ -79,25 +81,25 @@ static void build(void)
 {
     memset(mod, 0, sizeof mod);
     mod_size = STR + sizeof strings;
-    put(L4_MANIFEST_HDR_MAGIC, L4_MANIFEST_MAGIC, 4);
-    put(L4_MANIFEST_HDR_VERSION, L4_MANIFEST_VERSION, 2);
-    put(L4_MANIFEST_HDR_HEADER_SIZE, L4_MANIFEST_HEADER_SIZE, 2);
-    put(L4_MANIFEST_HDR_TOTAL_SIZE, mod_size, 4);
-    put(L4_MANIFEST_HDR_MEMORY, 512 * MIB, 8);
-    put(L4_MANIFEST_HDR_NUM_SERVERS, 1, 2);
-    put(L4_MANIFEST_HDR_NUM_COMPARTMENTS, 2, 2);
-    put(L4_MANIFEST_HDR_SERVER_SIZE, L4_MANIFEST_SERVER_SIZE, 2);
-    put(L4_MANIFEST_HDR_COMPARTMENT_SIZE, L4_MANIFEST_COMPARTMENT_SIZE, 2);
-    put(L4_MANIFEST_HDR_SERVERS, SRV, 4);
-    put(L4_MANIFEST_HDR_COMPARTMENTS, CMP, 4);
-    put(L4_MANIFEST_HDR_STRINGS, STR, 4);
-    put(L4_MANIFEST_HDR_STRINGS_SIZE, sizeof strings, 4);
-    put(L4_MANIFEST_HDR_MAIN, 0, 4);
-    put(SRV + L4_MANIFEST_SRV_NAME, S_MEM, 4);
-    put(SRV + L4_MANIFEST_SRV_IMAGE, L4_MANIFEST_NO_STRING, 4);
-    put(SRV + L4_MANIFEST_SRV_MEMORY, 8 * MIB, 8);
-    put(SRV + L4_MANIFEST_SRV_PRIORITY, 250, 1);
-    compartment(CMP0, S_SHELL, L4_MANIFEST_FLAG_MAIN, 64 * MIB, 100);
+    put(L4_MANIFEST_HEADER_OFFSET_MAGIC, L4_MANIFEST_HEADER_MAGIC, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_VERSION, L4_MANIFEST_HEADER_VERSION, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_HEADER_SIZE, L4_MANIFEST_HEADER_SIZE, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_TOTAL_SIZE, mod_size, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_MEMORY, 512 * MIB, 8);
+    put(L4_MANIFEST_HEADER_OFFSET_NUM_SERVERS, 1, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_NUM_COMPARTMENTS, 2, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_SERVER_SIZE, L4_MANIFEST_SERVER_RECORD_SIZE, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_COMPARTMENT_SIZE, L4_MANIFEST_COMPARTMENT_RECORD_SIZE, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_SERVERS, SRV, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_COMPARTMENTS, CMP, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_STRINGS, STR, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_STRINGS_SIZE, sizeof strings, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_MAIN, 0, 4);
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_NAME, S_MEM, 4);
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_IMAGE, L4_MANIFEST_HEADER_NO_STRING, 4);
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_MEMORY, 8 * MIB, 8);
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_PRIORITY, 250, 1);
+    compartment(CMP0, S_SHELL, L4_MANIFEST_COMPARTMENT_RECORD_FLAG_MAIN, 64 * MIB, 100);
     compartment(CMP1, S_WEB, 0, 32 * MIB, 90);
     memcpy(mod + STR, strings, sizeof strings);
     fix_checksum();
@@ -164,7 +166,7 @@ START_TEST(valid_module_decodes)
     ck_assert_ptr_null(c.initramfs);
     ck_assert_uint_eq(c.quota, 32 * MIB);
     ck_assert_uint_eq(c.priority, 90);
-    ck_assert_uint_eq(c.on_crash, L4_MANIFEST_CRASH_RESTART);
+    ck_assert_uint_eq(c.on_crash, L4_MANIFEST_COMPARTMENT_RECORD_CRASH_RESTART);
     ck_assert_uint_eq(c.max_restarts, 3);
     ck_assert_uint_eq(c.flags, 0);
     ck_assert_int_eq(l4_manifest_compartment(&m, 2, &c, &f), -1);
@@ -204,7 +206,7 @@ END_TEST
 START_TEST(wrong_magic_refused)
 {
     build();
-    put(L4_MANIFEST_HDR_MAGIC, 0x464c457f, 4); /* an ELF file */
+    put(L4_MANIFEST_HEADER_OFFSET_MAGIC, 0x464c457f, 4); /* an ELF file */
     expect_refused(L4_MANIFEST_ERR_MAGIC);
 }
 END_TEST
@@ -212,10 +214,10 @@ END_TEST
 START_TEST(unknown_version_refused)
 {
     build();
-    put(L4_MANIFEST_HDR_VERSION, 2, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_VERSION, 2, 2);
     expect_refused(L4_MANIFEST_ERR_VERSION);
     build();
-    put(L4_MANIFEST_HDR_VERSION, 0, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_VERSION, 0, 2);
     expect_refused(L4_MANIFEST_ERR_VERSION);
 }
 END_TEST
@@ -228,7 +230,7 @@ START_TEST(bad_checksum_refused)
     ck_assert_int_eq(open_copy(mod_size, &f), -1);
     ck_assert_int_eq(f.error, L4_MANIFEST_ERR_CHECKSUM);
     build();
-    put(L4_MANIFEST_HDR_CHECKSUM, get(L4_MANIFEST_HDR_CHECKSUM, 4) ^ 1, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_CHECKSUM, get(L4_MANIFEST_HEADER_OFFSET_CHECKSUM, 4) ^ 1, 4);
     ck_assert_int_eq(open_copy(mod_size, &f), -1);
     ck_assert_int_eq(f.error, L4_MANIFEST_ERR_CHECKSUM);
 }
@@ -237,17 +239,17 @@ END_TEST
 START_TEST(bad_sizes_refused)
 {
     build();
-    put(L4_MANIFEST_HDR_HEADER_SIZE, 32, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_HEADER_SIZE, 32, 2);
     expect_refused(L4_MANIFEST_ERR_SIZE);
     build();
-    put(L4_MANIFEST_HDR_COMPARTMENT_SIZE, 72, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_COMPARTMENT_SIZE, 72, 2);
     expect_refused(L4_MANIFEST_ERR_SIZE);
     build();
-    put(L4_MANIFEST_HDR_SERVER_SIZE, 0, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_SERVER_SIZE, 0, 2);
     expect_refused(L4_MANIFEST_ERR_SIZE);
     /* a total size beyond the module is truncation, never a read */
     build();
-    put(L4_MANIFEST_HDR_TOTAL_SIZE, 0xffffffffu, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_TOTAL_SIZE, 0xffffffffu, 4);
     expect_refused(L4_MANIFEST_ERR_TRUNCATED);
 }
 END_TEST
@@ -255,16 +257,16 @@ END_TEST
 START_TEST(reserved_bytes_refused)
 {
     build();
-    mod[L4_MANIFEST_HDR_RESERVED + 5] = 1;
+    mod[L4_MANIFEST_HEADER_OFFSET_RESERVED + 5] = 1;
     expect_refused(L4_MANIFEST_ERR_RESERVED);
     build();
-    mod[SRV + L4_MANIFEST_SRV_RESERVED] = 1;
+    mod[SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_RESERVED] = 1;
     expect_refused(L4_MANIFEST_ERR_RESERVED);
     build();
-    mod[CMP1 + L4_MANIFEST_CMP_RESERVED2 + 23] = 1;
+    mod[CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_RESERVED2 + 23] = 1;
     expect_refused(L4_MANIFEST_ERR_RESERVED);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_FLAGS, 2, 4); /* an unknown flag */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_FLAGS, 2, 4); /* an unknown flag */
     expect_refused(L4_MANIFEST_ERR_RESERVED);
 }
 END_TEST
@@ -272,20 +274,20 @@ END_TEST
 START_TEST(counts_too_large_refused)
 {
     build();
-    put(L4_MANIFEST_HDR_NUM_COMPARTMENTS, L4_MANIFEST_MAX_COMPARTMENTS + 1, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_NUM_COMPARTMENTS, L4_MANIFEST_HEADER_MAX_COMPARTMENTS + 1, 2);
     expect_refused(L4_MANIFEST_ERR_COUNT);
     build();
-    put(L4_MANIFEST_HDR_NUM_COMPARTMENTS, 0xffff, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_NUM_COMPARTMENTS, 0xffff, 2);
     expect_refused(L4_MANIFEST_ERR_COUNT);
     build();
-    put(L4_MANIFEST_HDR_NUM_COMPARTMENTS, 0, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_NUM_COMPARTMENTS, 0, 2);
     expect_refused(L4_MANIFEST_ERR_COUNT);
     build();
-    put(L4_MANIFEST_HDR_NUM_SERVERS, L4_MANIFEST_MAX_SERVERS + 1, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_NUM_SERVERS, L4_MANIFEST_HEADER_MAX_SERVERS + 1, 2);
     expect_refused(L4_MANIFEST_ERR_COUNT);
     /* within the limits, but the table then runs past the module */
     build();
-    put(L4_MANIFEST_HDR_NUM_COMPARTMENTS, L4_MANIFEST_MAX_COMPARTMENTS, 2);
+    put(L4_MANIFEST_HEADER_OFFSET_NUM_COMPARTMENTS, L4_MANIFEST_HEADER_MAX_COMPARTMENTS, 2);
     expect_refused(L4_MANIFEST_ERR_REGION);
 }
 END_TEST
@@ -293,28 +295,28 @@ END_TEST
 START_TEST(tables_outside_or_overlapping_refused)
 {
     build();
-    put(L4_MANIFEST_HDR_COMPARTMENTS, SRV, 4); /* on top of the server table */
+    put(L4_MANIFEST_HEADER_OFFSET_COMPARTMENTS, SRV, 4); /* on top of the server table */
     expect_refused(L4_MANIFEST_ERR_REGION);
     build();
-    put(L4_MANIFEST_HDR_STRINGS, CMP1, 4); /* strings inside the compartments */
+    put(L4_MANIFEST_HEADER_OFFSET_STRINGS, CMP1, 4); /* strings inside the compartments */
     expect_refused(L4_MANIFEST_ERR_REGION);
     build();
-    put(L4_MANIFEST_HDR_SERVERS, 0, 4); /* inside the header */
+    put(L4_MANIFEST_HEADER_OFFSET_SERVERS, 0, 4); /* inside the header */
     expect_refused(L4_MANIFEST_ERR_REGION);
     build();
-    put(L4_MANIFEST_HDR_SERVERS, SRV + 4, 4); /* misaligned */
+    put(L4_MANIFEST_HEADER_OFFSET_SERVERS, SRV + 4, 4); /* misaligned */
     expect_refused(L4_MANIFEST_ERR_REGION);
     build();
-    put(L4_MANIFEST_HDR_COMPARTMENTS, 0xfffffff8u, 4); /* offset + length would wrap */
+    put(L4_MANIFEST_HEADER_OFFSET_COMPARTMENTS, 0xfffffff8u, 4); /* offset + length would wrap */
     expect_refused(L4_MANIFEST_ERR_REGION);
     build();
-    put(L4_MANIFEST_HDR_STRINGS_SIZE, 0xffffffffu, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_STRINGS_SIZE, 0xffffffffu, 4);
     expect_refused(L4_MANIFEST_ERR_REGION);
     build();
-    put(L4_MANIFEST_HDR_STRINGS, 0xffffffffu, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_STRINGS, 0xffffffffu, 4);
     expect_refused(L4_MANIFEST_ERR_REGION);
     build();
-    put(L4_MANIFEST_HDR_STRINGS_SIZE, 0, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_STRINGS_SIZE, 0, 4);
     expect_refused(L4_MANIFEST_ERR_REGION);
 }
 END_TEST
@@ -322,16 +324,18 @@ END_TEST
 START_TEST(string_outside_table_refused)
 {
     build();
-    put(CMP1 + L4_MANIFEST_CMP_IMAGE, sizeof strings, 4);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_IMAGE, sizeof strings, 4);
     expect_refused(L4_MANIFEST_ERR_STRING);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_NAME, 0xfffffffeu, 4);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME, 0xfffffffeu, 4);
     expect_refused(L4_MANIFEST_ERR_STRING);
     build();
-    put(SRV + L4_MANIFEST_SRV_NAME, L4_MANIFEST_NO_STRING, 4); /* a name is not optional */
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_NAME, L4_MANIFEST_HEADER_NO_STRING,
+        4); /* a name is not optional */
     expect_refused(L4_MANIFEST_ERR_STRING);
     build();
-    put(CMP0 + L4_MANIFEST_CMP_IMAGE, L4_MANIFEST_NO_STRING, 4); /* nor is an image */
+    put(CMP0 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_IMAGE, L4_MANIFEST_HEADER_NO_STRING,
+        4); /* nor is an image */
     expect_refused(L4_MANIFEST_ERR_STRING);
 }
 END_TEST
@@ -345,7 +349,7 @@ START_TEST(unterminated_string_refused)
     expect_refused(L4_MANIFEST_ERR_STRING);
     /* and with the table shortened below a terminator */
     build();
-    put(L4_MANIFEST_HDR_STRINGS_SIZE, S_WEB + 2, 4);
+    put(L4_MANIFEST_HEADER_OFFSET_STRINGS_SIZE, S_WEB + 2, 4);
     expect_refused(L4_MANIFEST_ERR_STRING);
 }
 END_TEST
@@ -356,16 +360,19 @@ START_TEST(bad_names_refused)
     mod[STR + S_WEB] = 'W'; /* upper case */
     expect_refused(L4_MANIFEST_ERR_NAME);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_NAME, S_WEB + 3, 4); /* the empty string at the NUL */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME, S_WEB + 3,
+        4); /* the empty string at the NUL */
     expect_refused(L4_MANIFEST_ERR_NAME);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_NAME, S_INIT, 4); /* "/bin/sh" */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME, S_INIT, 4); /* "/bin/sh" */
     expect_refused(L4_MANIFEST_ERR_NAME);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_NAME, S_SHELL, 4); /* two compartments 'shell' */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME, S_SHELL,
+        4); /* two compartments 'shell' */
     expect_refused(L4_MANIFEST_ERR_DUPLICATE);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_NAME, S_MEM, 4); /* a compartment named like a server */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_NAME, S_MEM,
+        4); /* a compartment named like a server */
     expect_refused(L4_MANIFEST_ERR_DUPLICATE);
 }
 END_TEST
@@ -373,13 +380,14 @@ END_TEST
 START_TEST(main_compartment_checked)
 {
     build();
-    put(CMP0 + L4_MANIFEST_CMP_FLAGS, 0, 4); /* none */
+    put(CMP0 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_FLAGS, 0, 4); /* none */
     expect_refused(L4_MANIFEST_ERR_MAIN);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_FLAGS, L4_MANIFEST_FLAG_MAIN, 4); /* two */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_FLAGS,
+        L4_MANIFEST_COMPARTMENT_RECORD_FLAG_MAIN, 4); /* two */
     expect_refused(L4_MANIFEST_ERR_MAIN);
     build();
-    put(L4_MANIFEST_HDR_MAIN, 1, 4); /* index does not match the flag */
+    put(L4_MANIFEST_HEADER_OFFSET_MAIN, 1, 4); /* index does not match the flag */
     expect_refused(L4_MANIFEST_ERR_MAIN);
 }
 END_TEST
@@ -387,10 +395,10 @@ END_TEST
 START_TEST(bad_machine_memory_refused)
 {
     build();
-    put(L4_MANIFEST_HDR_MEMORY, 0, 8);
+    put(L4_MANIFEST_HEADER_OFFSET_MEMORY, 0, 8);
     expect_refused(L4_MANIFEST_ERR_MEMORY);
     build();
-    put(L4_MANIFEST_HDR_MEMORY, 512 * MIB + 1, 8);
+    put(L4_MANIFEST_HEADER_OFFSET_MEMORY, 512 * MIB + 1, 8);
     expect_refused(L4_MANIFEST_ERR_MEMORY);
 }
 END_TEST
@@ -398,16 +406,17 @@ END_TEST
 START_TEST(bad_quota_refuses_that_compartment)
 {
     build();
-    put(CMP1 + L4_MANIFEST_CMP_QUOTA, 0, 8);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA, 0, 8);
     expect_compartment_refused(1, L4_MANIFEST_ERR_QUOTA);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_QUOTA, UINT64_MAX & ~UINT64_C(0xfff), 8);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA, UINT64_MAX & ~UINT64_C(0xfff), 8);
     expect_compartment_refused(1, L4_MANIFEST_ERR_QUOTA);
     build();
-    put(CMP0 + L4_MANIFEST_CMP_QUOTA, 512 * MIB + 4096, 8); /* larger than RAM */
+    put(CMP0 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA, 512 * MIB + 4096,
+        8); /* larger than RAM */
     expect_compartment_refused(0, L4_MANIFEST_ERR_QUOTA);
     build();
-    put(CMP0 + L4_MANIFEST_CMP_QUOTA, 4097, 8);
+    put(CMP0 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_QUOTA, 4097, 8);
     expect_compartment_refused(0, L4_MANIFEST_ERR_QUOTA);
 }
 END_TEST
@@ -415,34 +424,38 @@ END_TEST
 START_TEST(bad_values_refuse_that_compartment)
 {
     build();
-    put(CMP1 + L4_MANIFEST_CMP_PRIORITY, 0, 1);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_PRIORITY, 0, 1);
     expect_compartment_refused(1, L4_MANIFEST_ERR_PRIORITY);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_PRIORITY, 200, 1); /* a server's priority */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_PRIORITY, 200, 1); /* a server's priority */
     expect_compartment_refused(1, L4_MANIFEST_ERR_PRIORITY);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_CONSOLE, L4_MANIFEST_CONSOLE_COUNT, 1);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_CONSOLE,
+        L4_MANIFEST_COMPARTMENT_RECORD_CONSOLE_COUNT, 1);
     expect_compartment_refused(1, L4_MANIFEST_ERR_CONSOLE);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_ON_CRASH, 7, 1);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_ON_CRASH, 7, 1);
     expect_compartment_refused(1, L4_MANIFEST_ERR_RESTART);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_MAX_RESTARTS, 0, 2); /* restart, but 0 times */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_RESTARTS, 0, 2); /* restart, but 0 times */
     expect_compartment_refused(1, L4_MANIFEST_ERR_RESTART);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_MAX_RESTARTS, L4_MANIFEST_MAX_RESTARTS + 1, 2);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_RESTARTS,
+        L4_MANIFEST_COMPARTMENT_RECORD_RESTARTS_MAX + 1, 2);
     expect_compartment_refused(1, L4_MANIFEST_ERR_RESTART);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_ON_CRASH, L4_MANIFEST_CRASH_STOP, 1); /* stop, with restarts */
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_ON_CRASH,
+        L4_MANIFEST_COMPARTMENT_RECORD_CRASH_STOP, 1); /* stop, with restarts */
     expect_compartment_refused(1, L4_MANIFEST_ERR_RESTART);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_MAX_SPACES, 0, 2);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_SPACES, 0, 2);
     expect_compartment_refused(1, L4_MANIFEST_ERR_SPACES);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_MAX_SPACES, L4_MANIFEST_ASIDS_TOTAL + 1, 2);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_SPACES, L4_MANIFEST_HEADER_ASIDS_TOTAL + 1,
+        2);
     expect_compartment_refused(1, L4_MANIFEST_ERR_SPACES);
     build();
-    put(CMP1 + L4_MANIFEST_CMP_MAX_THREADS, 0, 2);
+    put(CMP1 + L4_MANIFEST_COMPARTMENT_RECORD_OFFSET_MAX_THREADS, 0, 2);
     expect_compartment_refused(1, L4_MANIFEST_ERR_THREADS);
 }
 END_TEST
@@ -453,19 +466,19 @@ START_TEST(bad_server_refused)
     struct l4_manifest_server s;
     struct l4_manifest_fault f;
     build();
-    put(SRV + L4_MANIFEST_SRV_PRIORITY, 199, 1);
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_PRIORITY, 199, 1);
     fix_checksum();
     ck_assert_int_eq(l4_manifest_open(&m, mod, mod_size, &f), 0);
     ck_assert_int_eq(l4_manifest_server(&m, 0, &s, &f), -1);
     ck_assert_int_eq(f.error, L4_MANIFEST_ERR_PRIORITY);
     ck_assert_str_eq(s.name, "mem");
     build();
-    put(SRV + L4_MANIFEST_SRV_PRIORITY, 255, 1); /* the root task's */
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_PRIORITY, 255, 1); /* the root task's */
     fix_checksum();
     ck_assert_int_eq(l4_manifest_open(&m, mod, mod_size, &f), 0);
     ck_assert_int_eq(l4_manifest_server(&m, 0, &s, &f), -1);
     build();
-    put(SRV + L4_MANIFEST_SRV_MEMORY, 1024 * MIB, 8);
+    put(SRV + L4_MANIFEST_SERVER_RECORD_OFFSET_MEMORY, 1024 * MIB, 8);
     fix_checksum();
     ck_assert_int_eq(l4_manifest_open(&m, mod, mod_size, &f), 0);
     ck_assert_int_eq(l4_manifest_server(&m, 0, &s, &f), -1);
@@ -491,7 +504,7 @@ START_TEST(budget_admits_in_order)
     /* 8 MiB for the server, 64 for shell: web's 32 do not fit in 90 */
     ck_assert_int_eq(l4_manifest_budget_init(&m, 90 * MIB, &b, &f), 0);
     ck_assert_uint_eq(b.memory_left, 82 * MIB);
-    ck_assert_uint_eq(b.spaces_left, L4_MANIFEST_ASIDS_TOTAL - 2);
+    ck_assert_uint_eq(b.spaces_left, L4_MANIFEST_HEADER_ASIDS_TOTAL - 2);
     ck_assert_int_eq(l4_manifest_admit(&b, &shell, &f), 0);
     ck_assert_int_eq(l4_manifest_admit(&b, &web, &f), -1);
     ck_assert_int_eq(f.error, L4_MANIFEST_ERR_QUOTA);
@@ -518,7 +531,8 @@ START_TEST(every_byte_corrupted_handled)
     for (uint32_t i = 0; i < size; i++) {
         for (unsigned v = 0; v < sizeof values; v++) {
             build();
-            if (i >= L4_MANIFEST_HDR_CHECKSUM && i < L4_MANIFEST_HDR_CHECKSUM + 4)
+            if (i >= L4_MANIFEST_HEADER_OFFSET_CHECKSUM &&
+                i < L4_MANIFEST_HEADER_OFFSET_CHECKSUM + 4)
                 continue;
             mod[i] = values[v];
             fix_checksum();
@@ -553,7 +567,7 @@ START_TEST(python_packed_module_reads_back)
 {
     FILE *fp = fopen(MANIFEST_PACKED_PATH, "rb");
     ck_assert_ptr_nonnull(fp);
-    static uint8_t buf[L4_MANIFEST_MAX_SIZE];
+    static uint8_t buf[L4_MANIFEST_HEADER_MAX_SIZE];
     size_t n = fread(buf, 1, sizeof buf, fp);
     fclose(fp);
     struct l4_manifest m;
@@ -573,8 +587,8 @@ START_TEST(python_packed_module_reads_back)
     ck_assert_str_eq(c.name, "web");
     ck_assert_uint_eq(c.quota, 48 * MIB);
     ck_assert_uint_eq(c.priority, 90);
-    ck_assert_uint_eq(c.console, L4_MANIFEST_CONSOLE_NONE);
-    ck_assert_uint_eq(c.on_crash, L4_MANIFEST_CRASH_RESTART);
+    ck_assert_uint_eq(c.console, L4_MANIFEST_COMPARTMENT_RECORD_CONSOLE_NONE);
+    ck_assert_uint_eq(c.on_crash, L4_MANIFEST_COMPARTMENT_RECORD_CRASH_RESTART);
     ck_assert_uint_eq(c.max_restarts, 5);
     ck_assert_uint_eq(c.max_spaces, 4);
     ck_assert_uint_eq(c.max_threads, 32);
@@ -586,12 +600,12 @@ START_TEST(python_packed_module_reads_back)
     ck_assert_str_eq(c.name, "shell");
     ck_assert_uint_eq(c.quota, 64 * MIB);
     ck_assert_uint_eq(c.priority, 100);
-    ck_assert_uint_eq(c.console, L4_MANIFEST_CONSOLE_SERIAL);
-    ck_assert_uint_eq(c.on_crash, L4_MANIFEST_CRASH_STOP);
+    ck_assert_uint_eq(c.console, L4_MANIFEST_COMPARTMENT_RECORD_CONSOLE_SERIAL);
+    ck_assert_uint_eq(c.on_crash, L4_MANIFEST_COMPARTMENT_RECORD_CRASH_STOP);
     ck_assert_uint_eq(c.max_restarts, 0);
     ck_assert_uint_eq(c.max_spaces, 16);
     ck_assert_uint_eq(c.max_threads, 64);
-    ck_assert_uint_eq(c.flags, L4_MANIFEST_FLAG_MAIN);
+    ck_assert_uint_eq(c.flags, L4_MANIFEST_COMPARTMENT_RECORD_FLAG_MAIN);
     ck_assert_str_eq(c.init, "/bin/sh -l");
     ck_assert_str_eq(c.initramfs, "busybox");
 }

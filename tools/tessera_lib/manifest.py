@@ -7,8 +7,9 @@ line that names the file, the line and the key, e.g.
 ``system.toml:12: compartment 'web': key 'quota': ...``.  tomllib keeps no
 line numbers, so SourceLines finds them by scanning the text for the table
 header and the key.  pack() writes the binary module the root task reads
-back (layout: libl4/include/l4/manifest.h, the one definition; the
-offsets below must match it, which tests/tools/test_manifest.py checks).
+back, with the layouts of libl4/spec/structs.toml (manifest_header,
+manifest_server_record, manifest_compartment_record: the one definition,
+which the C parser takes from <l4/structs_gen.h>).
 seed_bytes() makes the entropy-seed module.  Keys and rules:
 docs/manifest.md.
 """
@@ -16,60 +17,43 @@ docs/manifest.md.
 import hashlib
 import os
 import re
-import struct
 import tomllib
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from abigen_lib.pylayout import load_layouts
+
 from . import TesseraError
 
-# --- packed layout (libl4/include/l4/manifest.h) ---------------------------
-MAGIC = 0x464D5354          # "TSMF"
-VERSION = 1
-HEADER_SIZE = 64
-SERVER_SIZE = 32
-COMPARTMENT_SIZE = 64
-NO_STRING = 0xFFFFFFFF
-MAX_SERVERS = 16
-MAX_COMPARTMENTS = 64
-MAX_SIZE = 256 * 1024
-NAME_MAX = 31
-FLAG_MAIN = 1
+# --- packed layout (libl4/spec/structs.toml) ------------------------------
+SPEC_DIR = Path(__file__).resolve().parents[2] / "libl4" / "spec"
+_LAYOUTS = load_layouts(SPEC_DIR)
+HEADER = _LAYOUTS["manifest_header"]
+SERVER = _LAYOUTS["manifest_server_record"]
+COMPARTMENT = _LAYOUTS["manifest_compartment_record"]
+_H, _S, _C = HEADER.constants, SERVER.constants, COMPARTMENT.constants
 
-# Byte offsets of each field (name, struct format).
-HEADER_FIELDS = {
-    "MAGIC": (0, "I"), "VERSION": (4, "H"), "HEADER_SIZE": (6, "H"),
-    "TOTAL_SIZE": (8, "I"), "CHECKSUM": (12, "I"), "MEMORY": (16, "Q"),
-    "NUM_SERVERS": (24, "H"), "NUM_COMPARTMENTS": (26, "H"),
-    "SERVER_SIZE": (28, "H"), "COMPARTMENT_SIZE": (30, "H"),
-    "SERVERS": (32, "I"), "COMPARTMENTS": (36, "I"), "STRINGS": (40, "I"),
-    "STRINGS_SIZE": (44, "I"), "MAIN": (48, "I"), "RESERVED": (52, None),
-}
-SERVER_FIELDS = {
-    "NAME": (0, "I"), "IMAGE": (4, "I"), "MEMORY": (8, "Q"),
-    "PRIORITY": (16, "B"), "RESERVED": (17, None),
-}
-COMPARTMENT_FIELDS = {
-    "NAME": (0, "I"), "FLAGS": (4, "I"), "QUOTA": (8, "Q"),
-    "PRIORITY": (16, "B"), "CONSOLE": (17, "B"), "ON_CRASH": (18, "B"),
-    "RESERVED0": (19, None), "MAX_RESTARTS": (20, "H"),
-    "MAX_SPACES": (22, "H"), "MAX_THREADS": (24, "H"),
-    "RESERVED1": (26, None), "IMAGE": (28, "I"), "INITRAMFS": (32, "I"),
-    "INIT": (36, "I"), "RESERVED2": (40, None),
-}
+MAGIC = _H["magic"]
+VERSION = _H["version"]
+NO_STRING = _H["no_string"]
+MAX_SERVERS = _H["max_servers"]
+MAX_COMPARTMENTS = _H["max_compartments"]
+MAX_SIZE = _H["max_size"]
+NAME_MAX = _H["name_max"]
+FLAG_MAIN = _C["flag_main"]
 
-CONSOLES = {"none": 0, "serial": 1}
-ON_CRASH = {"stop": 0, "restart": 1}
+CONSOLES = {"none": _C["console_none"], "serial": _C["console_serial"]}
+ON_CRASH = {"stop": _C["crash_stop"], "restart": _C["crash_restart"]}
 
 # --- rules ------------------------------------------------------------------
-PAGE = 4096
+PAGE = _H["page_size"]
 MIB = 1 << 20
-SERVER_PRIO = (200, 254)       # the root task runs at 255
-COMPARTMENT_PRIO = (1, 199)
-ASIDS_TOTAL = 4095             # the kernel's ASIDs; root and each server take one
-MAX_THREADS = 65535
-MAX_RESTARTS = 100
+SERVER_PRIO = (_S["prio_min"], _S["prio_max"])      # the root task runs at 255
+COMPARTMENT_PRIO = (_C["prio_min"], _C["prio_max"])
+ASIDS_TOTAL = _H["asids_total"]  # the kernel's ASIDs; root and each server take one
+MAX_THREADS = _C["threads_max"]
+MAX_RESTARTS = _C["restarts_max"]
 # Memory the kernel, the boot modules and the root task use, and the first
 # MiB, which holds no usable RAM: not available to servers or compartments.
 KERNEL_RESERVE = 16 * MIB
@@ -477,68 +461,59 @@ class _Strings:
         return self.index[s]
 
 
-def _put(buf, base, fields, name, value):
-    off, fmt = fields[name]
-    struct.pack_into("<" + fmt, buf, base + off, value)
-
-
 def pack(man):
     """The boot module for *man* (a checked Manifest), as bytes."""
     strings = _Strings()
-    servers = HEADER_SIZE
-    comps = servers + SERVER_SIZE * len(man.servers)
-    strs = comps + COMPARTMENT_SIZE * len(man.compartments)
-    recs = bytearray(strs)
+    servers = HEADER.size
+    comps = servers + SERVER.size * len(man.servers)
+    strs = comps + COMPARTMENT.size * len(man.compartments)
+    data = bytearray(strs)
     for i, s in enumerate(man.servers):
-        base = servers + i * SERVER_SIZE
-        _put(recs, base, SERVER_FIELDS, "NAME", strings.add(s.name))
-        _put(recs, base, SERVER_FIELDS, "IMAGE",
-             strings.add(Path(s.image).name if s.image else None))
-        _put(recs, base, SERVER_FIELDS, "MEMORY", s.memory)
-        _put(recs, base, SERVER_FIELDS, "PRIORITY", s.priority)
+        SERVER.pack_into(data, servers + i * SERVER.size, {
+            "name": strings.add(s.name),
+            "image": strings.add(Path(s.image).name if s.image else None),
+            "memory": s.memory,
+            "priority": s.priority,
+        })
     for i, c in enumerate(man.compartments):
-        base = comps + i * COMPARTMENT_SIZE
-        f = COMPARTMENT_FIELDS
-        _put(recs, base, f, "NAME", strings.add(c.name))
-        _put(recs, base, f, "FLAGS", FLAG_MAIN if c.main else 0)
-        _put(recs, base, f, "QUOTA", c.quota)
-        _put(recs, base, f, "PRIORITY", c.priority)
-        _put(recs, base, f, "CONSOLE", CONSOLES[c.console])
-        _put(recs, base, f, "ON_CRASH", ON_CRASH[c.on_crash])
-        _put(recs, base, f, "MAX_RESTARTS", c.max_restarts)
-        _put(recs, base, f, "MAX_SPACES", c.max_address_spaces)
-        _put(recs, base, f, "MAX_THREADS", c.max_threads)
-        # The root task will find images as boot modules by file name.
-        _put(recs, base, f, "IMAGE", strings.add(Path(c.image).name))
-        _put(recs, base, f, "INITRAMFS", strings.add(
-            Path(c.initramfs).name if c.initramfs else None))
-        _put(recs, base, f, "INIT", strings.add(c.init))
-    data = recs + strings.data
+        COMPARTMENT.pack_into(data, comps + i * COMPARTMENT.size, {
+            "name": strings.add(c.name),
+            "flags": FLAG_MAIN if c.main else 0,
+            "quota": c.quota,
+            "priority": c.priority,
+            "console": CONSOLES[c.console],
+            "on_crash": ON_CRASH[c.on_crash],
+            "max_restarts": c.max_restarts,
+            "max_spaces": c.max_address_spaces,
+            "max_threads": c.max_threads,
+            # The root task will find images as boot modules by file name.
+            "image": strings.add(Path(c.image).name),
+            "initramfs": strings.add(
+                Path(c.initramfs).name if c.initramfs else None),
+            "init": strings.add(c.init),
+        })
+    data += strings.data
     if len(data) > MAX_SIZE:
         raise ManifestError(f"{man.path}: packed manifest is {len(data)} "
                             f"bytes, more than {MAX_SIZE}")
-    h = HEADER_FIELDS
-    _put(data, 0, h, "MAGIC", MAGIC)
-    _put(data, 0, h, "VERSION", VERSION)
-    _put(data, 0, h, "HEADER_SIZE", HEADER_SIZE)
-    _put(data, 0, h, "TOTAL_SIZE", len(data))
-    _put(data, 0, h, "MEMORY", man.memory)
-    _put(data, 0, h, "NUM_SERVERS", len(man.servers))
-    _put(data, 0, h, "NUM_COMPARTMENTS", len(man.compartments))
-    _put(data, 0, h, "SERVER_SIZE", SERVER_SIZE)
-    _put(data, 0, h, "COMPARTMENT_SIZE", COMPARTMENT_SIZE)
-    _put(data, 0, h, "SERVERS", servers)
-    _put(data, 0, h, "COMPARTMENTS", comps)
-    _put(data, 0, h, "STRINGS", strs)
-    _put(data, 0, h, "STRINGS_SIZE", len(strings.data))
-    _put(data, 0, h, "MAIN", man.main)
-    _put(data, 0, h, "CHECKSUM", checksum(data))
+    header = {
+        "magic": MAGIC, "version": VERSION, "header_size": HEADER.size,
+        "total_size": len(data), "memory": man.memory,
+        "num_servers": len(man.servers),
+        "num_compartments": len(man.compartments),
+        "server_size": SERVER.size, "compartment_size": COMPARTMENT.size,
+        "servers": servers, "compartments": comps, "strings": strs,
+        "strings_size": len(strings.data), "main": man.main,
+    }
+    HEADER.pack_into(data, 0, header)
+    header["checksum"] = checksum(data)
+    HEADER.pack_into(data, 0, header)
     return bytes(data)
 
 
 def checksum(data):
     """CRC-32 of *data* with the checksum field read as zero."""
-    off = HEADER_FIELDS["CHECKSUM"][0]
+    off = HEADER.offsets["checksum"]
     return zlib.crc32(bytes(data[off + 4:]),
                       zlib.crc32(bytes(data[:off]) + b"\0\0\0\0"))
 

@@ -9,172 +9,34 @@
  * else looks at it, and l4_manifest_compartment() checks one compartment's
  * values, so that a bad one is refused alone. Nothing here reads outside
  * [data, data + size) or casts the buffer to a structure: fields are read
- * byte by byte, little-endian, at the offsets defined once below (the
- * structures only document them and let the compiler check the offsets;
- * tests/tools/test_manifest.py checks that the packer uses the same ones).
+ * byte by byte, little-endian, at the offsets the ABI spec defines once
+ * (libl4/spec/structs.toml, generated into <l4/structs_gen.h>; the packer
+ * takes the same layouts from the spec).
  *
  * Layout, all integers little-endian:
  *   header (64 bytes) | server records | compartment records | string table
  * Strings are NUL-terminated, named by their offset in the string table;
- * L4_MANIFEST_NO_STRING means "absent". The checksum is CRC-32 (IEEE, as
- * zlib's crc32) of the whole module with the checksum field read as zero.
+ * L4_MANIFEST_HEADER_NO_STRING means "absent". The checksum is CRC-32 (IEEE,
+ * as zlib's crc32) of the whole module with the checksum field read as zero.
  */
 #ifndef L4_MANIFEST_H
 #define L4_MANIFEST_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <l4/structs_gen.h>
 
-#define L4_MANIFEST_MAGIC   UINT32_C(0x464d5354) /* "TSMF", little-endian */
-#define L4_MANIFEST_VERSION 1
+/* The layout is not written here: struct l4_manifest_header,
+ * l4_manifest_server_record and l4_manifest_compartment_record, their
+ * L4_MANIFEST_*_OFFSET_* offsets, sizes and constants (magic, version,
+ * limits, priority ranges, console and crash-policy values) come from
+ * libl4/spec/structs.toml through <l4/structs_gen.h>; the packer
+ * (tools/tessera_lib/manifest.py) loads the same spec. The structures only
+ * document the layout: the parser reads bytes at the offsets. */
 
-/* Limits the packer and the parser share. */
-#define L4_MANIFEST_MAX_SERVERS      16
-#define L4_MANIFEST_MAX_COMPARTMENTS 64
-#define L4_MANIFEST_MAX_SIZE         (256u * 1024u)
-#define L4_MANIFEST_NAME_MAX         31 /* characters of a name, without the NUL */
-#define L4_MANIFEST_NO_STRING        UINT32_C(0xffffffff)
-#define L4_MANIFEST_PAGE_SIZE        4096u
-
-/* Priorities (the kernel's range is 0..255; the root task runs at 255):
- * servers above compartments, so a compartment never starves a server. */
-#define L4_MANIFEST_SERVER_PRIO_MIN      200
-#define L4_MANIFEST_SERVER_PRIO_MAX      254
-#define L4_MANIFEST_COMPARTMENT_PRIO_MIN 1
-#define L4_MANIFEST_COMPARTMENT_PRIO_MAX 199
-
-/* Address spaces: the kernel has 4095 ASIDs in all; the root task and each
- * server take one, the compartments share the rest. */
-#define L4_MANIFEST_ASIDS_TOTAL  4095u
-#define L4_MANIFEST_MAX_THREADS  65535u
-#define L4_MANIFEST_MAX_RESTARTS 100u
-
-/* Header fields: byte offsets. */
-#define L4_MANIFEST_HDR_MAGIC            0  /* u32 */
-#define L4_MANIFEST_HDR_VERSION          4  /* u16 */
-#define L4_MANIFEST_HDR_HEADER_SIZE      6  /* u16: L4_MANIFEST_HEADER_SIZE */
-#define L4_MANIFEST_HDR_TOTAL_SIZE       8  /* u32: bytes of the module */
-#define L4_MANIFEST_HDR_CHECKSUM         12 /* u32: CRC-32, this field as zero */
-#define L4_MANIFEST_HDR_MEMORY           16 /* u64: machine RAM checked against, bytes */
-#define L4_MANIFEST_HDR_NUM_SERVERS      24 /* u16 */
-#define L4_MANIFEST_HDR_NUM_COMPARTMENTS 26 /* u16 */
-#define L4_MANIFEST_HDR_SERVER_SIZE      28 /* u16: L4_MANIFEST_SERVER_SIZE */
-#define L4_MANIFEST_HDR_COMPARTMENT_SIZE 30 /* u16: L4_MANIFEST_COMPARTMENT_SIZE */
-#define L4_MANIFEST_HDR_SERVERS          32 /* u32: offset of the server records */
-#define L4_MANIFEST_HDR_COMPARTMENTS     36 /* u32: offset of the compartment records */
-#define L4_MANIFEST_HDR_STRINGS          40 /* u32: offset of the string table */
-#define L4_MANIFEST_HDR_STRINGS_SIZE     44 /* u32 */
-#define L4_MANIFEST_HDR_MAIN             48 /* u32: index of the main compartment */
-#define L4_MANIFEST_HDR_RESERVED         52 /* 12 bytes, zero */
-#define L4_MANIFEST_HEADER_SIZE          64
-
-/* Server record. */
-#define L4_MANIFEST_SRV_NAME     0  /* u32 string */
-#define L4_MANIFEST_SRV_IMAGE    4  /* u32 string or L4_MANIFEST_NO_STRING */
-#define L4_MANIFEST_SRV_MEMORY   8  /* u64: bytes reserved for it */
-#define L4_MANIFEST_SRV_PRIORITY 16 /* u8 */
-#define L4_MANIFEST_SRV_RESERVED 17 /* 15 bytes, zero */
-#define L4_MANIFEST_SERVER_SIZE  32
-
-/* Compartment record. */
-#define L4_MANIFEST_CMP_NAME         0  /* u32 string */
-#define L4_MANIFEST_CMP_FLAGS        4  /* u32: L4_MANIFEST_FLAG_* */
-#define L4_MANIFEST_CMP_QUOTA        8  /* u64: bytes */
-#define L4_MANIFEST_CMP_PRIORITY     16 /* u8 */
-#define L4_MANIFEST_CMP_CONSOLE      17 /* u8: L4_MANIFEST_CONSOLE_* */
-#define L4_MANIFEST_CMP_ON_CRASH     18 /* u8: L4_MANIFEST_CRASH_* */
-#define L4_MANIFEST_CMP_RESERVED0    19 /* u8, zero */
-#define L4_MANIFEST_CMP_MAX_RESTARTS 20 /* u16 */
-#define L4_MANIFEST_CMP_MAX_SPACES   22 /* u16: address spaces */
-#define L4_MANIFEST_CMP_MAX_THREADS  24 /* u16 */
-#define L4_MANIFEST_CMP_RESERVED1    26 /* u16, zero */
-#define L4_MANIFEST_CMP_IMAGE        28 /* u32 string */
-#define L4_MANIFEST_CMP_INITRAMFS    32 /* u32 string or L4_MANIFEST_NO_STRING */
-#define L4_MANIFEST_CMP_INIT         36 /* u32 string or L4_MANIFEST_NO_STRING */
-#define L4_MANIFEST_CMP_RESERVED2    40 /* 24 bytes, zero */
-#define L4_MANIFEST_COMPARTMENT_SIZE 64
-
-#define L4_MANIFEST_FLAG_MAIN UINT32_C(1) /* its exit status is the machine's */
-
-enum l4_manifest_console {
-    L4_MANIFEST_CONSOLE_NONE = 0,   /* output discarded */
-    L4_MANIFEST_CONSOLE_SERIAL = 1, /* the serial line, shared, lines prefixed */
-    L4_MANIFEST_CONSOLE_COUNT
-};
-
-enum l4_manifest_crash {
-    L4_MANIFEST_CRASH_STOP = 0,    /* a crash ends the compartment */
-    L4_MANIFEST_CRASH_RESTART = 1, /* restart it, at most max_restarts times */
-    L4_MANIFEST_CRASH_COUNT
-};
-
-/* The records as C structures: documentation and offset checks only. */
-struct l4_manifest_header_layout {
-    uint32_t magic;
-    uint16_t version, header_size;
-    uint32_t total_size, checksum;
-    uint64_t memory;
-    uint16_t num_servers, num_compartments, server_size, compartment_size;
-    uint32_t servers, compartments, strings, strings_size, main;
-    uint8_t reserved[12];
-};
-struct l4_manifest_server_layout {
-    uint32_t name, image;
-    uint64_t memory;
-    uint8_t priority, reserved[15];
-};
-struct l4_manifest_compartment_layout {
-    uint32_t name, flags;
-    uint64_t quota;
-    uint8_t priority, console, on_crash, reserved0;
-    uint16_t max_restarts, max_spaces, max_threads, reserved1;
-    uint32_t image, initramfs, init;
-    uint8_t reserved2[24];
-};
-
-#define L4_MANIFEST_AT(type, field, off)                                                           \
-    _Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset")
-L4_MANIFEST_AT(l4_manifest_header_layout, magic, L4_MANIFEST_HDR_MAGIC);
-L4_MANIFEST_AT(l4_manifest_header_layout, version, L4_MANIFEST_HDR_VERSION);
-L4_MANIFEST_AT(l4_manifest_header_layout, header_size, L4_MANIFEST_HDR_HEADER_SIZE);
-L4_MANIFEST_AT(l4_manifest_header_layout, total_size, L4_MANIFEST_HDR_TOTAL_SIZE);
-L4_MANIFEST_AT(l4_manifest_header_layout, checksum, L4_MANIFEST_HDR_CHECKSUM);
-L4_MANIFEST_AT(l4_manifest_header_layout, memory, L4_MANIFEST_HDR_MEMORY);
-L4_MANIFEST_AT(l4_manifest_header_layout, num_servers, L4_MANIFEST_HDR_NUM_SERVERS);
-L4_MANIFEST_AT(l4_manifest_header_layout, num_compartments, L4_MANIFEST_HDR_NUM_COMPARTMENTS);
-L4_MANIFEST_AT(l4_manifest_header_layout, server_size, L4_MANIFEST_HDR_SERVER_SIZE);
-L4_MANIFEST_AT(l4_manifest_header_layout, compartment_size, L4_MANIFEST_HDR_COMPARTMENT_SIZE);
-L4_MANIFEST_AT(l4_manifest_header_layout, servers, L4_MANIFEST_HDR_SERVERS);
-L4_MANIFEST_AT(l4_manifest_header_layout, compartments, L4_MANIFEST_HDR_COMPARTMENTS);
-L4_MANIFEST_AT(l4_manifest_header_layout, strings, L4_MANIFEST_HDR_STRINGS);
-L4_MANIFEST_AT(l4_manifest_header_layout, strings_size, L4_MANIFEST_HDR_STRINGS_SIZE);
-L4_MANIFEST_AT(l4_manifest_header_layout, main, L4_MANIFEST_HDR_MAIN);
-L4_MANIFEST_AT(l4_manifest_header_layout, reserved, L4_MANIFEST_HDR_RESERVED);
-_Static_assert(sizeof(struct l4_manifest_header_layout) == L4_MANIFEST_HEADER_SIZE, "header size");
-L4_MANIFEST_AT(l4_manifest_server_layout, name, L4_MANIFEST_SRV_NAME);
-L4_MANIFEST_AT(l4_manifest_server_layout, image, L4_MANIFEST_SRV_IMAGE);
-L4_MANIFEST_AT(l4_manifest_server_layout, memory, L4_MANIFEST_SRV_MEMORY);
-L4_MANIFEST_AT(l4_manifest_server_layout, priority, L4_MANIFEST_SRV_PRIORITY);
-L4_MANIFEST_AT(l4_manifest_server_layout, reserved, L4_MANIFEST_SRV_RESERVED);
-_Static_assert(sizeof(struct l4_manifest_server_layout) == L4_MANIFEST_SERVER_SIZE, "server size");
-L4_MANIFEST_AT(l4_manifest_compartment_layout, name, L4_MANIFEST_CMP_NAME);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, flags, L4_MANIFEST_CMP_FLAGS);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, quota, L4_MANIFEST_CMP_QUOTA);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, priority, L4_MANIFEST_CMP_PRIORITY);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, console, L4_MANIFEST_CMP_CONSOLE);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, on_crash, L4_MANIFEST_CMP_ON_CRASH);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, reserved0, L4_MANIFEST_CMP_RESERVED0);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, max_restarts, L4_MANIFEST_CMP_MAX_RESTARTS);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, max_spaces, L4_MANIFEST_CMP_MAX_SPACES);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, max_threads, L4_MANIFEST_CMP_MAX_THREADS);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, reserved1, L4_MANIFEST_CMP_RESERVED1);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, image, L4_MANIFEST_CMP_IMAGE);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, initramfs, L4_MANIFEST_CMP_INITRAMFS);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, init, L4_MANIFEST_CMP_INIT);
-L4_MANIFEST_AT(l4_manifest_compartment_layout, reserved2, L4_MANIFEST_CMP_RESERVED2);
-_Static_assert(sizeof(struct l4_manifest_compartment_layout) == L4_MANIFEST_COMPARTMENT_SIZE,
-               "compartment size");
-#undef L4_MANIFEST_AT
+/* Short names for what the root task uses. */
+#define L4_MANIFEST_MAX_SIZE  L4_MANIFEST_HEADER_MAX_SIZE
+#define L4_MANIFEST_FLAG_MAIN L4_MANIFEST_COMPARTMENT_RECORD_FLAG_MAIN
 
 /* Why a module or a compartment was refused. */
 enum l4_manifest_error {
