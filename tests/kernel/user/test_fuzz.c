@@ -25,6 +25,7 @@
  * fuzz_calls=N for the length); the tick timing still varies between runs.
  */
 #include <l4/rt.h>
+#include "fuzz_common.h"
 #include "fuzz_loop.h"
 #include "other_space.h"
 
@@ -70,53 +71,6 @@ static struct {
 /* A word of the root task's own data: never mapped in the other space. */
 static volatile uint64_t root_only_word = 1;
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
-/* The number after "key=" on the boot command line (decimal or 0x hex), or def. */
-static uint64_t knob(const char *key, uint64_t def)
-{
-    const char *p = ut_boot_info()->cmdline;
-    size_t max = sizeof ut_boot_info()->cmdline, klen = 0;
-    while (key[klen])
-        klen++;
-    for (size_t i = 0; i + klen + 1 < max && p[i]; i++) {
-        size_t k = 0;
-        if (i > 0 && p[i - 1] != ' ')
-            continue;
-        while (k < klen && p[i + k] == key[k])
-            k++;
-        if (k < klen || p[i + k] != '=')
-            continue;
-        uint64_t v = 0, base = 10;
-        size_t j = i + k + 1;
-        if (j + 1 < max && p[j] == '0' && (p[j + 1] == 'x' || p[j + 1] == 'X'))
-            base = 16, j += 2;
-        for (; j < max && p[j] && p[j] != ' '; j++) {
-            char c = p[j];
-            unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                         : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                         : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-                                                : 99;
-            if (d >= base)
-                break;
-            v = v * base + d;
-        }
-        return v;
-    }
-    return def;
-}
-
-/* The guard that makes a cptr of a CNode of radix bits a plain slot number. */
-static l4_cnode_guard_t flat_guard(unsigned radix)
-{
-    return l4_cnode_guard_new(0, 64 - radix);
-}
-
 /* Registers that start fn in the other space with a fresh seed. */
 static void start_context(struct l4_user_context *c, const void *fn, uint64_t seed)
 {
@@ -148,7 +102,8 @@ static void map_fuzz_pages(struct os_space *os, l4_cptr_t cspace, l4_cptr_t faul
     UT_OK(os_map_image(os, fuzz_code_start, fuzz_code_end, RX));
     UT_OK(os_map_image(os, pages.data, pages.data + sizeof pages.data, RW));
     UT_OK(os_map_image(os, pages.stack, pages.stack + sizeof pages.stack, RW));
-    UT_OK(os_configure(os, cspace, flat_guard(FZ_CNODE_RADIX), fault_ep, pages.data, PRIO, mcp));
+    UT_OK(
+        os_configure(os, cspace, fuzz_flat_guard(FZ_CNODE_RADIX), fault_ep, pages.data, PRIO, mcp));
 }
 
 /* ==== the helper: a fixed routine in another space ================================ */
@@ -227,83 +182,6 @@ UTEST(fuzz_other_space, "a routine of the test image runs in a new VSpace and CS
     UT_EQ(l4_debug_check_invariants(), 0);
 }
 
-/* ==== root threads at the fuzzer's priority ======================================= */
-
-static volatile int stop;
-static volatile uint64_t tick_period, trusted_count, trusted_errors, partner_msgs, partner_caps;
-static l4_cptr_t partner_slot;
-
-/* Trusted client: Call the pong thread on endpoint A, check the answer. */
-static void ping_fn(l4_word_t arg)
-{
-    for (l4_word_t i = 0; !stop; i++) {
-        l4_word_t mr[L4_MSG_REGISTERS] = {i, ~i, 0, 0};
-        l4_msginfo_t info = 0;
-        l4_error_t e = l4_call_mrs(UT_ARG_A(arg), l4_msginfo_new(PING_LABEL, 0, 0, 2), &info, mr);
-        if (e != L4_NO_ERROR || mr[0] != i + 1 || mr[1] != ~i ||
-            l4_msginfo_get_label(info) != PING_LABEL + 1)
-            trusted_errors++;
-        trusted_count++;
-        l4_yield();
-    }
-}
-
-/* Trusted server on endpoint A with Reply object B: MR0 + 1 back. */
-static void pong_fn(l4_word_t arg)
-{
-    l4_word_t mr[L4_MSG_REGISTERS] = {0}, badge = 0;
-    l4_msginfo_t info = 0;
-    l4_error_t e = l4_recv_mrs(UT_ARG_A(arg), UT_ARG_B(arg), &badge, &info, mr);
-    for (;;) {
-        if (e != L4_NO_ERROR || l4_msginfo_get_label(info) != PING_LABEL)
-            trusted_errors++;
-        mr[0]++;
-        e = l4_reply_recv_mrs(UT_ARG_A(arg), l4_msginfo_new(PING_LABEL + 1, 0, 0, 2), UT_ARG_B(arg),
-                              &badge, &info, mr);
-    }
-}
-
-/* Serves the fuzzer's endpoint A with Reply object B: takes any message
- * (capabilities land in partner_slot and are deleted) and answers Calls
- * with a random label and words. */
-static void partner_fn(l4_word_t arg)
-{
-    struct l4_ipc_buffer *b = l4_ipc_buffer();
-    uint64_t x = 0x9a27e4;
-    l4_msginfo_t out = 0;
-    for (;;) {
-        b->receive_cnode = UT_CNODE;
-        b->receive_index = partner_slot;
-        b->receive_depth = UT_DEPTH;
-        l4_reply_recv(UT_ARG_A(arg), out, UT_ARG_B(arg), 0, 0);
-        partner_msgs++;
-        if (l4_debug_cap_identify(partner_slot) != L4_CAP_NULL) {
-            partner_caps++;
-            l4_cnode_delete(UT_CNODE, partner_slot, UT_DEPTH);
-        }
-        for (unsigned i = 0; i < 8; i++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            b->msg[i] = x;
-        }
-        out = l4_msginfo_new(x >> 40, 0, 0, x & 7);
-    }
-}
-
-/* Sends a tick through the badged fault-endpoint capability A every
- * tick_period TSC cycles, yielding to its peers in between. */
-static void ticker_fn(l4_word_t arg)
-{
-    uint64_t next = rdtsc() + tick_period;
-    while (!stop) {
-        uint64_t now = rdtsc();
-        if (now >= next) {
-            l4_nbsend(UT_ARG_A(arg), l4_msginfo_new(TICK_LABEL, 0, 0, 0));
-            next = now + tick_period;
-        }
-        l4_yield();
-    }
-}
-
 /* ==== the controller =============================================================== */
 
 /* How a fault was answered: the thread restarts at fuzz_entry each time. */
@@ -325,7 +203,8 @@ static const char *const method_name[M_COUNT] = {
 
 struct fuzz {
     struct os_space os;
-    l4_cptr_t cnode, pool, fault_ep, ep, ntfn, frame, victim, reply[2];
+    struct fuzz_task task; /* its vspace and tcb: those of os */
+    l4_cptr_t reply[2];
     unsigned cur; /* reply[cur] takes the next message */
     uint64_t seed, episode_seed, calls, tsc_hz, start, limit;
     uint64_t faults, fakes, foreign, vectors[32], methods[M_COUNT], ticks, checks;
@@ -375,51 +254,14 @@ static void report(struct fuzz *f, const char *what, l4_word_t a, l4_word_t b)
     print_ring();
 }
 
-/* Give the task its capabilities (its CNode must be empty). */
-static l4_error_t fill_cspace(struct fuzz *f)
-{
-    const l4_word_t d = FZ_CNODE_RADIX;
-    l4_cptr_t cn = f->cnode;
-    l4_error_t e;
-    if ((e = l4_cnode_mint(cn, FZ_SLOT_CNODE, d, UT_CNODE, cn, UT_DEPTH, ALL,
-                           flat_guard(FZ_CNODE_RADIX))) ||
-        (e = l4_cnode_mint(cn, FZ_SLOT_FAULT_EP, d, UT_CNODE, f->fault_ep, UT_DEPTH,
-                           L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY, FUZZ_BADGE)) ||
-        (e = l4_cnode_copy(cn, FZ_SLOT_EP, d, UT_CNODE, f->ep, UT_DEPTH, ALL)) ||
-        (e = l4_cnode_mint(cn, FZ_SLOT_EP_BADGED, d, UT_CNODE, f->ep, UT_DEPTH, ALL, 0x42)) ||
-        (e = l4_cnode_copy(cn, FZ_SLOT_NTFN, d, UT_CNODE, f->ntfn, UT_DEPTH, ALL)) ||
-        (e = l4_cnode_mint(cn, FZ_SLOT_NTFN_BADGED, d, UT_CNODE, f->ntfn, UT_DEPTH, ALL, 0x5)) ||
-        (e = l4_untyped_retype(f->pool, L4_OBJECT_REPLY, 0, UT_CNODE, cn, UT_DEPTH, FZ_SLOT_REPLY,
-                               1)) ||
-        (e = l4_untyped_retype(f->pool, L4_OBJECT_UNTYPED, 14, UT_CNODE, cn, UT_DEPTH,
-                               FZ_SLOT_UNTYPED, 1)) ||
-        (e = l4_cnode_copy(cn, FZ_SLOT_FRAME, d, UT_CNODE, f->frame, UT_DEPTH, ALL)) ||
-        (e = l4_cnode_copy(cn, FZ_SLOT_VSPACE, d, UT_CNODE, f->os.vspace, UT_DEPTH, ALL)) ||
-        (e = l4_cnode_copy(cn, FZ_SLOT_TCB, d, UT_CNODE, f->os.tcb, UT_DEPTH, ALL)) ||
-        (e = l4_cnode_copy(cn, FZ_SLOT_VICTIM, d, UT_CNODE, f->victim, UT_DEPTH, ALL)))
-        return e;
-    return L4_NO_ERROR;
-}
-
 /* Stop the task and undo whatever it did to its capabilities and TCB:
- * everything made from its untyped goes (the pool is its parent), every
- * copy of the objects it was given goes, its CNode is refilled and its
- * TCB configured again. */
+ * fuzz_clear_task, then its CNode is refilled and its TCB configured
+ * again. */
 static l4_error_t reset_task(struct fuzz *f)
 {
-    const l4_cptr_t originals[] = {f->pool,   f->ep,     f->ntfn,  f->frame,
-                                   f->victim, f->os.tcb, f->cnode, f->os.vspace};
     l4_error_t e;
-    if ((e = l4_tcb_suspend(f->os.tcb)) || (e = l4_tcb_suspend(f->victim)))
-        return e;
-    for (unsigned i = 0; i < sizeof originals / sizeof originals[0]; i++)
-        if ((e = l4_cnode_revoke(UT_CNODE, originals[i], UT_DEPTH)))
-            return e;
-    for (l4_word_t s = 0; s < (UINT64_C(1) << FZ_CNODE_RADIX); s++)
-        if ((e = l4_cnode_delete(f->cnode, s, FZ_CNODE_RADIX)))
-            return e;
-    if ((e = fill_cspace(f)) ||
-        (e = os_configure(&f->os, f->cnode, flat_guard(FZ_CNODE_RADIX), FZ_SLOT_FAULT_EP,
+    if ((e = fuzz_clear_task(&f->task)) || (e = fuzz_fill_cspace(&f->task)) ||
+        (e = os_configure(&f->os, f->task.cnode, fuzz_flat_guard(FZ_CNODE_RADIX), FZ_SLOT_FAULT_EP,
                           pages.data, PRIO, 0)) ||
         (e = l4_tcb_set_foreign_abi(f->os.tcb, false)))
         return e;
@@ -561,19 +403,16 @@ static int tick(struct fuzz *f)
     } else if (++f->idle_ticks >= STUCK_TICKS) {
         restart(f, M_STUCK);
     }
-    if (f->ticks % WINDOW_TICKS == 0) {
-        if (trusted_count == f->last_trusted)
-            report(f, "the trusted threads made no progress in a window (tick, count)", f->ticks,
-                   trusted_count);
-        f->last_trusted = trusted_count;
-    }
+    if (fuzz_trusted_stalled(f->ticks, WINDOW_TICKS, &f->last_trusted))
+        report(f, "the trusted threads made no progress in a window (tick, count)", f->ticks,
+               fuzz_trusted_count);
     l4_word_t v = l4_debug_check_invariants();
     f->checks++;
     if (v)
         report(f, "DebugCheckInvariants found violations (count, tick)", v, f->ticks);
-    l4_signal(f->ntfn);
-    l4_nbsend(f->ep, l4_msginfo_new(ut_rnd() % 64, 0, 0, ut_rnd() % 9));
-    return rdtsc() - f->start < f->limit;
+    l4_signal(f->task.ntfn);
+    l4_nbsend(f->task.ep, l4_msginfo_new(ut_rnd() % 64, 0, 0, ut_rnd() % 9));
+    return fuzz_rdtsc() - f->start < f->limit;
 }
 
 static void print_stats(const struct fuzz *f, uint64_t ms)
@@ -594,59 +433,40 @@ static void print_stats(const struct fuzz *f, uint64_t ms)
         l4_printf(" %s %lu", method_name[m], (unsigned long)f->methods[m]);
     l4_printf("; %lu ticks, %lu invariant checks, %lu trusted round trips, %lu partner messages "
               "(%lu capabilities)\n",
-              (unsigned long)f->ticks, (unsigned long)f->checks, (unsigned long)trusted_count,
-              (unsigned long)partner_msgs, (unsigned long)partner_caps);
+              (unsigned long)f->ticks, (unsigned long)f->checks, (unsigned long)fuzz_trusted_count,
+              (unsigned long)fuzz_partner_msgs, (unsigned long)fuzz_partner_caps);
 }
 
 /* Every object of the run: made in root slots, so that the end can sweep. */
 static void make_objects(struct fuzz *f)
 {
-    f->fault_ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    f->ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    f->ntfn = ut_new(L4_OBJECT_NOTIFICATION, 0);
-    f->frame = ut_new(L4_OBJECT_FRAME_4K, 0);
-    f->victim = ut_new(L4_OBJECT_TCB, 0);
-    f->pool = ut_new(L4_OBJECT_UNTYPED, 15);
-    f->cnode = ut_new(L4_OBJECT_CNODE, FZ_CNODE_RADIX);
+    fuzz_make_objects(&f->task, FUZZ_BADGE);
     f->reply[0] = ut_new(L4_OBJECT_REPLY, 0);
     f->reply[1] = ut_new(L4_OBJECT_REPLY, 0);
     UT_ASSERT(!ut_failed());
-    UT_OK(l4_debug_name_thread(f->victim, "fuzz-victim"));
+    UT_OK(l4_debug_name_thread(f->task.victim, "fuzz-victim"));
     UT_OK(os_create(&f->os, "fuzzer"));
-    map_fuzz_pages(&f->os, f->cnode, FZ_SLOT_FAULT_EP, 0);
+    map_fuzz_pages(&f->os, f->task.cnode, FZ_SLOT_FAULT_EP, 0);
+    f->task.vspace = f->os.vspace;
+    f->task.tcb = f->os.tcb;
     if (!ut_failed())
-        UT_OK(fill_cspace(f));
+        UT_OK(fuzz_fill_cspace(&f->task));
 }
 
 /* Start the root threads at the fuzzer's priority. */
 static void start_threads(struct fuzz *f)
 {
-    l4_cptr_t t = ut_new(L4_OBJECT_ENDPOINT, 0), t_reply = ut_new(L4_OBJECT_REPLY, 0);
-    l4_cptr_t p_reply = ut_new(L4_OBJECT_REPLY, 0);
-    l4_cptr_t tick = ut_mint(f->fault_ep, L4_CAP_RIGHTS_WRITE, TICK_BADGE);
-    partner_slot = ut_slot();
-    UT_ASSERT(t && t_reply && p_reply && tick && partner_slot);
-    stop = 0;
-    trusted_count = trusted_errors = partner_msgs = partner_caps = 0;
-    tick_period = f->tsc_hz * TICK_MS / 1000;
-    UT_ASSERT(ut_thread(pong_fn, UT_ARG(0, t, t_reply), PRIO));
-    UT_ASSERT(ut_thread(ping_fn, UT_ARG(0, t, 0), PRIO));
-    UT_ASSERT(ut_thread(partner_fn, UT_ARG(0, f->ep, p_reply), PRIO));
-    UT_ASSERT(ut_thread(ticker_fn, UT_ARG(0, tick, 0), PRIO));
-}
-
-/* Revoke and delete every root slot in [first, end); 1 if all are empty. */
-static int sweep(l4_cptr_t first, l4_cptr_t end)
-{
-    for (l4_cptr_t s = first; s < end; s++)
-        if (ut_id(s) != L4_CAP_NULL) {
-            l4_cnode_revoke(UT_CNODE, s, UT_DEPTH);
-            ut_delete(s);
-        }
-    for (l4_cptr_t s = first; s < end; s++)
-        if (ut_id(s) != L4_CAP_NULL)
-            return 0;
-    return 1;
+    static const struct fuzz_threads_cfg cfg = {.prio = PRIO,
+                                                .ping_label = PING_LABEL,
+                                                .tick_label = TICK_LABEL,
+                                                .tick_badge = TICK_BADGE,
+                                                .tick_ms = TICK_MS,
+                                                .check_fs = 0,
+                                                .partner_seed = 0x9a27e4,
+                                                .partner_words = 8,
+                                                .partner_len_mask = 7};
+    l4_cptr_t ping;
+    fuzz_threads_start(&cfg, f->task.fault_ep, f->task.ep, f->tsc_hz, &ping);
 }
 
 UTEST(fuzz_syscalls, "an unprivileged task in its own VSpace and CSpace makes thousands of random "
@@ -656,9 +476,9 @@ UTEST(fuzz_syscalls, "an unprivileged task in its own VSpace and CSpace makes th
     static struct fuzz f;
     f = (struct fuzz){0};
     l4_cptr_t first = ut_slot();
-    f.seed = knob("fuzz_seed", DEFAULT_SEED);
-    f.calls = knob("fuzz_calls", DEFAULT_CALLS);
-    f.tsc_hz = ut_boot_info()->tsc_hz ? ut_boot_info()->tsc_hz : UINT64_C(1000000000);
+    f.seed = fuzz_knob("fuzz_seed", DEFAULT_SEED);
+    f.calls = fuzz_knob("fuzz_calls", DEFAULT_CALLS);
+    f.tsc_hz = fuzz_tsc_hz();
     f.limit = f.tsc_hz * TIME_LIMIT_S;
     l4_printf("# fuzz: seed %#lx, %lu syscalls (boot with fuzz_seed=N fuzz_calls=N to change)\n",
               (unsigned long)f.seed, (unsigned long)f.calls);
@@ -674,13 +494,13 @@ UTEST(fuzz_syscalls, "an unprivileged task in its own VSpace and CSpace makes th
     struct l4_user_context c;
     f.episode_seed = ut_rnd() | 1;
     start_context(&c, fuzz_entry, f.episode_seed);
-    f.start = rdtsc();
+    f.start = fuzz_rdtsc();
     UT_OK(os_start(&f.os, &c));
 
     while (FZ(FZ_SYSCALLS) < f.calls && !f.reports) {
         l4_word_t badge = 0;
         l4_msginfo_t info = 0;
-        l4_error_t e = l4_recv(f.fault_ep, f.reply[f.cur], &badge, &info);
+        l4_error_t e = l4_recv(f.task.fault_ep, f.reply[f.cur], &badge, &info);
         if (e != L4_NO_ERROR)
             report(&f, "Recv on the fault endpoint failed (status, badge)", e, badge);
         else if (badge == TICK_BADGE) {
@@ -692,12 +512,12 @@ UTEST(fuzz_syscalls, "an unprivileged task in its own VSpace and CSpace makes th
             report(&f, "a message with an unknown badge (badge, label)", badge,
                    l4_msginfo_get_label(info));
     }
-    uint64_t ms = (rdtsc() - f.start) * 1000 / f.tsc_hz;
+    uint64_t ms = (fuzz_rdtsc() - f.start) * 1000 / f.tsc_hz;
 
     /* stop the task and everything it made, let the root threads finish */
-    stop = 1;
-    l4_error_t e1 = l4_tcb_suspend(f.os.tcb), e2 = l4_tcb_suspend(f.victim);
-    l4_error_t e3 = l4_cnode_revoke(UT_CNODE, f.pool, UT_DEPTH);
+    fuzz_stop = 1;
+    l4_error_t e1 = l4_tcb_suspend(f.os.tcb), e2 = l4_tcb_suspend(f.task.victim);
+    l4_error_t e3 = l4_cnode_revoke(UT_CNODE, f.task.pool, UT_DEPTH);
     int settled = ut_settle_once();
     print_stats(&f, ms);
     l4_word_t violations = l4_debug_check_invariants();
@@ -705,13 +525,10 @@ UTEST(fuzz_syscalls, "an unprivileged task in its own VSpace and CSpace makes th
     /* tear down (also after a failure, so that the next tests start clean):
      * the other space, then every object of the run */
     l4_error_t e4 = os_destroy(&f.os);
-    int swept = sweep(first, ut_slot());
+    int swept = fuzz_sweep(first, ut_slot());
     l4_word_t violations_after = l4_debug_check_invariants();
     /* nothing made from the test's untyped is left: it is reusable whole */
-    l4_cptr_t whole = ut_slot();
-    l4_error_t e5 = l4_untyped_retype(ut_untyped(), L4_OBJECT_UNTYPED, UT_UNTYPED_BITS, UT_CNODE, 0,
-                                      0, whole, 1);
-    ut_delete(whole);
+    l4_error_t e5 = fuzz_untyped_whole();
 
     UT_EQ(f.reports, 0);
     UT_OK(e1);
@@ -719,7 +536,7 @@ UTEST(fuzz_syscalls, "an unprivileged task in its own VSpace and CSpace makes th
     UT_OK(e3);
     UT_ASSERT(settled);
     UT_EQ(violations, 0);
-    UT_EQ(trusted_errors, 0);
+    UT_EQ(fuzz_trusted_errors, 0);
     UT_ASSERT(FZ(FZ_SYSCALLS) >= f.calls); /* else the time limit ended the run */
     UT_ASSERT(f.faults >= f.calls / 100);
     if (f.calls >= DEFAULT_CALLS) /* a short run may not need them all */
