@@ -36,6 +36,7 @@ _SUMMARY_RE = re.compile(r"# fuzzi: seed (\S+) classes (\d+) calls (\d+) ms (\d+
                          r"calls/s (\d+)")
 _VECTORS_RE = re.compile(r" vectors ([\d:,]*) ")
 _FAIL_RE = re.compile(r"^#? ?\S+:\d+: ")
+_PROGRESS_RE = re.compile(r"# fuzzi: progress (\d+) calls")
 
 
 @dataclass
@@ -51,6 +52,7 @@ class FuzzResult:
     summary: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     tail: list = field(default_factory=list)
+    progress: int = 0  # calls made at the last progress line
 
 
 def spec_path(builddir):
@@ -61,7 +63,10 @@ def parse_lines(lines, result):
     """Fill *result* from the serial *lines* (kernel lines keep a prefix)."""
     for raw in lines:
         line = raw.strip()
-        if "# fuzzi:" in line:
+        p = _PROGRESS_RE.search(line)
+        if p:
+            result.progress = int(p.group(1))
+        elif "# fuzzi:" in line:
             result.summary.append(line[line.index("# fuzzi:"):])
         m = _SUMMARY_RE.search(line)
         if m:
@@ -142,6 +147,8 @@ def format_result(r):
     out += [f"  {s}" for s in r.summary]
     if not r.ok:
         out.append(f"fuzz: {r.why}")
+        if not r.calls and r.progress:
+            out.append(f"fuzz: the last progress line was at {r.progress} calls")
         out += [f"  {f}" for f in r.failures]
         if not r.failures:
             out += [f"  | {t}" for t in r.tail]

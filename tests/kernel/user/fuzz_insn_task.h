@@ -54,6 +54,7 @@
 #define DEFAULT_CALLS   6000
 #define DEFAULT_SEED    UINT64_C(0x1a5e7b10c5eed)
 #define TIME_LIMIT_S    45
+#define PROGRESS_EVERY  50000 /* calls between progress lines of a long run */
 #define ALL             L4_CAP_RIGHTS_ALL
 #define RW              (L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE)
 #define RX              (L4_VM_RIGHTS_READ | L4_VM_RIGHTS_EXECUTE)

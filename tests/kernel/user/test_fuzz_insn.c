@@ -249,7 +249,15 @@ UTEST(fuzz_insn_blocks, "an unprivileged task runs thousands of blocks of random
     f.foreign = -1;
     fzi_start_call(&f, 0);
 
+    l4_word_t progress = PROGRESS_EVERY;
     while (f.calls < f.target && !f.reports) {
+        /* where a long run was if QEMU itself dies (its TCG has
+         * assertions that guest code can trip) */
+        if (f.calls >= progress) {
+            l4_printf("# fuzzi: progress %lu calls, seed %#lx\n", (unsigned long)f.calls,
+                      (unsigned long)f.seed);
+            progress += PROGRESS_EVERY;
+        }
         l4_word_t badge = 0;
         l4_msginfo_t info = 0;
         l4_error_t e = l4_recv(f.task.fault_ep, f.reply, &badge, &info);
