@@ -21,5 +21,7 @@ Suite *irq_suite(void);
 Suite *ioport_suite(void);
 Suite *trace_suite(void);
 Suite *start_info_suite(void);
+Suite *pv_virq_suite(void);
+Suite *pv_clock_suite(void);
 
 #endif
