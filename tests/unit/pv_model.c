@@ -27,10 +27,20 @@ static bool finished[2];
 static unsigned char choice[MAX_CHOICES], can_switch[MAX_CHOICES];
 static unsigned depth, choices, max_preempt;
 
+static void (*probe)(void);
+
+void pv_model_set_probe(void (*fn)(void))
+{
+    probe = fn;
+}
+
 void pv_model_step(void)
 {
-    if (!exploring || current < 0)
+    if (!exploring || current < 0) {
+        if (probe && !exploring)
+            probe();
         return;
+    }
     swapcontext(&side_ctx[current], &sched_ctx);
 }
 

@@ -25,6 +25,10 @@ struct pv_model {
  * otherwise. Scenario code may call it for its own shared steps. */
 void pv_model_step(void);
 
+/* Outside exploring: call fn at every step (NULL: nothing), to play a
+ * hostile other side step by step. */
+void pv_model_set_probe(void (*fn)(void));
+
 /* Explore the interleavings; returns how many runs it took. Aborts the
  * test (ck_abort) if a run exceeds the step bound or there are more than
  * max_runs runs. */

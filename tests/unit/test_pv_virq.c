@@ -154,6 +154,39 @@ START_TEST(virq_raise_during_handler_not_lost)
 }
 END_TEST
 
+/* A hostile guest that makes a line deliverable before each of the
+ * server's looks and takes it before each re-look cannot keep raise
+ * looping: after L4_PV_IRQ_CLAIM_ROUNDS rounds the server keeps the flag
+ * and signals (an empty upcall, to that guest only). */
+static unsigned hostile_steps;
+
+static void hostile_guest(void)
+{
+    /* raise: 3 steps (pending, mask, IF); then per claim round: mask,
+     * pending, CAS, mask, pending, release. */
+    unsigned i = ++hostile_steps;
+    if (i < 4)
+        return;
+    unsigned k = (i - 4) % 6;
+    if (k == 1)
+        __atomic_store_n(&irq.pending, 1ull << 9, __ATOMIC_RELAXED);
+    if (k == 4)
+        __atomic_store_n(&irq.pending, 0, __ATOMIC_RELAXED);
+}
+
+START_TEST(virq_claim_bounded)
+{
+    irq_open(&irq);
+    hostile_steps = 0;
+    pv_model_set_probe(hostile_guest);
+    int r = l4_pv_irq_raise(&irq, 9);
+    pv_model_set_probe(NULL);
+    ck_assert_int_eq(r, L4_PV_IRQ_SIGNAL);
+    ck_assert_uint_eq(irq.upcall_pending, 1);
+    ck_assert_uint_eq(hostile_steps, 3 + 6 * (L4_PV_IRQ_CLAIM_ROUNDS - 1) + 5);
+}
+END_TEST
+
 /* --- Interleavings ----------------------------------------------------------- */
 
 struct virq_scenario {
@@ -416,6 +449,7 @@ Suite *pv_virq_suite(void)
     tcase_add_test(tc, virq_if_off_delivered_on_enable);
     tcase_add_test(tc, virq_enable_after_signal_does_not_double);
     tcase_add_test(tc, virq_raise_during_handler_not_lost);
+    tcase_add_test(tc, virq_claim_bounded);
     suite_add_tcase(s, tc);
     TCase *tm = tcase_create("interleavings");
     tcase_set_timeout(tm, 60);

@@ -72,11 +72,16 @@ static inline bool l4_pv_irq_enabled(const struct l4_pv_irq *irq)
  * that may have made a line deliverable (pending bit, IF on, line
  * unmasked, flag cleared): of that write and the other side's, at least
  * one side's loads see the other's (store, then load, both seq_cst), so no
- * event is left behind. Ends: every retry needs the other side to have
- * made a line deliverable and then taken it meanwhile. */
+ * event is left behind. Bounded: a retry needs the guest to have taken
+ * the lines between the look and the claim, which a well-behaved guest's
+ * handler does at most once per claim; the last round keeps the flag even
+ * with nothing left (an empty upcall, never a lost one), so a guest that
+ * rewrites the page cannot keep the server looping. */
+#define L4_PV_IRQ_CLAIM_ROUNDS 4
+
 static inline bool l4_pv_irq_claim_upcall(struct l4_pv_irq *irq)
 {
-    for (;;) {
+    for (unsigned round = 1;; round++) {
         L4_PV_STEP();
         uint64_t mask = __atomic_load_n(&irq->mask, __ATOMIC_SEQ_CST);
         L4_PV_STEP();
@@ -90,7 +95,8 @@ static inline bool l4_pv_irq_claim_upcall(struct l4_pv_irq *irq)
         L4_PV_STEP();
         mask = __atomic_load_n(&irq->mask, __ATOMIC_SEQ_CST);
         L4_PV_STEP();
-        if ((__atomic_load_n(&irq->pending, __ATOMIC_SEQ_CST) & ~mask) != 0)
+        if ((__atomic_load_n(&irq->pending, __ATOMIC_SEQ_CST) & ~mask) != 0 ||
+            round == L4_PV_IRQ_CLAIM_ROUNDS)
             return true;
         /* The lines were taken between the look and the claim. */
         L4_PV_STEP();
