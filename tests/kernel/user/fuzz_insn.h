@@ -17,10 +17,10 @@
  * opts forbid, at every byte offset (a jump may land anywhere): `syscall`
  * (0f 05) unless allowed, and FS/GS selector loads (mov, pop, lfs, lgs)
  * unless FZI_CLASS_FSGS, and the instructions that can unmask x87
- * exceptions (fldcw, fldenv, frstor, fxrstor, xrstor) unless FZI_CLASS_X87; and pinsrb/w/d/q in every encoding
- * (0f c4, 0f 3a 20/22, VEX with L=1), which trip an assertion in QEMU
- * 7.2's TCG decoder (a vector length of 32 left from an earlier VEX.L
- * instruction) and abort QEMU.
+ * exceptions (fldcw, fldenv, frstor, fxrstor, xrstor) unless
+ * FZI_CLASS_X87; and pinsrb/w/d/q and roundss/sd in every encoding (0f c4,
+ * 0f 3a 20/22/0a/0b, their VEX forms), which trip assertions in QEMU 7.2's
+ * TCG decoder (a VEX.L left from an earlier instruction) and abort QEMU.
  */
 #ifndef FUZZ_INSN_H
 #define FUZZ_INSN_H

@@ -317,6 +317,15 @@ void fzi_gen_window(uint8_t *page, unsigned off, unsigned len, const struct fzi_
     }
 }
 
+/* Opcodes of map 0f 3a whose QEMU 7.2 translation asserts that VEX.L is
+ * clear, and so aborts QEMU when a stale VEX.L from an earlier instruction
+ * is left (`gen_pinsr: Assertion 'vec_len == 16'`, `gen_VROUNDSD:
+ * Assertion '!s->vex_l'`): pinsrb/d/q (20, 22), roundss/roundsd (0a, 0b). */
+static int qemu_vex_l_abort(uint8_t op)
+{
+    return op == 0x20 || op == 0x22 || op == 0x0a || op == 0x0b;
+}
+
 unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_opts *o)
 {
     /* patterns up to 4 bytes long may straddle the window's edges */
@@ -330,15 +339,14 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
         else if (!(o->classes & FZI_CLASS_FSGS) && a == 0x0f &&
                  (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
             page[i + 1] = 0x0b, changed++; /* pop fs/gs, lfs, lgs -> ud2 */
-        else if (a == 0x0f && (c == 0xc4 || (c == 0x3a && i + 2 < end &&
-                                             (page[i + 2] == 0x20 || page[i + 2] == 0x22))))
-            page[i + 1] = 0x0b, changed++; /* pinsrw/b/d/q: they can abort QEMU -> ud2 */
+        else if (a == 0x0f && (c == 0xc4 || (c == 0x3a && i + 2 < end && qemu_vex_l_abort(page[i + 2]))))
+            page[i + 1] = 0x0b, changed++; /* pinsrw/b/d/q, roundss/sd: can abort QEMU -> ud2 */
         else if (a == 0xc5 && i + 2 < end && page[i + 2] == 0xc4)
             page[i + 2] = 0x0b, changed++; /* VEX pinsrw: the same */
         else if (a == 0xc4 && i + 3 < end &&
                  (((c & 0x1f) == 1 && page[i + 3] == 0xc4) ||
-                  ((c & 0x1f) == 3 && (page[i + 3] == 0x20 || page[i + 3] == 0x22))))
-            page[i + 3] = 0x0b, changed++; /* VEX pinsrw/b/d/q: the same */
+                  ((c & 0x1f) == 3 && qemu_vex_l_abort(page[i + 3]))))
+            page[i + 3] = 0x0b, changed++; /* VEX pinsrw/b/d/q, vroundss/sd: the same */
         else if (!(o->classes & FZI_CLASS_X87) &&
                  (((a == 0xd9 || a == 0xdd) && ((c >> 3) & 7) == 4) ||
                   (a == 0xd9 && ((c >> 3) & 7) == 5)))
