@@ -115,9 +115,15 @@ static void handle_task(struct fzi *f, l4_msginfo_t info)
      * (#DB, #BP, #OF report the next instruction) or the #PF of the fetch
      * after a syscall is fine; anything above it never is */
     int trap = vector == 1 || vector == 3 || vector == 4;
+    /* a non-canonical RIP only ever comes with the #GP (or #DB) of a jump
+     * there; never with #PF, and never from the kernel's own return */
+    int canonical = rip < UINT64_C(0x800000000000) || rip >= UINT64_C(0xffff800000000000);
     if ((rip > L4_USER_TOP || (rip == L4_USER_TOP && !trap)) && !at_target) {
         f->bad_rip++;
         fzi_report(f, "a user fault at a RIP outside user space (vector, rip)", vector, rip);
+    } else if (!canonical && vector != 13 && vector != 1) {
+        f->bad_rip++;
+        fzi_report(f, "a fault at a non-canonical RIP (vector, rip)", vector, rip);
     } else if (!expected_vector(vector)) {
         fzi_report(f, "a fault with a vector user code cannot raise (vector, rip)", vector, rip);
     } else if (f->kind == K_SYSCALL && vector == 6 &&
@@ -302,6 +308,10 @@ UTEST(fuzz_insn_blocks, "an unprivileged task runs thousands of blocks of random
     UT_ASSERT(f.calls >= f.target); /* else the time limit ended the run */
     UT_ASSERT(f.kinds[K_NATIVE] && f.kinds[K_FOREIGN] && f.kinds[K_SYSCALL]);
     UT_ASSERT(f.vectors[13] && f.vectors[6] && f.vectors[14]);
+    /* the x87 class unmasks x87 exceptions: #MF must reach the handler
+     * (CR0.NE); without it QEMU aborts or the machine hangs */
+    if (f.classes & FZI_CLASS_X87)
+        UT_ASSERT(f.vectors[16]);
     UT_ASSERT(swept);
     UT_EQ(violations_after, 0);
     UT_OK(e5);
