@@ -358,5 +358,13 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
                  ((c >> 3) & 7) <= 5)
             page[i] = 0x89, changed++; /* mov fs/gs, r/m -> mov r/m, r */
     }
+    /* code pages can be neighbours in the task's space (the root task's
+     * .bss, the last two user pages): an instruction that starts here and
+     * ends on the next page escapes both pages' scrubs, so the last bytes
+     * are int3, which no pattern above continues from */
+    if (end == 4096)
+        for (unsigned i = 4093; i < 4096; i++)
+            if (page[i] != 0xcc && page[i] != 0x90)
+                page[i] = 0xcc, changed++;
     return changed;
 }
