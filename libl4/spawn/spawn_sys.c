@@ -19,9 +19,8 @@
 #define PAGE 4096u
 #define RW   (L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE)
 
-void l4_spawn_init(struct l4_spawn *sp, struct l4_untyped_alloc *ua,
-                   struct l4_vspace_table *tables, unsigned table_capacity,
-                   struct l4_vspace_frame *frames, unsigned frame_capacity)
+void l4_spawn_init(struct l4_spawn *sp, struct l4_untyped_alloc *ua, struct l4_vspace_table *tables,
+                   unsigned table_capacity, struct l4_vspace_frame *frames, unsigned frame_capacity)
 {
     *sp = (struct l4_spawn){.ua = ua};
     l4_vspace_init(&sp->vs, L4_CPTR_NULL, ua, tables, table_capacity, frames, frame_capacity);
@@ -182,7 +181,8 @@ static l4_error_t make(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
     } while (0)
     STEP("PML4", l4_untyped_alloc_object(sp->ua, L4_OBJECT_PML4, 0, 0, &sp->pml4));
     sp->vs.pml4 = sp->pml4.cap;
-    STEP("CNode", l4_untyped_alloc_object(sp->ua, L4_OBJECT_CNODE, cfg->cnode_radix, 0, &sp->cnode));
+    STEP("CNode",
+         l4_untyped_alloc_object(sp->ua, L4_OBJECT_CNODE, cfg->cnode_radix, 0, &sp->cnode));
     sp->cnode_radix = cfg->cnode_radix;
     STEP("TCB", l4_untyped_alloc_object(sp->ua, L4_OBJECT_TCB, 0, 0, &sp->tcb));
 
@@ -195,14 +195,14 @@ static l4_error_t make(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
     sp->entry = entry;
 
     for (unsigned i = 1; i <= cfg->stack_pages; i++)
-        STEP("stack", child_page(sp, cfg, L4_SPAWN_STACK_TOP - (l4_word_t)i * PAGE, RW, NULL, NULL,
-                                 st));
+        STEP("stack",
+             child_page(sp, cfg, L4_SPAWN_STACK_TOP - (l4_word_t)i * PAGE, RW, NULL, NULL, st));
     STEP("IPC buffer", child_page(sp, cfg, L4_SPAWN_IPC_BUFFER_VA, RW, NULL, NULL, st));
     /* the slots are known before the copies: the page can say them */
     sp->cnode_used = L4_SPAWN_SLOT_FIRST_CAP + (cfg->fault_ep != L4_CPTR_NULL) + cfg->ncaps;
     struct info_ctx ic = {cfg, sp};
-    STEP("start-info", child_page(sp, cfg, L4_SPAWN_INFO_VA, L4_VM_RIGHTS_READ, fill_start_info,
-                                  &ic, st));
+    STEP("start-info",
+         child_page(sp, cfg, L4_SPAWN_INFO_VA, L4_VM_RIGHTS_READ, fill_start_info, &ic, st));
     sp->cnode_used = 1;
     STEP("capabilities", give_caps(sp, cfg));
 
@@ -211,9 +211,9 @@ static l4_error_t make(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
     l4_cptr_t ipc = L4_CPTR_NULL;
     l4_vspace_lookup(&sp->vs, L4_SPAWN_IPC_BUFFER_VA, &ipc, &(unsigned){0});
     l4_cptr_t fault = cfg->fault_ep != L4_CPTR_NULL ? L4_SPAWN_SLOT_FIRST_CAP : L4_CPTR_NULL;
-    STEP("TCB Configure",
-         l4_tcb_configure(sp->tcb.cap, fault, sp->cnode.cap, l4_cnode_guard_new(0, 64 - sp->cnode_radix),
-                          sp->pml4.cap, L4_SPAWN_IPC_BUFFER_VA, ipc));
+    STEP("TCB Configure", l4_tcb_configure(sp->tcb.cap, fault, sp->cnode.cap,
+                                           l4_cnode_guard_new(0, 64 - sp->cnode_radix),
+                                           sp->pml4.cap, L4_SPAWN_IPC_BUFFER_VA, ipc));
     STEP("MCP", l4_tcb_set_mc_priority(sp->tcb.cap, cfg->authority, cfg->mcp));
     STEP("priority", l4_tcb_set_priority(sp->tcb.cap, cfg->authority, cfg->priority));
     struct l4_user_context regs = {0};

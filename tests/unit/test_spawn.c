@@ -21,7 +21,10 @@ static void build_image(void)
 {
     memset(image, 0, sizeof image);
     struct elf64_ehdr *eh = (struct elf64_ehdr *)image;
-    memcpy(eh->e_ident, "\x7f" "ELF", 4);
+    memcpy(eh->e_ident,
+           "\x7f"
+           "ELF",
+           4);
     eh->e_ident[4] = 2; /* ELFCLASS64 */
     eh->e_ident[5] = 1; /* little-endian */
     eh->e_ident[6] = 1;
@@ -34,11 +37,20 @@ static void build_image(void)
     eh->e_phentsize = sizeof(struct elf64_phdr);
     eh->e_phnum = 2;
     struct elf64_phdr *ph = (struct elf64_phdr *)(image + sizeof *eh);
-    ph[0] = (struct elf64_phdr){.p_type = 1, .p_flags = ELF_PF_R | ELF_PF_X, .p_offset = 4096,
-                         .p_vaddr = 0x400000, .p_filesz = 64, .p_memsz = 64, .p_align = 4096};
-    ph[1] = (struct elf64_phdr){.p_type = 1, .p_flags = ELF_PF_R | ELF_PF_W, .p_offset = 4096 + 64,
-                         .p_vaddr = 0x401040, .p_filesz = 16, .p_memsz = 3 * 4096 - 64,
-                         .p_align = 4096};
+    ph[0] = (struct elf64_phdr){.p_type = 1,
+                                .p_flags = ELF_PF_R | ELF_PF_X,
+                                .p_offset = 4096,
+                                .p_vaddr = 0x400000,
+                                .p_filesz = 64,
+                                .p_memsz = 64,
+                                .p_align = 4096};
+    ph[1] = (struct elf64_phdr){.p_type = 1,
+                                .p_flags = ELF_PF_R | ELF_PF_W,
+                                .p_offset = 4096 + 64,
+                                .p_vaddr = 0x401040,
+                                .p_filesz = 16,
+                                .p_memsz = 3 * 4096 - 64,
+                                .p_align = 4096};
 }
 
 static struct l4_vspace parent;
@@ -49,9 +61,14 @@ static const struct l4_spawn_cap caps[3] = {{"a", 10, L4_CAP_ENDPOINT, L4_CAP_RI
 static struct l4_spawn_config config(void)
 {
     build_image();
-    return (struct l4_spawn_config){.image = image, .image_size = sizeof image, .cnode_radix = 4,
-                                    .stack_pages = 2, .caps = caps, .ncaps = 3,
-                                    .parent = &parent, .scratch_va = 0x200000000000};
+    return (struct l4_spawn_config){.image = image,
+                                    .image_size = sizeof image,
+                                    .cnode_radix = 4,
+                                    .stack_pages = 2,
+                                    .caps = caps,
+                                    .ncaps = 3,
+                                    .parent = &parent,
+                                    .scratch_va = 0x200000000000};
 }
 
 START_TEST(spawn_check_counts_pages)

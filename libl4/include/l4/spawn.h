@@ -54,9 +54,9 @@
 
 /* Where l4_spawn() puts the child's own pages (above any image linked by
  * servers/user.ld, in one page table). */
-#define L4_SPAWN_INFO_VA       UINT64_C(0x00007f0000000000)
-#define L4_SPAWN_IPC_BUFFER_VA UINT64_C(0x00007f0000001000)
-#define L4_SPAWN_STACK_TOP     UINT64_C(0x00007f0000100000)
+#define L4_SPAWN_INFO_VA         UINT64_C(0x00007f0000000000)
+#define L4_SPAWN_IPC_BUFFER_VA   UINT64_C(0x00007f0000001000)
+#define L4_SPAWN_STACK_TOP       UINT64_C(0x00007f0000100000)
 #define L4_SPAWN_MAX_STACK_PAGES 64
 
 /* Slots of the child's CNode. */
@@ -83,7 +83,7 @@ struct l4_spawn_config {
     unsigned ncaps;
     const char *const *argv;
     unsigned argc;
-    l4_cptr_t fault_ep; /* parent's endpoint for the child's faults, or L4_CPTR_NULL */
+    l4_cptr_t fault_ep;    /* parent's endpoint for the child's faults, or L4_CPTR_NULL */
     l4_word_t fault_badge; /* badge of the child's copy of it (0: an unbadged copy) */
     uint8_t priority, mcp;
     l4_cptr_t authority;      /* TCB whose MCP allows priority and mcp (the parent's own) */
@@ -112,9 +112,9 @@ struct l4_spawn_status {
     int si_error;     /* the start-info builder's L4_SI_* status */
 };
 
-void l4_spawn_init(struct l4_spawn *sp, struct l4_untyped_alloc *ua,
-                   struct l4_vspace_table *tables, unsigned table_capacity,
-                   struct l4_vspace_frame *frames, unsigned frame_capacity);
+void l4_spawn_init(struct l4_spawn *sp, struct l4_untyped_alloc *ua, struct l4_vspace_table *tables,
+                   unsigned table_capacity, struct l4_vspace_frame *frames,
+                   unsigned frame_capacity);
 
 /* Check the config and count the image's pages, with no syscall: what
  * l4_spawn() refuses before making anything. *pages (if not NULL) gets the

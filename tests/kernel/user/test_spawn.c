@@ -101,9 +101,9 @@ UTEST(spawn_child, "spawn: a child in its own CSpace and VSpace gets argv, its s
     child_report(ep, r, m);
     UT_EQ(m[0], 3);
     UT_EQ(m[1], argv_checksum(3, child_argv));
-    UT_EQ(m[2], L4_SPAWN_SLOT_FIRST_CAP + 2);     /* free_first: after its two caps */
-    UT_EQ(m[3], L4_SPAWN_STACK_TOP);              /* stack_top */
-    UT_EQ(m[4], L4_SPAWN_SLOT_FIRST_CAP + 1);     /* debug_console, second given */
+    UT_EQ(m[2], L4_SPAWN_SLOT_FIRST_CAP + 2); /* free_first: after its two caps */
+    UT_EQ(m[3], L4_SPAWN_STACK_TOP);          /* stack_top */
+    UT_EQ(m[4], L4_SPAWN_SLOT_FIRST_CAP + 1); /* debug_console, second given */
     l4_cptr_t made[3] = {child.tcb.cap, child.cnode.cap, child.pml4.cap};
     UT_OK(l4_spawn_destroy(&child));
     for (unsigned i = 0; i < 3; i++)
