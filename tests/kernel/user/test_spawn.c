@@ -143,6 +143,34 @@ UTEST(spawn_no_console, "spawn: a child not given a DebugConsole has none; a bad
     UT_OK(l4_vspace_destroy(&parent_vs));
 }
 
+UTEST(spawn_fault, "spawn: the child's faults go to the fault endpoint given, with its badge: a "
+                   "write to its read-only start-info page")
+{
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), r = ut_new(L4_OBJECT_REPLY, 0);
+    l4_cptr_t fault = ut_new(L4_OBJECT_ENDPOINT, 0);
+    UT_ASSERT(ep && r && fault);
+    const struct l4_spawn_cap caps[] = {
+        {"parent", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY},
+    };
+    static const char *const argv[] = {"child", "fault"};
+    struct l4_spawn_config cfg = base_config(caps, 1);
+    cfg.fault_ep = fault;
+    cfg.fault_badge = 0x5a;
+    cfg.argv = argv;
+    cfg.argc = 2;
+    struct l4_spawn_status st;
+    UT_OK(l4_spawn(&child, &cfg, &st));
+    l4_msginfo_t info;
+    l4_word_t badge = 0;
+    UT_OK(l4_recv(fault, r, &badge, &info));
+    UT_EQ(badge, 0x5a);
+    UT_EQ(l4_msginfo_get_label(info), L4_FAULT_LABEL_EXCEPTION);
+    UT_EQ(l4_get_mr(L4_FAULT_EXCEPTION_MR_VECTOR), 14);
+    UT_EQ(l4_get_mr(L4_FAULT_EXCEPTION_MR_ADDRESS), L4_SPAWN_INFO_VA);
+    UT_OK(l4_spawn_destroy(&child)); /* while it waits for the answer */
+    UT_OK(l4_vspace_destroy(&parent_vs));
+}
+
 UTEST(spawn_refused, "spawn: a non-ELF or truncated image, a bad radix and too small a frames "
                      "array are refused before anything is made")
 {

@@ -9,10 +9,12 @@
  * copy has them, and the slot of "debug_console" (0 if it was not given).
  * It prints one line if it may, and returns what the reply's first word
  * says (the runtime then suspends it: it has no PowerControl). Without a
- * "parent" it returns 3 at once.
+ * "parent" it returns 3 at once. With argv[1] "fault" it writes to its
+ * read-only start-info page first, a page fault for its fault endpoint.
  */
 #include <l4/debug.h>
 #include <l4/rt.h>
+#include <l4/spawn.h> /* L4_SPAWN_INFO_VA: where the library maps the page */
 #include <l4/start_info.h>
 #include <l4/stubs_gen.h>
 
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
 {
     l4_cptr_t parent = l4_rt_cap("parent");
     const struct l4_start_info *si = l4_rt_start_info();
+    if (argc > 1 && argv[1][0] == 'f')
+        *(volatile l4_word_t *)(uintptr_t)L4_SPAWN_INFO_VA = 1;
     if (parent == L4_CPTR_NULL || !si)
         return 3;
     l4_cptr_t console = l4_rt_cap(L4_SI_CAP_DEBUG_CONSOLE);
