@@ -112,7 +112,9 @@ static int fill_start_info(void *page, const void *ctx)
     struct l4_start_info *si = page;
     l4_start_info_init(si);
     l4_word_t nslots = (l4_word_t)1 << cfg->cnode_radix;
-    l4_start_info_set_cspace(si, cfg->cnode_radix, ic->sp->cnode_used, nslots - ic->sp->cnode_used);
+    /* the slots give_caps() fills next: the page can say them already */
+    l4_word_t free_first = L4_SPAWN_SLOT_FIRST_CAP + (cfg->fault_ep != L4_CPTR_NULL) + cfg->ncaps;
+    l4_start_info_set_cspace(si, cfg->cnode_radix, free_first, nslots - free_first);
     si->tcb = L4_SPAWN_SLOT_TCB;
     si->cnode = L4_SPAWN_SLOT_CNODE;
     si->vspace = L4_SPAWN_SLOT_VSPACE;
@@ -198,12 +200,9 @@ static l4_error_t make(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
         STEP("stack",
              child_page(sp, cfg, L4_SPAWN_STACK_TOP - (l4_word_t)i * PAGE, RW, NULL, NULL, st));
     STEP("IPC buffer", child_page(sp, cfg, L4_SPAWN_IPC_BUFFER_VA, RW, NULL, NULL, st));
-    /* the slots are known before the copies: the page can say them */
-    sp->cnode_used = L4_SPAWN_SLOT_FIRST_CAP + (cfg->fault_ep != L4_CPTR_NULL) + cfg->ncaps;
     struct info_ctx ic = {cfg, sp};
     STEP("start-info",
          child_page(sp, cfg, L4_SPAWN_INFO_VA, L4_VM_RIGHTS_READ, fill_start_info, &ic, st));
-    sp->cnode_used = 1;
     STEP("capabilities", give_caps(sp, cfg));
 
     if (cfg->thread_name)

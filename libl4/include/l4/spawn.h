@@ -35,6 +35,10 @@
  * every object freed back to the allocator, its slots empty, the scratch
  * page unmapped; status->step names the step that failed.
  *
+ * The scratch page's page tables, made on first use, stay recorded in
+ * config->parent for the next spawn; the scratch page itself is unmapped
+ * between uses.
+ *
  * l4_spawn_destroy() stops the child and takes back everything l4_spawn()
  * made: each object's capability is revoked (deleting the copies the child
  * holds) and freed to the allocator. Capabilities the child made itself in
