@@ -9,6 +9,7 @@
  * real. Refused images and exhausted memory must leave no object and no
  * slot behind.
  */
+#include <string.h>
 #include <l4/elf.h>
 #include <l4/spawn.h>
 #include "vspace_util.h"
@@ -196,6 +197,33 @@ UTEST(spawn_refused, "spawn: a non-ELF or truncated image, a bad radix and too s
     UT_EQ(slots->nfree, nfree);
     UT_EQ(ut_untyped_alloc()->uts[0].live, live);
     UT_EQ(parent_vs.ntables, 0);
+}
+
+UTEST(spawn_undo, "spawn: a failure after the image is loaded (a capability name the start-info "
+                  "page refuses) undoes every object and slot made")
+{
+    l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
+    UT_ASSERT(ep);
+    const struct l4_spawn_cap caps[] = {
+        {"a_name_longer_than_23_bytes", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE},
+    };
+    struct l4_spawn_config cfg = base_config(caps, 1);
+    struct l4_slot_alloc *slots = ut_untyped_alloc()->slots;
+    l4_word_t first = l4_slot_alloc_high(slots), nfree = slots->nfree;
+    l4_word_t live = ut_untyped_alloc()->uts[0].live;
+    struct l4_spawn_status st;
+    UT_ERR(l4_spawn(&child, &cfg, &st), L4_INVALID_ARGUMENT);
+    UT_EQ(st.si_error, L4_SI_BAD_NAME);
+    UT_ASSERT(st.step[0] == 's');         /* "start-info" */
+    UT_OK(l4_vspace_destroy(&parent_vs)); /* the scratch page's tables */
+    UT_EQ(slots->nfree, nfree);
+    UT_EQ(ut_untyped_alloc()->uts[0].live, live);
+    for (l4_word_t s = first; s < first + 64; s++)
+        UT_EQ(ut_id(s), L4_CAP_NULL);
+    UT_EQ(child.tcb.cap, 0);
+    UT_EQ(child.pml4.cap, 0);
+    UT_EQ(child.cnode.cap, 0);
+    UT_EQ(child.vs.nframes, 0);
 }
 
 UTEST(spawn_no_memory, "spawn: an image too big for the untyped gives NotEnoughMemory and undoes "
