@@ -25,6 +25,7 @@ Suite *alloc_suite(void);
 Suite *vspace_lib_suite(void);
 Suite *server_suite(void);
 Suite *start_info_suite(void);
+Suite *spawn_suite(void);
 Suite *pv_virq_suite(void);
 Suite *pv_clock_suite(void);
 

@@ -29,6 +29,7 @@ int main(void)
     srunner_add_suite(sr, vspace_lib_suite());
     srunner_add_suite(sr, server_suite());
     srunner_add_suite(sr, start_info_suite());
+    srunner_add_suite(sr, spawn_suite());
     srunner_add_suite(sr, pv_virq_suite());
     srunner_add_suite(sr, pv_clock_suite());
     srunner_set_tap(sr, "-");
