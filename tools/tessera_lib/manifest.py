@@ -314,21 +314,30 @@ def load(path, builddir=None, display=None):
                      f"{fmt_size(hi)}, or not whole MiB")
 
     seen = {}
-    servers = data.get("server", [])
-    if not isinstance(servers, list):
-        ck.error("server", None, None, None,
-                 "'server' must be an array of tables: [[server]]")
-    if len(servers) > MAX_SERVERS:
-        ck.error("server", MAX_SERVERS, None, None,
-                 f"more than {MAX_SERVERS} servers")
+
+    def entries(table, most):
+        """The [[table]] array, refused if it is not one or is too long."""
+        rows = data.get(table, [])
+        if not isinstance(rows, list):
+            ck.error(table, None, None, None,
+                     f"'{table}' must be an array of tables: [[{table}]]")
+        if len(rows) > most:
+            ck.error(table, most, None, None, f"more than {most} {table}s")
+        return rows
+
+    def entry(table, i, row, keys, required):
+        """Name, key and required-key checks of entry i; its context."""
+        name = ck.name((i, f"{table} #{i + 1}"), table, row, seen)
+        ctx = (i, f"{table} '{name}'")
+        ck.unknown_keys(ctx, table, row, keys)
+        for req in required:
+            if req not in row:
+                ck.error(table, i, None, ctx[1], f"no '{req}' key")
+        return name, ctx
+
+    servers = entries("server", MAX_SERVERS)
     for i, s in enumerate(servers):
-        ctx = (i, f"server #{i + 1}")
-        name = ck.name(ctx, "server", s, seen)
-        ctx = (i, f"server '{name}'")
-        ck.unknown_keys(ctx, "server", s, SERVER_KEYS)
-        for req in ("priority", "memory"):
-            if req not in s:
-                ck.error("server", i, None, ctx[1], f"no '{req}' key")
+        name, ctx = entry("server", i, s, SERVER_KEYS, ("priority", "memory"))
         srv = Server(name=name,
                      priority=ck.in_range(ctx, "server", "priority",
                                           s["priority"], *SERVER_PRIO,
@@ -338,16 +347,10 @@ def load(path, builddir=None, display=None):
             srv.image = ck.image(ctx, "server", "image", s["image"], builddir)
         man.servers.append(srv)
 
-    comps = data.get("compartment", [])
-    if not isinstance(comps, list):
-        ck.error("compartment", None, None, None,
-                 "'compartment' must be an array of tables: [[compartment]]")
+    comps = entries("compartment", MAX_COMPARTMENTS)
     if not comps:
         raise ManifestError(f"{display}:1: no [[compartment]]: a system "
                             "needs at least one (and one with main = true)")
-    if len(comps) > MAX_COMPARTMENTS:
-        ck.error("compartment", MAX_COMPARTMENTS, None, None,
-                 f"more than {MAX_COMPARTMENTS} compartments")
     reserved = KERNEL_RESERVE + sum(s.memory for s in man.servers)
     if reserved > man.memory:
         ck.error("machine", None, "memory", "machine",
@@ -358,13 +361,7 @@ def load(path, builddir=None, display=None):
     spaces_left = ASIDS_TOTAL - 1 - len(man.servers)
     main_at = None
     for i, c in enumerate(comps):
-        ctx = (i, f"compartment #{i + 1}")
-        name = ck.name(ctx, "compartment", c, seen)
-        ctx = (i, f"compartment '{name}'")
-        ck.unknown_keys(ctx, "compartment", c, COMPARTMENT_KEYS)
-        for req in ("quota", "image"):
-            if req not in c:
-                ck.error("compartment", i, None, ctx[1], f"no '{req}' key")
+        name, ctx = entry("compartment", i, c, COMPARTMENT_KEYS, ("quota", "image"))
         cmp = Compartment(name=name, quota=0, image="")
         t = "compartment"
         cmp.quota = ck.size(ctx, t, "quota", c["quota"])
