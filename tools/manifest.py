@@ -3,7 +3,7 @@
 """manifest: check system.toml and pack it into the root task's boot module.
 
   manifest.py check FILE            check FILE, print a summary
-  manifest.py pack FILE --output OUT [--memory-output TXT]
+  manifest.py pack FILE --output OUT [--memory-output TXT] [--modules-output TXT]
                                     check, then write the packed module
   manifest.py seed --output OUT [--seed TEXT]
                                     write an entropy-seed module
@@ -45,6 +45,9 @@ def main(argv=None):
             q.add_argument("--output", type=Path, required=True)
             q.add_argument("--memory-output", type=Path,
                            help="also write QEMU's -m value (e.g. 512M)")
+            q.add_argument("--modules-output", type=Path,
+                           help="also write the image modules, one "
+                                "'PATH=NAME' line each (tools/mkbootspec.py)")
     q = sub.add_parser("seed")
     q.add_argument("--output", type=Path, required=True)
     q.add_argument("--seed", help="derive the bytes from TEXT (reproducible)")
@@ -61,6 +64,11 @@ def main(argv=None):
         if a.memory_output:
             manifest.write_if_changed(a.memory_output,
                                       (man.qemu_memory() + "\n").encode())
+        if a.modules_output:
+            lines = [f"{path}={name}\n" for path, name in
+                     manifest.image_modules(man, a.builddir)]
+            manifest.write_if_changed(a.modules_output,
+                                      "".join(lines).encode())
         return 0
     except manifest.ManifestError as e:
         print(str(e), file=sys.stderr)

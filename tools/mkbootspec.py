@@ -19,12 +19,19 @@ def main():
     p.add_argument("--cmdline", default="")
     p.add_argument("--module", action="append", default=[],
                    help="PATH=CMDLINE, in boot order")
+    p.add_argument("--modules-file", action="append", default=[],
+                   help="file of more modules, a 'PATH=CMDLINE' line each "
+                        "(tools/manifest.py pack --modules-output)")
     p.add_argument("--memory-file",
                    help="file holding QEMU's memory size (e.g. 512M), "
                         "written by tools/manifest.py pack")
     a = p.parse_args()
     modules = []
-    for m in a.module:
+    extra = []
+    for name in a.modules_file:
+        with open(name) as f:
+            extra += [line.strip() for line in f if line.strip()]
+    for m in a.module + extra:
         path, _, cmd = m.partition("=")
         modules.append({"path": os.path.abspath(path), "cmdline": cmd})
     spec = {"kernel": os.path.abspath(a.kernel), "elf": os.path.abspath(a.elf),

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Debug output through the DebugConsole capability (see <l4/debug.h>).
+ * Output: through the console server's endpoint when the start-info page
+ * gives one ("console", protocol console.toml, message Write), else
+ * through the DebugConsole capability (see <l4/debug.h>). Both messages
+ * have the same shape: a length and three words of text.
  *
  * The invocations are made with l4_arch_syscall() directly, not the
  * generated stubs, which read the IPC buffer on error: output must work
@@ -15,12 +18,19 @@
 #include <string.h>
 #include <l4/debug.h>
 #include <l4/rt.h>
+#include <l4/proto/console_gen.h>
 #include <l4/stubs_gen.h>
 #include "rt_internal.h"
 
 #define PUT_STRING_BYTES 24 /* text0..text2 of DebugConsolePutString */
 
 static l4_cptr_t debug_console = L4_CPTR_NULL, power_control = L4_CPTR_NULL;
+static l4_cptr_t console_ep = L4_CPTR_NULL;
+
+void l4_rt_set_console_ep(l4_cptr_t console)
+{
+    console_ep = console;
+}
 
 void l4_rt_set_debug_caps(l4_cptr_t console, l4_cptr_t power)
 {
@@ -42,16 +52,19 @@ int l4_write(const char *s, unsigned long n)
 {
     _Static_assert(L4_LABEL_DEBUG_CONSOLE_PUT_STRING_WORDS == 4, "length and 3 words");
     _Static_assert(L4_MR_DEBUG_CONSOLE_PUT_STRING_TEXT0 == 1, "text after the length");
-    if (debug_console == L4_CPTR_NULL)
+    _Static_assert(CONSOLE_LABEL_WRITE_WORDS == 4 && CONSOLE_MR_WRITE_TEXT0 == 1,
+                   "console Write: the same shape");
+    l4_cptr_t target = console_ep != L4_CPTR_NULL ? console_ep : debug_console;
+    l4_word_t label = console_ep != L4_CPTR_NULL ? CONSOLE_LABEL_WRITE
+                                                 : L4_LABEL_DEBUG_CONSOLE_PUT_STRING;
+    if (target == L4_CPTR_NULL)
         return (int)n;
     for (unsigned long done = 0; done < n;) {
         unsigned long k = n - done < PUT_STRING_BYTES ? n - done : PUT_STRING_BYTES;
         l4_word_t mr[L4_MSG_REGISTERS] = {k, 0, 0, 0};
         memcpy(&mr[L4_MR_DEBUG_CONSOLE_PUT_STRING_TEXT0], s + done, k);
-        l4_word_t cptr = debug_console;
-        l4_word_t info = l4_msginfo_new(L4_LABEL_DEBUG_CONSOLE_PUT_STRING, 0,
-                                        L4_LABEL_DEBUG_CONSOLE_PUT_STRING_CAPS,
-                                        L4_LABEL_DEBUG_CONSOLE_PUT_STRING_WORDS);
+        l4_word_t cptr = target;
+        l4_word_t info = l4_msginfo_new(label, 0, 0, L4_LABEL_DEBUG_CONSOLE_PUT_STRING_WORDS);
         if (l4_arch_syscall(L4_SYS_CALL, &cptr, &info, mr, L4_CPTR_NULL) != L4_NO_ERROR)
             break; /* no console: drop the rest */
         done += k;

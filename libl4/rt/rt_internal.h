@@ -12,5 +12,8 @@
 #include <l4/abi_gen.h>
 
 void l4_rt_set_debug_caps(l4_cptr_t debug_console, l4_cptr_t power_control);
+/* Output through the console server's Write (a "console" Endpoint in the
+ * start-info page) instead of the DebugConsole. */
+void l4_rt_set_console_ep(l4_cptr_t console);
 
 #endif

@@ -141,6 +141,7 @@ static int take_start_info(const void *page, struct l4_ipc_buffer **ipc)
     *ipc = (struct l4_ipc_buffer *)(uintptr_t)start_info->ipc_buffer;
     l4_rt_set_debug_caps(typed_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_CAP_DEBUG_CONSOLE),
                          typed_cap(L4_SI_CAP_POWER, L4_CAP_POWER_CONTROL));
+    l4_rt_set_console_ep(typed_cap("console", L4_CAP_ENDPOINT));
     for (unsigned i = 0; i < start_info->argc; i++)
         argv_table[i] = (char *)(uintptr_t)l4_start_info_arg(start_info, i);
     return L4_SI_OK;

@@ -41,6 +41,21 @@ l4_error_t l4_spawn_check(const struct l4_spawn_config *cfg, unsigned *pages,
         return refuse(st, "stack size", L4_INVALID_ARGUMENT);
     if (!cfg->parent || l4_vspace_check(cfg->scratch_va, 12) != L4_NO_ERROR)
         return refuse(st, "scratch page", L4_INVALID_ARGUMENT);
+    unsigned nframes = 0;
+    if (cfg->npages > L4_START_INFO_MAX_PAGES || (cfg->npages && !cfg->pages))
+        return refuse(st, "shared pages", L4_INVALID_ARGUMENT);
+    for (unsigned i = 0; i < cfg->npages; i++) {
+        const struct l4_spawn_page *pg = &cfg->pages[i];
+        if (pg->count == 0 || !pg->frames || pg->count > L4_SPAWN_MAX_SHARED_FRAMES ||
+            l4_vspace_check(pg->vaddr, 12) != L4_NO_ERROR ||
+            l4_vspace_check(pg->vaddr + (l4_word_t)(pg->count - 1) * 4096, 12) != L4_NO_ERROR)
+            return refuse(st, "shared pages", L4_INVALID_ARGUMENT);
+        nframes += pg->count;
+    }
+    if (nframes > L4_SPAWN_MAX_SHARED_FRAMES)
+        return refuse(st, "shared pages", L4_NOT_ENOUGH_MEMORY);
+    if (cfg->envc > L4_START_INFO_MAX_ENV || (cfg->envc && !cfg->envp))
+        return refuse(st, "environment", L4_INVALID_ARGUMENT);
     if (!cfg->image)
         return refuse(st, "image", L4_INVALID_ARGUMENT);
     unsigned n = 0;
@@ -52,6 +67,6 @@ l4_error_t l4_spawn_check(const struct l4_spawn_config *cfg, unsigned *pages,
         return refuse(st, "image", L4_INVALID_ARGUMENT);
     }
     if (pages)
-        *pages = n + cfg->stack_pages + 2; /* + IPC buffer and start-info */
+        *pages = n + cfg->stack_pages + 2 + nframes; /* + IPC buffer, start-info, shared */
     return L4_NO_ERROR;
 }

@@ -130,6 +130,15 @@ static int fill_start_info(void *page, const void *ctx)
     for (unsigned i = 0; i < cfg->argc; i++)
         if ((s = l4_start_info_add_arg(si, cfg->argv[i])))
             return s;
+    for (unsigned i = 0; i < cfg->envc; i++)
+        if ((s = l4_start_info_add_env(si, cfg->envp[i])))
+            return s;
+    for (unsigned i = 0; i < cfg->npages; i++) {
+        const struct l4_spawn_page *pg = &cfg->pages[i];
+        if ((s = l4_start_info_add_page(si, pg->name, pg->vaddr, (l4_word_t)pg->count * PAGE,
+                                        pg->writable)))
+            return s;
+    }
     return L4_SI_OK;
 }
 
@@ -169,6 +178,35 @@ static l4_error_t give_caps(struct l4_spawn *sp, const struct l4_spawn_config *c
     return L4_NO_ERROR;
 }
 
+/* A copy of each shared frame, in a slot of the parent's, mapped in the
+ * child (recorded there as not owned: the copy's slot is ours to delete). */
+static l4_error_t map_shared(struct l4_spawn *sp, const struct l4_spawn_config *cfg)
+{
+    const struct l4_cspace_dest *d = &sp->ua->dest;
+    for (unsigned i = 0; i < cfg->npages; i++) {
+        const struct l4_spawn_page *pg = &cfg->pages[i];
+        l4_vm_rights_t r = L4_VM_RIGHTS_READ | (pg->writable ? L4_VM_RIGHTS_WRITE : 0);
+        for (unsigned k = 0; k < pg->count; k++) {
+            l4_word_t slot;
+            l4_error_t e = l4_slot_alloc(sp->ua->slots, &slot);
+            if (e != L4_NO_ERROR)
+                return e;
+            l4_cptr_t copy = slot + d->cptr_offset;
+            e = l4_cnode_copy(d->root, copy, d->cptr_depth, d->root, pg->frames[k], d->cptr_depth,
+                              L4_CAP_RIGHTS_ALL);
+            if (e != L4_NO_ERROR) {
+                l4_slot_free(sp->ua->slots, slot);
+                return e;
+            }
+            sp->shared_slots[sp->nshared++] = slot;
+            e = l4_vspace_map(&sp->vs, copy, pg->vaddr + (l4_word_t)k * PAGE, 12, r, 0);
+            if (e != L4_NO_ERROR)
+                return e;
+        }
+    }
+    return L4_NO_ERROR;
+}
+
 static l4_error_t make(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
                        struct l4_spawn_status *st)
 {
@@ -200,6 +238,7 @@ static l4_error_t make(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
         STEP("stack",
              child_page(sp, cfg, L4_SPAWN_STACK_TOP - (l4_word_t)i * PAGE, RW, NULL, NULL, st));
     STEP("IPC buffer", child_page(sp, cfg, L4_SPAWN_IPC_BUFFER_VA, RW, NULL, NULL, st));
+    STEP("shared pages", map_shared(sp, cfg));
     struct info_ctx ic = {cfg, sp};
     STEP("start-info",
          child_page(sp, cfg, L4_SPAWN_INFO_VA, L4_VM_RIGHTS_READ, fill_start_info, &ic, st));
@@ -220,8 +259,9 @@ static l4_error_t make(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
     regs.rsp = L4_SPAWN_STACK_TOP;
     regs.rdi = L4_SPAWN_INFO_VA;
     regs.rflags = 0x202; /* IF, and the always-one bit */
-    STEP("start", l4_tcb_write_registers(sp->tcb.cap, true, L4_USER_CONTEXT_WORDS, &regs));
-    sp->running = true;
+    STEP("start",
+         l4_tcb_write_registers(sp->tcb.cap, !cfg->suspended, L4_USER_CONTEXT_WORDS, &regs));
+    sp->running = !cfg->suspended;
     return L4_NO_ERROR;
 #undef STEP
 }
@@ -263,6 +303,16 @@ static l4_error_t drop(struct l4_spawn *sp, struct l4_object *o, l4_error_t firs
     return first != L4_NO_ERROR ? first : e;
 }
 
+l4_error_t l4_spawn_start(struct l4_spawn *sp)
+{
+    if (sp->tcb.cap == L4_CPTR_NULL || sp->running)
+        return L4_ILLEGAL_OPERATION;
+    l4_error_t e = l4_tcb_resume(sp->tcb.cap);
+    if (e == L4_NO_ERROR)
+        sp->running = true;
+    return e;
+}
+
 l4_error_t l4_spawn_destroy(struct l4_spawn *sp)
 {
     l4_error_t e = L4_NO_ERROR, r;
@@ -282,6 +332,12 @@ l4_error_t l4_spawn_destroy(struct l4_spawn *sp)
     for (unsigned i = 0; i < sp->vs.nframes; i++)
         (void)l4_cnode_revoke(d->root, sp->vs.frames[i].cap, d->cptr_depth);
     r = l4_vspace_destroy(&sp->vs);
+    for (unsigned i = 0; i < sp->nshared; i++) {
+        l4_word_t slot = sp->shared_slots[i];
+        (void)l4_cnode_delete(d->root, slot + d->cptr_offset, d->cptr_depth);
+        (void)l4_slot_free(sp->ua->slots, slot);
+    }
+    sp->nshared = 0;
     if (e == L4_NO_ERROR)
         e = r;
     e = drop(sp, &sp->pml4, e);

@@ -444,6 +444,35 @@ def load(path, builddir=None, display=None):
     return man
 
 
+def image_modules(man, builddir=None):
+    """The boot modules the manifest's images become: (host path, module
+    name) in manifest order, each file once. The root task finds an image
+    by its file name (the module name), so two different files with one
+    name are an error."""
+    seen = {}
+    out = []
+    entries = [("server", s.name, s.image) for s in man.servers if s.image]
+    entries += [("compartment", c.name, c.image) for c in man.compartments]
+    entries += [("compartment", c.name, c.initramfs) for c in man.compartments
+                if c.initramfs]
+    for kind, name, value in entries:
+        path = resolve_path(value, man.path.parent, builddir).resolve()
+        mod = path.name
+        if " " in mod or "," in mod:
+            raise ManifestError(f"{man.path}: {kind} '{name}': image file "
+                                f"name {mod!r} holds a space or a comma")
+        if mod in seen:
+            if seen[mod] != path:
+                raise ManifestError(
+                    f"{man.path}: {kind} '{name}': image {value!r} has the "
+                    f"file name {mod!r} of another image ({seen[mod]}); the "
+                    "root task finds images by file name")
+            continue
+        seen[mod] = path
+        out.append((path, mod))
+    return out
+
+
 class _Strings:
     def __init__(self):
         self.data = bytearray()

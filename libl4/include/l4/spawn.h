@@ -45,6 +45,10 @@
  * its free slots are deleted with its CNode. The config's capabilities are
  * only copied: the parent keeps its own.
  *
+ * Shared pages (config->pages) are copies of the parent's frame
+ * capabilities, mapped in the child and named in its start-info page; the
+ * copies are deleted by l4_spawn_destroy(), the parent's frames kept.
+ *
  * Limits: one thread; 4 KiB pages only; segments sharing a page are
  * refused by elf_check() (servers/user.ld aligns them). Not thread-safe
  * (as the allocators).
@@ -70,6 +74,19 @@
 #define L4_SPAWN_SLOT_IPC_BUFFER 4
 #define L4_SPAWN_SLOT_FIRST_CAP  5 /* the fault endpoint, if any, then the named caps */
 
+/* A shared page the parent gives the child: a copy of frame (the parent's
+ * capability, which it keeps) is mapped at vaddr in the child, and the
+ * start-info page names it. The pages of one entry are frames[0..count). */
+struct l4_spawn_page {
+    const char *name;        /* in the start-info page (at most 23 bytes) */
+    const l4_cptr_t *frames; /* the parent's Frame4K capabilities */
+    unsigned count;          /* 1..L4_SPAWN_MAX_SHARED_FRAMES in all entries */
+    l4_word_t vaddr;         /* page-aligned, outside the image, stack and own pages */
+    bool writable;
+};
+
+#define L4_SPAWN_MAX_SHARED_FRAMES 16
+
 /* A capability the parent gives the child, by name. */
 struct l4_spawn_cap {
     const char *name;       /* in the start-info page (at most 23 bytes) */
@@ -94,6 +111,11 @@ struct l4_spawn_config {
     struct l4_vspace *parent; /* the parent's own VSpace, for the scratch mapping */
     l4_word_t scratch_va;     /* a page-aligned address free in it */
     const char *thread_name;  /* for the kernel's debug output, or NULL */
+    const struct l4_spawn_page *pages; /* shared pages, or NULL */
+    unsigned npages;
+    const char *const *envp; /* NAME=value strings for the start-info page */
+    unsigned envc;
+    bool suspended; /* make everything but do not start: l4_spawn_start() */
 };
 
 /* What l4_spawn() made, for l4_spawn_destroy(). The caller provides the
@@ -107,6 +129,9 @@ struct l4_spawn {
     l4_word_t cnode_used; /* child slots 1..cnode_used-1 were filled here */
     l4_word_t entry;
     bool running;
+    /* the parent's slots holding the copies of shared frames */
+    l4_word_t shared_slots[L4_SPAWN_MAX_SHARED_FRAMES];
+    unsigned nshared;
 };
 
 /* Why l4_spawn() failed, for messages and tests. */
@@ -128,6 +153,9 @@ l4_error_t l4_spawn_check(const struct l4_spawn_config *cfg, unsigned *pages,
 
 l4_error_t l4_spawn(struct l4_spawn *sp, const struct l4_spawn_config *cfg,
                     struct l4_spawn_status *status);
+
+/* Start a child made with config->suspended (Resume its TCB). */
+l4_error_t l4_spawn_start(struct l4_spawn *sp);
 
 /* Suspend the child and take back everything (see above); the first error,
  * after trying every step. sp can be reused with l4_spawn() afterwards. */

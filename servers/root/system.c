@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Root task: building the system the manifest describes, and keeping it.
+ *
+ * Order (docs/servers/README.md): the console server, the interrupt
+ * server, the memory server, each spawned from its boot module with only
+ * the capabilities the contract names; then each compartment the manifest
+ * admits: its quota carved from the root's untyped memory, its guest
+ * kernel spawned suspended from the quota's first part, the rest handed to
+ * the memory server, its PV page, console ring and batch pages shared with
+ * the servers, and then started.
+ *
+ * The event loop receives on the root endpoint: Exit from a guest kernel
+ * (protocol root.toml) and the faults of every program it started (their
+ * fault endpoint is the root endpoint, badged with L4_PLAT_BADGE_FAULT).
+ * A compartment that exits or crashes is reclaimed in bounded steps and
+ * restarted if the manifest says so; a server that crashes is reported and
+ * left stopped. When no compartment is left running, the machine is
+ * powered off with the main compartment's exit status.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <l4/debug.h>
+#include <l4/platform.h>
+#include <l4/proto/console_client_gen.h>
+#include <l4/proto/root_gen.h>
+#include <l4/rt.h>
+#include <l4/spawn.h>
+#include <l4/stubs_gen.h>
+#include "root.h"
+
+#define SCRATCH_VA   UINT64_C(0x0000003000000000)
+#define PROG_TABLES  16
+#define GUEST_RADIX  8
+#define SERVER_RADIX 8
+#define STACK_PAGES  16
+/* Exit status when no compartment could be started at all. */
+#define STATUS_NOTHING_RAN 3
+
+/* A program the root task started: a server or a guest kernel. */
+struct program {
+    struct l4_spawn sp;
+    struct l4_vspace_table tables[PROG_TABLES];
+    struct l4_vspace_frame *frames;
+    unsigned frame_capacity;
+};
+
+struct server {
+    struct l4_manifest_server m;
+    bool configured, up;
+    struct l4_object ep; /* its endpoint: the root keeps the unbadged capability */
+    struct root_chunks memory;     /* given to it as "untyped" */
+    struct root_chunks image_mem;  /* what its image, stack and objects are made of */
+    struct l4_untyped_alloc ua;    /* over image_mem, for spawning it */
+    struct l4_untyped uts[ROOT_MAX_CHUNKS];
+    struct program prog;
+};
+
+enum comp_state { COMP_REFUSED, COMP_RUNNING, COMP_ENDED };
+
+struct compartment {
+    struct l4_manifest_compartment m;
+    enum comp_state state;
+    unsigned restarts;
+    l4_word_t status;
+    struct root_chunks kernel_part, mem_part;
+    struct l4_untyped_alloc ua; /* over kernel_part */
+    struct l4_untyped uts[ROOT_MAX_CHUNKS];
+    struct l4_object pv, ring, upcall, batch[L4_PLAT_MEM_BATCH_PAGES];
+    struct program prog;
+};
+
+static const char *const server_names[L4_PLAT_SERVERS] = {
+    [L4_PLAT_SERVER_CONSOLE] = "console",
+    [L4_PLAT_SERVER_IRQ] = "irq",
+    [L4_PLAT_SERVER_MEM] = "mem",
+};
+
+static const struct l4_boot_info *boot;
+static const struct l4_manifest *manifest;
+static struct server servers[L4_PLAT_SERVERS];
+static struct compartment comps[L4_PLAT_MAX_COMPARTMENTS];
+static unsigned ncomps;
+static struct l4_object root_ep, root_reply;
+static struct l4_vspace_table scratch_tables[4];
+static struct l4_vspace_frame scratch_frames[2];
+static struct l4_vspace scratch_vs;
+
+/* --- Helpers ------------------------------------------------------------------ */
+
+/* A badged copy of ep in a fresh root slot (L4_CPTR_NULL if impossible). */
+static l4_cptr_t mint(l4_cptr_t ep, l4_word_t badge, l4_cap_rights_t rights)
+{
+    l4_cptr_t slot;
+    if (root_slot(&slot) != L4_NO_ERROR)
+        return L4_CPTR_NULL;
+    if (l4_cnode_mint(L4_ROOT_SLOT_CNODE, slot, 64, L4_ROOT_SLOT_CNODE, ep, 64, rights, badge) !=
+        L4_NO_ERROR) {
+        root_slot_free(slot);
+        return L4_CPTR_NULL;
+    }
+    return slot;
+}
+
+static const l4_cap_rights_t CLIENT_RIGHTS =
+    L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT | L4_CAP_RIGHTS_GRANT_REPLY;
+
+/* The image module `file`, mapped; NULL with a reason printed after `who`. */
+static const void *image_of(const char *who, const char *file, size_t *size)
+{
+    const struct l4_boot_module *mod = root_find_module(boot, file, ~(l4_word_t)0);
+    const char *why = "no boot module of that name";
+    const void *data = mod ? root_map_module(mod, &why) : 0;
+    if (!data) {
+        l4_printf("root: %s not started: image '%s': %s\n", who, file, why);
+        return 0;
+    }
+    *size = mod->size;
+    return data;
+}
+
+/* Spawn a program from image bytes with ua's memory; 0 or -1 (reported). */
+static int spawn_program(const char *who, struct program *p, struct l4_untyped_alloc *ua,
+                         struct l4_spawn_config *cfg)
+{
+    cfg->parent = &scratch_vs;
+    cfg->scratch_va = SCRATCH_VA;
+    cfg->authority = L4_ROOT_SLOT_TCB;
+    unsigned pages = 0;
+    struct l4_spawn_status st;
+    l4_error_t e = l4_spawn_check(cfg, &pages, &st);
+    if (e == L4_NO_ERROR) {
+        p->frames = l4_rt_alloc(pages * sizeof *p->frames);
+        p->frame_capacity = pages;
+        if (!p->frames)
+            e = L4_NOT_ENOUGH_MEMORY, st.step = "root's heap";
+    }
+    if (e == L4_NO_ERROR) {
+        l4_spawn_init(&p->sp, ua, p->tables, PROG_TABLES, p->frames, pages);
+        e = l4_spawn(&p->sp, cfg, &st);
+    }
+    root_unmap_module();
+    if (e != L4_NO_ERROR) {
+        l4_printf("root: %s not started: %s at step '%s'", who, l4_error_name(e), st.step);
+        if (st.elf_error)
+            l4_printf(" (ELF check %d)", st.elf_error);
+        l4_printf("\n");
+        l4_rt_free(p->frames);
+        p->frames = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static void program_destroy(struct program *p)
+{
+    if (!p->frames)
+        return;
+    (void)l4_spawn_destroy(&p->sp);
+    l4_rt_free(p->frames);
+    p->frames = 0;
+}
+
+/* An allocator over a set of chunks (none of them used yet). */
+static void chunks_allocator(struct l4_untyped_alloc *ua, struct l4_untyped *uts,
+                             const struct root_chunks *c)
+{
+    l4_untyped_alloc_init(ua, uts, ROOT_MAX_CHUNKS, &root_slots, &root_ua.dest);
+    for (unsigned i = 0; i < c->n; i++)
+        (void)l4_untyped_alloc_add(ua, c->obj[i].cap, c->obj[i].obj_bits, c->obj[i].paddr, false);
+}
+
+/* --- Servers ------------------------------------------------------------------ */
+
+static int server_id(const char *name)
+{
+    for (unsigned i = 0; i < L4_PLAT_SERVERS; i++)
+        if (strcmp(name, server_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A device capability for the console or interrupt server, in a fresh
+ * root slot: I/O ports [first, last] or IRQ line irq. */
+static l4_cptr_t ioports(l4_word_t first, l4_word_t last)
+{
+    l4_cptr_t slot;
+    if (root_slot(&slot) != L4_NO_ERROR)
+        return L4_CPTR_NULL;
+    if (l4_io_port_control_issue(L4_ROOT_SLOT_IOPORT_CONTROL, first, last, L4_ROOT_SLOT_CNODE, slot,
+                                 64) != L4_NO_ERROR) {
+        root_slot_free(slot);
+        return L4_CPTR_NULL;
+    }
+    return slot;
+}
+
+static l4_cptr_t irq_line(l4_word_t irq)
+{
+    l4_cptr_t slot;
+    if (root_slot(&slot) != L4_NO_ERROR)
+        return L4_CPTR_NULL;
+    if (l4_irq_control_get(L4_ROOT_SLOT_IRQ_CONTROL, irq, L4_ROOT_SLOT_CNODE, slot, 64) !=
+        L4_NO_ERROR) {
+        root_slot_free(slot);
+        return L4_CPTR_NULL;
+    }
+    return slot;
+}
+
+/* The PIT's IRQ 0 arrives on IOAPIC input 2 (the ISA override every PC
+ * firmware, QEMU's included, declares). */
+#define PIT_IRQ_LINE  2
+#define COM1_IRQ_LINE 4
+
+static void start_server(unsigned id)
+{
+    struct server *s = &servers[id];
+    const char *name = server_names[id];
+    char who[48];
+    snprintf(who, sizeof who, "server '%s'", name);
+    if (!s->m.image) {
+        l4_printf("root: %s not started: the manifest names no image\n", who);
+        return;
+    }
+    /* its memory: the largest power of two in its manifest 'memory' */
+    unsigned bits = 12;
+    while (bits < 40 && (UINT64_C(2) << bits) <= s->m.memory)
+        bits++;
+    s->memory.n = 0;
+    if (root_carve(UINT64_C(1) << bits, &s->memory) != L4_NO_ERROR ||
+        root_object(L4_OBJECT_ENDPOINT, 0, &s->ep) != L4_NO_ERROR) {
+        l4_printf("root: %s not started: no memory for it\n", who);
+        root_chunks_free(&s->memory);
+        return;
+    }
+    /* its image, stack, CNode and TCB come from a chunk of their own */
+    if (root_carve(UINT64_C(1) << 21, &s->image_mem) != L4_NO_ERROR) {
+        l4_printf("root: %s not started: no memory for its image\n", who);
+        root_chunks_free(&s->memory);
+        return;
+    }
+    chunks_allocator(&s->ua, s->uts, &s->image_mem);
+
+    struct l4_spawn_cap caps[6];
+    l4_cptr_t temp[6];
+    unsigned n = 0, ntemp = 0;
+    caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT,
+                                      L4_CAP_RIGHTS_ALL};
+    caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_UNTYPED, s->memory.obj[0].cap, L4_CAP_UNTYPED,
+                                      L4_CAP_RIGHTS_ALL};
+    if (id == L4_PLAT_SERVER_CONSOLE) {
+        temp[ntemp++] = ioports(0x3f8, 0x3ff);
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_COM1, temp[ntemp - 1], L4_CAP_IO_PORT,
+                                          L4_CAP_RIGHTS_ALL};
+        temp[ntemp++] = irq_line(COM1_IRQ_LINE);
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1],
+                                          L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL};
+    }
+    if (id == L4_PLAT_SERVER_IRQ) {
+        temp[ntemp++] = ioports(0x40, 0x43);
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_PIT, temp[ntemp - 1], L4_CAP_IO_PORT,
+                                          L4_CAP_RIGHTS_ALL};
+        temp[ntemp++] = irq_line(PIT_IRQ_LINE);
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1],
+                                          L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL};
+    }
+    if (id != L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_CONSOLE].up) {
+        temp[ntemp++] = mint(servers[L4_PLAT_SERVER_CONSOLE].ep.cap, L4_PLAT_BADGE_SERVER(id),
+                             CLIENT_RIGHTS);
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_CONSOLE, temp[ntemp - 1], L4_CAP_ENDPOINT,
+                                          CLIENT_RIGHTS};
+    } else if (id != L4_PLAT_SERVER_CONSOLE) {
+        caps[n++] = (struct l4_spawn_cap){L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
+                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL};
+    }
+    if (id == L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_IRQ].up) {
+        temp[ntemp++] = mint(servers[L4_PLAT_SERVER_IRQ].ep.cap, L4_PLAT_BADGE_SERVER(id),
+                             CLIENT_RIGHTS);
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_IRQ, temp[ntemp - 1], L4_CAP_ENDPOINT,
+                                          CLIENT_RIGHTS};
+    }
+    bool ok = true;
+    for (unsigned i = 0; i < ntemp; i++)
+        ok = ok && temp[i] != L4_CPTR_NULL;
+    const char *argv[] = {name};
+    size_t size = 0;
+    const void *image = ok ? image_of(who, s->m.image, &size) : 0;
+    if (!ok)
+        l4_printf("root: %s not started: cannot make its device capabilities\n", who);
+    if (image) {
+        struct l4_spawn_config cfg = {
+            .image = image,
+            .image_size = size,
+            .cnode_radix = SERVER_RADIX,
+            .stack_pages = STACK_PAGES,
+            .caps = caps,
+            .ncaps = n,
+            .argv = argv,
+            .argc = 1,
+            .fault_ep = root_ep.cap,
+            .fault_badge = L4_PLAT_BADGE_SERVER(id) | L4_PLAT_BADGE_FAULT,
+            .priority = s->m.priority,
+            .mcp = s->m.priority,
+            .thread_name = name,
+        };
+        s->up = spawn_program(who, &s->prog, &s->ua, &cfg) == 0;
+    }
+    for (unsigned i = 0; i < ntemp; i++)
+        if (temp[i] != L4_CPTR_NULL)
+            root_slot_free(temp[i]);
+    if (s->up) {
+        l4_printf("root: server '%s' started (", name);
+        root_print_size("memory ", UINT64_C(1) << bits);
+        l4_printf(", prio %u)\n", s->m.priority);
+    }
+}
+
+static void start_servers(void)
+{
+    struct l4_manifest_fault f;
+    for (uint32_t i = 0; i < manifest->num_servers; i++) {
+        struct l4_manifest_server srv;
+        if (l4_manifest_server(manifest, i, &srv, &f) != 0) {
+            l4_printf("root: server '%s' refused: ", srv.name);
+            root_print_fault(&f);
+            continue;
+        }
+        int id = server_id(srv.name);
+        if (id < 0) {
+            l4_printf("root: server '%s' refused: not a server the root task knows "
+                      "(console, irq, mem)\n",
+                      srv.name);
+            continue;
+        }
+        servers[id].m = srv;
+        servers[id].configured = true;
+    }
+    /* console first (the others print through it), then irq (the console
+     * raises input lines on it), then mem */
+    static const unsigned order[] = {L4_PLAT_SERVER_CONSOLE, L4_PLAT_SERVER_IRQ,
+                                     L4_PLAT_SERVER_MEM};
+    for (unsigned k = 0; k < L4_PLAT_SERVERS; k++)
+        if (servers[order[k]].configured)
+            start_server(order[k]);
+}
+
+/* --- Compartments ------------------------------------------------------------- */
+
+static unsigned comp_index(const struct compartment *c)
+{
+    return (unsigned)(c - comps);
+}
+
+/* Take everything of c back, in bounded steps: the servers first (each
+ * forgets the compartment and deletes what it made for it), then the guest
+ * kernel, then the quota chunks (by now nothing much is left under them). */
+static void comp_reclaim(struct compartment *c)
+{
+    program_destroy(&c->prog);
+    struct l4_object *objs[] = {&c->pv, &c->ring, &c->upcall};
+    for (unsigned i = 0; i < 3; i++)
+        if (objs[i]->cap) {
+            (void)l4_cnode_revoke(L4_ROOT_SLOT_CNODE, objs[i]->cap, 64);
+            (void)l4_untyped_free_object(&c->ua, objs[i]);
+            *objs[i] = (struct l4_object){0};
+        }
+    for (unsigned i = 0; i < L4_PLAT_MEM_BATCH_PAGES; i++)
+        if (c->batch[i].cap) {
+            (void)l4_cnode_revoke(L4_ROOT_SLOT_CNODE, c->batch[i].cap, 64);
+            (void)l4_untyped_free_object(&c->ua, &c->batch[i]);
+            c->batch[i] = (struct l4_object){0};
+        }
+    root_chunks_free(&c->kernel_part);
+    root_chunks_free(&c->mem_part);
+}
+
+/* Bytes of the guest kernel's part of the quota: its image, stack, own
+ * pages, shared pages, tables, CNode and TCB, rounded up to a power of two. */
+static uint64_t kernel_part_bytes(unsigned pages)
+{
+    uint64_t need = (uint64_t)(pages + 16) * 4096 + ((uint64_t)32 << GUEST_RADIX);
+    uint64_t b = 4096;
+    while (b < need)
+        b <<= 1;
+    return b;
+}
+
+static int comp_start(struct compartment *c)
+{
+    char who[64];
+    snprintf(who, sizeof who, "compartment '%s'", c->m.name);
+    size_t size = 0;
+    const void *image = image_of(who, c->m.image, &size);
+    if (!image)
+        return -1;
+    /* how big the guest kernel is: a dry run of the checks */
+    struct l4_spawn_config probe = {.image = image,
+                                    .image_size = size,
+                                    .cnode_radix = GUEST_RADIX,
+                                    .stack_pages = STACK_PAGES,
+                                    .parent = &scratch_vs,
+                                    .scratch_va = SCRATCH_VA};
+    unsigned pages = 0;
+    struct l4_spawn_status st;
+    if (l4_spawn_check(&probe, &pages, &st) != L4_NO_ERROR) {
+        l4_printf("root: %s not started: image '%s' refused at '%s' (ELF check %d)\n", c->m.name,
+                  c->m.image, st.step, st.elf_error);
+        root_unmap_module();
+        return -1;
+    }
+    uint64_t kbytes = kernel_part_bytes(pages + L4_PLAT_MEM_BATCH_PAGES + 2);
+    if (kbytes + (UINT64_C(1) << 20) > c->m.quota) {
+        l4_printf("root: %s not started: quota too small for its image (", who);
+        root_print_size("needs ", kbytes + (UINT64_C(1) << 20));
+        l4_printf(")\n");
+        root_unmap_module();
+        return -1;
+    }
+    if (root_carve(kbytes, &c->kernel_part) != L4_NO_ERROR ||
+        root_carve(c->m.quota - kbytes, &c->mem_part) != L4_NO_ERROR) {
+        l4_printf("root: %s not started: its quota cannot be carved\n", who);
+        root_unmap_module();
+        comp_reclaim(c);
+        return -1;
+    }
+    chunks_allocator(&c->ua, c->uts, &c->kernel_part);
+    l4_error_t e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_FRAME_4K, 0, 0, &c->pv);
+    if (e == L4_NO_ERROR)
+        e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_FRAME_4K, 0, 0, &c->ring);
+    if (e == L4_NO_ERROR)
+        e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_NOTIFICATION, 0, 0, &c->upcall);
+    for (unsigned i = 0; e == L4_NO_ERROR && i < L4_PLAT_MEM_BATCH_PAGES; i++)
+        e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_FRAME_4K, 0, 0, &c->batch[i]);
+    if (e != L4_NO_ERROR) {
+        l4_printf("root: %s not started: its shared pages: %s\n", who, l4_error_name(e));
+        root_unmap_module();
+        comp_reclaim(c);
+        return -1;
+    }
+
+    l4_word_t badge = L4_PLAT_BADGE_COMPARTMENT(comp_index(c));
+    struct l4_spawn_cap caps[6];
+    l4_cptr_t temp[4];
+    unsigned n = 0, ntemp = 0;
+    static const struct {
+        unsigned id;
+        const char *name;
+    } links[] = {{L4_PLAT_SERVER_MEM, L4_PLAT_CAP_MEM},
+                 {L4_PLAT_SERVER_IRQ, L4_PLAT_CAP_IRQ},
+                 {L4_PLAT_SERVER_CONSOLE, L4_PLAT_CAP_CONSOLE}};
+    for (unsigned k = 0; k < 3; k++) {
+        if (!servers[links[k].id].up)
+            continue;
+        temp[ntemp] = mint(servers[links[k].id].ep.cap, badge, CLIENT_RIGHTS);
+        if (temp[ntemp] != L4_CPTR_NULL)
+            caps[n++] = (struct l4_spawn_cap){links[k].name, temp[ntemp++], L4_CAP_ENDPOINT,
+                                              CLIENT_RIGHTS};
+    }
+    temp[ntemp] = mint(root_ep.cap, badge, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
+    if (temp[ntemp] != L4_CPTR_NULL)
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_ROOT, temp[ntemp++], L4_CAP_ENDPOINT,
+                                          L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY};
+    caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_UPCALL, c->upcall.cap, L4_CAP_NOTIFICATION,
+                                      L4_CAP_RIGHTS_ALL};
+    if (!servers[L4_PLAT_SERVER_CONSOLE].up)
+        caps[n++] = (struct l4_spawn_cap){L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
+                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL};
+    l4_cptr_t batch[L4_PLAT_MEM_BATCH_PAGES];
+    for (unsigned i = 0; i < L4_PLAT_MEM_BATCH_PAGES; i++)
+        batch[i] = c->batch[i].cap;
+    const struct l4_spawn_page pages_given[] = {
+        {L4_PLAT_PAGE_PV, &c->pv.cap, 1, L4_SPAWN_INFO_VA + 0x10000, true},
+        {L4_PLAT_PAGE_CONSOLE, &c->ring.cap, 1, L4_SPAWN_INFO_VA + 0x11000, true},
+        {L4_PLAT_PAGE_MEM, batch, L4_PLAT_MEM_BATCH_PAGES, L4_PLAT_MEM_BATCH_VA, true},
+    };
+    char env[L4_MANIFEST_HEADER_NAME_MAX + 16];
+    snprintf(env, sizeof env, "%s=%s", L4_PLAT_ENV_COMPARTMENT, c->m.name);
+    const char *envp[] = {env};
+    const char *argv[] = {c->m.image, c->m.init};
+    struct l4_spawn_config cfg = {
+        .image = image,
+        .image_size = size,
+        .cnode_radix = GUEST_RADIX,
+        .stack_pages = STACK_PAGES,
+        .caps = caps,
+        .ncaps = n,
+        .argv = argv,
+        .argc = c->m.init ? 2 : 1,
+        .envp = envp,
+        .envc = 1,
+        .pages = pages_given,
+        .npages = 3,
+        .fault_ep = root_ep.cap,
+        .fault_badge = badge | L4_PLAT_BADGE_FAULT,
+        .priority = c->m.priority,
+        .mcp = c->m.priority,
+        .thread_name = c->m.name,
+        .suspended = true,
+    };
+    int r = spawn_program(who, &c->prog, &c->ua, &cfg);
+    for (unsigned i = 0; i < ntemp; i++)
+        root_slot_free(temp[i]);
+    if (r != 0) {
+        comp_reclaim(c);
+        return -1;
+    }
+    if (l4_spawn_start(&c->prog.sp) != L4_NO_ERROR) {
+        l4_printf("root: %s not started: cannot resume its guest kernel\n", who);
+        comp_reclaim(c);
+        return -1;
+    }
+    c->state = COMP_RUNNING;
+    l4_printf("root: compartment '%s' started (", c->m.name);
+    root_print_size("quota ", c->m.quota);
+    l4_printf(", prio %u, image %s%s)\n", c->m.priority, c->m.image,
+              (c->m.flags & L4_MANIFEST_FLAG_MAIN) ? ", main" : "");
+    return 0;
+}
+
+static void admit_compartments(void)
+{
+    struct l4_manifest_fault f;
+    struct l4_manifest_budget b;
+    if (l4_manifest_budget_init(manifest, root_memory_available(boot), &b, &f) != 0) {
+        l4_printf("root: manifest refused: ");
+        root_print_fault(&f);
+        return;
+    }
+    ncomps = manifest->num_compartments < L4_PLAT_MAX_COMPARTMENTS ? manifest->num_compartments
+                                                                   : L4_PLAT_MAX_COMPARTMENTS;
+    for (uint32_t i = 0; i < ncomps; i++) {
+        struct compartment *c = &comps[i];
+        c->state = COMP_REFUSED;
+        if (l4_manifest_compartment(manifest, i, &c->m, &f) != 0) {
+            l4_printf("root: compartment '%s' refused: ", c->m.name);
+            root_print_fault(&f);
+            continue;
+        }
+        struct l4_manifest_budget before = b;
+        if (l4_manifest_admit(&b, &c->m, &f) != 0) {
+            l4_printf("root: compartment '%s' refused: ", c->m.name);
+            if (f.error == L4_MANIFEST_ERR_QUOTA) {
+                root_print_size("quota ", c->m.quota);
+                root_print_size(" is more than the memory left, ", before.memory_left);
+                l4_printf("\n");
+            } else {
+                l4_printf("%u address spaces are more than the %lu left\n", c->m.max_spaces,
+                          (unsigned long)before.spaces_left);
+            }
+            continue;
+        }
+        if (comp_start(c) != 0)
+            c->state = COMP_REFUSED;
+    }
+}
+
+/* --- The event loop --------------------------------------------------------- */
+
+static void comp_ended(struct compartment *c, const char *how, l4_word_t status, bool crashed)
+{
+    comp_reclaim(c);
+    c->status = status;
+    c->state = COMP_ENDED;
+    l4_printf("root: compartment '%s' %s; reclaimed\n", c->m.name, how);
+    if (crashed && c->m.on_crash == L4_MANIFEST_COMPARTMENT_RECORD_CRASH_RESTART && c->restarts < c->m.max_restarts) {
+        c->restarts++;
+        l4_printf("root: compartment '%s': restart %u of %u\n", c->m.name, c->restarts,
+                  c->m.max_restarts);
+        if (comp_start(c) != 0)
+            c->state = COMP_ENDED;
+    }
+}
+
+static _Noreturn void power_off(void)
+{
+    l4_word_t status = STATUS_NOTHING_RAN;
+    const char *main_name = 0;
+    for (unsigned i = 0; i < ncomps; i++)
+        if (comps[i].m.flags & L4_MANIFEST_FLAG_MAIN) {
+            main_name = comps[i].m.name;
+            if (comps[i].state == COMP_ENDED)
+                status = comps[i].status;
+        }
+    l4_printf("root: every compartment has ended; power-off with status %lu (%s%s)\n",
+              (unsigned long)status, main_name ? "main compartment " : "no main compartment",
+              main_name ? main_name : "");
+    (void)l4_power_control_power_off(L4_ROOT_SLOT_POWER_CONTROL, status);
+    for (;;)
+        (void)l4_tcb_suspend(L4_ROOT_SLOT_TCB);
+}
+
+static bool any_running(void)
+{
+    for (unsigned i = 0; i < ncomps; i++)
+        if (comps[i].state == COMP_RUNNING)
+            return true;
+    return false;
+}
+
+static void describe_fault(l4_msginfo_t info, const l4_word_t *mr)
+{
+    l4_word_t label = l4_msginfo_get_label(info);
+    if (label == L4_FAULT_LABEL_EXCEPTION)
+        l4_printf("exception %lu, error code %#lx, address %#lx", (unsigned long)mr[0],
+                  (unsigned long)mr[1], (unsigned long)mr[2]);
+    else if (label == L4_FAULT_LABEL_SYSCALL)
+        l4_printf("foreign system call %lu", (unsigned long)mr[0]);
+    else
+        l4_printf("fault label %lu", (unsigned long)label);
+}
+
+static _Noreturn void event_loop(void)
+{
+    for (;;) {
+        if (!any_running())
+            power_off();
+        l4_word_t badge = 0;
+        l4_msginfo_t info;
+        if (l4_recv(root_ep.cap, root_reply.cap, &badge, &info) != L4_NO_ERROR)
+            continue;
+        l4_word_t mr[4];
+        for (unsigned i = 0; i < 4; i++)
+            mr[i] = l4_get_mr(i);
+        bool fault = badge & L4_PLAT_BADGE_FAULT;
+        l4_word_t who = badge & ~(l4_word_t)L4_PLAT_BADGE_FAULT;
+        if (L4_PLAT_BADGE_IS_COMPARTMENT(who) && L4_PLAT_COMPARTMENT_OF(who) < ncomps &&
+            comps[L4_PLAT_COMPARTMENT_OF(who)].state == COMP_RUNNING) {
+            struct compartment *c = &comps[L4_PLAT_COMPARTMENT_OF(who)];
+            if (fault) {
+                l4_printf("root: compartment '%s' crashed: ", c->m.name);
+                describe_fault(info, mr);
+                l4_printf("\n");
+                comp_ended(c, "crashed", 128 + 11, true);
+                continue;
+            }
+            if (l4_msginfo_get_label(info) == ROOT_LABEL_EXIT &&
+                l4_msginfo_get_length(info) >= ROOT_LABEL_EXIT_WORDS) {
+                char how[40];
+                snprintf(how, sizeof how, "exited with status %lu",
+                         (unsigned long)(mr[0] & 0xff));
+                comp_ended(c, how, mr[0] & 0xff, false);
+                continue;
+            }
+            l4_set_mr(0, 0);
+            (void)l4_send(root_reply.cap, l4_msginfo_new(L4_ILLEGAL_OPERATION, 0, 0, 0));
+            continue;
+        }
+        if (fault && who >= L4_PLAT_BADGE_SERVER(0) && who < L4_PLAT_BADGE_SERVER(L4_PLAT_SERVERS)) {
+            unsigned id = who - L4_PLAT_BADGE_SERVER(0);
+            l4_printf("root: server '%s' crashed: ", server_names[id]);
+            describe_fault(info, mr);
+            l4_printf("; it stays stopped\n");
+            servers[id].up = false;
+            (void)l4_tcb_suspend(servers[id].prog.sp.tcb.cap);
+            continue;
+        }
+        /* a message from a compartment that has ended, or garbage */
+        (void)l4_send(root_reply.cap, l4_msginfo_new(L4_ILLEGAL_OPERATION, 0, 0, 0));
+    }
+}
+
+_Noreturn void root_run_system(const struct l4_boot_info *bi, const struct l4_manifest *m)
+{
+    boot = bi;
+    manifest = m;
+    l4_vspace_init(&scratch_vs, L4_ROOT_SLOT_VSPACE, &root_ua, scratch_tables, 4, scratch_frames,
+                   2);
+    if (root_object(L4_OBJECT_ENDPOINT, 0, &root_ep) != L4_NO_ERROR ||
+        root_object(L4_OBJECT_REPLY, 0, &root_reply) != L4_NO_ERROR) {
+        l4_printf("root: cannot make its endpoint\n");
+        power_off();
+    }
+    l4_printf("root: manifest: %lu servers, %lu compartments, ", (unsigned long)m->num_servers,
+              (unsigned long)m->num_compartments);
+    root_print_size("machine memory ", m->memory);
+    root_print_size(", available ", root_memory_available(bi));
+    l4_printf("\n");
+    start_servers();
+    admit_compartments();
+    event_loop();
+}

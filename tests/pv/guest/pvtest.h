@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* The PV test guest's checks (tests/pv/guest/). */
+#ifndef PVTEST_H
+#define PVTEST_H
+
+/* One TAP-style line per check, through the console; returns the number
+ * of failed checks. */
+#define PVTEST_CHECK(cond, ...)                                                                    \
+    pvtest_report(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
+void pvtest_report(int ok, const char *file, int line, const char *cond, const char *fmt, ...);
+
+/* Every group of checks; the number of failures. */
+unsigned pvtest_checks(const char *name);
+
+#endif
