@@ -55,8 +55,8 @@ int l4_write(const char *s, unsigned long n)
     _Static_assert(CONSOLE_LABEL_WRITE_WORDS == 4 && CONSOLE_MR_WRITE_TEXT0 == 1,
                    "console Write: the same shape");
     l4_cptr_t target = console_ep != L4_CPTR_NULL ? console_ep : debug_console;
-    l4_word_t label = console_ep != L4_CPTR_NULL ? CONSOLE_LABEL_WRITE
-                                                 : L4_LABEL_DEBUG_CONSOLE_PUT_STRING;
+    l4_word_t label =
+        console_ep != L4_CPTR_NULL ? CONSOLE_LABEL_WRITE : L4_LABEL_DEBUG_CONSOLE_PUT_STRING;
     if (target == L4_CPTR_NULL)
         return (int)n;
     for (unsigned long done = 0; done < n;) {

@@ -11,10 +11,10 @@
 #include <l4/stubs_gen.h>
 #include "root.h"
 
-#define MAX_SLOTS    8192
-#define MAX_UNTYPED  L4_BOOTINFO_MAX_UNTYPED
-#define VS_TABLES    32
-#define VS_FRAMES    2048
+#define MAX_SLOTS   8192
+#define MAX_UNTYPED L4_BOOTINFO_MAX_UNTYPED
+#define VS_TABLES   32
+#define VS_FRAMES   2048
 
 struct l4_slot_alloc root_slots;
 struct l4_untyped_alloc root_ua;
@@ -37,8 +37,7 @@ int root_memory_init(const struct l4_boot_info *bi)
         const struct l4_untyped_desc *u = &bi->untyped_list[i];
         if (u->is_device)
             continue;
-        (void)l4_untyped_alloc_add(&root_ua, bi->untyped.first + i, u->size_bits, u->paddr,
-                                   false);
+        (void)l4_untyped_alloc_add(&root_ua, bi->untyped.first + i, u->size_bits, u->paddr, false);
     }
     l4_vspace_init(&root_vs, L4_ROOT_SLOT_VSPACE, &root_ua, vs_tables, VS_TABLES, vs_frames,
                    VS_FRAMES);
@@ -69,9 +68,9 @@ l4_error_t root_carve(uint64_t bytes, struct root_chunks *out)
     for (int bit = 47; bit >= 12; bit--) {
         if (!(bytes & (UINT64_C(1) << bit)))
             continue;
-        l4_error_t e = out->n < ROOT_MAX_CHUNKS ? root_object(L4_OBJECT_UNTYPED, (l4_word_t)bit,
-                                                              &out->obj[out->n])
-                                                : L4_NOT_ENOUGH_MEMORY;
+        l4_error_t e = out->n < ROOT_MAX_CHUNKS
+                           ? root_object(L4_OBJECT_UNTYPED, (l4_word_t)bit, &out->obj[out->n])
+                           : L4_NOT_ENOUGH_MEMORY;
         if (e != L4_NO_ERROR) {
             root_chunks_free(out);
             return e;

@@ -48,10 +48,10 @@ struct program {
 struct server {
     struct l4_manifest_server m;
     bool configured, up;
-    struct l4_object ep; /* its endpoint: the root keeps the unbadged capability */
-    struct root_chunks memory;     /* given to it as "untyped" */
-    struct root_chunks image_mem;  /* what its image, stack and objects are made of */
-    struct l4_untyped_alloc ua;    /* over image_mem, for spawning it */
+    struct l4_object ep;          /* its endpoint: the root keeps the unbadged capability */
+    struct root_chunks memory;    /* given to it as "untyped" */
+    struct root_chunks image_mem; /* what its image, stack and objects are made of */
+    struct l4_untyped_alloc ua;   /* over image_mem, for spawning it */
     struct l4_untyped uts[ROOT_MAX_CHUNKS];
     struct program prog;
 };
@@ -245,8 +245,8 @@ static void start_server(unsigned id)
     struct l4_spawn_cap caps[6];
     l4_cptr_t temp[6];
     unsigned n = 0, ntemp = 0;
-    caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT,
-                                      L4_CAP_RIGHTS_ALL};
+    caps[n++] =
+        (struct l4_spawn_cap){L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL};
     caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_UNTYPED, s->memory.obj[0].cap, L4_CAP_UNTYPED,
                                       L4_CAP_RIGHTS_ALL};
     if (id == L4_PLAT_SERVER_CONSOLE) {
@@ -254,20 +254,20 @@ static void start_server(unsigned id)
         caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_COM1, temp[ntemp - 1], L4_CAP_IO_PORT,
                                           L4_CAP_RIGHTS_ALL};
         temp[ntemp++] = irq_line(COM1_IRQ_LINE);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1],
-                                          L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL};
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
+                                          L4_CAP_RIGHTS_ALL};
     }
     if (id == L4_PLAT_SERVER_IRQ) {
         temp[ntemp++] = ioports(0x40, 0x43);
         caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_PIT, temp[ntemp - 1], L4_CAP_IO_PORT,
                                           L4_CAP_RIGHTS_ALL};
         temp[ntemp++] = irq_line(PIT_IRQ_LINE);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1],
-                                          L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL};
+        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
+                                          L4_CAP_RIGHTS_ALL};
     }
     if (id != L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_CONSOLE].up) {
-        temp[ntemp++] = mint(servers[L4_PLAT_SERVER_CONSOLE].ep.cap, L4_PLAT_BADGE_SERVER(id),
-                             CLIENT_RIGHTS);
+        temp[ntemp++] =
+            mint(servers[L4_PLAT_SERVER_CONSOLE].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
         caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_CONSOLE, temp[ntemp - 1], L4_CAP_ENDPOINT,
                                           CLIENT_RIGHTS};
     } else if (id != L4_PLAT_SERVER_CONSOLE) {
@@ -275,10 +275,10 @@ static void start_server(unsigned id)
                                           L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL};
     }
     if (id == L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_IRQ].up) {
-        temp[ntemp++] = mint(servers[L4_PLAT_SERVER_IRQ].ep.cap, L4_PLAT_BADGE_SERVER(id),
-                             CLIENT_RIGHTS);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_IRQ, temp[ntemp - 1], L4_CAP_ENDPOINT,
-                                          CLIENT_RIGHTS};
+        temp[ntemp++] =
+            mint(servers[L4_PLAT_SERVER_IRQ].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
+        caps[n++] =
+            (struct l4_spawn_cap){L4_PLAT_CAP_IRQ, temp[ntemp - 1], L4_CAP_ENDPOINT, CLIENT_RIGHTS};
     }
     bool ok = true;
     for (unsigned i = 0; i < ntemp; i++)
@@ -454,8 +454,8 @@ static int comp_start(struct compartment *c)
             continue;
         temp[ntemp] = mint(servers[links[k].id].ep.cap, badge, CLIENT_RIGHTS);
         if (temp[ntemp] != L4_CPTR_NULL)
-            caps[n++] = (struct l4_spawn_cap){links[k].name, temp[ntemp++], L4_CAP_ENDPOINT,
-                                              CLIENT_RIGHTS};
+            caps[n++] =
+                (struct l4_spawn_cap){links[k].name, temp[ntemp++], L4_CAP_ENDPOINT, CLIENT_RIGHTS};
     }
     temp[ntemp] = mint(root_ep.cap, badge, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
     if (temp[ntemp] != L4_CPTR_NULL)
@@ -563,7 +563,8 @@ static void comp_ended(struct compartment *c, const char *how, l4_word_t status,
     c->status = status;
     c->state = COMP_ENDED;
     l4_printf("root: compartment '%s' %s; reclaimed\n", c->m.name, how);
-    if (crashed && c->m.on_crash == L4_MANIFEST_COMPARTMENT_RECORD_CRASH_RESTART && c->restarts < c->m.max_restarts) {
+    if (crashed && c->m.on_crash == L4_MANIFEST_COMPARTMENT_RECORD_CRASH_RESTART &&
+        c->restarts < c->m.max_restarts) {
         c->restarts++;
         l4_printf("root: compartment '%s': restart %u of %u\n", c->m.name, c->restarts,
                   c->m.max_restarts);
@@ -637,8 +638,7 @@ static _Noreturn void event_loop(void)
             if (l4_msginfo_get_label(info) == ROOT_LABEL_EXIT &&
                 l4_msginfo_get_length(info) >= ROOT_LABEL_EXIT_WORDS) {
                 char how[40];
-                snprintf(how, sizeof how, "exited with status %lu",
-                         (unsigned long)(mr[0] & 0xff));
+                snprintf(how, sizeof how, "exited with status %lu", (unsigned long)(mr[0] & 0xff));
                 comp_ended(c, how, mr[0] & 0xff, false);
                 continue;
             }
@@ -646,7 +646,8 @@ static _Noreturn void event_loop(void)
             (void)l4_send(root_reply.cap, l4_msginfo_new(L4_ILLEGAL_OPERATION, 0, 0, 0));
             continue;
         }
-        if (fault && who >= L4_PLAT_BADGE_SERVER(0) && who < L4_PLAT_BADGE_SERVER(L4_PLAT_SERVERS)) {
+        if (fault && who >= L4_PLAT_BADGE_SERVER(0) &&
+            who < L4_PLAT_BADGE_SERVER(L4_PLAT_SERVERS)) {
             unsigned id = who - L4_PLAT_BADGE_SERVER(0);
             l4_printf("root: server '%s' crashed: ", server_names[id]);
             describe_fault(info, mr);

@@ -75,15 +75,18 @@ CASES = [
     Case("truncated-module", qemu.STATUS_BOOT_ERROR, ["boot error:"],
          modules="truncated"),
     Case("tiny-memory", qemu.STATUS_BOOT_ERROR,
-         ["boot error:", "no usable memory"], memory=TINY_MEMORY),
+         ["boot error:", "no usable memory"], memory=TINY_MEMORY,
+         modules="core"),
     Case("normal-boot", qemu.STATUS_OK, ["boot complete"],
          append=["poweroff=0"]),
     Case("poweroff-status", 5, ["boot complete"], append=["poweroff=5"]),
-    Case("root-reads-manifest", None,
+    Case("root-builds-system", 0,
          ["root: entropy seed: 32 bytes",
-          "root: compartment 'shell' (quota 64 MiB, prio 100, "
-          "16 address spaces, 64 threads, main): not started: no memory "
-          "server yet"], reject_text=["refused"]),
+          "root: compartment 'pvtest' started (quota 16 MiB, prio 100, "
+          "image pvtest-guest.elf, main)",
+          "root: compartment 'pvtest' exited with status 0; reclaimed",
+          "root: every compartment has ended; power-off with status 0 "
+          "(main compartment pvtest)"], reject_text=["refused", "not ok"]),
     Case("corrupt-manifest", None,
          ["root: manifest refused: bad checksum, at byte 12: 0x"],
          manifest="corrupt", reject_text=["root: compartment", "root: server"]),
@@ -94,13 +97,29 @@ CASES = [
          ["root: manifest refused: module shorter than the header, at "
           "byte 0: 0x28"],
          manifest="truncated", reject_text=["root: compartment"]),
-    Case("manifest-compartment-refused", None,
+    Case("manifest-compartment-refused", 7,
          ["root: compartment 'big' refused: quota 1024 MiB is more than "
           "the memory left, ",
-          "root: compartment 'small' (quota 16 MiB, prio 50, 2 address "
-          "spaces, 8 threads, main): not started"],
+          "root: compartment 'small' started (quota 16 MiB, prio 50, "
+          "image pvtest-guest.elf, main)",
+          "root: every compartment has ended; power-off with status 7 "
+          "(main compartment small)"],
          manifest=str(ROOT / "tools" / "manifests" / "boot-refuse.toml")),
+    Case("crash-restart", 0,
+         ["root: compartment 'crasher' crashed: exception 14, error code "
+          "0x6, address 0x10",
+          "root: compartment 'crasher': restart 1 of 2",
+          "root: compartment 'crasher': restart 2 of 2",
+          "pvtest[steady]: 10 checks, 0 failed",
+          "root: compartment 'steady' exited with status 0; reclaimed",
+          "root: every compartment has ended; power-off with status 0 "
+          "(main compartment steady)"],
+         manifest=str(ROOT / "tests" / "pv" / "manifests" /
+                      "crash-restart.toml"),
+         reject_text=["restart 3", "not ok"]),
 ]
+
+BUILDDIR = None  # set by main()
 
 TESSERA_RUN_CASE = "tessera-run-exit-status"
 
@@ -115,6 +134,9 @@ def prepare_modules(case, spec, tmpdir):
         return list(spec.modules)
     if case.modules == "none":
         return []
+    if case.modules == "core":  # the root task, manifest and seed only
+        return [m for m in spec.modules
+                if m.cmdline in ("root", "manifest", "seed")]
     if not spec.modules:
         raise TesseraError(f"boot spec {spec.source} lists no modules to "
                            "alter")
@@ -150,7 +172,14 @@ def prepare_manifest(case, modules, tmpdir):
     elif case.manifest == "truncated":
         data = old[:40]
     else:
-        data = manifest.pack(manifest.load(case.manifest))
+        man = manifest.load(case.manifest, builddir=BUILDDIR)
+        data = manifest.pack(man)
+        # its images, in place of the system manifest's
+        keep = ("root", "manifest", "seed")
+        modules = [m for m in modules if m.cmdline in keep]
+        modules += [qemu.Module(str(p), n)
+                    for p, n in manifest.image_modules(man, BUILDDIR)]
+        at = [i for i, m in enumerate(modules) if m.cmdline == "manifest"]
     path = Path(tmpdir) / f"{case.name}-manifest.bin"
     path.write_bytes(bytes(data))
     modules = list(modules)
@@ -299,6 +328,8 @@ def main(argv=None):
                    help="cases to run at once (default: %(default)s)")
     args = p.parse_args(argv)
     builddir = args.builddir or Path(args.boot).resolve().parent.parent
+    global BUILDDIR
+    BUILDDIR = builddir
 
     def on_term(signum, _frame):
         raise SystemExit(128 + signum)

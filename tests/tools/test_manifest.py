@@ -30,6 +30,8 @@ from tessera_lib import manifest  # noqa: E402
 from tessera_lib import qemu  # noqa: E402
 
 TOOL = ROOT / "tools" / "manifest.py"
+# The build directory, for manifests naming '@build/' images (meson sets it).
+BUILDDIR = Path(os.environ.get("TESSERA_BUILDDIR", ROOT / "build"))
 HEADER = ROOT / "libl4" / "include" / "l4" / "manifest.h"
 
 # A valid manifest; the tests change one thing in it. Line numbers matter:
@@ -340,14 +342,43 @@ class SourceLinesTest(unittest.TestCase):
 
 class ManifestFilesTest(unittest.TestCase):
     def test_system_toml_is_valid(self):
-        man = manifest.load(ROOT / "system.toml")
+        man = manifest.load(ROOT / "system.toml", builddir=BUILDDIR)
         self.assertEqual(sum(c.main for c in man.compartments), 1)
         self.assertEqual(man.qemu_memory(), "512M")
+        mods = manifest.image_modules(man, BUILDDIR)
+        self.assertIn("pvtest-guest.elf", [name for _, name in mods])
 
     def test_test_manifests_are_valid(self):
-        for path in sorted((ROOT / "tools" / "manifests").glob("*.toml")):
+        paths = sorted((ROOT / "tools" / "manifests").glob("*.toml"))
+        paths += sorted((ROOT / "tests" / "pv" / "manifests").glob("*.toml"))
+        for path in paths:
             with self.subTest(path=path.name):
-                manifest.load(path)
+                manifest.load(path, builddir=BUILDDIR)
+
+    def test_images_become_modules_by_file_name(self):
+        with tempfile.TemporaryDirectory() as d:
+            d = Path(d)
+            (d / "a").mkdir()
+            (d / "b").mkdir()
+            for sub in ("a", "b"):
+                (d / sub / "guest.elf").write_bytes(b"x")
+            (d / "other.elf").write_bytes(b"x")
+            base = ("[[compartment]]\nname = 'one'\nmain = true\n"
+                    "quota = '16MiB'\nimage = 'a/guest.elf'\n")
+            (d / "ok.toml").write_text(
+                base + "[[compartment]]\nname = 'two'\nquota = '16MiB'\n"
+                "image = 'a/guest.elf'\n[[compartment]]\nname = 'three'\n"
+                "quota = '16MiB'\nimage = 'other.elf'\n")
+            mods = manifest.image_modules(manifest.load(d / "ok.toml"))
+            self.assertEqual([n for _, n in mods], ["guest.elf", "other.elf"])
+            (d / "clash.toml").write_text(
+                base + "[[compartment]]\nname = 'two'\nquota = '16MiB'\n"
+                "image = 'b/guest.elf'\n")
+            with self.assertRaises(manifest.ManifestError) as cm:
+                manifest.image_modules(manifest.load(d / "clash.toml"))
+            self.assertIn("compartment 'two': image 'b/guest.elf' has the "
+                          "file name 'guest.elf' of another image",
+                          str(cm.exception))
 
 
 class LayoutTest(unittest.TestCase):

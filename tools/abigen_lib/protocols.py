@@ -281,7 +281,7 @@ def emit_server(spec, p):
           f"    l4_word_t detail_[{up}_MAX_DETAIL] = {{0}};", "    l4_word_t n_ = 0, i_;",
           f"    {p.name}_status_t st_ = {p.name}_decode(badge, info, mrs, ipc, recv_slot, &req_, "
           "detail_);",
-          "    rep_.none_ = 0;",
+          "    rep_.none_ = 0;", "    (void)rep_;",
           "    if (st_ == L4_NO_ERROR) {", "        switch (req_.label) {"]
     for m in p.messages:
         args = ["ctx", "badge"]

@@ -5,8 +5,7 @@
 
 /* One TAP-style line per check, through the console; returns the number
  * of failed checks. */
-#define PVTEST_CHECK(cond, ...)                                                                    \
-    pvtest_report(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
+#define PVTEST_CHECK(cond, ...) pvtest_report(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
 void pvtest_report(int ok, const char *file, int line, const char *cond, const char *fmt, ...);
 
 /* Every group of checks; the number of failures. */
