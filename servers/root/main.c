@@ -46,11 +46,11 @@ int main(int argc, char **argv)
         l4_printf("root: cannot take over the boot memory\n");
         stay_idle();
     }
-    uint8_t seed[32];
+    uint8_t seed[32] = {0};
     int have_seed;
     root_report_seed(bi, seed, &have_seed);
     struct l4_manifest m;
     if (root_read_manifest(bi, &m) != 0)
         stay_idle();
-    root_run_system(bi, &m);
+    root_run_system(bi, &m, seed);
 }

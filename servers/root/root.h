@@ -56,6 +56,8 @@ void root_print_fault(const struct l4_manifest_fault *f);
 uint64_t root_memory_available(const struct l4_boot_info *bi);
 
 /* --- system.c ------------------------------------------------------------- */
-_Noreturn void root_run_system(const struct l4_boot_info *bi, const struct l4_manifest *m);
+/* seed: 32 bytes from the seed module (zeros if there was none). */
+_Noreturn void root_run_system(const struct l4_boot_info *bi, const struct l4_manifest *m,
+                               const uint8_t seed[32]);
 
 #endif

@@ -24,6 +24,7 @@
 #include <l4/platform.h>
 #include <l4/proto/console_client_gen.h>
 #include <l4/proto/root_gen.h>
+#include <l4/random.h>
 #include <l4/rt.h>
 #include <l4/spawn.h>
 #include <l4/stubs_gen.h>
@@ -77,6 +78,10 @@ static const char *const server_names[L4_PLAT_SERVERS] = {
 };
 
 static const struct l4_boot_info *boot;
+static uint8_t root_seed[L4_RANDOM_SEED_BYTES];
+/* Derivation domains of root_seed (l4_random_derive()). */
+#define SEED_DOMAIN_COMPARTMENT 1u
+static unsigned starts; /* compartment starts so far: no two get one seed */
 static const struct l4_manifest *manifest;
 static struct server servers[L4_PLAT_SERVERS];
 static struct compartment comps[L4_PLAT_MAX_COMPARTMENTS];
@@ -476,7 +481,14 @@ static int comp_start(struct compartment *c)
     };
     char env[L4_MANIFEST_HEADER_NAME_MAX + 16];
     snprintf(env, sizeof env, "%s=%s", L4_PLAT_ENV_COMPARTMENT, c->m.name);
-    const char *envp[] = {env};
+    /* its entropy: a seed of its own, derived from the root seed */
+    uint8_t seed[L4_RANDOM_SEED_BYTES];
+    char entropy[sizeof L4_PLAT_ENV_ENTROPY + 2 * L4_RANDOM_SEED_BYTES + 1];
+    l4_random_derive(root_seed, SEED_DOMAIN_COMPARTMENT, comp_index(c), starts++, seed);
+    memcpy(entropy, L4_PLAT_ENV_ENTROPY "=", sizeof L4_PLAT_ENV_ENTROPY);
+    l4_random_hex(seed, entropy + sizeof L4_PLAT_ENV_ENTROPY);
+    memset(seed, 0, sizeof seed);
+    const char *envp[] = {env, entropy};
     const char *argv[] = {c->m.image, c->m.init};
     struct l4_spawn_config cfg = {
         .image = image,
@@ -488,7 +500,7 @@ static int comp_start(struct compartment *c)
         .argv = argv,
         .argc = c->m.init ? 2 : 1,
         .envp = envp,
-        .envc = 1,
+        .envc = 2,
         .pages = pages_given,
         .npages = 3,
         .fault_ep = root_ep.cap,
@@ -501,6 +513,7 @@ static int comp_start(struct compartment *c)
     int r = spawn_program(who, &c->prog, &c->ua, &cfg);
     for (unsigned i = 0; i < ntemp; i++)
         root_slot_free(temp[i]);
+    memset(entropy, 0, sizeof entropy);
     if (r != 0) {
         comp_reclaim(c);
         return -1;
@@ -661,9 +674,13 @@ static _Noreturn void event_loop(void)
     }
 }
 
-_Noreturn void root_run_system(const struct l4_boot_info *bi, const struct l4_manifest *m)
+_Noreturn void root_run_system(const struct l4_boot_info *bi, const struct l4_manifest *m,
+                               const uint8_t seed[32])
 {
     boot = bi;
+    memcpy(root_seed, seed, sizeof root_seed);
+    bool rdrand = l4_random_rdrand(root_seed);
+    l4_printf("root: entropy: the seed module%s\n", rdrand ? " mixed with RDRAND" : " (no RDRAND)");
     manifest = m;
     l4_vspace_init(&scratch_vs, L4_ROOT_SLOT_VSPACE, &root_ua, scratch_tables, 4, scratch_frames,
                    2);

@@ -110,7 +110,7 @@ CASES = [
           "0x6, address 0x10",
           "root: compartment 'crasher': restart 1 of 2",
           "root: compartment 'crasher': restart 2 of 2",
-          "pvtest[steady]: 10 checks, 0 failed",
+          "checks, 0 failed",
           "root: compartment 'steady' exited with status 0; reclaimed",
           "root: every compartment has ended; power-off with status 0 "
           "(main compartment steady)"],

@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <l4/debug.h>
+#include <string.h>
 #include <l4/platform.h>
+#include <l4/random.h>
 #include <l4/rt.h>
 #include <l4/start_info.h>
 #include <l4/stubs_gen.h>
@@ -53,6 +55,11 @@ static void check_contract(void)
     l4_cptr_t upcall = l4_rt_cap(L4_PLAT_CAP_UPCALL);
     PVTEST_CHECK(l4_tcb_bind_notification(l4_rt_start_info()->tcb, upcall) == L4_NO_ERROR,
                  "the upcall notification binds to the guest's thread");
+    /* its entropy seed: 32 bytes as 64 hex digits, not all zero */
+    const char *entropy = l4_rt_getenv(L4_PLAT_ENV_ENTROPY);
+    uint8_t seed[L4_RANDOM_SEED_BYTES] = {0}, zero[L4_RANDOM_SEED_BYTES] = {0};
+    PVTEST_CHECK(entropy && l4_random_unhex(entropy, seed) && memcmp(seed, zero, sizeof seed),
+                 "an entropy seed of 32 bytes in the environment");
     /* what it was not given: no untyped memory, no device, no power */
     PVTEST_CHECK(l4_rt_power_control() == L4_CPTR_NULL, "no PowerControl capability");
 }
