@@ -148,12 +148,74 @@ START_TEST(spawn_check_refuses)
 }
 END_TEST
 
+/* Shared pages and the environment: counted, and refused when bad. */
+START_TEST(spawn_check_shared_pages_and_env)
+{
+    static const l4_cptr_t frames[L4_SPAWN_MAX_SHARED_FRAMES + 1] = {20, 21, 22};
+    struct l4_spawn_page pages_given[2] = {
+        {"pv", frames, 1, 0x7f0000010000, true},
+        {"batch", frames + 1, 2, 0x7e0000000000, true},
+    };
+    static const char *const envp[] = {"compartment=x"};
+    struct l4_spawn_config cfg = config();
+    cfg.pages = pages_given;
+    cfg.npages = 2;
+    cfg.envp = envp;
+    cfg.envc = 1;
+    struct l4_spawn_status st;
+    unsigned pages = 0;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_NO_ERROR);
+    ck_assert_uint_eq(pages, 1 + 3 + 2 + 2 + 3); /* and the three shared frames */
+    pages = 99;
+    /* misaligned, kernel half, a run that ends beyond the user half */
+    pages_given[0].vaddr = 0x7f0000010008;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    ck_assert_str_eq(st.step, "shared pages");
+    pages_given[0].vaddr = UINT64_C(0xffff800000000000);
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    pages_given[0].vaddr = L4_USER_TOP; /* the top page, never mapped */
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    pages_given[0].vaddr = L4_USER_TOP - 4096; /* the last page: fine alone, not with a second */
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_NO_ERROR);
+    pages = 99;
+    pages_given[0].count = 2;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    /* an empty entry, no frames, too many frames in all */
+    pages_given[0] = (struct l4_spawn_page){"pv", frames, 0, 0x7f0000010000, true};
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    pages_given[0].count = 1;
+    pages_given[0].frames = NULL;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    pages_given[0].frames = frames;
+    pages_given[0].count = L4_SPAWN_MAX_SHARED_FRAMES;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_NOT_ENOUGH_MEMORY);
+    pages_given[0].count = 1;
+    /* more entries than the start-info page holds; entries but no array */
+    cfg.npages = L4_START_INFO_MAX_PAGES + 1;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    cfg.npages = 1;
+    cfg.pages = NULL;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    /* environment: too many entries, entries but no array */
+    cfg = config();
+    cfg.envc = L4_START_INFO_MAX_ENV + 1;
+    cfg.envp = envp;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    ck_assert_str_eq(st.step, "environment");
+    cfg.envc = 1;
+    cfg.envp = NULL;
+    ck_assert_int_eq(l4_spawn_check(&cfg, &pages, &st), L4_INVALID_ARGUMENT);
+    ck_assert_uint_eq(pages, 99);
+}
+END_TEST
+
 Suite *spawn_suite(void)
 {
     Suite *s = suite_create("spawn");
     TCase *tc = tcase_create("check");
     tcase_add_test(tc, spawn_check_counts_pages);
     tcase_add_test(tc, spawn_check_refuses);
+    tcase_add_test(tc, spawn_check_shared_pages_and_env);
     suite_add_tcase(s, tc);
     return s;
 }
