@@ -246,9 +246,8 @@ l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
         _Static_assert(L4_MR_CNODE_COPY_SRC_INDEX == L4_MR_CNODE_MINT_SRC_INDEX, "same layout");
         if ((e = src_root(inv, L4_ARG_CNODE_COPY_SRC_ROOT, &root)))
             return e;
-        e = cnode_decode_copy(cn, m[L4_MR_CNODE_COPY_DEST_INDEX],
-                              m[L4_MR_CNODE_COPY_DEST_DEPTH], root,
-                              m[L4_MR_CNODE_COPY_SRC_INDEX], m[L4_MR_CNODE_COPY_SRC_DEPTH],
+        e = cnode_decode_copy(cn, m[L4_MR_CNODE_COPY_DEST_INDEX], m[L4_MR_CNODE_COPY_DEST_DEPTH],
+                              root, m[L4_MR_CNODE_COPY_SRC_INDEX], m[L4_MR_CNODE_COPY_SRC_DEPTH],
                               (unsigned)(m[L4_MR_CNODE_COPY_RIGHTS] & CAP_RIGHTS_ALL), mint,
                               mint ? m[L4_MR_CNODE_MINT_BADGE] : 0, &op);
         break;
@@ -259,19 +258,16 @@ l4_error_t cnode_decode_invocation(cte_t *slot, struct invocation *inv)
         _Static_assert(L4_MR_CNODE_MOVE_SRC_DEPTH == L4_MR_CNODE_MUTATE_SRC_DEPTH, "same layout");
         if ((e = src_root(inv, L4_ARG_CNODE_MOVE_SRC_ROOT, &root)))
             return e;
-        e = cnode_decode_move(cn, m[L4_MR_CNODE_MOVE_DEST_INDEX],
-                              m[L4_MR_CNODE_MOVE_DEST_DEPTH], root,
-                              m[L4_MR_CNODE_MOVE_SRC_INDEX], m[L4_MR_CNODE_MOVE_SRC_DEPTH],
+        e = cnode_decode_move(cn, m[L4_MR_CNODE_MOVE_DEST_INDEX], m[L4_MR_CNODE_MOVE_DEST_DEPTH],
+                              root, m[L4_MR_CNODE_MOVE_SRC_INDEX], m[L4_MR_CNODE_MOVE_SRC_DEPTH],
                               mutate, mutate ? m[L4_MR_CNODE_MUTATE_BADGE] : 0, &op);
         break;
     }
     case L4_LABEL_CNODE_DELETE:
-        e = cnode_decode_delete(cn, m[L4_MR_CNODE_DELETE_INDEX], m[L4_MR_CNODE_DELETE_DEPTH],
-                                &op);
+        e = cnode_decode_delete(cn, m[L4_MR_CNODE_DELETE_INDEX], m[L4_MR_CNODE_DELETE_DEPTH], &op);
         break;
     case L4_LABEL_CNODE_REVOKE:
-        e = cnode_decode_revoke(cn, m[L4_MR_CNODE_REVOKE_INDEX], m[L4_MR_CNODE_REVOKE_DEPTH],
-                                &op);
+        e = cnode_decode_revoke(cn, m[L4_MR_CNODE_REVOKE_INDEX], m[L4_MR_CNODE_REVOKE_DEPTH], &op);
         break;
     default:
         return L4_ILLEGAL_OPERATION;

@@ -11,7 +11,7 @@
  */
 #include <l4/pv/pvclock.h>
 
-#define TOP_BIT (1ull << 62)
+#define TOP_BIT  (1ull << 62)
 #define NS_PER_S 1000000000ull
 
 bool l4_pv_clock_scale(uint64_t hz, uint64_t *mul, uint32_t *shift)
@@ -135,7 +135,7 @@ uint64_t l4_pv_clock_read_monotonic(const struct l4_pv_clock *clk, uint64_t tsc,
     do {
         if (ns <= seen)
             return seen;
-    } while (!__atomic_compare_exchange_n(last, &seen, ns, true, __ATOMIC_RELAXED,
-                                          __ATOMIC_RELAXED));
+    } while (
+        !__atomic_compare_exchange_n(last, &seen, ns, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
     return ns;
 }

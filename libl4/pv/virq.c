@@ -87,9 +87,12 @@ int l4_pv_irq_raise(struct l4_pv_irq *irq, unsigned line)
 const char *l4_pv_irq_status_name(int status)
 {
     switch (status) {
-    case L4_PV_IRQ_QUIET: return "quiet";
-    case L4_PV_IRQ_SIGNAL: return "signal";
-    case L4_PV_IRQ_BAD_LINE: return "bad line";
+    case L4_PV_IRQ_QUIET:
+        return "quiet";
+    case L4_PV_IRQ_SIGNAL:
+        return "signal";
+    case L4_PV_IRQ_BAD_LINE:
+        return "bad line";
     }
     return "?";
 }

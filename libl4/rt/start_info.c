@@ -206,8 +206,7 @@ int l4_start_info_check(const void *page, size_t avail)
         return L4_SI_BAD_COUNT;
     int e = names_ok(si->caps[0].name, sizeof si->caps[0], L4_START_CAP_NAME_MAX, si->num_caps);
     if (e == L4_SI_OK)
-        e = names_ok(si->pages[0].name, sizeof si->pages[0], L4_START_PAGE_NAME_MAX,
-                     si->num_pages);
+        e = names_ok(si->pages[0].name, sizeof si->pages[0], L4_START_PAGE_NAME_MAX, si->num_pages);
     if (e != L4_SI_OK)
         return e;
     for (unsigned i = 0; i < si->num_caps; i++)

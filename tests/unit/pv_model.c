@@ -12,7 +12,7 @@
 #include <ucontext.h>
 #include "pv_model.h"
 
-#define STACK_SIZE (64 * 1024)
+#define STACK_SIZE  (64 * 1024)
 #define MAX_CHOICES 256
 
 static ucontext_t sched_ctx, side_ctx[2];

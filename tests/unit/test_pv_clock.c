@@ -24,9 +24,9 @@ static uint64_t exact_ns(uint64_t delta, uint64_t hz)
 }
 
 static const uint64_t test_hz[] = {
-    1000000, 1000001, 1193182, 3579545, 14318180, 25000000, 100000000, 999999999,
-    1000000000, 1000000001, 1800000000, 2400000000, 2999999999, 3000000000, 3600000000,
-    4294967295, 4294967296, 5000000000, 7777777777, 9999999999, 10000000000,
+    1000000,    1000001,    1193182,    3579545,    14318180,   25000000,   100000000,
+    999999999,  1000000000, 1000000001, 1800000000, 2400000000, 2999999999, 3000000000,
+    3600000000, 4294967295, 4294967296, 5000000000, 7777777777, 9999999999, 10000000000,
 };
 
 START_TEST(clock_scale_range)
@@ -34,7 +34,8 @@ START_TEST(clock_scale_range)
     for (unsigned i = 0; i < sizeof test_hz / sizeof test_hz[0]; i++) {
         uint64_t hz = test_hz[i], mul;
         uint32_t shift;
-        ck_assert_msg(l4_pv_clock_scale(hz, &mul, &shift), "hz %llu refused", (unsigned long long)hz);
+        ck_assert_msg(l4_pv_clock_scale(hz, &mul, &shift), "hz %llu refused",
+                      (unsigned long long)hz);
         ck_assert_msg(mul >= (1ull << 62) && mul < (1ull << 63), "hz %llu: mul %#llx",
                       (unsigned long long)hz, (unsigned long long)mul);
         ck_assert_uint_lt(shift, 128);
@@ -43,7 +44,8 @@ START_TEST(clock_scale_range)
         unsigned __int128 want = (unsigned __int128)NS_PER_S << (shift - 53);
         unsigned __int128 lo = ((unsigned __int128)mul * hz) >> 53;
         unsigned __int128 hi = ((unsigned __int128)(mul + 1) * hz) >> 53;
-        ck_assert_msg(lo <= want && want <= hi, "hz %llu: mul not the floor", (unsigned long long)hz);
+        ck_assert_msg(lo <= want && want <= hi, "hz %llu: mul not the floor",
+                      (unsigned long long)hz);
     }
 }
 END_TEST
@@ -60,8 +62,18 @@ START_TEST(clock_scale_error_bound)
         unsigned n = 0;
         for (unsigned b = 0; b <= 52; b++)
             deltas[n++] = 1ull << b;
-        uint64_t extra[] = { 0, 3, 999, hz - 1, hz, hz + 1, 3 * hz, 60 * hz, 3600 * hz,
-                             (1ull << 52) - 1, 123456789012345ull, 86400ull * hz };
+        uint64_t extra[] = {0,
+                            3,
+                            999,
+                            hz - 1,
+                            hz,
+                            hz + 1,
+                            3 * hz,
+                            60 * hz,
+                            3600 * hz,
+                            (1ull << 52) - 1,
+                            123456789012345ull,
+                            86400ull * hz};
         for (unsigned k = 0; k < sizeof extra / sizeof extra[0]; k++)
             if (extra[k] <= (1ull << 52))
                 deltas[n++] = extra[k];
@@ -130,8 +142,8 @@ END_TEST
  * sometimes older than the guest's last reading. */
 static void publish_rounds(bool stale, bool use_last)
 {
-    static const uint64_t hz[] = { 2400000000ull, 2400100000ull, 2399000000ull, 1000000,
-                                   10000000000ull, 3000000000ull, 2999999999ull };
+    static const uint64_t hz[] = {2400000000ull,  2400100000ull, 2399000000ull, 1000000,
+                                  10000000000ull, 3000000000ull, 2999999999ull};
     l4_pv_clock_init(&clk);
     uint64_t tsc = 5000, last = 0, guest_last = 0;
     unsigned went_back = 0;
@@ -141,13 +153,14 @@ static void publish_rounds(bool stale, bool use_last)
             tsc += 1 + (round * 7919 + k * 104729) % 3000000;
             uint64_t now = use_last ? l4_pv_clock_read_monotonic(&clk, tsc, &guest_last)
                                     : l4_pv_clock_read(&clk, tsc);
-            ck_assert_msg(now >= last, "round %u: %llu after %llu", round,
-                          (unsigned long long)now, (unsigned long long)last);
+            ck_assert_msg(now >= last, "round %u: %llu after %llu", round, (unsigned long long)now,
+                          (unsigned long long)last);
             last = now;
         }
         uint64_t ns_now = last - (last > 5000 ? (round % 3) * 2000 : 0) + (round % 5 == 0 ? 77 : 0);
         uint64_t tsc_now = tsc - (stale && round % 4 == 1 ? 100 : 0);
-        ck_assert(l4_pv_clock_publish(&clk, hz[round % (sizeof hz / sizeof hz[0])], tsc_now, ns_now));
+        ck_assert(
+            l4_pv_clock_publish(&clk, hz[round % (sizeof hz / sizeof hz[0])], tsc_now, ns_now));
         ck_assert_uint_ge(clk.ns_base, ns_now);
         /* A reading with the guest's last TSC value, after the publish. */
         uint64_t again = use_last ? l4_pv_clock_read_monotonic(&clk, tsc, &guest_last)
@@ -194,10 +207,10 @@ END_TEST
 
 /* A reader racing a publish: every interleaving. */
 struct clock_ctx {
-    uint64_t old_ns, new_ns;  /* the time at TEST_TSC on the old / new line */
+    uint64_t old_ns, new_ns; /* the time at TEST_TSC on the old / new line */
     int ok[3];
     uint64_t got[3];
-    unsigned torn;            /* reads refused over all runs */
+    unsigned torn; /* reads refused over all runs */
 };
 
 #define TEST_TSC 3000000000ull
@@ -252,7 +265,9 @@ START_TEST(clock_reader_races_publish)
     cctx.new_ns = 100 * NS_PER_S + (TEST_TSC - 2000000000ull) / 3;
     cctx.torn = 0;
     struct pv_model m = {
-        .setup = clock_setup, .side = { clock_reader, clock_writer }, .check = clock_check,
+        .setup = clock_setup,
+        .side = {clock_reader, clock_writer},
+        .check = clock_check,
         .ctx = &cctx,
     };
     unsigned long runs = pv_model_explore(&m, 2000000, 3);

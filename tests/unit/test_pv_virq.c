@@ -191,13 +191,13 @@ END_TEST
 
 struct virq_scenario {
     const char *name;
-    uint64_t mask0;          /* initial mask */
-    uint32_t if_off0;        /* initial virtual IF off */
-    uint32_t in_handler0;    /* the guest starts inside its handler (flag set, pending0) */
+    uint64_t mask0;       /* initial mask */
+    uint32_t if_off0;     /* initial virtual IF off */
+    uint32_t in_handler0; /* the guest starts inside its handler (flag set, pending0) */
     uint64_t pending0;
-    unsigned raises[3];      /* the server's raises, ends at L4_PV_IRQ_LINES */
-    int guest;               /* which guest program */
-    int empty_allowed;       /* the guest masks after a raise: an empty upcall may happen */
+    unsigned raises[3]; /* the server's raises, ends at L4_PV_IRQ_LINES */
+    int guest;          /* which guest program */
+    int empty_allowed;  /* the guest masks after a raise: an empty upcall may happen */
 };
 
 enum { G_UNMASK3, G_SAVE_RESTORE, G_HANDLER, G_MASK_UNMASK3, G_ENABLE };
@@ -205,9 +205,9 @@ enum { G_UNMASK3, G_SAVE_RESTORE, G_HANDLER, G_MASK_UNMASK3, G_ENABLE };
 struct virq_ctx {
     const struct virq_scenario *sc;
     unsigned raised[L4_PV_IRQ_LINES], delivered[L4_PV_IRQ_LINES];
-    unsigned signals;         /* notifications sent, not yet received */
+    unsigned signals; /* notifications sent, not yet received */
     unsigned handler_runs, empty_runs;
-    int doubled;              /* a signal sent while one was outstanding */
+    int doubled; /* a signal sent while one was outstanding */
 };
 
 static struct virq_ctx vctx;
@@ -340,8 +340,8 @@ static void virq_check(void *ctx)
             continue;
         ck_assert_msg(c->delivered[l] <= c->raised[l], "%s: line %u delivered %u times, raised %u",
                       n, l, c->delivered[l], c->raised[l]);
-        ck_assert_msg(c->raised[l] == 0 || c->delivered[l] >= 1, "%s: line %u raised, never delivered",
-                      n, l);
+        ck_assert_msg(c->raised[l] == 0 || c->delivered[l] >= 1,
+                      "%s: line %u raised, never delivered", n, l);
     }
     if (!c->sc->empty_allowed)
         ck_assert_msg(c->empty_runs == 0, "%s: an upcall found nothing to take", n);
@@ -359,11 +359,11 @@ static unsigned model_preemptions(void)
 }
 
 static const struct virq_scenario virq_scenarios[] = {
-    { "unmask vs raise", 1ull << 3, 0, 0, 0, { 3, 5, NONE }, G_UNMASK3, 0 },
-    { "save/restore vs raise", 0, 0, 0, 0, { 1, 2, NONE }, G_SAVE_RESTORE, 0 },
-    { "handler end vs raise", 0, 0, 1, 1ull << 4, { 4, 6, NONE }, G_HANDLER, 0 },
-    { "mask/unmask vs raise", 0, 0, 0, 0, { 3, NONE, NONE }, G_MASK_UNMASK3, 1 },
-    { "enable vs raise", 0, 1, 0, 0, { 7, 8, NONE }, G_ENABLE, 0 },
+    {"unmask vs raise", 1ull << 3, 0, 0, 0, {3, 5, NONE}, G_UNMASK3, 0},
+    {"save/restore vs raise", 0, 0, 0, 0, {1, 2, NONE}, G_SAVE_RESTORE, 0},
+    {"handler end vs raise", 0, 0, 1, 1ull << 4, {4, 6, NONE}, G_HANDLER, 0},
+    {"mask/unmask vs raise", 0, 0, 0, 0, {3, NONE, NONE}, G_MASK_UNMASK3, 1},
+    {"enable vs raise", 0, 1, 0, 0, {7, 8, NONE}, G_ENABLE, 0},
 };
 
 START_TEST(virq_interleavings)
@@ -371,7 +371,10 @@ START_TEST(virq_interleavings)
     const struct virq_scenario *sc = &virq_scenarios[_i];
     vctx.sc = sc;
     struct pv_model m = {
-        .setup = virq_setup, .side = { virq_guest, virq_server }, .check = virq_check, .ctx = &vctx,
+        .setup = virq_setup,
+        .side = {virq_guest, virq_server},
+        .check = virq_check,
+        .ctx = &vctx,
     };
     unsigned long runs = pv_model_explore(&m, 100000000, model_preemptions());
     if (getenv("PV_MODEL_VERBOSE"))
@@ -429,7 +432,9 @@ static void broken_check(void *ctx)
 START_TEST(virq_model_finds_lost_event)
 {
     struct pv_model m = {
-        .setup = broken_setup, .side = { broken_guest, broken_server }, .check = broken_check,
+        .setup = broken_setup,
+        .side = {broken_guest, broken_server},
+        .check = broken_check,
         .ctx = &vctx,
     };
     broken_lost = 0;

@@ -90,9 +90,9 @@ START_TEST(entry_index_arithmetic)
     ck_assert_uint_eq(vspace_index(va, 2), 3);
     ck_assert_uint_eq(vspace_index(va, 1), 5);
     ck_assert_uint_eq(vspace_index(va, 0), 7);
-    ck_assert_uint_eq(vspace_index(L4_USER_TOP - 1, 3), 255); /* the last user entry */
+    ck_assert_uint_eq(vspace_index(L4_USER_TOP - 1, 3), 255);    /* the last user entry */
     ck_assert_uint_eq(vspace_index(L4_USER_TOP + 4096, 3), 256); /* the kernel half */
-    ck_assert_uint_eq(vspace_index(L4_USER_TOP - 1, 0), 510); /* the top page stays unmapped */
+    ck_assert_uint_eq(vspace_index(L4_USER_TOP - 1, 0), 510);    /* the top page stays unmapped */
     ck_assert_uint_eq(L4_USER_TOP, (1ull << 47) - 4096);
     ck_assert_uint_eq(page_table_entry_level(CAP_PDPT), 3);
     ck_assert_uint_eq(page_table_entry_level(CAP_PD), 2);

@@ -29,10 +29,10 @@
 #define MSR_LSTAR        0xC0000082
 #define MSR_CSTAR        0xC0000083
 #define MSR_FMASK        0xC0000084
-#define EFER_SCE  (1u << 0)
-#define RFLAGS_TF (1ul << 8)
-#define RFLAGS_DF (1ul << 10)
-#define RFLAGS_NT (1ul << 14)
+#define EFER_SCE         (1u << 0)
+#define RFLAGS_TF        (1ul << 8)
+#define RFLAGS_DF        (1ul << 10)
+#define RFLAGS_NT        (1ul << 14)
 
 uint64_t arch_current_frame, arch_entry_frame_end;
 

@@ -68,7 +68,6 @@ void gdt_init(void)
                      "ltr %w3\n\t"
                      "lldt %w4"
                      :
-                     : "m"(ptr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS),
-                       "r"(0)
+                     : "m"(ptr), "i"(SEL_KERNEL_CODE), "r"(SEL_KERNEL_DATA), "r"(SEL_TSS), "r"(0)
                      : "rax", "memory");
 }

@@ -15,17 +15,16 @@
 #define L4_PLAT_BADGE_ROOT 1u
 /* A server calling another (the console server raising an input line on
  * the interrupt server; the memory and interrupt servers printing). */
-#define L4_PLAT_SERVER_CONSOLE    0u
-#define L4_PLAT_SERVER_IRQ        1u
-#define L4_PLAT_SERVER_MEM        2u
-#define L4_PLAT_SERVERS           3u
-#define L4_PLAT_BADGE_SERVER(s)   (2u + (s))
+#define L4_PLAT_SERVER_CONSOLE  0u
+#define L4_PLAT_SERVER_IRQ      1u
+#define L4_PLAT_SERVER_MEM      2u
+#define L4_PLAT_SERVERS         3u
+#define L4_PLAT_BADGE_SERVER(s) (2u + (s))
 /* Compartment i of the manifest (0 .. L4_PLAT_MAX_COMPARTMENTS-1). */
-#define L4_PLAT_MAX_COMPARTMENTS  64u
-#define L4_PLAT_BADGE_COMPARTMENT(i) (16u + (i))
-#define L4_PLAT_BADGE_IS_COMPARTMENT(b)                                                            \
-    ((b) >= 16u && (b) < 16u + L4_PLAT_MAX_COMPARTMENTS)
-#define L4_PLAT_COMPARTMENT_OF(b) ((b) - 16u)
+#define L4_PLAT_MAX_COMPARTMENTS        64u
+#define L4_PLAT_BADGE_COMPARTMENT(i)    (16u + (i))
+#define L4_PLAT_BADGE_IS_COMPARTMENT(b) ((b) >= 16u && (b) < 16u + L4_PLAT_MAX_COMPARTMENTS)
+#define L4_PLAT_COMPARTMENT_OF(b)       ((b)-16u)
 /* Faults of servers and guest kernels reach the root task's endpoint with
  * the badge of the faulting program plus this bit. */
 #define L4_PLAT_BADGE_FAULT 0x1000u
@@ -45,10 +44,11 @@
 #define L4_PLAT_CAP_PIT     "pit"     /* IOPort: 0x40..0x43 */
 #define L4_PLAT_CAP_PIT_IRQ "pit_irq" /* IRQHandler: the PIT's line */
 /* Guests */
-#define L4_PLAT_CAP_UPCALL    "upcall"       /* Notification: the guest binds it to its thread */
-#define L4_PLAT_PAGE_PV       "pv"           /* struct l4_pv_page, writable, shared with irq */
-#define L4_PLAT_PAGE_CONSOLE  "console_ring" /* struct console_ring, writable, shared with console */
-#define L4_PLAT_PAGE_MEM      "mem_batch"    /* the batch pages, writable, shared with mem */
+#define L4_PLAT_CAP_UPCALL   "upcall"       /* Notification: the guest binds it to its thread */
+#define L4_PLAT_PAGE_PV      "pv"           /* struct l4_pv_page, writable, shared with irq */
+#define L4_PLAT_PAGE_CONSOLE "console_ring" /* struct console_ring, writable, shared with console  \
+                                             */
+#define L4_PLAT_PAGE_MEM        "mem_batch" /* the batch pages, writable, shared with mem */
 #define L4_PLAT_ENV_COMPARTMENT "compartment" /* compartment=NAME in the environment */
 
 /* --- A guest's address space ----------------------------------------- */

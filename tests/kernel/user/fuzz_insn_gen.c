@@ -339,7 +339,8 @@ unsigned fzi_scrub(uint8_t *page, unsigned off, unsigned len, const struct fzi_o
         else if (!(o->classes & FZI_CLASS_FSGS) && a == 0x0f &&
                  (c == 0xa1 || c == 0xa9 || c == 0xb4 || c == 0xb5))
             page[i + 1] = 0x0b, changed++; /* pop fs/gs, lfs, lgs -> ud2 */
-        else if (a == 0x0f && (c == 0xc4 || (c == 0x3a && i + 2 < end && qemu_vex_l_abort(page[i + 2]))))
+        else if (a == 0x0f &&
+                 (c == 0xc4 || (c == 0x3a && i + 2 < end && qemu_vex_l_abort(page[i + 2]))))
             page[i + 1] = 0x0b, changed++; /* pinsrw/b/d/q, roundss/sd: can abort QEMU -> ud2 */
         else if (a == 0xc5 && i + 2 < end && page[i + 2] == 0xc4)
             page[i + 2] = 0x0b, changed++; /* VEX pinsrw: the same */

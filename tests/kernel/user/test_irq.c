@@ -171,8 +171,8 @@ UTEST(irq_get_range, "lines the kernel does not manage (0, the legacy ExtINT inp
         [L4_MR_IRQ_CONTROL_GET_DEST_INDEX] = s,
         [L4_MR_IRQ_CONTROL_GET_DEST_DEPTH] = 0x100 + UT_DEPTH,
     };
-    UT_ERR(ut_invoke(IRQ_CTRL, L4_LABEL_IRQ_CONTROL_GET, 1, UT_CNODE, L4_LABEL_IRQ_CONTROL_GET_WORDS,
-                     w),
+    UT_ERR(ut_invoke(IRQ_CTRL, L4_LABEL_IRQ_CONTROL_GET, 1, UT_CNODE,
+                     L4_LABEL_IRQ_CONTROL_GET_WORDS, w),
            L4_RANGE_ERROR);
     UT_EQ(l4_get_mr(0), 1);
     UT_EQ(l4_get_mr(1), 64);

@@ -109,9 +109,9 @@ static console_status_t h_read(void *ctx, l4_word_t badge, const struct console_
     return L4_NO_ERROR;
 }
 
-static console_status_t h_set_input_notification(void *ctx, l4_word_t badge,
-                                                 const struct console_set_input_notification_args *a,
-                                                 l4_word_t detail[])
+static console_status_t
+h_set_input_notification(void *ctx, l4_word_t badge,
+                         const struct console_set_input_notification_args *a, l4_word_t detail[])
 {
     (void)ctx;
     (void)badge;
@@ -292,7 +292,8 @@ UTEST(protocol_console_decode_errors, "the generated decoder refuses an unknown 
     UT_EQ(l4_msginfo_get_label(info), L4_TRUNCATED_MESSAGE);
     /* SetInputNotification without its capability */
     l4_word_t m2[L4_MSG_REGISTERS] = {1};
-    UT_OK(l4_call_mrs(c1, l4_msginfo_new(CONSOLE_LABEL_SET_INPUT_NOTIFICATION, 0, 0, 1), &info, m2));
+    UT_OK(
+        l4_call_mrs(c1, l4_msginfo_new(CONSOLE_LABEL_SET_INPUT_NOTIFICATION, 0, 0, 1), &info, m2));
     UT_EQ(l4_msginfo_get_label(info), L4_TRUNCATED_MESSAGE);
     /* a u8 argument above 255: the decoder's RangeError, not the handler's */
     l4_word_t m3[L4_MSG_REGISTERS] = {0x100 | 3, 0, 0, 0};

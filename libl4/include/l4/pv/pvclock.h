@@ -21,8 +21,8 @@
 #include <l4/pv/step.h>
 
 /* TSC frequencies l4_pv_clock_scale() accepts. */
-#define L4_PV_CLOCK_HZ_MIN 1000000ull         /* 1 MHz */
-#define L4_PV_CLOCK_HZ_MAX 100000000000ull    /* 100 GHz */
+#define L4_PV_CLOCK_HZ_MIN 1000000ull      /* 1 MHz */
+#define L4_PV_CLOCK_HZ_MAX 100000000000ull /* 100 GHz */
 
 /* The scale for a TSC of hz ticks per second: mul and shift with
  * mul = floor(10^9 * 2^shift / hz) in [2^62, 2^63), the largest shift that

@@ -35,8 +35,8 @@
 
 /* What l4_pv_irq_raise() and the per-line calls return. */
 enum l4_pv_irq_status {
-    L4_PV_IRQ_QUIET = 0,     /* raise: pending, no signal now (masked, IF off, or one outstanding) */
-    L4_PV_IRQ_SIGNAL = 1,    /* raise: signal the guest's upcall notification now, once */
+    L4_PV_IRQ_QUIET = 0,  /* raise: pending, no signal now (masked, IF off, or one outstanding) */
+    L4_PV_IRQ_SIGNAL = 1, /* raise: signal the guest's upcall notification now, once */
     L4_PV_IRQ_BAD_LINE = -1, /* the line is not below L4_PV_IRQ_LINES: nothing done */
 };
 
