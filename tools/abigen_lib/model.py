@@ -393,6 +393,16 @@ class ProtoMessage:
     def caps(self):
         return [a for a in self.args if a.type == CAP_TYPE]
 
+    @property
+    def ret_words(self):
+        """Out-values carried as reply words."""
+        return [r for r in self.returns if r.type != CAP_TYPE]
+
+    @property
+    def ret_caps(self):
+        """Capabilities the reply transfers (at most one: the client's receive slot)."""
+        return [r for r in self.returns if r.type == CAP_TYPE]
+
 
 @dataclass
 class Protocol:

@@ -69,7 +69,8 @@ def emit_common(spec, p):
         o.append(f"/* {m.name}: {one_line(m.doc)} */")
         o.append(define(f"{mu}_WORDS", len(m.words)))
         o.append(define(f"{mu}_CAPS", len(m.caps)))
-        o.append(define(f"{mu}_REPLY_WORDS", len(m.returns)))
+        o.append(define(f"{mu}_REPLY_WORDS", len(m.ret_words)))
+        o.append(define(f"{mu}_REPLY_CAPS", len(m.ret_caps)))
         for a in m.args:
             an = f"{m.c_name.upper()}_{a.name.upper()}"
             o.append(define(f"{up}_ARG_{an}", a.pos))
@@ -116,7 +117,8 @@ def emit_common(spec, p):
 def client_signature(p, m, head_prefix="static inline "):
     params = ["l4_cptr_t service"]
     params += [f"{_ctype(a)} {a.name}" for a in m.args]
-    params += [f"{_ctype(r)} *{r.name}" for r in m.returns]
+    params += [f"l4_cptr_t {r.name}_cnode, l4_word_t {r.name}_slot" for r in m.ret_caps]
+    params += [f"{_ctype(r)} *{r.name}" for r in m.ret_words]
     return c_signature(f"{head_prefix}{p.name}_status_t {p.name}_{m.c_name}", params)
 
 
@@ -141,22 +143,39 @@ def emit_client(spec, p):
                                       "    l4_word_t mrs_[L4_MSG_REGISTERS] = {0, 0, 0, 0};",
                                       "    l4_msginfo_t info_ = 0;",
                                       "    l4_error_t sys_;", "    l4_word_t i_;"]
+        for r in m.ret_caps:
+            # the reply's capability lands in (cnode, slot) at depth 64
+            # (cptr = slot, the start-info convention); the caller's own
+            # receive slot is restored after the Call
+            o += ["    l4_word_t rcn_ = ipc_->receive_cnode, rix_ = ipc_->receive_index, "
+                  "rdp_ = ipc_->receive_depth;",
+                  f"    ipc_->receive_cnode = {r.name}_cnode;",
+                  f"    ipc_->receive_index = {r.name}_slot;",
+                  "    ipc_->receive_depth = 64;"]
         for a in m.args:
             if a.type == CAP_TYPE:
                 o.append(f"    ipc_->caps_or_badges[{a.slot}] = {a.name};")
             else:
                 o.append(f"    {_mr(a.slot, 'mrs_', 'ipc_')} = (l4_word_t){a.name};")
         o += [f"    sys_ = l4_call_mrs(service, l4_msginfo_new({mu}, 0, {mu}_CAPS, {mu}_WORDS), "
-              "&info_, mrs_);",
-              "    if (sys_ != L4_NO_ERROR)", "        return sys_;",
+              "&info_, mrs_);"]
+        if m.ret_caps:
+            o += ["    ipc_->receive_cnode = rcn_;", "    ipc_->receive_index = rix_;",
+                  "    ipc_->receive_depth = rdp_;"]
+        o += ["    if (sys_ != L4_NO_ERROR)", "        return sys_;",
               "    for (i_ = 0; i_ < L4_MSG_REGISTERS; i_++)",
               "        ipc_->msg[i_] = mrs_[i_];",
               "    if (l4_msginfo_get_label(info_) != 0)",
               "        return l4_msginfo_get_label(info_);"]
-        if m.returns:
+        if m.ret_words:
             o += [f"    if (l4_msginfo_get_length(info_) < {mu}_REPLY_WORDS)",
                   "        return L4_TRUNCATED_MESSAGE;"]
-        for r in m.returns:
+        if m.ret_caps:
+            # no capability arrived: the service capability lacks Grant, or
+            # the receive slot was not empty
+            o += [f"    if (l4_msginfo_get_extra_caps(info_) < {mu}_REPLY_CAPS)",
+                  "        return L4_TRUNCATED_MESSAGE;"]
+        for r in m.ret_words:
             o += [f"    if ({r.name})",
                   f"        *{r.name} = ({_ctype(r)}){_mr(r.slot, 'mrs_', 'ipc_')};"]
         o += ["    return L4_NO_ERROR;", "}", ""]
@@ -198,7 +217,9 @@ def emit_server(spec, p):
         if m.returns:
             o.append(f"struct {p.name}_{m.c_name}_result {{")
             for r in m.returns:
-                o.append(f"    {_ctype(r)} {r.name};")
+                what = (" /* a capability of the server's, copied into the client's receive "
+                        "slot */" if r.type == "cptr" else "")
+                o.append(f"    {_ctype(r)} {r.name};{what}")
             o += ["};", ""]
     o += [f"/* A decoded request: label, badge and the arguments of that label. */",
           f"struct {p.name}_request {{", "    l4_word_t label;", "    l4_word_t badge;",
@@ -278,7 +299,7 @@ def emit_server(spec, p):
                       "l4_msginfo_t info", "l4_word_t mrs[L4_MSG_REGISTERS]",
                       "struct l4_ipc_buffer *ipc", "l4_cptr_t recv_slot"])
     o += ["{", f"    struct {p.name}_request req_;", f"    union {p.name}_reply rep_;",
-          f"    l4_word_t detail_[{up}_MAX_DETAIL] = {{0}};", "    l4_word_t n_ = 0, i_;",
+          f"    l4_word_t detail_[{up}_MAX_DETAIL] = {{0}};", "    l4_word_t n_ = 0, c_ = 0, i_;",
           f"    {p.name}_status_t st_ = {p.name}_decode(badge, info, mrs, ipc, recv_slot, &req_, "
           "detail_);",
           "    rep_.none_ = 0;", "    (void)rep_;",
@@ -294,18 +315,21 @@ def emit_server(spec, p):
               f"            st_ = ops->{m.c_name} ? ops->{m.c_name}({', '.join(args)}) : "
               "L4_ILLEGAL_OPERATION;",
               "            if (st_ == L4_NO_ERROR) {"]
-        for r in m.returns:
+        for r in m.ret_words:
             o.append(f"                {_mr(r.slot)} = (l4_word_t)rep_.{m.c_name}.{r.name};")
-        o += [f"                n_ = {up}_LABEL_{m.c_name.upper()}_REPLY_WORDS;", "            }",
+        for r in m.ret_caps:
+            o.append(f"                ipc->caps_or_badges[{r.slot}] = rep_.{m.c_name}.{r.name};")
+        o += [f"                n_ = {up}_LABEL_{m.c_name.upper()}_REPLY_WORDS;",
+              f"                c_ = {up}_LABEL_{m.c_name.upper()}_REPLY_CAPS;", "            }",
               "            break;"]
     o += ["        default:", "            st_ = L4_ILLEGAL_OPERATION;", "        }", "    }",
-          "    if (st_ != L4_NO_ERROR) {",
+          "    if (st_ != L4_NO_ERROR) {", "        c_ = 0;",
           f"        n_ = {p.name}_error_detail_words(st_);",
           f"        if (n_ > {up}_MAX_DETAIL)", f"            n_ = {up}_MAX_DETAIL;",
           "        for (i_ = 0; i_ < n_; i_++) {",
           "            if (i_ < L4_MSG_REGISTERS)", "                mrs[i_] = detail_[i_];",
           "            else", "                ipc->msg[i_] = detail_[i_];", "        }", "    }",
-          "    return l4_msginfo_new(st_, 0, 0, n_);", "}", "",
+          "    return l4_msginfo_new(st_, 0, c_, n_);", "}", "",
           f"#endif /* L4_PROTO_{up}_SERVER_GEN_H */"]
     return "\n".join(o) + "\n"
 
@@ -359,8 +383,11 @@ def reference_protocol(spec, p):
             o.append("")
         if m.returns:
             o += ["| reply word | out-value | type | meaning |", "|---|---|---|---|"]
-            for r in m.returns:
+            for r in m.ret_words:
                 o.append(f"| MR{r.slot} | `{r.name}` | {r.type} | {md(r.doc)} |")
+            for r in m.ret_caps:
+                o.append(f"| extra cap {r.slot} | `{r.name}` | cptr (transfer: into "
+                         f"`{r.name}_cnode`, `{r.name}_slot`) | {md(r.doc)} |")
             o.append("")
         if m.errors:
             o += ["| error | value | when |", "|---|---|---|"]

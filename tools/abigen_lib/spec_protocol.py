@@ -49,11 +49,15 @@ def _args(chk, key, lst, where, what, allow_caps):
         aw = f"{where} {what} '{name}'"
         chk.param_name(key, name, aw)
         t = chk.get(key, a, "type", str, aw)
-        types = PROTO_SCALARS + ((CAP_TYPE,) if allow_caps else ())
+        types = PROTO_SCALARS + (CAP_TYPE,)
         if t not in types:
             chk.fail(key, f"{aw}: unknown type '{t}' (types: {', '.join(types)})")
         kind = a.get("cap")
-        if t == CAP_TYPE and kind not in CAP_KINDS:
+        if t == CAP_TYPE and not allow_caps and kind != "transfer":
+            # a reply can only transfer a capability into the caller's
+            # receive slot: nothing is unwrapped for the caller
+            chk.fail(key, f"{aw}: a cptr out-value needs cap = 'transfer'")
+        elif t == CAP_TYPE and kind not in CAP_KINDS:
             chk.fail(key, f"{aw}: a cptr argument needs cap = {' or '.join(map(repr, CAP_KINDS))}")
         elif t != CAP_TYPE and kind is not None:
             chk.fail(key, f"{aw}: 'cap' is only for cptr arguments")
@@ -145,13 +149,20 @@ def _protocol(path, spec, cnames):
                 transfers += a.cap_kind == "transfer"
             else:
                 a.slot, mr = mr, mr + 1
-        for j, r in enumerate(rets):
-            r.slot = j
+        rw = rc = 0
+        for r in rets:
+            if r.type == CAP_TYPE:
+                r.slot, rc = rc, rc + 1
+            else:
+                r.slot, rw = rw, rw + 1
+        if rc > 1:
+            chk.fail("message", f"{mw}: {rc} capability out-values, but a client has one "
+                                f"receive slot")
         if mr > conv.max_message_length:
             chk.fail("message", f"{mw}: {mr} message words exceed max_message_length "
                                 f"{conv.max_message_length}")
-        if len(rets) > conv.max_message_length:
-            chk.fail("message", f"{mw}: {len(rets)} out-values exceed max_message_length "
+        if rw > conv.max_message_length:
+            chk.fail("message", f"{mw}: {rw} out-values exceed max_message_length "
                                 f"{conv.max_message_length}")
         if cap > conv.max_extra_caps:
             chk.fail("message", f"{mw}: {cap} capability arguments exceed max_extra_caps "
@@ -172,7 +183,8 @@ def _protocol(path, spec, cnames):
                                     f"{', '.join(proto_errors) or 'none'}; or a kernel error)")
             merrs.append((en, chk.get("message", e, "when", str, ew)))
         mu = f"{up}_LABEL_{c_name.upper()}"
-        for ident in (mu, f"{mu}_WORDS", f"{mu}_CAPS", f"{mu}_REPLY_WORDS", f"{name}_{c_name}",
+        for ident in (mu, f"{mu}_WORDS", f"{mu}_CAPS", f"{mu}_REPLY_WORDS", f"{mu}_REPLY_CAPS",
+                      f"{name}_{c_name}",
                       f"struct {name}_{c_name}_args", f"struct {name}_{c_name}_result"):
             chk.cname("message", ident, mw)
         for a in args:
