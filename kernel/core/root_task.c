@@ -161,7 +161,11 @@ static void give_modules(const struct boot_info *boot)
         struct l4_boot_module *d = &bi->modules[i];
         d->paddr = m->start;
         d->size = m->end - m->start;
-        strlcpy(d->name, m->cmdline, sizeof d->name);
+        /* the command line's tail if it is too long: its last word (the
+         * name, after the loader's file path) is what the root task reads */
+        size_t len = strlen(m->cmdline);
+        strlcpy(d->name, m->cmdline + (len >= sizeof d->name ? len - (sizeof d->name - 1) : 0),
+                sizeof d->name);
         d->frames.first = next_slot;
         for (uint64_t pa = m->start & ~0xfffull; pa < m->end; pa += PAGE_SIZE)
             place(cap_with_rights(cap_object_new(CAP_FRAME_4K, phys_to_virt(pa)), CAP_RIGHT_READ));

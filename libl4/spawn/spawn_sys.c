@@ -158,6 +158,7 @@ static l4_error_t give(struct l4_spawn *sp, l4_word_t slot, l4_cptr_t cap, l4_ca
 
 static l4_error_t give_caps(struct l4_spawn *sp, const struct l4_spawn_config *cfg)
 {
+    const struct l4_cspace_dest *d = &sp->ua->dest;
     l4_word_t guard = l4_cnode_guard_new(0, 64 - sp->cnode_radix);
     l4_error_t e;
     l4_cptr_t ipc = L4_CPTR_NULL;
@@ -172,9 +173,18 @@ static l4_error_t give_caps(struct l4_spawn *sp, const struct l4_spawn_config *c
         (e = give(sp, slot++, cfg->fault_ep, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY,
                   cfg->fault_badge != 0, cfg->fault_badge)))
         return e;
-    for (unsigned i = 0; i < cfg->ncaps; i++)
-        if ((e = give(sp, slot++, cfg->caps[i].cap, cfg->caps[i].rights, false, 0)))
+    for (unsigned i = 0; i < cfg->ncaps; i++) {
+        if (cfg->caps[i].move) {
+            e = l4_cnode_move(sp->cnode.cap, slot, (uint8_t)sp->cnode_radix, d->root,
+                              cfg->caps[i].cap, d->cptr_depth);
+            if (e == L4_NO_ERROR)
+                sp->cnode_used = ++slot;
+        } else {
+            e = give(sp, slot++, cfg->caps[i].cap, cfg->caps[i].rights, false, 0);
+        }
+        if (e)
             return e;
+    }
     return L4_NO_ERROR;
 }
 

@@ -60,7 +60,7 @@ void root_slot_free(l4_cptr_t slot)
     (void)l4_slot_free(&root_slots, slot);
 }
 
-l4_error_t root_carve(uint64_t bytes, struct root_chunks *out)
+l4_error_t root_carve(uint64_t bytes, bool give, struct root_chunks *out)
 {
     out->n = 0;
     if (bytes == 0 || bytes % 4096)
@@ -68,14 +68,28 @@ l4_error_t root_carve(uint64_t bytes, struct root_chunks *out)
     for (int bit = 47; bit >= 12; bit--) {
         if (!(bytes & (UINT64_C(1) << bit)))
             continue;
-        l4_error_t e = out->n < ROOT_MAX_CHUNKS
-                           ? root_object(L4_OBJECT_UNTYPED, (l4_word_t)bit, &out->obj[out->n])
+        unsigned i = out->n;
+        out->give[i] = L4_CPTR_NULL;
+        l4_error_t e = i < ROOT_MAX_CHUNKS
+                           ? root_object(L4_OBJECT_UNTYPED, (l4_word_t)bit, &out->obj[i])
                            : L4_NOT_ENOUGH_MEMORY;
+        if (e == L4_NO_ERROR)
+            out->n++;
+        if (e == L4_NO_ERROR && give) {
+            e = root_slot(&out->give[i]);
+            if (e == L4_NO_ERROR) {
+                e = l4_untyped_retype(out->obj[i].cap, L4_OBJECT_UNTYPED, (l4_word_t)bit,
+                                      L4_ROOT_SLOT_CNODE, 0, 0, out->give[i], 1);
+                if (e != L4_NO_ERROR) {
+                    (void)l4_slot_free(&root_slots, out->give[i]);
+                    out->give[i] = L4_CPTR_NULL;
+                }
+            }
+        }
         if (e != L4_NO_ERROR) {
             root_chunks_free(out);
             return e;
         }
-        out->n++;
     }
     return L4_NO_ERROR;
 }
@@ -83,8 +97,12 @@ l4_error_t root_carve(uint64_t bytes, struct root_chunks *out)
 void root_chunks_free(struct root_chunks *c)
 {
     for (unsigned i = 0; i < c->n; i++) {
-        /* everything made from the chunk, and every copy handed out, goes */
+        /* everything made from the chunk, and what was given out of it,
+         * wherever it went, goes */
         (void)l4_cnode_revoke(L4_ROOT_SLOT_CNODE, c->obj[i].cap, 64);
+        if (c->give[i] != L4_CPTR_NULL)
+            root_slot_free(c->give[i]); /* empty by now: only the slot is ours */
+        c->give[i] = L4_CPTR_NULL;
         (void)l4_untyped_free_object(&root_ua, &c->obj[i]);
     }
     c->n = 0;

@@ -34,9 +34,14 @@ void root_slot_free(l4_cptr_t slot);
 #define ROOT_MAX_CHUNKS 40
 struct root_chunks {
     struct l4_object obj[ROOT_MAX_CHUNKS];
+    /* with give: an Untyped of the chunk's whole size retyped from it, in
+     * a root slot until it is moved to whoever gets it (untyped
+     * capabilities are only moved, never copied); revoking the chunk
+     * takes it back from wherever it went */
+    l4_cptr_t give[ROOT_MAX_CHUNKS];
     unsigned n;
 };
-l4_error_t root_carve(uint64_t bytes, struct root_chunks *out);
+l4_error_t root_carve(uint64_t bytes, bool give, struct root_chunks *out);
 /* Revoke and free every chunk (everything made from them goes too). */
 void root_chunks_free(struct root_chunks *c);
 

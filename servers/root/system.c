@@ -23,6 +23,7 @@
 #include <l4/debug.h>
 #include <l4/platform.h>
 #include <l4/proto/console_client_gen.h>
+#include <l4/proto/mem_client_gen.h>
 #include <l4/proto/root_gen.h>
 #include <l4/random.h>
 #include <l4/rt.h>
@@ -33,7 +34,10 @@
 #define SCRATCH_VA   UINT64_C(0x0000003000000000)
 #define PROG_TABLES  16
 #define GUEST_RADIX  8
-#define SERVER_RADIX 8
+#define SERVER_RADIX 10
+/* The memory server keeps a capability per pseudo-physical page and per
+ * mapping of every compartment: a CNode of 2^16 slots (2 MiB). */
+#define MEM_SERVER_RADIX 16
 #define STACK_PAGES  16
 /* Exit status when no compartment could be started at all. */
 #define STATUS_NOTHING_RAN 3
@@ -50,6 +54,7 @@ struct server {
     struct l4_manifest_server m;
     bool configured, up;
     struct l4_object ep;          /* its endpoint: the root keeps the unbadged capability */
+    l4_cptr_t admin; /* a copy badged L4_PLAT_BADGE_ROOT: the root's admin messages */
     struct root_chunks memory;    /* given to it as "untyped" */
     struct root_chunks image_mem; /* what its image, stack and objects are made of */
     struct l4_untyped_alloc ua;   /* over image_mem, for spawning it */
@@ -68,6 +73,8 @@ struct compartment {
     struct l4_untyped_alloc ua; /* over kernel_part */
     struct l4_untyped uts[ROOT_MAX_CHUNKS];
     struct l4_object pv, ring, upcall, batch[L4_PLAT_MEM_BATCH_PAGES];
+    bool mem_set_up;       /* the memory server has it */
+    l4_word_t phys_pages;  /* what the memory server gave it */
     struct program prog;
 };
 
@@ -92,6 +99,16 @@ static struct l4_vspace_frame scratch_frames[2];
 static struct l4_vspace scratch_vs;
 
 /* --- Helpers ------------------------------------------------------------------ */
+
+/* A capability for l4_spawn(): copied, except an Untyped, which is moved
+ * (untyped capabilities are never copied). */
+static struct l4_spawn_cap spawn_cap(const char *name, l4_cptr_t cap, l4_cap_type_t type,
+                                     l4_cap_rights_t rights)
+{
+    struct l4_spawn_cap c = {.name = name, .cap = cap, .type = type, .rights = rights};
+    c.move = type == L4_CAP_UNTYPED;
+    return c;
+}
 
 /* A badged copy of ep in a fresh root slot (L4_CPTR_NULL if impossible). */
 static l4_cptr_t mint(l4_cptr_t ep, l4_word_t badge, l4_cap_rights_t rights)
@@ -233,14 +250,16 @@ static void start_server(unsigned id)
     while (bits < 40 && (UINT64_C(2) << bits) <= s->m.memory)
         bits++;
     s->memory.n = 0;
-    if (root_carve(UINT64_C(1) << bits, &s->memory) != L4_NO_ERROR ||
+    if (root_carve(UINT64_C(1) << bits, true, &s->memory) != L4_NO_ERROR ||
         root_object(L4_OBJECT_ENDPOINT, 0, &s->ep) != L4_NO_ERROR) {
         l4_printf("root: %s not started: no memory for it\n", who);
         root_chunks_free(&s->memory);
         return;
     }
     /* its image, stack, CNode and TCB come from a chunk of their own */
-    if (root_carve(UINT64_C(1) << 21, &s->image_mem) != L4_NO_ERROR) {
+    unsigned radix = id == L4_PLAT_SERVER_MEM ? MEM_SERVER_RADIX : SERVER_RADIX;
+    if (root_carve((UINT64_C(1) << 21) + (UINT64_C(64) << radix), false, &s->image_mem) !=
+        L4_NO_ERROR) {
         l4_printf("root: %s not started: no memory for its image\n", who);
         root_chunks_free(&s->memory);
         return;
@@ -251,39 +270,39 @@ static void start_server(unsigned id)
     l4_cptr_t temp[6];
     unsigned n = 0, ntemp = 0;
     caps[n++] =
-        (struct l4_spawn_cap){L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL};
-    caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_UNTYPED, s->memory.obj[0].cap, L4_CAP_UNTYPED,
-                                      L4_CAP_RIGHTS_ALL};
+        spawn_cap(L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL);
+    caps[n++] = spawn_cap(L4_PLAT_CAP_UNTYPED, s->memory.give[0], L4_CAP_UNTYPED,
+                                      L4_CAP_RIGHTS_ALL);
     if (id == L4_PLAT_SERVER_CONSOLE) {
         temp[ntemp++] = ioports(0x3f8, 0x3ff);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_COM1, temp[ntemp - 1], L4_CAP_IO_PORT,
-                                          L4_CAP_RIGHTS_ALL};
+        caps[n++] = spawn_cap(L4_PLAT_CAP_COM1, temp[ntemp - 1], L4_CAP_IO_PORT,
+                                          L4_CAP_RIGHTS_ALL);
         temp[ntemp++] = irq_line(COM1_IRQ_LINE);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
-                                          L4_CAP_RIGHTS_ALL};
+        caps[n++] = spawn_cap(L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
+                                          L4_CAP_RIGHTS_ALL);
     }
     if (id == L4_PLAT_SERVER_IRQ) {
         temp[ntemp++] = ioports(0x40, 0x43);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_PIT, temp[ntemp - 1], L4_CAP_IO_PORT,
-                                          L4_CAP_RIGHTS_ALL};
+        caps[n++] = spawn_cap(L4_PLAT_CAP_PIT, temp[ntemp - 1], L4_CAP_IO_PORT,
+                                          L4_CAP_RIGHTS_ALL);
         temp[ntemp++] = irq_line(PIT_IRQ_LINE);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
-                                          L4_CAP_RIGHTS_ALL};
+        caps[n++] = spawn_cap(L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
+                                          L4_CAP_RIGHTS_ALL);
     }
     if (id != L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_CONSOLE].up) {
         temp[ntemp++] =
             mint(servers[L4_PLAT_SERVER_CONSOLE].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_CONSOLE, temp[ntemp - 1], L4_CAP_ENDPOINT,
-                                          CLIENT_RIGHTS};
+        caps[n++] = spawn_cap(L4_PLAT_CAP_CONSOLE, temp[ntemp - 1], L4_CAP_ENDPOINT,
+                                          CLIENT_RIGHTS);
     } else if (id != L4_PLAT_SERVER_CONSOLE) {
-        caps[n++] = (struct l4_spawn_cap){L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
-                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL};
+        caps[n++] = spawn_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
+                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
     }
     if (id == L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_IRQ].up) {
         temp[ntemp++] =
             mint(servers[L4_PLAT_SERVER_IRQ].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
         caps[n++] =
-            (struct l4_spawn_cap){L4_PLAT_CAP_IRQ, temp[ntemp - 1], L4_CAP_ENDPOINT, CLIENT_RIGHTS};
+            spawn_cap(L4_PLAT_CAP_IRQ, temp[ntemp - 1], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
     }
     bool ok = true;
     for (unsigned i = 0; i < ntemp; i++)
@@ -297,7 +316,7 @@ static void start_server(unsigned id)
         struct l4_spawn_config cfg = {
             .image = image,
             .image_size = size,
-            .cnode_radix = SERVER_RADIX,
+            .cnode_radix = radix,
             .stack_pages = STACK_PAGES,
             .caps = caps,
             .ncaps = n,
@@ -314,6 +333,10 @@ static void start_server(unsigned id)
     for (unsigned i = 0; i < ntemp; i++)
         if (temp[i] != L4_CPTR_NULL)
             root_slot_free(temp[i]);
+    if (s->up) {
+        s->admin = mint(s->ep.cap, L4_PLAT_BADGE_ROOT, CLIENT_RIGHTS);
+        s->up = s->admin != L4_CPTR_NULL;
+    }
     if (s->up) {
         l4_printf("root: server '%s' started (", name);
         root_print_size("memory ", UINT64_C(1) << bits);
@@ -357,11 +380,16 @@ static unsigned comp_index(const struct compartment *c)
     return (unsigned)(c - comps);
 }
 
+static void mem_teardown(struct compartment *c);
+
 /* Take everything of c back, in bounded steps: the servers first (each
  * forgets the compartment and deletes what it made for it), then the guest
  * kernel, then the quota chunks (by now nothing much is left under them). */
 static void comp_reclaim(struct compartment *c)
 {
+    if (c->prog.frames && c->prog.sp.tcb.cap)
+        (void)l4_tcb_suspend(c->prog.sp.tcb.cap);
+    mem_teardown(c);
     program_destroy(&c->prog);
     struct l4_object *objs[] = {&c->pv, &c->ring, &c->upcall};
     for (unsigned i = 0; i < 3; i++)
@@ -389,6 +417,59 @@ static uint64_t kernel_part_bytes(unsigned pages)
     while (b < need)
         b <<= 1;
     return b;
+}
+
+/* The memory server takes the compartment: its limits, the guest kernel's
+ * VSpace (for the pseudo-physical window), the memory-server part of the
+ * quota (each chunk copied into the server's inbox slot, then announced),
+ * the batch pages; then it maps the pseudo-physical pages. 0 or -1
+ * (reported). */
+static int mem_setup(struct compartment *c)
+{
+    const struct server *m = &servers[L4_PLAT_SERVER_MEM];
+    uint32_t id = comp_index(c);
+    l4_word_t inbox = 0, phys = 0;
+    mem_status_t st = mem_compartment_create(m->admin, id, c->m.max_spaces, c->m.max_threads,
+                                             c->m.priority, c->prog.sp.pml4.cap, &inbox);
+    const char *step = "CompartmentCreate";
+    for (unsigned i = 0; st == L4_NO_ERROR && i < c->mem_part.n; i++) {
+        step = "moving a chunk to its inbox";
+        st = l4_cnode_move(m->prog.sp.cnode.cap, inbox, MEM_SERVER_RADIX, L4_ROOT_SLOT_CNODE,
+                           c->mem_part.give[i], 64);
+        if (st == L4_NO_ERROR) {
+            step = "CompartmentAddMemory";
+            st = mem_compartment_add_memory(m->admin, id, c->mem_part.obj[i].obj_bits);
+        }
+    }
+    for (unsigned i = 0; st == L4_NO_ERROR && i < L4_PLAT_MEM_BATCH_PAGES; i++) {
+        step = "CompartmentSetBatch";
+        st = mem_compartment_set_batch(m->admin, id, i, c->batch[i].cap);
+    }
+    if (st == L4_NO_ERROR) {
+        step = "CompartmentStart";
+        st = mem_compartment_start(m->admin, id, &phys);
+    }
+    if (st != L4_NO_ERROR) {
+        l4_printf("root: compartment '%s' not started: memory server: %s: %s\n", c->m.name, step,
+                  st < 256 ? l4_error_name((l4_error_t)st) : mem_error_name(st));
+        return -1;
+    }
+    c->mem_set_up = true;
+    c->phys_pages = phys;
+    return 0;
+}
+
+/* The memory server lets the compartment go, a bounded step per call. */
+static void mem_teardown(struct compartment *c)
+{
+    if (!c->mem_set_up)
+        return;
+    const struct server *m = &servers[L4_PLAT_SERVER_MEM];
+    l4_word_t done = 0, reclaimed = 0;
+    for (unsigned calls = 0; !done && calls < 1000000; calls++)
+        if (mem_compartment_destroy(m->admin, comp_index(c), &done, &reclaimed) != L4_NO_ERROR)
+            break;
+    c->mem_set_up = false;
 }
 
 static int comp_start(struct compartment *c)
@@ -422,8 +503,8 @@ static int comp_start(struct compartment *c)
         root_unmap_module();
         return -1;
     }
-    if (root_carve(kbytes, &c->kernel_part) != L4_NO_ERROR ||
-        root_carve(c->m.quota - kbytes, &c->mem_part) != L4_NO_ERROR) {
+    if (root_carve(kbytes, false, &c->kernel_part) != L4_NO_ERROR ||
+        root_carve(c->m.quota - kbytes, true, &c->mem_part) != L4_NO_ERROR) {
         l4_printf("root: %s not started: its quota cannot be carved\n", who);
         root_unmap_module();
         comp_reclaim(c);
@@ -460,17 +541,17 @@ static int comp_start(struct compartment *c)
         temp[ntemp] = mint(servers[links[k].id].ep.cap, badge, CLIENT_RIGHTS);
         if (temp[ntemp] != L4_CPTR_NULL)
             caps[n++] =
-                (struct l4_spawn_cap){links[k].name, temp[ntemp++], L4_CAP_ENDPOINT, CLIENT_RIGHTS};
+                spawn_cap(links[k].name, temp[ntemp++], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
     }
     temp[ntemp] = mint(root_ep.cap, badge, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
     if (temp[ntemp] != L4_CPTR_NULL)
-        caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_ROOT, temp[ntemp++], L4_CAP_ENDPOINT,
-                                          L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY};
-    caps[n++] = (struct l4_spawn_cap){L4_PLAT_CAP_UPCALL, c->upcall.cap, L4_CAP_NOTIFICATION,
-                                      L4_CAP_RIGHTS_ALL};
+        caps[n++] = spawn_cap(L4_PLAT_CAP_ROOT, temp[ntemp++], L4_CAP_ENDPOINT,
+                                          L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
+    caps[n++] = spawn_cap(L4_PLAT_CAP_UPCALL, c->upcall.cap, L4_CAP_NOTIFICATION,
+                                      L4_CAP_RIGHTS_ALL);
     if (!servers[L4_PLAT_SERVER_CONSOLE].up)
-        caps[n++] = (struct l4_spawn_cap){L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
-                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL};
+        caps[n++] = spawn_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
+                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
     l4_cptr_t batch[L4_PLAT_MEM_BATCH_PAGES];
     for (unsigned i = 0; i < L4_PLAT_MEM_BATCH_PAGES; i++)
         batch[i] = c->batch[i].cap;
@@ -518,6 +599,10 @@ static int comp_start(struct compartment *c)
         comp_reclaim(c);
         return -1;
     }
+    if (servers[L4_PLAT_SERVER_MEM].up && mem_setup(c) != 0) {
+        comp_reclaim(c);
+        return -1;
+    }
     if (l4_spawn_start(&c->prog.sp) != L4_NO_ERROR) {
         l4_printf("root: %s not started: cannot resume its guest kernel\n", who);
         comp_reclaim(c);
@@ -526,8 +611,11 @@ static int comp_start(struct compartment *c)
     c->state = COMP_RUNNING;
     l4_printf("root: compartment '%s' started (", c->m.name);
     root_print_size("quota ", c->m.quota);
-    l4_printf(", prio %u, image %s%s)\n", c->m.priority, c->m.image,
+    l4_printf(", prio %u, image %s%s", c->m.priority, c->m.image,
               (c->m.flags & L4_MANIFEST_FLAG_MAIN) ? ", main" : "");
+    if (c->mem_set_up)
+        l4_printf(", %lu pseudo-physical pages", (unsigned long)c->phys_pages);
+    l4_printf(")\n");
     return 0;
 }
 

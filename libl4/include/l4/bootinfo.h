@@ -71,7 +71,9 @@ struct l4_untyped_desc {
 
 /* A multiboot module after the root task: its bytes are in the read-only
  * Frame4K capabilities of `frames`, one per page, from paddr (page-aligned
- * by the loader) on. */
+ * by the loader) on. name is its command line ("PATH NAME" from QEMU's
+ * loader), or the last L4_BOOTINFO_MODNAME_MAX - 1 bytes of it when it is
+ * longer, so that its last word survives a long path. */
 struct l4_boot_module {
     l4_word_t paddr, size;
     struct l4_slot_region frames;

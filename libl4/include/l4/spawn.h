@@ -93,6 +93,7 @@ struct l4_spawn_cap {
     l4_cptr_t cap;          /* the parent's cptr (as ua->dest names its slots) */
     l4_cap_type_t type;     /* what the start-info page says it is */
     l4_cap_rights_t rights; /* rights of the child's copy */
+    bool move;              /* move it instead (the parent loses it): Untyped, which is never copied */
 };
 
 struct l4_spawn_config {
