@@ -21,8 +21,10 @@
 #include "sys.h"
 
 /* Bookkeeping memory: the map tables and page arrays of the compartments. */
-#define HEAP_BYTES (256u << 10)
-static char heap[HEAP_BYTES] __attribute__((aligned(16)));
+/* The heap (per-compartment tables: pages, mappings, handles) is 4 MiB of
+ * the server's own memory, mapped as two 2 MiB frames at HEAP_VA. */
+#define HEAP_VA    UINT64_C(0x0000002000000000)
+#define HEAP_BYTES (UINT64_C(4) << 20)
 
 static struct mem_server srv;
 static struct memsys msys;
@@ -251,7 +253,6 @@ int main(int argc, char **argv)
     l4_cptr_t ep = l4_rt_cap(L4_PLAT_CAP_EP), ut = l4_rt_cap(L4_PLAT_CAP_UNTYPED);
     if (!si || !ep || !ut)
         return fail("no start-info page, ep or untyped");
-    l4_rt_heap_init(heap, sizeof heap);
     l4_word_t count = si->free_count > (1u << 16) ? (1u << 16) : si->free_count;
     if (l4_slot_alloc_init(&slots, si->free_first, count, slot_bits, L4_SLOT_BITMAP_WORDS(count)))
         return fail("bad free slots");
@@ -271,6 +272,12 @@ int main(int argc, char **argv)
         return fail("own untyped unusable");
     l4_vspace_init(&own_vs, si->vspace, &own_ua, own_tables, 8, own_frames,
                    sizeof own_frames / sizeof own_frames[0]);
+    for (l4_word_t off = 0; off < HEAP_BYTES; off += UINT64_C(1) << 21)
+        if (l4_vspace_map_new(&own_vs, HEAP_VA + off, 21, L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE,
+                              0, 0) != L4_NO_ERROR)
+            return fail("no memory for the heap");
+    if (l4_rt_heap_init((void *)(uintptr_t)HEAP_VA, HEAP_BYTES) != 0)
+        return fail("heap already in use");
     struct l4_object r;
     if (l4_untyped_alloc_object(&own_ua, L4_OBJECT_REPLY, 0, 0, &r))
         return fail("no Reply object");
