@@ -46,8 +46,9 @@ int cons_index(uint64_t badge)
 
 uint64_t cons_badge(int i)
 {
-    return i < CONS_FIRST_COMPARTMENT ? L4_PLAT_BADGE_SERVER((unsigned)i)
-                                      : L4_PLAT_BADGE_COMPARTMENT((unsigned)(i - CONS_FIRST_COMPARTMENT));
+    return i < CONS_FIRST_COMPARTMENT
+               ? L4_PLAT_BADGE_SERVER((unsigned)i)
+               : L4_PLAT_BADGE_COMPARTMENT((unsigned)(i - CONS_FIRST_COMPARTMENT));
 }
 
 bool cons_is_compartment(int i)
@@ -63,8 +64,8 @@ struct cons_client *cons_client(struct cons_state *s, uint64_t badge)
 
 /* --- Admin ------------------------------------------------------------------ */
 
-console_status_t cons_client_add(struct cons_state *s, uint64_t id, uint64_t name0,
-                                 uint64_t name1, uint64_t name2)
+console_status_t cons_client_add(struct cons_state *s, uint64_t id, uint64_t name0, uint64_t name1,
+                                 uint64_t name2)
 {
     int i = cons_index(id);
     if (i < 0)
@@ -184,8 +185,7 @@ void cons_say(struct cons_state *s, const char *text)
     cons_output(s, L4_PLAT_SERVER_CONSOLE, text, strlen(text));
 }
 
-console_status_t cons_ring_drain(struct cons_state *s, int i, uint64_t *written,
-                                 uint64_t detail[2])
+console_status_t cons_ring_drain(struct cons_state *s, int i, uint64_t *written, uint64_t detail[2])
 {
     struct cons_client *c = &s->clients[i];
     if (!c->ring)

@@ -104,8 +104,8 @@ struct cons_client *cons_client(struct cons_state *s, uint64_t badge);
  * client), L4_DELETE_FIRST (the compartment is one already),
  * L4_INVALID_ARGUMENT (empty name, or a byte outside 0x21..0x7e before the
  * first NUL). Nothing changes on an error. */
-console_status_t cons_client_add(struct cons_state *s, uint64_t id, uint64_t name0,
-                                 uint64_t name1, uint64_t name2);
+console_status_t cons_client_add(struct cons_state *s, uint64_t id, uint64_t name0, uint64_t name1,
+                                 uint64_t name2);
 /* ClientRemove's bookkeeping: the client's record is reset (a server's to
  * its default name) and the focus moves on. The glue must have unmapped
  * its ring and deleted its notification first. CONSOLE_ERROR_NO_CLIENT if

@@ -47,8 +47,8 @@ console_status_t console_ring_attach(struct console_server *cs, int i, l4_word_t
     l4_cptr_t frame = console_take_received(cs);
     if (frame == L4_CPTR_NULL)
         return L4_NOT_ENOUGH_MEMORY;
-    l4_error_t e = l4_vspace_map(&cs->vs, frame, ring_va(i), 12,
-                                 L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE, 0);
+    l4_error_t e =
+        l4_vspace_map(&cs->vs, frame, ring_va(i), 12, L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE, 0);
     if (e != L4_NO_ERROR) {
         console_drop_cap(cs, frame);
         return e == L4_NOT_ENOUGH_MEMORY ? L4_NOT_ENOUGH_MEMORY : e;

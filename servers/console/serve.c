@@ -87,9 +87,9 @@ static console_status_t do_read(void *ctx, l4_word_t badge, const struct console
     return st;
 }
 
-static console_status_t do_set_input_notification(
-    void *ctx, l4_word_t badge, const struct console_set_input_notification_args *a,
-    l4_word_t detail[])
+static console_status_t
+do_set_input_notification(void *ctx, l4_word_t badge,
+                          const struct console_set_input_notification_args *a, l4_word_t detail[])
 {
     struct console_server *cs = ctx;
     struct cons_client *c = cons_client(&cs->core, badge);

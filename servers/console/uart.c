@@ -43,13 +43,13 @@ static l4_error_t out8(l4_cptr_t port, unsigned reg, uint8_t v)
 l4_error_t uart_init(l4_cptr_t port)
 {
     static const uint8_t steps[][2] = {
-        {REG_IER, 0x00},  /* no interrupts while we set it up */
-        {REG_LCR, 0x80},  /* divisor latch */
-        {REG_DATA, 1},    /* 115200 baud */
-        {REG_IER, 0},     /* divisor high byte */
-        {REG_LCR, 0x03},  /* 8N1 */
-        {REG_FCR, 0x07},  /* FIFOs on and cleared; receive trigger at 1 byte */
-        {REG_MCR, 0x0b},  /* DTR, RTS, OUT2 (the interrupt line's gate on PCs) */
+        {REG_IER, 0x00}, /* no interrupts while we set it up */
+        {REG_LCR, 0x80}, /* divisor latch */
+        {REG_DATA, 1},   /* 115200 baud */
+        {REG_IER, 0},    /* divisor high byte */
+        {REG_LCR, 0x03}, /* 8N1 */
+        {REG_FCR, 0x07}, /* FIFOs on and cleared; receive trigger at 1 byte */
+        {REG_MCR, 0x0b}, /* DTR, RTS, OUT2 (the interrupt line's gate on PCs) */
         {REG_IER, IER_RDA},
     };
     for (unsigned i = 0; i < sizeof steps / sizeof steps[0]; i++) {
