@@ -157,9 +157,10 @@ def main():
     end = raw.find(EXACT_END, start if start >= 0 else 0)
     region = raw[start:end + len(EXACT_END)] if start >= 0 and end >= 0 else b""
     want = EXACT_INLINE + EXACT_RING + EXACT_END
+    differ = next((i for i, (x, y) in enumerate(zip(region, want)) if x != y),
+                  min(len(region), len(want)))
     check(region == want, "one compartment's output (inline and ring) is byte-exact",
-          f"{len(region)} bytes, want {len(want)}; first difference at "
-          f"{next((i for i, (x, y) in enumerate(zip(region, want)) if x != y), min(len(region), len(want)))}")
+          f"{len(region)} bytes, want {len(want)}; first difference at {differ}")
     check(start > 0 and raw[start - 1:start] == b"\n", "the exact region starts a line, unlabelled")
     check(b"ring ok\n" in raw and b"[alpha] ring ok" not in raw,
           "a repaired ring's bytes are written, unlabelled")

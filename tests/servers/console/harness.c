@@ -394,6 +394,9 @@ int main(int argc, char **argv)
     check(strcmp(buf, "world\n") == 0, "after Ctrl-] n beta reads what was typed", 0, 0);
     CHECK_ST(console_read(c0_ep, 8, &w, &d), CONSOLE_ERROR_WOULD_BLOCK,
              "alpha (no longer focused) reads nothing");
+    CHECK_ST(console_read(test_ep, 8, &w, &d), CONSOLE_ERROR_WOULD_BLOCK,
+             "a server reads no input");
+    CHECK_ST(console_read(c1_ep, 9, &w, &d), L4_RANGE_ERROR, "Read of 9 bytes is RangeError");
 
     /* --- removal ----------------------------------------------------------------------------- */
     CHECK_ST(console_client_remove(c0_ep, L4_PLAT_BADGE_COMPARTMENT(1)), L4_ILLEGAL_OPERATION,
