@@ -174,7 +174,7 @@ static l4_error_t give_caps(struct l4_spawn *sp, const struct l4_spawn_config *c
                   cfg->fault_badge != 0, cfg->fault_badge)))
         return e;
     for (unsigned i = 0; i < cfg->ncaps; i++) {
-        if (cfg->caps[i].move) {
+        if (cfg->caps[i].type == L4_CAP_UNTYPED) {
             e = l4_cnode_move(sp->cnode.cap, slot, (uint8_t)sp->cnode_radix, d->root,
                               cfg->caps[i].cap, d->cptr_depth);
             if (e == L4_NO_ERROR)

@@ -74,6 +74,7 @@ struct compartment {
     struct l4_untyped uts[ROOT_MAX_CHUNKS];
     struct l4_object pv, ring, upcall, batch[L4_PLAT_MEM_BATCH_PAGES];
     bool mem_set_up;       /* the memory server has it */
+    bool console_set_up;   /* the console server has it */
     l4_word_t phys_pages;  /* what the memory server gave it */
     struct program prog;
 };
@@ -100,14 +101,11 @@ static struct l4_vspace scratch_vs;
 
 /* --- Helpers ------------------------------------------------------------------ */
 
-/* A capability for l4_spawn(): copied, except an Untyped, which is moved
- * (untyped capabilities are never copied). */
+/* A capability for l4_spawn() (an Untyped is moved, the rest copied). */
 static struct l4_spawn_cap spawn_cap(const char *name, l4_cptr_t cap, l4_cap_type_t type,
                                      l4_cap_rights_t rights)
 {
-    struct l4_spawn_cap c = {.name = name, .cap = cap, .type = type, .rights = rights};
-    c.move = type == L4_CAP_UNTYPED;
-    return c;
+    return (struct l4_spawn_cap){.name = name, .cap = cap, .type = type, .rights = rights};
 }
 
 /* A badged copy of ep in a fresh root slot (L4_CPTR_NULL if impossible). */
@@ -381,6 +379,7 @@ static unsigned comp_index(const struct compartment *c)
 }
 
 static void mem_teardown(struct compartment *c);
+static void console_teardown(struct compartment *c);
 
 /* Take everything of c back, in bounded steps: the servers first (each
  * forgets the compartment and deletes what it made for it), then the guest
@@ -390,6 +389,7 @@ static void comp_reclaim(struct compartment *c)
     if (c->prog.frames && c->prog.sp.tcb.cap)
         (void)l4_tcb_suspend(c->prog.sp.tcb.cap);
     mem_teardown(c);
+    console_teardown(c);
     program_destroy(&c->prog);
     struct l4_object *objs[] = {&c->pv, &c->ring, &c->upcall};
     for (unsigned i = 0; i < 3; i++)
@@ -457,6 +457,35 @@ static int mem_setup(struct compartment *c)
     c->mem_set_up = true;
     c->phys_pages = phys;
     return 0;
+}
+
+/* The console server gives the compartment a virtual console: its name
+ * (up to 24 bytes, in three words) and its output ring. */
+static int console_setup(struct compartment *c)
+{
+    const struct server *k = &servers[L4_PLAT_SERVER_CONSOLE];
+    l4_word_t badge = L4_PLAT_BADGE_COMPARTMENT(comp_index(c)), name[3] = {0, 0, 0};
+    size_t len = strlen(c->m.name);
+    memcpy(name, c->m.name, len < sizeof name ? len : sizeof name);
+    console_status_t st = console_client_add(k->admin, badge, name[0], name[1], name[2]);
+    if (st == L4_NO_ERROR)
+        st = console_client_set_ring(k->admin, badge, c->ring.cap);
+    if (st != L4_NO_ERROR) {
+        l4_printf("root: compartment '%s' not started: console server: %s\n", c->m.name,
+                  st < 256 ? l4_error_name((l4_error_t)st) : console_error_name(st));
+        return -1;
+    }
+    c->console_set_up = true;
+    return 0;
+}
+
+static void console_teardown(struct compartment *c)
+{
+    if (!c->console_set_up)
+        return;
+    (void)console_client_remove(servers[L4_PLAT_SERVER_CONSOLE].admin,
+                                L4_PLAT_BADGE_COMPARTMENT(comp_index(c)));
+    c->console_set_up = false;
 }
 
 /* The memory server lets the compartment go, a bounded step per call. */
@@ -599,7 +628,8 @@ static int comp_start(struct compartment *c)
         comp_reclaim(c);
         return -1;
     }
-    if (servers[L4_PLAT_SERVER_MEM].up && mem_setup(c) != 0) {
+    if ((servers[L4_PLAT_SERVER_MEM].up && mem_setup(c) != 0) ||
+        (servers[L4_PLAT_SERVER_CONSOLE].up && console_setup(c) != 0)) {
         comp_reclaim(c);
         return -1;
     }

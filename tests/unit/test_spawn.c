@@ -54,9 +54,9 @@ static void build_image(void)
 }
 
 static struct l4_vspace parent;
-static const struct l4_spawn_cap caps[3] = {{"a", 10, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL, false},
-                                            {"b", 11, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL, false},
-                                            {"c", 12, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL, false}};
+static const struct l4_spawn_cap caps[3] = {{"a", 10, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL},
+                                            {"b", 11, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL},
+                                            {"c", 12, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL}};
 
 static struct l4_spawn_config config(void)
 {

@@ -93,8 +93,10 @@ struct l4_spawn_cap {
     l4_cptr_t cap;          /* the parent's cptr (as ua->dest names its slots) */
     l4_cap_type_t type;     /* what the start-info page says it is */
     l4_cap_rights_t rights; /* rights of the child's copy */
-    bool move;              /* move it instead (the parent loses it): Untyped, which is never copied */
 };
+/* An Untyped capability (type L4_CAP_UNTYPED) is moved, not copied: the
+ * kernel never copies one. The parent loses it (it can take it back by
+ * revoking the Untyped it was made from). */
 
 struct l4_spawn_config {
     const void *image; /* ELF64 executable, in the parent's memory */

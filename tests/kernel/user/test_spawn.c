@@ -83,9 +83,9 @@ UTEST(spawn_child, "spawn: a child in its own CSpace and VSpace gets argv, its s
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0), r = ut_new(L4_OBJECT_REPLY, 0);
     UT_ASSERT(ep && r);
     const struct l4_spawn_cap caps[] = {
-        {"parent", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY, false},
+        {"parent", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY},
         {L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE, L4_CAP_DEBUG_CONSOLE,
-         L4_CAP_RIGHTS_ALL, false},
+         L4_CAP_RIGHTS_ALL},
     };
     struct l4_spawn_config cfg = base_config(caps, 2);
     struct l4_slot_alloc *slots = ut_untyped_alloc()->slots;
@@ -123,7 +123,7 @@ UTEST(spawn_no_console, "spawn: a child not given a DebugConsole has none; a bad
     l4_cptr_t fault = ut_new(L4_OBJECT_ENDPOINT, 0);
     UT_ASSERT(ep && r && fault);
     const struct l4_spawn_cap caps[] = {
-        {"parent", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY, false},
+        {"parent", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY},
     };
     struct l4_spawn_config cfg = base_config(caps, 1);
     cfg.fault_ep = fault;
@@ -151,7 +151,7 @@ UTEST(spawn_fault, "spawn: the child's faults go to the fault endpoint given, wi
     l4_cptr_t fault = ut_new(L4_OBJECT_ENDPOINT, 0);
     UT_ASSERT(ep && r && fault);
     const struct l4_spawn_cap caps[] = {
-        {"parent", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY, false},
+        {"parent", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY},
     };
     static const char *const argv[] = {"child", "fault"};
     struct l4_spawn_config cfg = base_config(caps, 1);
@@ -205,7 +205,7 @@ UTEST(spawn_undo, "spawn: a failure after the image is loaded (a capability name
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
     UT_ASSERT(ep);
     const struct l4_spawn_cap caps[] = {
-        {"a_name_longer_than_23_bytes", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE, false},
+        {"a_name_longer_than_23_bytes", ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_WRITE},
     };
     struct l4_spawn_config cfg = base_config(caps, 1);
     struct l4_slot_alloc *slots = ut_untyped_alloc()->slots;

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The console server's loop and message handlers.
+ *
+ * One thread receives everything on its endpoint: clients' Calls
+ * (decoded and answered by the generated console_dispatch(),
+ * <l4/proto/console_server_gen.h>) and COM1's interrupts, which arrive
+ * through the notification bound to the thread as a receive with
+ * message-info 0 and CONSOLE_IRQ_BADGE in the badge. After an interrupt
+ * the loop receives again without answering (nobody called).
+ *
+ * Identity is the badge alone (docs/servers/README.md): the admin
+ * messages need L4_PLAT_BADGE_ROOT (else IllegalOperation), every other
+ * message a client's badge (else NoClient).
+ */
+#include <l4/proto/console_server_gen.h>
+#include <l4/stubs_gen.h>
+#include "console.h"
+#include "uart.h"
+
+/* INTEGRATION: the interrupt server's protocol (irq.toml) is written
+ * elsewhere. Once it exists, call its RaiseLine here for compartment id
+ * with the line L4_PV_IRQ_LINE_CONSOLE, through cs->irq_ep (badged for the
+ * console server). Until then, and always when the start-info page gave
+ * no "irq" capability, this does nothing: a guest still learns of input
+ * through its input notification. */
+void raise_console_line(struct console_server *cs, uint64_t id)
+{
+    if (cs->irq_ep == L4_CPTR_NULL)
+        return;
+    (void)id;
+}
+
+static console_status_t no_client(l4_word_t badge, l4_word_t detail[])
+{
+    detail[0] = badge;
+    return CONSOLE_ERROR_NO_CLIENT;
+}
+
+static console_status_t do_write(void *ctx, l4_word_t badge, const struct console_write_args *a,
+                                 struct console_write_result *r, l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (!cons_client(&cs->core, badge))
+        return no_client(badge, detail);
+    if (a->length > CONS_WRITE_MAX) {
+        detail[0] = 0;
+        detail[1] = CONS_WRITE_MAX;
+        return L4_RANGE_ERROR;
+    }
+    const l4_word_t w[3] = {a->text0, a->text1, a->text2};
+    char buf[CONS_WRITE_MAX];
+    for (unsigned k = 0; k < a->length; k++)
+        buf[k] = (char)(w[k / 8] >> (8 * (k % 8)));
+    cons_output(&cs->core, cons_index(badge), buf, a->length);
+    r->written = a->length;
+    return L4_NO_ERROR;
+}
+
+static console_status_t do_flush(void *ctx, l4_word_t badge, struct console_flush_result *r,
+                                 l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (!cons_client(&cs->core, badge))
+        return no_client(badge, detail);
+    uint64_t written = 0;
+    console_status_t st = cons_ring_drain(&cs->core, cons_index(badge), &written, detail);
+    r->written = written;
+    return st;
+}
+
+static console_status_t do_read(void *ctx, l4_word_t badge, const struct console_read_args *a,
+                                struct console_read_result *r, l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (!cons_client(&cs->core, badge))
+        return no_client(badge, detail);
+    if (a->max == 0 || a->max > CONS_READ_MAX) {
+        detail[0] = 1;
+        detail[1] = CONS_READ_MAX;
+        return L4_RANGE_ERROR;
+    }
+    uint64_t len = 0, data = 0;
+    console_status_t st = cons_read(&cs->core, cons_index(badge), a->max, &len, &data);
+    r->length = len;
+    r->data = data;
+    return st;
+}
+
+static console_status_t
+do_set_input_notification(void *ctx, l4_word_t badge,
+                          const struct console_set_input_notification_args *a, l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    struct cons_client *c = cons_client(&cs->core, badge);
+    if (!c || !cons_is_compartment(cons_index(badge)))
+        return no_client(badge, detail);
+    if (a->bits == 0 || a->bits >> L4_BADGE_BITS) {
+        detail[0] = 1;
+        return L4_INVALID_ARGUMENT;
+    }
+    if (l4_debug_cap_identify(a->notification) != L4_CAP_NOTIFICATION) {
+        detail[0] = 0;
+        return L4_INVALID_CAPABILITY;
+    }
+    /* a copy that signals exactly the client's bits (Mint refuses to
+     * re-badge a badged capability: the client must send an unbadged one) */
+    l4_word_t slot;
+    if (l4_slot_alloc(&cs->slots, &slot) != L4_NO_ERROR)
+        return L4_NOT_ENOUGH_MEMORY;
+    if (l4_cnode_mint(cs->cnode, slot, 64, cs->cnode, a->notification, 64, L4_CAP_RIGHTS_WRITE,
+                      a->bits) != L4_NO_ERROR) {
+        l4_slot_free(&cs->slots, slot);
+        detail[0] = 0;
+        return L4_INVALID_CAPABILITY;
+    }
+    console_drop_cap(cs, c->notification);
+    c->notification = slot;
+    c->notify_bits = a->bits;
+    if (c->in_count)
+        l4_signal(slot);
+    return L4_NO_ERROR;
+}
+
+static console_status_t do_client_add(void *ctx, l4_word_t badge,
+                                      const struct console_client_add_args *a, l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (badge != L4_PLAT_BADGE_ROOT)
+        return L4_ILLEGAL_OPERATION;
+    console_status_t st = cons_client_add(&cs->core, a->id, a->name0, a->name1, a->name2);
+    if (st == CONSOLE_ERROR_NO_CLIENT)
+        detail[0] = a->id;
+    return st;
+}
+
+static console_status_t do_client_set_ring(void *ctx, l4_word_t badge,
+                                           const struct console_client_set_ring_args *a,
+                                           l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (badge != L4_PLAT_BADGE_ROOT)
+        return L4_ILLEGAL_OPERATION;
+    if (!cons_client(&cs->core, a->id))
+        return no_client(a->id, detail);
+    return console_ring_attach(cs, cons_index(a->id), detail);
+}
+
+static console_status_t do_client_remove(void *ctx, l4_word_t badge,
+                                         const struct console_client_remove_args *a,
+                                         l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (badge != L4_PLAT_BADGE_ROOT)
+        return L4_ILLEGAL_OPERATION;
+    struct cons_client *c = cons_client(&cs->core, a->id);
+    if (!c)
+        return no_client(a->id, detail);
+    int i = cons_index(a->id);
+    console_ring_detach(cs, i);
+    console_drop_cap(cs, c->notification);
+    c->notification = 0;
+    return cons_client_remove(&cs->core, a->id);
+}
+
+static const struct console_server_ops ops = {
+    .write = do_write,
+    .flush = do_flush,
+    .read = do_read,
+    .set_input_notification = do_set_input_notification,
+    .client_add = do_client_add,
+    .client_set_ring = do_client_set_ring,
+    .client_remove = do_client_remove,
+};
+
+/* COM1 interrupted: take every byte the receiver holds, acknowledge, and
+ * look once more (an edge that came while the line was masked is lost,
+ * so bytes that arrived before the Ack would otherwise wait for the
+ * next one). Then tell each client that got input. */
+static void handle_irq(struct console_server *cs)
+{
+    bool got[CONS_MAX_CLIENTS] = {false};
+    for (unsigned round = 0; round < 8; round++) {
+        uint8_t buf[64];
+        size_t n = uart_receive(cs->com1, buf, sizeof buf);
+        for (size_t k = 0; k < n; k++) {
+            int i = cons_input(&cs->core, buf[k]);
+            if (i >= 0)
+                got[i] = true;
+        }
+        l4_irq_handler_ack(cs->com1_irq);
+        if (n == 0)
+            break;
+    }
+    for (int i = 0; i < (int)CONS_MAX_CLIENTS; i++) {
+        if (!got[i])
+            continue;
+        if (cs->core.clients[i].notification)
+            l4_signal(cs->core.clients[i].notification);
+        raise_console_line(cs, cons_badge(i));
+    }
+}
+
+_Noreturn void console_serve(struct console_server *cs)
+{
+    struct l4_ipc_buffer *ipc = l4_ipc_buffer();
+    l4_word_t badge = 0, mrs[L4_MSG_REGISTERS] = {0};
+    l4_msginfo_t info = 0;
+    ipc->receive_cnode = cs->cnode;
+    ipc->receive_index = cs->recv_slot;
+    ipc->receive_depth = 64;
+    l4_error_t e = l4_recv_mrs(cs->ep, cs->reply, &badge, &info, mrs);
+    for (;;) {
+        if (e != L4_NO_ERROR) {
+            e = l4_recv_mrs(cs->ep, cs->reply, &badge, &info, mrs);
+            continue;
+        }
+        if (info == 0 && (badge & CONSOLE_IRQ_BADGE)) {
+            handle_irq(cs);
+            e = l4_recv_mrs(cs->ep, cs->reply, &badge, &info, mrs);
+            continue;
+        }
+        l4_msginfo_t r = console_dispatch(&ops, cs, badge, info, mrs, ipc, cs->recv_slot);
+        /* a capability a handler did not take must not block the next transfer */
+        if (l4_msginfo_get_extra_caps(info) && l4_debug_cap_identify(cs->recv_slot) != L4_CAP_NULL)
+            l4_cnode_delete(cs->cnode, cs->recv_slot, 64);
+        e = l4_reply_recv_mrs(cs->ep, r, cs->reply, &badge, &info, mrs);
+    }
+}
