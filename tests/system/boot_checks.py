@@ -83,7 +83,9 @@ CASES = [
     Case("root-builds-system", 0,
          ["root: entropy seed: 32 bytes",
           "root: compartment 'pvtest' started (quota 16 MiB, prio 100, "
-          "image pvtest-guest.elf, main)",
+          "image pvtest-guest.elf, main, ",
+          "root: server 'console' started",
+          "root: server 'mem' started",
           "root: compartment 'pvtest' exited with status 0; reclaimed",
           "root: every compartment has ended; power-off with status 0 "
           "(main compartment pvtest)"], reject_text=["refused", "not ok"]),
@@ -101,7 +103,7 @@ CASES = [
          ["root: compartment 'big' refused: quota 1024 MiB is more than "
           "the memory left, ",
           "root: compartment 'small' started (quota 16 MiB, prio 50, "
-          "image pvtest-guest.elf, main)",
+          "image pvtest-guest.elf, main",
           "root: every compartment has ended; power-off with status 7 "
           "(main compartment small)"],
          manifest=str(ROOT / "tools" / "manifests" / "boot-refuse.toml")),
