@@ -32,8 +32,13 @@ l4_error_t l4_spawn_check(const struct l4_spawn_config *cfg, unsigned *pages,
         return refuse(st, "cnode radix", L4_INVALID_ARGUMENT);
     /* the child's own slots, the fault endpoint and the given capabilities
      * must leave at least one free slot */
-    l4_word_t used = L4_SPAWN_SLOT_FIRST_CAP + (cfg->fault_ep != L4_CPTR_NULL) + cfg->ncaps;
-    if (cfg->ncaps > L4_START_INFO_MAX_CAPS || used >= ((l4_word_t)1 << cfg->cnode_radix))
+    l4_word_t used =
+        L4_SPAWN_SLOT_FIRST_CAP + (cfg->fault_ep != L4_CPTR_NULL) + cfg->ncaps + cfg->nrange;
+    if (cfg->nrange && (!cfg->range || !cfg->range_name))
+        return refuse(st, "capabilities", L4_INVALID_ARGUMENT);
+    if (cfg->ncaps + (cfg->nrange != 0) > L4_START_INFO_MAX_CAPS ||
+        cfg->nrange >= ((l4_word_t)1 << cfg->cnode_radix) ||
+        used >= ((l4_word_t)1 << cfg->cnode_radix))
         return refuse(st, "capabilities", L4_NOT_ENOUGH_MEMORY);
     if (cfg->argc > L4_START_INFO_MAX_ARGS || (cfg->argc && !cfg->argv))
         return refuse(st, "arguments", L4_INVALID_ARGUMENT);

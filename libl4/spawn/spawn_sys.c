@@ -113,7 +113,8 @@ static int fill_start_info(void *page, const void *ctx)
     l4_start_info_init(si);
     l4_word_t nslots = (l4_word_t)1 << cfg->cnode_radix;
     /* the slots give_caps() fills next: the page can say them already */
-    l4_word_t free_first = L4_SPAWN_SLOT_FIRST_CAP + (cfg->fault_ep != L4_CPTR_NULL) + cfg->ncaps;
+    l4_word_t free_first =
+        L4_SPAWN_SLOT_FIRST_CAP + (cfg->fault_ep != L4_CPTR_NULL) + cfg->ncaps + cfg->nrange;
     l4_start_info_set_cspace(si, cfg->cnode_radix, free_first, nslots - free_first);
     si->tcb = L4_SPAWN_SLOT_TCB;
     si->cnode = L4_SPAWN_SLOT_CNODE;
@@ -127,6 +128,9 @@ static int fill_start_info(void *page, const void *ctx)
     for (unsigned i = 0; i < cfg->ncaps; i++)
         if ((s = l4_start_info_add_cap(si, cfg->caps[i].name, slot + i, cfg->caps[i].type)))
             return s;
+    if (cfg->nrange &&
+        (s = l4_start_info_add_cap(si, cfg->range_name, slot + cfg->ncaps, cfg->range_type)))
+        return s;
     for (unsigned i = 0; i < cfg->argc; i++)
         if ((s = l4_start_info_add_arg(si, cfg->argv[i])))
             return s;
@@ -184,6 +188,13 @@ static l4_error_t give_caps(struct l4_spawn *sp, const struct l4_spawn_config *c
         }
         if (e)
             return e;
+    }
+    for (unsigned i = 0; i < cfg->nrange; i++) {
+        e = l4_cnode_move(sp->cnode.cap, slot, (uint8_t)sp->cnode_radix, d->root, cfg->range[i],
+                          d->cptr_depth);
+        if (e)
+            return e;
+        sp->cnode_used = ++slot;
     }
     return L4_NO_ERROR;
 }

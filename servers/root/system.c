@@ -33,7 +33,7 @@
 
 #define SCRATCH_VA   UINT64_C(0x0000003000000000)
 #define PROG_TABLES  16
-#define GUEST_RADIX  8
+#define GUEST_RADIX  9
 #define SERVER_RADIX 10
 /* The memory server keeps a capability per pseudo-physical page and per
  * mapping of every compartment: a CNode of 2^16 slots (2 MiB). */
@@ -412,7 +412,8 @@ static void comp_reclaim(struct compartment *c)
  * pages, shared pages, tables, CNode and TCB, rounded up to a power of two. */
 static uint64_t kernel_part_bytes(unsigned pages)
 {
-    uint64_t need = (uint64_t)(pages + 16) * 4096 + ((uint64_t)32 << GUEST_RADIX);
+    uint64_t need = (uint64_t)(pages + 16) * 4096 + ((uint64_t)32 << GUEST_RADIX) +
+                    L4_PLAT_GUEST_REPLIES_MAX * (uint64_t)1024;
     uint64_t b = 4096;
     while (b < need)
         b <<= 1;
@@ -581,6 +582,19 @@ static int comp_start(struct compartment *c)
     if (!servers[L4_PLAT_SERVER_CONSOLE].up)
         caps[n++] = spawn_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
                                           L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
+    /* Reply objects, one per thread it may have and two of its own */
+    unsigned nreplies = c->m.max_threads + 2u;
+    if (nreplies > L4_PLAT_GUEST_REPLIES_MAX)
+        nreplies = L4_PLAT_GUEST_REPLIES_MAX;
+    l4_cptr_t replies[L4_PLAT_GUEST_REPLIES_MAX];
+    for (unsigned i = 0; i < nreplies; i++) {
+        struct l4_object o;
+        if (l4_untyped_alloc_object(&c->ua, L4_OBJECT_REPLY, 0, 0, &o) != L4_NO_ERROR) {
+            nreplies = i;
+            break;
+        }
+        replies[i] = o.cap;
+    }
     l4_cptr_t batch[L4_PLAT_MEM_BATCH_PAGES];
     for (unsigned i = 0; i < L4_PLAT_MEM_BATCH_PAGES; i++)
         batch[i] = c->batch[i].cap;
@@ -619,10 +633,18 @@ static int comp_start(struct compartment *c)
         .mcp = c->m.priority,
         .thread_name = c->m.name,
         .suspended = true,
+        .range_name = L4_PLAT_CAP_REPLIES,
+        .range = replies,
+        .nrange = nreplies,
+        .range_type = L4_CAP_REPLY,
     };
     int r = spawn_program(who, &c->prog, &c->ua, &cfg);
     for (unsigned i = 0; i < ntemp; i++)
         root_slot_free(temp[i]);
+    /* the Reply objects moved to the guest (or not, after a failure): the
+     * kernel part's revocation takes them back; the root's slots are free */
+    for (unsigned i = 0; i < nreplies; i++)
+        root_slot_free(replies[i]);
     memset(entropy, 0, sizeof entropy);
     if (r != 0) {
         comp_reclaim(c);

@@ -44,6 +44,11 @@
 #define L4_PLAT_CAP_PIT     "pit"     /* IOPort: 0x40..0x43 */
 #define L4_PLAT_CAP_PIT_IRQ "pit_irq" /* IRQHandler: the PIT's line */
 /* Guests */
+/* Reply objects for the guest kernel's answers given later: the first of a
+ * range that ends at the start-info page's free_first (Reply capabilities
+ * are never copied, so no server can hand one out in a message). */
+#define L4_PLAT_CAP_REPLIES "replies"
+#define L4_PLAT_GUEST_REPLIES_MAX 128u
 #define L4_PLAT_CAP_UPCALL   "upcall"       /* Notification: the guest binds it to its thread */
 #define L4_PLAT_PAGE_PV      "pv"           /* struct l4_pv_page, writable, shared with irq */
 #define L4_PLAT_PAGE_CONSOLE "console_ring" /* struct console_ring, writable, shared with console  \

@@ -119,6 +119,15 @@ struct l4_spawn_config {
     const char *const *envp; /* NAME=value strings for the start-info page */
     unsigned envc;
     bool suspended; /* make everything but do not start: l4_spawn_start() */
+    /* A range of capabilities moved (not copied) into the child's slots
+     * right after the named ones, named once: the start-info entry
+     * range_name names the first, and the range ends where the free slots
+     * begin (free_first). For Reply objects, which the kernel never
+     * copies, so they cannot travel in a message. */
+    const char *range_name;
+    const l4_cptr_t *range;
+    unsigned nrange;
+    l4_cap_type_t range_type;
 };
 
 /* What l4_spawn() made, for l4_spawn_destroy(). The caller provides the

@@ -68,6 +68,7 @@ unsigned pvtest_checks(const char *name)
 {
     guest = name;
     check_contract();
+    pvtest_mem_checks();
     l4_printf("pvtest[%s]: %u checks, %u failed\n", guest, count, failures);
     return failures;
 }

@@ -8,6 +8,9 @@
 #define PVTEST_CHECK(cond, ...) pvtest_report(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
 void pvtest_report(int ok, const char *file, int line, const char *cond, const char *fmt, ...);
 
+/* The groups of checks (one file each). */
+void pvtest_mem_checks(void);
+
 /* Every group of checks; the number of failures. */
 unsigned pvtest_checks(const char *name);
 
