@@ -273,8 +273,8 @@ int main(int argc, char **argv)
     l4_vspace_init(&own_vs, si->vspace, &own_ua, own_tables, 8, own_frames,
                    sizeof own_frames / sizeof own_frames[0]);
     for (l4_word_t off = 0; off < HEAP_BYTES; off += UINT64_C(1) << 21)
-        if (l4_vspace_map_new(&own_vs, HEAP_VA + off, 21, L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE,
-                              0, 0) != L4_NO_ERROR)
+        if (l4_vspace_map_new(&own_vs, HEAP_VA + off, 21, L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE, 0,
+                              0) != L4_NO_ERROR)
             return fail("no memory for the heap");
     if (l4_rt_heap_init((void *)(uintptr_t)HEAP_VA, HEAP_BYTES) != 0)
         return fail("heap already in use");

@@ -38,7 +38,7 @@
 /* The memory server keeps a capability per pseudo-physical page and per
  * mapping of every compartment: a CNode of 2^16 slots (2 MiB). */
 #define MEM_SERVER_RADIX 16
-#define STACK_PAGES  16
+#define STACK_PAGES      16
 /* Exit status when no compartment could be started at all. */
 #define STATUS_NOTHING_RAN 3
 
@@ -54,7 +54,7 @@ struct server {
     struct l4_manifest_server m;
     bool configured, up;
     struct l4_object ep;          /* its endpoint: the root keeps the unbadged capability */
-    l4_cptr_t admin; /* a copy badged L4_PLAT_BADGE_ROOT: the root's admin messages */
+    l4_cptr_t admin;              /* a copy badged L4_PLAT_BADGE_ROOT: the root's admin messages */
     struct root_chunks memory;    /* given to it as "untyped" */
     struct root_chunks image_mem; /* what its image, stack and objects are made of */
     struct l4_untyped_alloc ua;   /* over image_mem, for spawning it */
@@ -73,9 +73,9 @@ struct compartment {
     struct l4_untyped_alloc ua; /* over kernel_part */
     struct l4_untyped uts[ROOT_MAX_CHUNKS];
     struct l4_object pv, ring, upcall, batch[L4_PLAT_MEM_BATCH_PAGES];
-    bool mem_set_up;       /* the memory server has it */
-    bool console_set_up;   /* the console server has it */
-    l4_word_t phys_pages;  /* what the memory server gave it */
+    bool mem_set_up;      /* the memory server has it */
+    bool console_set_up;  /* the console server has it */
+    l4_word_t phys_pages; /* what the memory server gave it */
     struct program prog;
 };
 
@@ -267,40 +267,35 @@ static void start_server(unsigned id)
     struct l4_spawn_cap caps[6];
     l4_cptr_t temp[6];
     unsigned n = 0, ntemp = 0;
+    caps[n++] = spawn_cap(L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL);
     caps[n++] =
-        spawn_cap(L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL);
-    caps[n++] = spawn_cap(L4_PLAT_CAP_UNTYPED, s->memory.give[0], L4_CAP_UNTYPED,
-                                      L4_CAP_RIGHTS_ALL);
+        spawn_cap(L4_PLAT_CAP_UNTYPED, s->memory.give[0], L4_CAP_UNTYPED, L4_CAP_RIGHTS_ALL);
     if (id == L4_PLAT_SERVER_CONSOLE) {
         temp[ntemp++] = ioports(0x3f8, 0x3ff);
-        caps[n++] = spawn_cap(L4_PLAT_CAP_COM1, temp[ntemp - 1], L4_CAP_IO_PORT,
-                                          L4_CAP_RIGHTS_ALL);
+        caps[n++] = spawn_cap(L4_PLAT_CAP_COM1, temp[ntemp - 1], L4_CAP_IO_PORT, L4_CAP_RIGHTS_ALL);
         temp[ntemp++] = irq_line(COM1_IRQ_LINE);
-        caps[n++] = spawn_cap(L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
-                                          L4_CAP_RIGHTS_ALL);
+        caps[n++] =
+            spawn_cap(L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL);
     }
     if (id == L4_PLAT_SERVER_IRQ) {
         temp[ntemp++] = ioports(0x40, 0x43);
-        caps[n++] = spawn_cap(L4_PLAT_CAP_PIT, temp[ntemp - 1], L4_CAP_IO_PORT,
-                                          L4_CAP_RIGHTS_ALL);
+        caps[n++] = spawn_cap(L4_PLAT_CAP_PIT, temp[ntemp - 1], L4_CAP_IO_PORT, L4_CAP_RIGHTS_ALL);
         temp[ntemp++] = irq_line(PIT_IRQ_LINE);
-        caps[n++] = spawn_cap(L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER,
-                                          L4_CAP_RIGHTS_ALL);
+        caps[n++] =
+            spawn_cap(L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL);
     }
     if (id != L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_CONSOLE].up) {
         temp[ntemp++] =
             mint(servers[L4_PLAT_SERVER_CONSOLE].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
-        caps[n++] = spawn_cap(L4_PLAT_CAP_CONSOLE, temp[ntemp - 1], L4_CAP_ENDPOINT,
-                                          CLIENT_RIGHTS);
+        caps[n++] = spawn_cap(L4_PLAT_CAP_CONSOLE, temp[ntemp - 1], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
     } else if (id != L4_PLAT_SERVER_CONSOLE) {
         caps[n++] = spawn_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
-                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
+                              L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
     }
     if (id == L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_IRQ].up) {
         temp[ntemp++] =
             mint(servers[L4_PLAT_SERVER_IRQ].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
-        caps[n++] =
-            spawn_cap(L4_PLAT_CAP_IRQ, temp[ntemp - 1], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
+        caps[n++] = spawn_cap(L4_PLAT_CAP_IRQ, temp[ntemp - 1], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
     }
     bool ok = true;
     for (unsigned i = 0; i < ntemp; i++)
@@ -570,18 +565,17 @@ static int comp_start(struct compartment *c)
             continue;
         temp[ntemp] = mint(servers[links[k].id].ep.cap, badge, CLIENT_RIGHTS);
         if (temp[ntemp] != L4_CPTR_NULL)
-            caps[n++] =
-                spawn_cap(links[k].name, temp[ntemp++], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
+            caps[n++] = spawn_cap(links[k].name, temp[ntemp++], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
     }
     temp[ntemp] = mint(root_ep.cap, badge, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
     if (temp[ntemp] != L4_CPTR_NULL)
         caps[n++] = spawn_cap(L4_PLAT_CAP_ROOT, temp[ntemp++], L4_CAP_ENDPOINT,
-                                          L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
-    caps[n++] = spawn_cap(L4_PLAT_CAP_UPCALL, c->upcall.cap, L4_CAP_NOTIFICATION,
-                                      L4_CAP_RIGHTS_ALL);
+                              L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
+    caps[n++] =
+        spawn_cap(L4_PLAT_CAP_UPCALL, c->upcall.cap, L4_CAP_NOTIFICATION, L4_CAP_RIGHTS_ALL);
     if (!servers[L4_PLAT_SERVER_CONSOLE].up)
         caps[n++] = spawn_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
-                                          L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
+                              L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
     /* Reply objects, one per thread it may have and two of its own */
     unsigned nreplies = c->m.max_threads + 2u;
     if (nreplies > L4_PLAT_GUEST_REPLIES_MAX)
@@ -612,7 +606,9 @@ static int comp_start(struct compartment *c)
     memcpy(entropy, L4_PLAT_ENV_ENTROPY "=", sizeof L4_PLAT_ENV_ENTROPY);
     l4_random_hex(seed, entropy + sizeof L4_PLAT_ENV_ENTROPY);
     memset(seed, 0, sizeof seed);
-    const char *envp[] = {env, entropy};
+    char restarts[32];
+    snprintf(restarts, sizeof restarts, "%s=%u", L4_PLAT_ENV_RESTARTS, c->restarts);
+    const char *envp[] = {env, entropy, restarts};
     const char *argv[] = {c->m.image, c->m.init};
     struct l4_spawn_config cfg = {
         .image = image,
@@ -624,7 +620,7 @@ static int comp_start(struct compartment *c)
         .argv = argv,
         .argc = c->m.init ? 2 : 1,
         .envp = envp,
-        .envc = 2,
+        .envc = 3,
         .pages = pages_given,
         .npages = 3,
         .fault_ep = root_ep.cap,

@@ -47,14 +47,16 @@
 /* Reply objects for the guest kernel's answers given later: the first of a
  * range that ends at the start-info page's free_first (Reply capabilities
  * are never copied, so no server can hand one out in a message). */
-#define L4_PLAT_CAP_REPLIES "replies"
+#define L4_PLAT_CAP_REPLIES       "replies"
 #define L4_PLAT_GUEST_REPLIES_MAX 128u
-#define L4_PLAT_CAP_UPCALL   "upcall"       /* Notification: the guest binds it to its thread */
-#define L4_PLAT_PAGE_PV      "pv"           /* struct l4_pv_page, writable, shared with irq */
-#define L4_PLAT_PAGE_CONSOLE "console_ring" /* struct console_ring, writable, shared with console  \
+#define L4_PLAT_CAP_UPCALL        "upcall" /* Notification: the guest binds it to its thread */
+#define L4_PLAT_PAGE_PV           "pv"     /* struct l4_pv_page, writable, shared with irq */
+#define L4_PLAT_PAGE_CONSOLE                                                                       \
+    "console_ring"                          /* struct console_ring, writable, shared with console  \
                                              */
 #define L4_PLAT_PAGE_MEM        "mem_batch" /* the batch pages, writable, shared with mem */
 #define L4_PLAT_ENV_COMPARTMENT "compartment" /* compartment=NAME in the environment */
+#define L4_PLAT_ENV_RESTARTS    "restarts"    /* restarts=N: how many times it was restarted */
 #define L4_PLAT_ENV_ENTROPY     "entropy"     /* entropy=64 hex digits: its random seed */
 
 /* --- A guest's address space ----------------------------------------- */

@@ -7,6 +7,9 @@
  *
  *   exit:N    print a greeting and end the compartment with status N
  *   crash     touch an unmapped address (the root task sees the fault)
+ *   dirty-crash  first fill every pseudo-physical page with 0xa5, then
+ *             crash; restarted (restarts=N in its environment, N > 0), run
+ *             the checks instead, which find every page zeroed
  *   checks    run the platform checks (pvtest_checks(): every hypercall's
  *             success and error paths), print one TAP line per check and
  *             exit with the number of failures
@@ -41,7 +44,13 @@ int main(int argc, char **argv)
     l4_printf("pvtest[%s]: started, '%s'\n", name ? name : "?", what);
     if (strncmp(what, "exit:", 5) == 0)
         guest_exit((unsigned)strtoul(what + 5, 0, 10));
-    if (strcmp(what, "crash") == 0) {
+    /* dirty-crash, restarted: check that the new quota holds none of it */
+    const char *restarts = l4_rt_getenv(L4_PLAT_ENV_RESTARTS);
+    if (strcmp(what, "dirty-crash") == 0 && restarts && strcmp(restarts, "0") != 0)
+        what = "checks";
+    if (strcmp(what, "crash") == 0 || strcmp(what, "dirty-crash") == 0) {
+        if (what[0] == 'd')
+            pvtest_mem_dirty();
         l4_printf("pvtest[%s]: touching address 0x10\n", name ? name : "?");
         volatile uintptr_t bad = 0x10;
         *(volatile int *)bad = 1;

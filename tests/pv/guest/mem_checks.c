@@ -103,14 +103,16 @@ static void check_mappings(void)
     struct mem_batch_entry *b = l4_rt_shared_page(L4_PLAT_PAGE_MEM, &size);
     if (b) {
         memset(b, 0, 3 * sizeof *b);
-        b[0] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, VA + 0x10000, 7, R, 0};
-        b[1] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, VA + 0x11000,
-                                        phys_pages + 3, R, 0};
-        b[2] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, VA + 0x12000, 8, R, 0};
+        b[0] =
+            (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, VA + 0x10000, 7, R, 0};
+        b[1] = (struct mem_batch_entry){
+            MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, VA + 0x11000, phys_pages + 3, R, 0};
+        b[2] =
+            (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, VA + 0x12000, 8, R, 0};
         l4_word_t failed = 0, first_failed = 0;
         mem_status_t st = mem_batch(mem, 3, &failed, &first_failed);
-        PVTEST_CHECK(st == L4_NO_ERROR && failed == 1 && first_failed == 1 &&
-                         b[0].result == 0 && b[1].result == MEM_ERROR_BAD_PFN && b[2].result == 0,
+        PVTEST_CHECK(st == L4_NO_ERROR && failed == 1 && first_failed == 1 && b[0].result == 0 &&
+                         b[1].result == MEM_ERROR_BAD_PFN && b[2].result == 0,
                      "Batch: the bad middle entry fails alone, with its own result");
         PVTEST_CHECK(mem_query(mem, sp, VA + 0x10000, &pfn, &rights) == L4_NO_ERROR && pfn == 7 &&
                          mem_query(mem, sp, VA + 0x12000, &pfn, &rights) == L4_NO_ERROR &&
@@ -119,8 +121,12 @@ static void check_mappings(void)
                      "Batch: entries 0 and 2 applied, 1 not");
         /* 64 pages in one batch, then write-protected as a range (fork) */
         for (unsigned i = 0; i < 64; i++)
-            b[i] = (struct mem_batch_entry){
-                MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, VA + 0x100000 + i * 4096ul, 100 + i, R | W, 0};
+            b[i] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP,
+                                            (uint32_t)sp,
+                                            VA + 0x100000 + i * 4096ul,
+                                            100 + i,
+                                            R | W,
+                                            0};
         st = mem_batch(mem, 64, &failed, &first_failed);
         PVTEST_CHECK(st == L4_NO_ERROR && failed == 0, "Batch maps 64 pages in one call");
         b[0] = (struct mem_batch_entry){
@@ -146,8 +152,7 @@ static void check_mappings(void)
     while (n < sizeof made / sizeof made[0] &&
            (st = mem_space_create(mem, &made[n])) == L4_NO_ERROR)
         n++;
-    PVTEST_CHECK(st == MEM_ERROR_QUOTA_EXHAUSTED &&
-                     l4_get_mr(0) == MEM_BATCH_ENTRY_QUOTA_SPACES,
+    PVTEST_CHECK(st == MEM_ERROR_QUOTA_EXHAUSTED && l4_get_mr(0) == MEM_BATCH_ENTRY_QUOTA_SPACES,
                  "SpaceCreate beyond max_address_spaces: QuotaExhausted (spaces) after %u", n);
     for (unsigned i = 0; i < n; i++)
         (void)mem_space_destroy(mem, made[i]);
@@ -184,12 +189,12 @@ static void check_thread(void)
     PVTEST_CHECK(mem_map(mem, sp, 0x400000, 20, R | X) == L4_NO_ERROR &&
                      mem_map(mem, sp, 0x7ff000, 21, R | W) == L4_NO_ERROR,
                  "the process's text and stack mapped");
-    st = mem_thread_create(mem, sp, 0x77, 100, ep, si->cnode, tcb, &h_thread);
+    st = mem_thread_create(mem, sp, 0x77, 1, ep, si->cnode, tcb, &h_thread);
     PVTEST_CHECK(st == L4_NO_ERROR, "ThreadCreate: a foreign-ABI thread in the space (%s)",
                  mem_error_name(st));
     if (st != L4_NO_ERROR)
         return;
-    PVTEST_CHECK(mem_thread_create(mem, sp, 0x78, 200, ep, si->cnode, new_slot(), &h_thread) !=
+    PVTEST_CHECK(mem_thread_create(mem, sp, 0x78, 255, ep, si->cnode, new_slot(), &h_thread) !=
                      L4_NO_ERROR,
                  "ThreadCreate above the compartment's priority: refused");
     struct l4_user_context regs = {0};
@@ -210,15 +215,27 @@ static void check_thread(void)
     *(volatile uint32_t *)page_of(22) = 0xfeed;
     PVTEST_CHECK(mem_map(mem, sp, 0x500000, 22, R) == L4_NO_ERROR, "the guest maps the page");
     e = l4_reply_recv(ep, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 0), reply, &badge, &info);
-    PVTEST_CHECK(e == L4_NO_ERROR && badge == 0x77 &&
-                     l4_msginfo_get_label(info) == L4_FAULT_LABEL_SYSCALL &&
-                     l4_get_mr(L4_FAULT_SYSCALL_MR_RAX) == 60 &&
-                     l4_get_mr(L4_FAULT_SYSCALL_MR_RDI) == 42,
-                 "it retried, read the page and made the Linux exit system call (60, 42)");
+    PVTEST_CHECK(
+        e == L4_NO_ERROR && badge == 0x77 && l4_msginfo_get_label(info) == L4_FAULT_LABEL_SYSCALL &&
+            l4_get_mr(L4_FAULT_SYSCALL_MR_RAX) == 60 && l4_get_mr(L4_FAULT_SYSCALL_MR_RDI) == 42,
+        "it retried, read the page and made the Linux exit system call (60, 42)");
     PVTEST_CHECK(mem_thread_destroy(mem, h_thread) == L4_NO_ERROR, "ThreadDestroy");
     PVTEST_CHECK(mem_thread_destroy(mem, h_thread) == MEM_ERROR_BAD_HANDLE,
                  "ThreadDestroy twice: BadHandle");
     (void)mem_space_destroy(mem, sp);
+}
+
+/* Dirty every pseudo-physical page (then the caller crashes): a restart
+ * must not see any of it. */
+void pvtest_mem_dirty(void)
+{
+    mem = l4_rt_cap(L4_PLAT_CAP_MEM);
+    l4_word_t rf = 0, su = 0, sm = 0, tu = 0, tm = 0, sf = 0;
+    if (!mem || mem_info(mem, &phys_pages, &rf, &su, &sm, &tu, &tm, &sf) != L4_NO_ERROR)
+        return;
+    for (l4_word_t p = 0; p < phys_pages; p++)
+        memset(page_of(p), 0xa5, 4096);
+    l4_printf("pvtest: dirtied %lu pages\n", (unsigned long)phys_pages);
 }
 
 void pvtest_mem_checks(void)
@@ -233,6 +250,25 @@ void pvtest_mem_checks(void)
     check_info_and_window();
     if (!phys_pages)
         return;
+    /* a fresh quota holds nothing of anyone before (a compartment that
+     * ended, or this one before a restart): every page reads as zero,
+     * except the two words check_info_and_window() just wrote */
+    l4_word_t dirty = 0;
+    for (l4_word_t p = 0; p < phys_pages; p++) {
+        const uint64_t *w = page_of(p);
+        for (unsigned i = 0; i < 512; i++)
+            if (w[i] && !(p == 0 && i == 0) && !(p == phys_pages - 1 && i == 511))
+                dirty++;
+    }
+    PVTEST_CHECK(dirty == 0, "every pseudo-physical page starts zeroed (%lu dirty words)",
+                 (unsigned long)dirty);
+    /* the admin messages are the root task's */
+    l4_word_t inbox = 0, done = 0, n = 0;
+    mem_status_t a = mem_compartment_create(mem, 5, 1, 1, 1, l4_rt_cap(L4_PLAT_CAP_UPCALL), &inbox);
+    mem_status_t b = mem_compartment_destroy(mem, 0, &done, &n);
+    PVTEST_CHECK(a == L4_ILLEGAL_OPERATION && b == L4_ILLEGAL_OPERATION,
+                 "admin messages from a guest: IllegalOperation (%s, %s)", mem_error_name(a),
+                 mem_error_name(b));
     check_mappings();
     check_thread();
 }
