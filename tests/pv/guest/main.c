@@ -10,6 +10,7 @@
  *   dirty-crash  first fill every pseudo-physical page with 0xa5, then
  *             crash; restarted (restarts=N in its environment, N > 0), run
  *             the checks instead, which find every page zeroed
+ *   bench[:N] run the PV benchmarks (bench.c) with N samples each
  *   checks    run the platform checks (pvtest_checks(): every hypercall's
  *             success and error paths), print one TAP line per check and
  *             exit with the number of failures
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
         volatile uintptr_t bad = 0x10;
         *(volatile int *)bad = 1;
     }
+    if (strncmp(what, "bench", 5) == 0)
+        guest_exit(pvtest_bench(what[5] == ':' ? (unsigned)strtoul(what + 6, 0, 10) : 0));
     if (strcmp(what, "checks") == 0)
         guest_exit(pvtest_checks(name ? name : "?"));
     l4_printf("pvtest[%s]: unknown command '%s'\n", name ? name : "?", what);

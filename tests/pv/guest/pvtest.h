@@ -11,6 +11,8 @@ void pvtest_report(int ok, const char *file, int line, const char *cond, const c
 /* The groups of checks (one file each). */
 void pvtest_mem_checks(void);
 void pvtest_mem_dirty(void);
+/* The PV benchmarks with n samples each (0: the default); the errors. */
+unsigned pvtest_bench(unsigned n);
 
 /* Every group of checks; the number of failures. */
 unsigned pvtest_checks(const char *name);
