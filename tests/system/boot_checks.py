@@ -123,6 +123,16 @@ CASES = [
          manifest=str(ROOT / "tests" / "pv" / "manifests" /
                       "crash-restart.toml"),
          reject_text=["restart 2 of", "not ok", "dirtied 0 pages"]),
+    Case("quota-hog", 0,
+         ["hog: 4 spaces, then QuotaExhausted (spaces)",
+          "hog: 8 threads, then QuotaExhausted",
+          "then QuotaExhausted (reserve)",
+          "root: compartment 'hog' exited with status 0; reclaimed",
+          "pvtest[steady]: 53 checks, 0 failed",
+          "root: every compartment has ended; power-off with status 0 "
+          "(main compartment steady)"],
+         manifest=str(ROOT / "tests" / "pv" / "manifests" / "hog.toml"),
+         reject_text=["not ok"]),
 ]
 
 BUILDDIR = None  # set by main()

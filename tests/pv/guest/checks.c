@@ -64,6 +64,16 @@ static void check_contract(void)
     PVTEST_CHECK(l4_rt_power_control() == L4_CPTR_NULL, "no PowerControl capability");
 }
 
+unsigned pvtest_failures(void)
+{
+    return failures;
+}
+
+void pvtest_set_name(const char *name)
+{
+    guest = name;
+}
+
 unsigned pvtest_checks(const char *name)
 {
     guest = name;

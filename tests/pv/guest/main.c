@@ -10,6 +10,8 @@
  *   dirty-crash  first fill every pseudo-physical page with 0xa5, then
  *             crash; restarted (restarts=N in its environment, N > 0), run
  *             the checks instead, which find every page zeroed
+ *   hog       exhaust its address spaces, threads and reserve (each must
+ *             fail with QuotaExhausted for it alone), exit with failures
  *   bench[:N] run the PV benchmarks (bench.c) with N samples each
  *   checks    run the platform checks (pvtest_checks(): every hypercall's
  *             success and error paths), print one TAP line per check and
@@ -55,6 +57,11 @@ int main(int argc, char **argv)
         l4_printf("pvtest[%s]: touching address 0x10\n", name ? name : "?");
         volatile uintptr_t bad = 0x10;
         *(volatile int *)bad = 1;
+    }
+    if (strcmp(what, "hog") == 0) {
+        pvtest_set_name(name ? name : "?");
+        pvtest_mem_hog();
+        guest_exit(pvtest_failures());
     }
     if (strncmp(what, "bench", 5) == 0)
         guest_exit(pvtest_bench(what[5] == ':' ? (unsigned)strtoul(what + 6, 0, 10) : 0));

@@ -225,6 +225,52 @@ static void check_thread(void)
     (void)mem_space_destroy(mem, sp);
 }
 
+/* Exhaust what the quota pays for, each in turn, and check that only this
+ * compartment is refused (another compartment's checks run meanwhile or
+ * after, tests/pv/manifests/hog.toml): address spaces, threads, then the
+ * reserve through page tables alone (each Map far from the others needs
+ * three new tables). */
+void pvtest_mem_hog(void)
+{
+    const struct l4_start_info *si = l4_rt_start_info();
+    mem = l4_rt_cap(L4_PLAT_CAP_MEM);
+    next_slot = si->free_first;
+    last_slot = si->free_first + si->free_count;
+    l4_word_t rf = 0, x = 0;
+    if (!mem || mem_info(mem, &phys_pages, &rf, &x, &x, &x, &x, &x) != L4_NO_ERROR)
+        return;
+    l4_word_t sp = 0, h = 0, n = 0;
+    mem_status_t st;
+    while ((st = mem_space_create(mem, &sp)) == L4_NO_ERROR)
+        n++;
+    PVTEST_CHECK(st == MEM_ERROR_QUOTA_EXHAUSTED && l4_get_mr(0) == MEM_BATCH_ENTRY_QUOTA_SPACES,
+                 "hog: %lu spaces, then QuotaExhausted (spaces)", (unsigned long)n);
+    l4_word_t ep = new_slot();
+    st = mem_object_create(mem, L4_OBJECT_ENDPOINT, si->cnode, ep, &h);
+    n = 0;
+    while (st == L4_NO_ERROR &&
+           (st = mem_thread_create(mem, sp - 1, 1 + n, 1, ep, si->cnode, new_slot(), &h)) ==
+               L4_NO_ERROR)
+        n++;
+    PVTEST_CHECK(st == MEM_ERROR_QUOTA_EXHAUSTED &&
+                     (l4_get_mr(0) == MEM_BATCH_ENTRY_QUOTA_THREADS ||
+                      l4_get_mr(0) == MEM_BATCH_ENTRY_QUOTA_MEMORY),
+                 "hog: %lu threads, then QuotaExhausted (%lu)", (unsigned long)n,
+                 (unsigned long)l4_get_mr(0));
+    n = 0;
+    for (l4_word_t va = UINT64_C(0x0000010000000000);
+         (st = mem_map(mem, sp - 1, va, 1, MEM_BATCH_ENTRY_RIGHT_READ)) == L4_NO_ERROR;
+         va += UINT64_C(1) << 30)
+        n++;
+    PVTEST_CHECK(st == MEM_ERROR_QUOTA_EXHAUSTED && l4_get_mr(0) == MEM_BATCH_ENTRY_QUOTA_MEMORY,
+                 "hog: %lu maps 1 GiB apart (page tables alone), then QuotaExhausted (reserve)",
+                 (unsigned long)n);
+    l4_word_t rf2 = 0;
+    (void)mem_info(mem, &x, &rf2, &x, &x, &x, &x, &x);
+    PVTEST_CHECK(rf2 < rf / 4, "hog: the reserve is used up (%lu of %lu bytes left)",
+                 (unsigned long)rf2, (unsigned long)rf);
+}
+
 /* Dirty every pseudo-physical page (then the caller crashes): a restart
  * must not see any of it. */
 void pvtest_mem_dirty(void)

@@ -11,6 +11,10 @@ void pvtest_report(int ok, const char *file, int line, const char *cond, const c
 /* The groups of checks (one file each). */
 void pvtest_mem_checks(void);
 void pvtest_mem_dirty(void);
+void pvtest_mem_hog(void);
+/* Failed checks so far. */
+unsigned pvtest_failures(void);
+void pvtest_set_name(const char *name);
 /* The PV benchmarks with n samples each (0: the default); the errors. */
 unsigned pvtest_bench(unsigned n);
 
