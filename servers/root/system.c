@@ -73,8 +73,10 @@ struct compartment {
     struct l4_untyped_alloc ua; /* over kernel_part */
     struct l4_untyped uts[ROOT_MAX_CHUNKS];
     struct l4_object pv, ring, upcall, batch[L4_PLAT_MEM_BATCH_PAGES];
-    bool mem_set_up;      /* the memory server has it */
-    bool console_set_up;  /* the console server has it */
+    bool mem_set_up;         /* the memory server has it */
+    bool console_set_up;     /* the console server has it */
+    l4_cptr_t *initrd_slots; /* the copies of its initramfs frames */
+    unsigned ninitrd;
     l4_word_t phys_pages; /* what the memory server gave it */
     struct program prog;
 };
@@ -141,7 +143,7 @@ static const void *image_of(const char *who, const char *file, size_t *size)
 
 /* Spawn a program from image bytes with ua's memory; 0 or -1 (reported). */
 static int spawn_program(const char *who, struct program *p, struct l4_untyped_alloc *ua,
-                         struct l4_spawn_config *cfg)
+                         struct l4_spawn_config *cfg, unsigned extra_frames)
 {
     cfg->parent = &scratch_vs;
     cfg->scratch_va = SCRATCH_VA;
@@ -150,6 +152,7 @@ static int spawn_program(const char *who, struct program *p, struct l4_untyped_a
     struct l4_spawn_status st;
     l4_error_t e = l4_spawn_check(cfg, &pages, &st);
     if (e == L4_NO_ERROR) {
+        pages += extra_frames; /* room for mappings made after the spawn */
         p->frames = l4_rt_alloc(pages * sizeof *p->frames);
         p->frame_capacity = pages;
         if (!p->frames)
@@ -321,7 +324,7 @@ static void start_server(unsigned id)
             .mcp = s->m.priority,
             .thread_name = name,
         };
-        s->up = spawn_program(who, &s->prog, &s->ua, &cfg) == 0;
+        s->up = spawn_program(who, &s->prog, &s->ua, &cfg, 0) == 0;
     }
     for (unsigned i = 0; i < ntemp; i++)
         if (temp[i] != L4_CPTR_NULL)
@@ -386,6 +389,11 @@ static void comp_reclaim(struct compartment *c)
     mem_teardown(c);
     console_teardown(c);
     program_destroy(&c->prog);
+    for (unsigned i = 0; i < c->ninitrd; i++)
+        root_slot_free(c->initrd_slots[i]);
+    l4_rt_free(c->initrd_slots);
+    c->initrd_slots = 0;
+    c->ninitrd = 0;
     struct l4_object *objs[] = {&c->pv, &c->ring, &c->upcall};
     for (unsigned i = 0; i < 3; i++)
         if (objs[i]->cap) {
@@ -495,6 +503,32 @@ static void mem_teardown(struct compartment *c)
         if (mem_compartment_destroy(m->admin, comp_index(c), &done, &reclaimed) != L4_NO_ERROR)
             break;
     c->mem_set_up = false;
+}
+
+/* Map the initramfs module read-only in the guest kernel at
+ * L4_PLAT_INITRAMFS_VA: a copy of each of its frame capabilities (kept in
+ * c->initrd_slots, deleted at reclaim). Modules are shared: every
+ * compartment that names the file maps the same frames. */
+static int map_initramfs(struct compartment *c, const struct l4_boot_module *mod)
+{
+    c->initrd_slots = l4_rt_alloc(mod->frames.count * sizeof *c->initrd_slots);
+    if (!c->initrd_slots)
+        return -1;
+    c->ninitrd = 0;
+    for (l4_word_t i = 0; i < mod->frames.count; i++) {
+        l4_cptr_t slot;
+        if (root_slot(&slot) != L4_NO_ERROR)
+            return -1;
+        c->initrd_slots[c->ninitrd++] = slot;
+        if (l4_cnode_copy(L4_ROOT_SLOT_CNODE, slot, 64, L4_ROOT_SLOT_CNODE, mod->frames.first + i,
+                          64, L4_CAP_RIGHTS_READ) != L4_NO_ERROR ||
+            l4_vspace_map(&c->prog.sp.vs, slot, L4_PLAT_INITRAMFS_VA + i * 4096, 12,
+                          L4_VM_RIGHTS_READ, 0) != L4_NO_ERROR) {
+            l4_printf("root: compartment '%s': cannot map its initramfs\n", c->m.name);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int comp_start(struct compartment *c)
@@ -608,7 +642,14 @@ static int comp_start(struct compartment *c)
     memset(seed, 0, sizeof seed);
     char restarts[32];
     snprintf(restarts, sizeof restarts, "%s=%u", L4_PLAT_ENV_RESTARTS, c->restarts);
-    const char *envp[] = {env, entropy, restarts};
+    /* its initramfs, if any: the module's frames, mapped read-only */
+    const struct l4_boot_module *initrd =
+        c->m.initramfs ? root_find_module(boot, c->m.initramfs, ~(l4_word_t)0) : 0;
+    unsigned initrd_pages = initrd ? (unsigned)initrd->frames.count : 0;
+    char initrd_env[48];
+    snprintf(initrd_env, sizeof initrd_env, "%s=%lu", L4_PLAT_ENV_INITRAMFS,
+             initrd ? (unsigned long)initrd->size : 0ul);
+    const char *envp[] = {env, entropy, restarts, initrd_env};
     const char *argv[] = {c->m.image, c->m.init};
     struct l4_spawn_config cfg = {
         .image = image,
@@ -620,7 +661,7 @@ static int comp_start(struct compartment *c)
         .argv = argv,
         .argc = c->m.init ? 2 : 1,
         .envp = envp,
-        .envc = 3,
+        .envc = initrd ? 4 : 3,
         .pages = pages_given,
         .npages = 3,
         .fault_ep = root_ep.cap,
@@ -634,7 +675,9 @@ static int comp_start(struct compartment *c)
         .nrange = nreplies,
         .range_type = L4_CAP_REPLY,
     };
-    int r = spawn_program(who, &c->prog, &c->ua, &cfg);
+    int r = spawn_program(who, &c->prog, &c->ua, &cfg, initrd_pages);
+    if (r == 0 && initrd && map_initramfs(c, initrd) != 0)
+        r = -1;
     for (unsigned i = 0; i < ntemp; i++)
         root_slot_free(temp[i]);
     /* the Reply objects moved to the guest (or not, after a failure): the

@@ -118,6 +118,7 @@ CASES = [
           "root: compartment 'doomed': restart 1 of 1",
           "root: compartment 'doomed' crashed; reclaimed",
           "root: compartment 'steady' exited with status 0; reclaimed",
+          "its initramfs (8460 bytes) at L4_PLAT_INITRAMFS_VA",
           "root: every compartment has ended; power-off with status 0 "
           "(main compartment steady)"],
          manifest=str(ROOT / "tests" / "pv" / "manifests" /

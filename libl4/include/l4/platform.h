@@ -57,12 +57,15 @@
 #define L4_PLAT_PAGE_MEM        "mem_batch" /* the batch pages, writable, shared with mem */
 #define L4_PLAT_ENV_COMPARTMENT "compartment" /* compartment=NAME in the environment */
 #define L4_PLAT_ENV_RESTARTS    "restarts"    /* restarts=N: how many times it was restarted */
+#define L4_PLAT_ENV_INITRAMFS   "initramfs"   /* initramfs=BYTES at L4_PLAT_INITRAMFS_VA */
 #define L4_PLAT_ENV_ENTROPY     "entropy"     /* entropy=64 hex digits: its random seed */
 
 /* --- A guest's address space ----------------------------------------- */
 /* Pseudo-physical page n of a compartment is mapped in its guest kernel at
  * L4_PLAT_PHYS_BASE + n * 4096 (by the memory server, read-write). */
 #define L4_PLAT_PHYS_BASE UINT64_C(0x0000400000000000)
+/* The compartment's initramfs (manifest 'initramfs'), read-only. */
+#define L4_PLAT_INITRAMFS_VA UINT64_C(0x0000200000000000)
 /* The batch area: L4_PLAT_MEM_BATCH_PAGES pages at this address. */
 #define L4_PLAT_MEM_BATCH_VA    UINT64_C(0x00007e0000000000)
 #define L4_PLAT_MEM_BATCH_PAGES 4u

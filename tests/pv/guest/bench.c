@@ -110,20 +110,21 @@ static void bench_batches(l4_word_t sp, struct mem_batch_entry *b)
     for (unsigned i = 0; i < iterations; i++) {
         uint64_t t0 = tsc();
         for (unsigned k = 0; k < 64; k++)
-            b[k] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp,
-                                            BASE + k * UINT64_C(4096), 100 + k, R | W, 0};
+            b[k] = (struct mem_batch_entry){
+                MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, BASE + k * UINT64_C(4096), 100 + k, R | W, 0};
         st = mem_batch(mem, 64, &failed, &first);
         samples[i] = tsc() - t0;
         if (st != L4_NO_ERROR || failed)
             return fail("map_batch_64", "Batch of maps", st);
-        b[0] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_UNMAP_RANGE, (uint32_t)sp, BASE, 64, 0, 0};
+        b[0] =
+            (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_UNMAP_RANGE, (uint32_t)sp, BASE, 64, 0, 0};
         if ((st = mem_batch(mem, 1, &failed, &first)) != L4_NO_ERROR || failed)
             return fail("map_batch_64", "unmap range", st);
     }
     report("map_batch_64", iterations);
     for (unsigned k = 0; k < 64; k++)
-        b[k] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp,
-                                        BASE + k * UINT64_C(4096), 100 + k, R | W, 0};
+        b[k] = (struct mem_batch_entry){
+            MEM_BATCH_ENTRY_OP_MAP, (uint32_t)sp, BASE + k * UINT64_C(4096), 100 + k, R | W, 0};
     if ((st = mem_batch(mem, 64, &failed, &first)) != L4_NO_ERROR || failed)
         return fail("protect_batch_64", "Batch of maps", st);
     for (unsigned i = 0; i < iterations; i++) {
@@ -131,7 +132,8 @@ static void bench_batches(l4_word_t sp, struct mem_batch_entry *b)
         uint64_t t0 = tsc();
         for (unsigned k = 0; k < 64; k++)
             b[k] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_PROTECT, (uint32_t)sp,
-                                            BASE + k * UINT64_C(4096), 0, (uint32_t)rights, 0};
+                                            BASE + k * UINT64_C(4096),  0,
+                                            (uint32_t)rights,           0};
         st = mem_batch(mem, 64, &failed, &first);
         samples[i] = tsc() - t0;
         if (st != L4_NO_ERROR || failed)

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <l4/debug.h>
 #include <string.h>
 #include <l4/platform.h>
@@ -60,6 +61,15 @@ static void check_contract(void)
     uint8_t seed[L4_RANDOM_SEED_BYTES] = {0}, zero[L4_RANDOM_SEED_BYTES] = {0};
     PVTEST_CHECK(entropy && l4_random_unhex(entropy, seed) && memcmp(seed, zero, sizeof seed),
                  "an entropy seed of 32 bytes in the environment");
+    /* its initramfs, when the manifest names one: mapped read-only, whole */
+    const char *initrd = l4_rt_getenv(L4_PLAT_ENV_INITRAMFS);
+    if (initrd) {
+        unsigned long size = strtoul(initrd, 0, 10);
+        const char *p = (const char *)(uintptr_t)L4_PLAT_INITRAMFS_VA;
+        PVTEST_CHECK(size > 110 && memcmp(p, "070701", 6) == 0 &&
+                         memcmp(p + 110, "hello", 6) == 0 && p[size - 1] == 0,
+                     "its initramfs (%lu bytes) at L4_PLAT_INITRAMFS_VA", size);
+    }
     /* what it was not given: no untyped memory, no device, no power */
     PVTEST_CHECK(l4_rt_power_control() == L4_CPTR_NULL, "no PowerControl capability");
 }

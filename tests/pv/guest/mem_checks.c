@@ -248,9 +248,8 @@ void pvtest_mem_hog(void)
     l4_word_t ep = new_slot();
     st = mem_object_create(mem, L4_OBJECT_ENDPOINT, si->cnode, ep, &h);
     n = 0;
-    while (st == L4_NO_ERROR &&
-           (st = mem_thread_create(mem, sp - 1, 1 + n, 1, ep, si->cnode, new_slot(), &h)) ==
-               L4_NO_ERROR)
+    while (st == L4_NO_ERROR && (st = mem_thread_create(mem, sp - 1, 1 + n, 1, ep, si->cnode,
+                                                        new_slot(), &h)) == L4_NO_ERROR)
         n++;
     PVTEST_CHECK(st == MEM_ERROR_QUOTA_EXHAUSTED &&
                      (l4_get_mr(0) == MEM_BATCH_ENTRY_QUOTA_THREADS ||
