@@ -29,5 +29,6 @@ Suite *spawn_suite(void);
 Suite *pv_virq_suite(void);
 Suite *pv_clock_suite(void);
 Suite *random_suite(void);
+Suite *shim_exec_suite(void);
 
 #endif
