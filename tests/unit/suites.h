@@ -30,5 +30,6 @@ Suite *pv_virq_suite(void);
 Suite *pv_clock_suite(void);
 Suite *random_suite(void);
 Suite *console_core_suite(void);
+Suite *shim_exec_suite(void);
 
 #endif

@@ -1,0 +1,827 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the shim's exec/ (<shim/exec.h>): the load plan of built
+ * ELF images (ET_EXEC, static-PIE, and each refusal, with every truncation
+ * of a valid file), of the host's real static programs, and the initial
+ * stack: its layout rules, its errors, and, when the build found musl-gcc
+ * and a static glibc, the byte-for-byte comparison with the stack the
+ * host's Linux gives a program (tests/unit/linux/stack_dump.c).
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <l4/elf.h>
+#include <shim/exec.h>
+#include <shim/linux_abi.h>
+#include "suites.h"
+
+#define USER_TOP UINT64_C(0x7ffffffff000) /* Linux's TASK_SIZE */
+static const struct shim_exec_layout linux_layout = {0x10000, USER_TOP, 0x555555554000};
+
+/* ---- ELF images built in memory ---------------------------------------- */
+
+#define IMG_SIZE 0x3000
+static unsigned char img[IMG_SIZE];
+
+static void put_ehdr(uint16_t type, unsigned phnum, uint64_t entry)
+{
+    struct elf64_ehdr eh = {0};
+    memcpy(eh.e_ident, "\177ELF\2\1\1", 7);
+    eh.e_type = type;
+    eh.e_machine = LINUX_EM_X86_64;
+    eh.e_version = 1;
+    eh.e_entry = entry;
+    eh.e_phoff = 64;
+    eh.e_ehsize = 64;
+    eh.e_phentsize = 56;
+    eh.e_phnum = (uint16_t)phnum;
+    memcpy(img, &eh, sizeof eh);
+}
+
+static void put_phdr(unsigned i, uint32_t type, uint32_t flags, uint64_t off, uint64_t vaddr,
+                     uint64_t filesz, uint64_t memsz, uint64_t align)
+{
+    struct elf64_phdr ph = {type, flags, off, vaddr, vaddr, filesz, memsz, align};
+    memcpy(img + 64 + i * 56, &ph, sizeof ph);
+}
+
+static struct elf64_ehdr *ehdr(void)
+{
+    return (struct elf64_ehdr *)img;
+}
+
+/* A valid static ET_EXEC: text (with the headers) and data with .bss. */
+static void make_exec(void)
+{
+    memset(img, 0, sizeof img);
+    put_ehdr(LINUX_ET_EXEC, 3, 0x400100);
+    put_phdr(0, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_X, 0, 0x400000, 0x1800, 0x1800, 0x1000);
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x402100, 0x800, 0x3000, 0x1000);
+    put_phdr(2, LINUX_PT_GNU_STACK, LINUX_PF_R | LINUX_PF_W, 0, 0, 0, 0, 16);
+}
+
+/* A valid static-PIE: linked at 0, segments aligned to 2 MiB. */
+static void make_pie(void)
+{
+    memset(img, 0, sizeof img);
+    put_ehdr(LINUX_ET_DYN, 4, 0x1040);
+    put_phdr(0, LINUX_PT_PHDR, LINUX_PF_R, 64, 64, 4 * 56, 4 * 56, 8);
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_X, 0, 0, 0x1800, 0x1800, 0x200000);
+    put_phdr(2, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2000, 0x202000, 0x100, 0x100, 0x200000);
+    put_phdr(3, LINUX_PT_DYNAMIC, LINUX_PF_R | LINUX_PF_W, 0x2000, 0x202000, 0x100, 0x100, 8);
+}
+
+static enum shim_exec_error plan_img(struct shim_exec_plan *plan)
+{
+    return shim_exec_plan(img, IMG_SIZE, &linux_layout, plan);
+}
+
+START_TEST(plan_static_exec)
+{
+    struct shim_exec_plan plan;
+    make_exec();
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_OK);
+    ck_assert_uint_eq(plan.type, LINUX_ET_EXEC);
+    ck_assert_uint_eq(plan.load_bias, 0);
+    ck_assert_uint_eq(plan.entry, 0x400100);
+    ck_assert_uint_eq(plan.phdr, 0x400040);
+    ck_assert_uint_eq(plan.phnum, 3);
+    ck_assert_uint_eq(plan.nsegments, 2);
+    ck_assert_uint_eq(plan.seg[0].start, 0x400000);
+    ck_assert_uint_eq(plan.seg[0].end, 0x402000);
+    ck_assert_uint_eq(plan.seg[0].file_offset, 0);
+    ck_assert_uint_eq(plan.seg[0].file_len, 0x1800);
+    ck_assert_uint_eq(plan.seg[0].prot, LINUX_PROT_READ | LINUX_PROT_EXEC);
+    /* data: the page from 0x402000 holds file bytes 0x2000.. up to the end
+     * of .data (0x100 before the segment, 0x800 in it), then zeros */
+    ck_assert_uint_eq(plan.seg[1].start, 0x402000);
+    ck_assert_uint_eq(plan.seg[1].end, 0x406000);
+    ck_assert_uint_eq(plan.seg[1].file_offset, 0x2000);
+    ck_assert_uint_eq(plan.seg[1].file_len, 0x900);
+    ck_assert_uint_eq(plan.seg[1].prot, LINUX_PROT_READ | LINUX_PROT_WRITE);
+    ck_assert_uint_eq(plan.brk, 0x406000);
+    ck_assert_uint_eq(plan.lowest, 0x400000);
+    ck_assert_int_eq(plan.exec_stack, 0);
+    /* an executable stack is reported */
+    put_phdr(2, LINUX_PT_GNU_STACK, LINUX_PF_R | LINUX_PF_W | LINUX_PF_X, 0, 0, 0, 0, 16);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_OK);
+    ck_assert_int_eq(plan.exec_stack, 1);
+}
+END_TEST
+
+START_TEST(plan_static_pie)
+{
+    struct shim_exec_plan plan;
+    make_pie();
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_OK);
+    ck_assert_uint_eq(plan.type, LINUX_ET_DYN);
+    /* 0x555555554000 raised to the 2 MiB alignment of the segments */
+    ck_assert_uint_eq(plan.load_bias, 0x555555600000);
+    ck_assert_uint_eq(plan.entry, 0x555555601040);
+    ck_assert_uint_eq(plan.phdr, 0x555555600040); /* from PT_PHDR */
+    ck_assert_uint_eq(plan.nsegments, 2);
+    ck_assert_uint_eq(plan.seg[1].start, 0x555555802000);
+    ck_assert_uint_eq(plan.brk, 0x555555803000);
+    /* a base already aligned is kept */
+    struct shim_exec_layout l = linux_layout;
+    l.pie_base = 0x7f0000000000;
+    ck_assert_int_eq(shim_exec_plan(img, IMG_SIZE, &l, &plan), SHIM_EXEC_OK);
+    ck_assert_uint_eq(plan.load_bias, 0x7f0000000000);
+    /* a base that puts the program past the top is refused */
+    l.pie_base = USER_TOP - 0x1000;
+    ck_assert_int_eq(shim_exec_plan(img, IMG_SIZE, &l, &plan), SHIM_EXEC_ERANGE);
+    /* PT_PHDR outside every loaded segment */
+    put_phdr(0, LINUX_PT_PHDR, LINUX_PF_R, 64, 0x100000, 4 * 56, 4 * 56, 8);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EPHDRADDR);
+}
+END_TEST
+
+START_TEST(plan_refuses_bad_headers)
+{
+    struct shim_exec_plan plan;
+    make_exec();
+    ck_assert_int_eq(shim_exec_plan(img, 63, &linux_layout, &plan), SHIM_EXEC_ETOOSMALL);
+    img[1] = 'X';
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EMAGIC);
+    make_exec();
+    img[4] = 1;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_E32BIT);
+    make_exec();
+    img[5] = 2; /* big-endian */
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ECLASS);
+    make_exec();
+    ehdr()->e_version = 2;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ECLASS);
+    make_exec();
+    ehdr()->e_machine = 183; /* AArch64 */
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EMACHINE);
+    make_exec();
+    ehdr()->e_type = 1; /* ET_REL */
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ETYPE);
+    make_exec();
+    ehdr()->e_type = 4; /* ET_CORE */
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ETYPE);
+    make_exec();
+    ehdr()->e_phentsize = 32;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EPHDR);
+    make_exec();
+    ehdr()->e_phnum = 0;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EPHDR);
+    make_exec();
+    ehdr()->e_phnum = SHIM_EXEC_MAX_PHDRS + 1;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EPHDR);
+    make_exec();
+    ehdr()->e_phoff = IMG_SIZE - 56; /* table runs past the end */
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EPHDR);
+    make_exec();
+    ehdr()->e_phoff = UINT64_MAX - 10; /* would wrap */
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EPHDR);
+    /* every error has its own message, and execve() says ENOEXEC */
+    for (int e = SHIM_EXEC_ETOOSMALL; e <= SHIM_EXEC_ELAYOUT; e++) {
+        ck_assert_str_ne(shim_exec_strerror(e), "unknown error");
+        ck_assert_int_eq(shim_exec_errno(e), LINUX_ENOEXEC);
+    }
+    ck_assert_int_eq(shim_exec_errno(SHIM_EXEC_OK), 0);
+}
+END_TEST
+
+START_TEST(plan_refuses_dynamic_programs)
+{
+    struct shim_exec_plan plan;
+    make_pie();
+    put_phdr(3, LINUX_PT_INTERP, LINUX_PF_R, 0x200, 0x200, 28, 28, 1);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EINTERP);
+    ck_assert_ptr_nonnull(strstr(shim_exec_strerror(SHIM_EXEC_EINTERP), "dynamically linked"));
+    make_exec();
+    put_phdr(2, LINUX_PT_INTERP, LINUX_PF_R, 0x200, 0x400200, 28, 28, 1);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EINTERP);
+}
+END_TEST
+
+START_TEST(plan_refuses_bad_segments)
+{
+    struct shim_exec_plan plan;
+    /* filesz > memsz */
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x402100, 0x800, 0x700, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ESEGMENT);
+    /* file bytes past the end, and an offset that would wrap */
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x402100, 0xf01, 0x3000, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ESEGMENT);
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, UINT64_MAX - 0xfff, 0x402000, 0x2000,
+             0x3000, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ESEGMENT);
+    /* vaddr and offset disagree within the page */
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x402200, 0x800, 0x3000, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ESEGMENT);
+    /* p_align not a power of two */
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x402100, 0x800, 0x3000, 0x3000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ESEGMENT);
+    /* sharing a page with the text, and out of order */
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x401100, 0x800, 0x3000, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EORDER);
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x300100, 0x800, 0x3000, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EORDER);
+    /* below mmap_min_addr, past the top, and a size that would wrap */
+    make_exec();
+    put_phdr(0, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_X, 0, 0x0, 0x1800, 0x1800, 0x1000);
+    ehdr()->e_entry = 0x100;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ERANGE);
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, USER_TOP - 0x1000 + 0x100, 0x800,
+             0x1000, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ERANGE);
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, 0x402100, 0x800, UINT64_MAX - 0x100,
+             0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ERANGE);
+    make_exec();
+    put_phdr(1, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_W, 0x2100, UINT64_MAX - 0xeff, 0x800, 0x1000,
+             0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ERANGE);
+    /* entry in data, not text; entry nowhere */
+    make_exec();
+    ehdr()->e_entry = 0x402200;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EENTRY);
+    make_exec();
+    ehdr()->e_entry = 0x900000;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EENTRY);
+    /* the header table is not in the text's file bytes */
+    make_exec();
+    put_phdr(0, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_X, 0x1000, 0x401000, 0x800, 0x800, 0x1000);
+    ehdr()->e_entry = 0x401000;
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_EPHDRADDR);
+    /* nothing to load: empty segments are skipped */
+    make_exec();
+    put_phdr(0, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_X, 0, 0x400000, 0, 0, 0x1000);
+    put_phdr(1, 4 /* PT_NOTE */, 0, 0, 0, 0, 0, 0);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ENOLOAD);
+}
+END_TEST
+
+START_TEST(plan_refuses_too_many_segments_and_bad_layouts)
+{
+    struct shim_exec_plan plan;
+    memset(img, 0, sizeof img);
+    unsigned n = SHIM_EXEC_MAX_SEGMENTS + 1;
+    put_ehdr(LINUX_ET_EXEC, n, 0x400100);
+    for (unsigned i = 0; i < n; i++)
+        put_phdr(i, LINUX_PT_LOAD, LINUX_PF_R | LINUX_PF_X, 0, 0x400000 + i * 0x1000, 0x1000,
+                 0x1000, 0x1000);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_ETOOMANY);
+    ehdr()->e_phnum = (uint16_t)(n - 1);
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_OK);
+    ck_assert_uint_eq(plan.nsegments, SHIM_EXEC_MAX_SEGMENTS);
+
+    make_exec();
+    struct shim_exec_layout l = linux_layout;
+    l.user_min = 0x10001;
+    ck_assert_int_eq(shim_exec_plan(img, IMG_SIZE, &l, &plan), SHIM_EXEC_ELAYOUT);
+    l = linux_layout;
+    l.user_top = l.user_min;
+    ck_assert_int_eq(shim_exec_plan(img, IMG_SIZE, &l, &plan), SHIM_EXEC_ELAYOUT);
+    l = linux_layout;
+    l.user_top = UINT64_C(1) << 48;
+    ck_assert_int_eq(shim_exec_plan(img, IMG_SIZE, &l, &plan), SHIM_EXEC_ELAYOUT);
+    /* a lower top than the program needs */
+    l = linux_layout;
+    l.user_top = 0x404000;
+    ck_assert_int_eq(shim_exec_plan(img, IMG_SIZE, &l, &plan), SHIM_EXEC_ERANGE);
+}
+END_TEST
+
+/* Every prefix of a valid file is either refused or (when the cut falls
+ * after the last byte any header points at) planned as before; none is
+ * read past its end (the ASan build of these tests checks that). */
+START_TEST(plan_every_truncation)
+{
+    struct shim_exec_plan plan, full;
+    make_exec();
+    ck_assert_int_eq(plan_img(&full), SHIM_EXEC_OK);
+    for (size_t n = 0; n < IMG_SIZE; n++) {
+        unsigned char *copy = malloc(n ? n : 1);
+        memcpy(copy, img, n);
+        enum shim_exec_error e = shim_exec_plan(copy, n, &linux_layout, &plan);
+        if (n >= 0x2900)
+            ck_assert_int_eq(e, SHIM_EXEC_OK);
+        else
+            ck_assert_int_ne(e, SHIM_EXEC_OK);
+        free(copy);
+    }
+}
+END_TEST
+
+/* ---- Real programs --------------------------------------------------- */
+
+static unsigned char *read_file(const char *path, size_t *size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    unsigned char *b = malloc((size_t)st.st_size);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(read(fd, b, (size_t)st.st_size), st.st_size);
+    close(fd);
+    *size = (size_t)st.st_size;
+    return b;
+}
+
+/* The host's own busybox, when it is Debian's static one: glibc, ET_EXEC. */
+START_TEST(plan_host_busybox)
+{
+    size_t size;
+    unsigned char *b = read_file("/bin/busybox", &size);
+    if (!b)
+        return; /* not installed: nothing to compare */
+    struct shim_exec_plan plan;
+    enum shim_exec_error e = shim_exec_plan(b, size, &linux_layout, &plan);
+    if (e == SHIM_EXEC_EINTERP) {
+        free(b);
+        return; /* a dynamically linked busybox: refused, as it must be */
+    }
+    ck_assert_msg(e == SHIM_EXEC_OK, "busybox: %s", shim_exec_strerror(e));
+    ck_assert_uint_ge(plan.nsegments, 2);
+    ck_assert_uint_eq(plan.brk, plan.seg[plan.nsegments - 1].end);
+    for (unsigned i = 0; i < plan.nsegments; i++) {
+        const struct shim_exec_segment *s = &plan.seg[i];
+        ck_assert_uint_le(s->file_len, s->end - s->start);
+        ck_assert_uint_le(s->file_offset + s->file_len, size);
+    }
+    free(b);
+}
+END_TEST
+
+/* ---- The initial stack --------------------------------------------------- */
+
+static uint64_t word(const unsigned char *buf, uint64_t base, uint64_t addr)
+{
+    uint64_t v;
+    memcpy(&v, buf + (addr - base), 8);
+    return v;
+}
+
+static const char *str(const unsigned char *buf, uint64_t base, uint64_t addr)
+{
+    return (const char *)buf + (addr - base);
+}
+
+static const uint8_t rnd[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+
+static struct shim_exec_plan small_plan(void)
+{
+    struct shim_exec_plan plan;
+    make_exec();
+    ck_assert_int_eq(plan_img(&plan), SHIM_EXEC_OK);
+    return plan;
+}
+
+START_TEST(stack_layout)
+{
+    static unsigned char buf[8192];
+    const uint64_t top = USER_TOP, base = top - sizeof buf;
+    const char *argv[] = {"/bin/prog", "-x", "hello"};
+    const char *envp[] = {"HOME=/", "TERM=vt100"};
+    struct shim_exec_args a = {
+        .argc = 3,
+        .envc = 2,
+        .argv = argv,
+        .envp = envp,
+        .execfn = "/bin/prog",
+        .random = rnd,
+        .platform = "x86_64",
+        .hwcap = 0x178bfbff,
+        .uid = 1,
+        .euid = 2,
+        .gid = 3,
+        .egid = 4,
+        .sysinfo_ehdr = 0x7ffff7ffd000,
+    };
+    struct shim_exec_plan plan = small_plan();
+    struct shim_exec_stack st;
+    memset(buf, 0xaa, sizeof buf);
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &a, top, buf, sizeof buf, &st), 0);
+    ck_assert_uint_eq(st.rsp % 16, 0);
+    ck_assert_uint_eq(word(buf, base, st.rsp), 3);
+    ck_assert_uint_eq(st.argv, st.rsp + 8);
+    for (unsigned i = 0; i < 3; i++)
+        ck_assert_str_eq(str(buf, base, word(buf, base, st.argv + 8 * i)), argv[i]);
+    ck_assert_uint_eq(word(buf, base, st.argv + 24), 0);
+    ck_assert_uint_eq(st.envp, st.argv + 32);
+    ck_assert_str_eq(str(buf, base, word(buf, base, st.envp)), "HOME=/");
+    ck_assert_str_eq(str(buf, base, word(buf, base, st.envp + 8)), "TERM=vt100");
+    ck_assert_uint_eq(word(buf, base, st.envp + 16), 0);
+    ck_assert_uint_eq(st.auxv, st.envp + 24);
+    /* the strings run contiguously from argv[0] to execfn, 8 zero bytes
+     * above them */
+    ck_assert_uint_eq(word(buf, base, st.argv), st.strings);
+    static const char strings[] = "/bin/prog\0-x\0hello\0HOME=/\0TERM=vt100\0/bin/prog";
+    ck_assert_uint_eq(st.strings + sizeof strings + 8, top);
+    ck_assert_mem_eq(buf + (st.strings - base), strings, sizeof strings);
+    ck_assert_uint_eq(word(buf, base, top - 8), 0);
+    ck_assert_uint_eq(st.execfn, top - 8 - 10);
+    /* platform right below the 16-aligned strings, random below it */
+    ck_assert_uint_eq(st.platform + 7, st.strings & ~UINT64_C(15));
+    ck_assert_str_eq(str(buf, base, st.platform), "x86_64");
+    ck_assert_uint_eq(st.random + 16, st.platform);
+    ck_assert_mem_eq(buf + (st.random - base), rnd, 16);
+    /* the auxiliary vector, in Linux's order */
+    static const uint64_t keys[] = {
+        LINUX_AT_SYSINFO_EHDR, LINUX_AT_HWCAP,  LINUX_AT_PAGESZ,   LINUX_AT_CLKTCK, LINUX_AT_PHDR,
+        LINUX_AT_PHENT,        LINUX_AT_PHNUM,  LINUX_AT_BASE,     LINUX_AT_FLAGS,  LINUX_AT_ENTRY,
+        LINUX_AT_UID,          LINUX_AT_EUID,   LINUX_AT_GID,      LINUX_AT_EGID,   LINUX_AT_SECURE,
+        LINUX_AT_RANDOM,       LINUX_AT_EXECFN, LINUX_AT_PLATFORM, LINUX_AT_NULL,
+    };
+    const uint64_t vals[] = {
+        0x7ffff7ffd000,
+        0x178bfbff,
+        4096,
+        100,
+        0x400040,
+        56,
+        3,
+        0,
+        0,
+        0x400100,
+        1,
+        2,
+        3,
+        4,
+        0,
+        st.random,
+        st.execfn,
+        st.platform,
+        0,
+    };
+    ck_assert_uint_eq(st.naux, sizeof keys / sizeof keys[0]);
+    for (unsigned i = 0; i < st.naux; i++) {
+        ck_assert_uint_eq(word(buf, base, st.auxv + 16 * i), keys[i]);
+        ck_assert_uint_eq(word(buf, base, st.auxv + 16 * i + 8), vals[i]);
+    }
+    /* the gap between auxv and the random bytes is under 16 and zero */
+    uint64_t end = st.auxv + 16 * st.naux;
+    ck_assert_uint_lt(st.random - end, 16);
+    for (uint64_t p = end; p < st.random; p++)
+        ck_assert_uint_eq(buf[p - base], 0);
+    /* nothing below rsp was touched */
+    for (uint64_t p = base; p < st.rsp; p++)
+        ck_assert_uint_eq(buf[p - base], 0xaa);
+}
+END_TEST
+
+START_TEST(stack_optional_entries)
+{
+    static unsigned char buf[4096];
+    const uint64_t top = 0x10000000, base = top - sizeof buf;
+    const char *argv[] = {"a"};
+    struct shim_exec_args a = {.argc = 1,
+                               .argv = argv,
+                               .execfn = "a",
+                               .random = rnd,
+                               .hwcap2 = 2,
+                               .has_hwcap2 = 1,
+                               .minsigstksz = 0x2eb0,
+                               .secure = 7};
+    struct shim_exec_plan plan = small_plan();
+    struct shim_exec_stack st;
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &a, top, buf, sizeof buf, &st), 0);
+    /* no vDSO, no platform: AT_MINSIGSTKSZ leads, AT_HWCAP2 after AT_RANDOM */
+    ck_assert_uint_eq(st.platform, 0);
+    ck_assert_uint_eq(word(buf, base, st.auxv), LINUX_AT_MINSIGSTKSZ);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 8), 0x2eb0);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 16), LINUX_AT_HWCAP);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 16 * 14), LINUX_AT_SECURE);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 16 * 14 + 8), 1);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 16 * 15), LINUX_AT_RANDOM);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 16 * 16), LINUX_AT_HWCAP2);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 16 * 17), LINUX_AT_EXECFN);
+    ck_assert_uint_eq(word(buf, base, st.auxv + 16 * 18), LINUX_AT_NULL);
+    ck_assert_uint_eq(st.naux, 19);
+    ck_assert_uint_eq(st.random + 16, st.strings & ~UINT64_C(15));
+}
+END_TEST
+
+/* Linux gives a program started with no arguments one empty argv[0]. */
+START_TEST(stack_empty_argv)
+{
+    static unsigned char buf[4096];
+    const uint64_t top = 0x10000000, base = top - sizeof buf;
+    struct shim_exec_args a = {.execfn = "/x", .random = rnd};
+    struct shim_exec_plan plan = small_plan();
+    struct shim_exec_stack st;
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &a, top, buf, sizeof buf, &st), 0);
+    ck_assert_uint_eq(word(buf, base, st.rsp), 1);
+    ck_assert_str_eq(str(buf, base, word(buf, base, st.argv)), "");
+    ck_assert_uint_eq(word(buf, base, st.argv + 8), 0);
+    ck_assert_uint_eq(word(buf, base, st.argv + 16), 0); /* envp empty */
+}
+END_TEST
+
+/* rsp is 16-byte aligned whatever the counts and string lengths. */
+START_TEST(stack_alignment_sweep)
+{
+    static unsigned char buf[8192];
+    const uint64_t top = 0x20000000;
+    const char *v[] = {"a", "bb", "ccc", "dddd", "eeeee", "ffffff", "g"};
+    struct shim_exec_plan plan = small_plan();
+    for (unsigned argc = 0; argc <= 7; argc++)
+        for (unsigned envc = 0; envc <= 7; envc++)
+            for (unsigned plat = 0; plat < 2; plat++) {
+                struct shim_exec_args a = {.argc = argc,
+                                           .envc = envc,
+                                           .argv = v,
+                                           .envp = v,
+                                           .execfn = v[envc % 7],
+                                           .random = rnd,
+                                           .platform = plat ? "x86_64" : NULL};
+                struct shim_exec_stack st;
+                ck_assert_int_eq(shim_exec_build_stack(&plan, &a, top, buf, sizeof buf, &st), 0);
+                ck_assert_uint_eq(st.rsp % 16, 0);
+                ck_assert_uint_eq(st.envp, st.rsp + 8 + 8 * ((argc ? argc : 1) + 1));
+                ck_assert_uint_lt(st.random - (st.auxv + 16 * st.naux), 16);
+            }
+}
+END_TEST
+
+START_TEST(stack_errors)
+{
+    static unsigned char buf[4096];
+    const char *argv[] = {"prog"};
+    struct shim_exec_args a = {.argc = 1, .argv = argv, .execfn = "prog", .random = rnd};
+    struct shim_exec_plan plan = small_plan();
+    struct shim_exec_stack st;
+    /* a misaligned top, a buffer larger than the space below the top */
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &a, 0x10000008, buf, sizeof buf, &st),
+                     -LINUX_EINVAL);
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &a, 0x800, buf, sizeof buf, &st), -LINUX_EINVAL);
+    /* missing pieces */
+    struct shim_exec_args b = a;
+    b.random = NULL;
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &b, 0x10000000, buf, sizeof buf, &st),
+                     -LINUX_EINVAL);
+    b = a;
+    b.execfn = NULL;
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &b, 0x10000000, buf, sizeof buf, &st),
+                     -LINUX_EINVAL);
+    b = a;
+    b.envc = 1;
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &b, 0x10000000, buf, sizeof buf, &st),
+                     -LINUX_EINVAL);
+    /* too small a buffer: E2BIG, and nothing written */
+    memset(buf, 0x55, sizeof buf);
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &a, 0x10000000, buf, 200, &st), -LINUX_E2BIG);
+    for (unsigned i = 0; i < sizeof buf; i++)
+        ck_assert_uint_eq(buf[i], 0x55);
+    /* the smallest buffer that fits is accepted exactly */
+    size_t need = 0;
+    for (size_t n = 200; n < sizeof buf && !need; n++)
+        if (shim_exec_build_stack(&plan, &a, 0x10000000, buf + sizeof buf - n, n, &st) == 0)
+            need = n;
+    ck_assert_uint_ne(need, 0);
+    ck_assert_uint_le(0x10000000 - st.rsp, need);
+    /* a string longer than MAX_ARG_STRLEN (with its NUL), and one just fitting */
+    char *big = malloc(SHIM_EXEC_MAX_ARG_STRLEN + 1);
+    memset(big, 'x', SHIM_EXEC_MAX_ARG_STRLEN);
+    big[SHIM_EXEC_MAX_ARG_STRLEN] = '\0';
+    unsigned char *large = malloc(4 * SHIM_EXEC_MAX_ARG_STRLEN);
+    const char *bigv[] = {big};
+    b = a;
+    b.argv = bigv;
+    ck_assert_int_eq(
+        shim_exec_build_stack(&plan, &b, 0x10000000, large, 4 * SHIM_EXEC_MAX_ARG_STRLEN, &st),
+        -LINUX_E2BIG);
+    b = a;
+    b.envc = 1;
+    b.envp = bigv;
+    ck_assert_int_eq(
+        shim_exec_build_stack(&plan, &b, 0x10000000, large, 4 * SHIM_EXEC_MAX_ARG_STRLEN, &st),
+        -LINUX_E2BIG);
+    b = a;
+    b.execfn = big;
+    ck_assert_int_eq(
+        shim_exec_build_stack(&plan, &b, 0x10000000, large, 4 * SHIM_EXEC_MAX_ARG_STRLEN, &st),
+        -LINUX_E2BIG);
+    big[SHIM_EXEC_MAX_ARG_STRLEN - 1] = '\0';
+    b = a;
+    b.argv = bigv;
+    ck_assert_int_eq(
+        shim_exec_build_stack(&plan, &b, 0x10000000, large, 4 * SHIM_EXEC_MAX_ARG_STRLEN, &st), 0);
+    free(big);
+    free(large);
+}
+END_TEST
+
+/* ---- The host's Linux as the oracle --------------------------------------- */
+
+#if defined(STACK_DUMP_MUSL) || defined(STACK_DUMP_GLIBC_PIE)
+struct native {
+    uint64_t top, rsp, brk;
+    unsigned char *mem; /* [rsp, top) */
+};
+
+static const char *const dump_argv[] = {"stack_dump", "first arg", "", "x"};
+static const char *const dump_envp[] = {"PATH=/bin:/usr/bin", "LANG=C", "EMPTY="};
+
+static void run_native(const char *path, struct native *n)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        personality(ADDR_NO_RANDOMIZE);
+        execve(path, (char *const *)dump_argv, (char *const *)dump_envp);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    ssize_t r;
+    while ((r = read(fds[0], out + len, cap - 1 - len)) > 0)
+        len += (size_t)r;
+    out[len] = '\0';
+    close(fds[0]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s failed: %d", path, status);
+    int argc;
+    char *mem = strstr(out, "mem ");
+    ck_assert_ptr_nonnull(mem);
+    ck_assert_int_eq(
+        sscanf(out, "top %lx\nrsp %lx\nbrk %lx\nargc %d", &n->top, &n->rsp, &n->brk, &argc), 4);
+    ck_assert_int_eq(argc, 4);
+    size_t bytes = n->top - n->rsp;
+    n->mem = malloc(bytes);
+    for (size_t i = 0; i < bytes; i++) {
+        unsigned v;
+        ck_assert_int_eq(sscanf(mem + 4 + 2 * i, "%2x", &v), 1);
+        n->mem[i] = (unsigned char)v;
+    }
+    free(out);
+}
+
+/* Entries this shim does not give (rseq, later hardware capability words). */
+static int shim_omits(uint64_t key)
+{
+    return key == LINUX_AT_RSEQ_FEATURE_SIZE || key == LINUX_AT_RSEQ_ALIGN || key == 29 ||
+           key == 30;
+}
+
+static void compare_with_linux(const char *path, int check_brk)
+{
+    struct native n;
+    run_native(path, &n);
+    uint64_t nw = (n.top - n.rsp) / 8;
+    const uint64_t *w = (const uint64_t *)n.mem;
+    /* find the native auxv and read what the shim must be told */
+    uint64_t i = 1 + 4 + 1 + 3 + 1; /* argc, argv, NULL, envp, NULL */
+    uint64_t native_auxv = i, omitted = 0;
+    struct shim_exec_args a = {
+        .argc = 4, .envc = 3, .argv = dump_argv, .envp = dump_envp, .execfn = path};
+    uint64_t entry = 0, random = 0;
+    for (; i + 1 < nw && w[i] != LINUX_AT_NULL; i += 2) {
+        switch (w[i]) {
+        case LINUX_AT_SYSINFO_EHDR:
+            a.sysinfo_ehdr = w[i + 1];
+            break;
+        case LINUX_AT_MINSIGSTKSZ:
+            a.minsigstksz = w[i + 1];
+            break;
+        case LINUX_AT_HWCAP:
+            a.hwcap = w[i + 1];
+            break;
+        case LINUX_AT_HWCAP2:
+            a.hwcap2 = w[i + 1];
+            a.has_hwcap2 = 1;
+            break;
+        case LINUX_AT_UID:
+            a.uid = (uint32_t)w[i + 1];
+            break;
+        case LINUX_AT_EUID:
+            a.euid = (uint32_t)w[i + 1];
+            break;
+        case LINUX_AT_GID:
+            a.gid = (uint32_t)w[i + 1];
+            break;
+        case LINUX_AT_EGID:
+            a.egid = (uint32_t)w[i + 1];
+            break;
+        case LINUX_AT_SECURE:
+            a.secure = (int)w[i + 1];
+            break;
+        case LINUX_AT_ENTRY:
+            entry = w[i + 1];
+            break;
+        case LINUX_AT_RANDOM:
+            random = w[i + 1];
+            break;
+        case LINUX_AT_PLATFORM:
+            a.platform = (const char *)n.mem + (w[i + 1] - n.rsp);
+            break;
+        }
+        omitted += shim_omits(w[i]);
+    }
+    ck_assert_uint_ne(random, 0);
+    a.random = n.mem + (random - n.rsp);
+
+    size_t size;
+    unsigned char *file = read_file(path, &size);
+    ck_assert_ptr_nonnull(file);
+    struct elf64_ehdr eh;
+    memcpy(&eh, file, sizeof eh);
+    struct shim_exec_layout l = linux_layout;
+    l.pie_base = eh.e_type == LINUX_ET_DYN ? entry - eh.e_entry : 0;
+    struct shim_exec_plan plan;
+    enum shim_exec_error e = shim_exec_plan(file, size, &l, &plan);
+    ck_assert_msg(e == SHIM_EXEC_OK, "%s: %s", path, shim_exec_strerror(e));
+    if (check_brk)
+        ck_assert_uint_eq(plan.brk, n.brk);
+
+    static unsigned char buf[16384];
+    const uint64_t base = n.top - sizeof buf;
+    struct shim_exec_stack st;
+    ck_assert_int_eq(shim_exec_build_stack(&plan, &a, n.top, buf, sizeof buf, &st), 0);
+    /* the same rsp, but for the entries the shim leaves out */
+    ck_assert_uint_eq(st.rsp, n.rsp + 16 * omitted);
+    /* argc, argv and envp: the same words */
+    ck_assert_mem_eq(buf + (st.rsp - base), n.mem, 8 * native_auxv);
+    /* the auxv: the same entries, in the same order */
+    uint64_t j = 0;
+    for (i = native_auxv;; i += 2) {
+        if (shim_omits(w[i]))
+            continue;
+        ck_assert_uint_eq(word(buf, base, st.auxv + 16 * j), w[i]);
+        ck_assert_uint_eq(word(buf, base, st.auxv + 16 * j + 8), w[i + 1]);
+        j++;
+        if (w[i] == LINUX_AT_NULL)
+            break;
+    }
+    ck_assert_uint_eq(j, st.naux);
+    /* from the end of the auxv to the top: the same bytes */
+    uint64_t native_end = n.rsp + 8 * (i + 2), mine_end = st.auxv + 16 * st.naux;
+    ck_assert_uint_eq(n.top - native_end, n.top - mine_end);
+    ck_assert_mem_eq(buf + (mine_end - base), n.mem + (native_end - n.rsp), n.top - mine_end);
+    free(file);
+    free(n.mem);
+}
+#endif
+
+#ifdef STACK_DUMP_MUSL
+START_TEST(stack_matches_linux_musl_static)
+{
+    compare_with_linux(STACK_DUMP_MUSL, 1);
+}
+END_TEST
+#endif
+
+#ifdef STACK_DUMP_GLIBC_PIE
+/* glibc's static start-up moves brk (its TLS) before main: brk unchecked. */
+START_TEST(stack_matches_linux_glibc_static_pie)
+{
+    compare_with_linux(STACK_DUMP_GLIBC_PIE, 0);
+}
+END_TEST
+#endif
+
+Suite *shim_exec_suite(void)
+{
+    Suite *s = suite_create("shim_exec");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, plan_static_exec);
+    tcase_add_test(tc, plan_static_pie);
+    tcase_add_test(tc, plan_refuses_bad_headers);
+    tcase_add_test(tc, plan_refuses_dynamic_programs);
+    tcase_add_test(tc, plan_refuses_bad_segments);
+    tcase_add_test(tc, plan_refuses_too_many_segments_and_bad_layouts);
+    tcase_add_test(tc, plan_every_truncation);
+    tcase_add_test(tc, plan_host_busybox);
+    tcase_add_test(tc, stack_layout);
+    tcase_add_test(tc, stack_optional_entries);
+    tcase_add_test(tc, stack_empty_argv);
+    tcase_add_test(tc, stack_alignment_sweep);
+    tcase_add_test(tc, stack_errors);
+#ifdef STACK_DUMP_MUSL
+    tcase_add_test(tc, stack_matches_linux_musl_static);
+#endif
+#ifdef STACK_DUMP_GLIBC_PIE
+    tcase_add_test(tc, stack_matches_linux_glibc_static_pie);
+#endif
+    suite_add_tcase(s, tc);
+    return s;
+}
