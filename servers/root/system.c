@@ -649,7 +649,9 @@ static int comp_start(struct compartment *c)
     char initrd_env[48];
     snprintf(initrd_env, sizeof initrd_env, "%s=%lu", L4_PLAT_ENV_INITRAMFS,
              initrd ? (unsigned long)initrd->size : 0ul);
-    const char *envp[] = {env, entropy, restarts, initrd_env};
+    char prio_env[24];
+    snprintf(prio_env, sizeof prio_env, "%s=%u", L4_PLAT_ENV_PRIORITY, c->m.priority);
+    const char *envp[] = {env, entropy, restarts, prio_env, initrd_env};
     const char *argv[] = {c->m.image, c->m.init};
     struct l4_spawn_config cfg = {
         .image = image,
@@ -661,7 +663,7 @@ static int comp_start(struct compartment *c)
         .argv = argv,
         .argc = c->m.init ? 2 : 1,
         .envp = envp,
-        .envc = initrd ? 4 : 3,
+        .envc = initrd ? 5 : 4,
         .pages = pages_given,
         .npages = 3,
         .fault_ep = root_ep.cap,

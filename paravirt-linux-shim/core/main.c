@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * paravirt-linux-shim: the guest kernel of a compartment (docs/linux/).
+ *
+ * Start-up: take what the root task gave (docs/paravirt-abi.md, "What a
+ * guest kernel is given"): the servers' endpoints, Reply objects, the
+ * shared pages, the pseudo-physical pages (the first part becomes the
+ * shim's heap, the rest its processes'), the initramfs and the entropy
+ * seed; make an endpoint for its processes' faults; start init, the
+ * program the manifest's `init` names, from the initramfs.
+ *
+ * The event loop: receive on that endpoint; the badge is the pid. A
+ * syscall fault is handled and answered (the result in RAX); a page fault
+ * is resolved (demand paging: one Map, the thread retries) or becomes a
+ * SIGSEGV; any other exception is the signal Linux would send. When init
+ * ends, the compartment ends with its status (root Exit).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <l4/debug.h>
+#include <l4/platform.h>
+#include <l4/proto/mem_client_gen.h>
+#include <l4/proto/root_client_gen.h>
+#include <l4/random.h>
+#include <l4/rt.h>
+#include <l4/start_info.h>
+#include <l4/stubs_gen.h>
+#include <shim/linux_abi.h>
+#include "shim.h"
+
+#define HEAP_PAGES_MAX 2048 /* 8 MiB of the pseudo-physical pages */
+#define MAX_ARGS       32
+
+struct shim_platform shim;
+static l4_word_t next_slot, end_slot;
+static struct l4_random rng;
+
+l4_word_t shim_slot(void)
+{
+    return next_slot < end_slot ? next_slot++ : 0;
+}
+
+void shim_random(void *out, size_t n)
+{
+    l4_random_bytes(&rng, out, n);
+}
+
+void shim_log(const char *fmt, ...)
+{
+    char line[256];
+    int k = snprintf(line, sizeof line, "shim[%s]: ", shim.name ? shim.name : "?");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + k, sizeof line - (size_t)k - 1, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(line);
+    line[n++] = '\n';
+    tty_write(line, n);
+}
+
+_Noreturn void shim_exit_compartment(unsigned status)
+{
+    if (shim.root != L4_CPTR_NULL)
+        (void)root_exit(shim.root, status);
+    for (;;)
+        (void)l4_tcb_suspend(l4_rt_start_info()->tcb);
+}
+
+/* The signal Linux sends for an exception vector. */
+static int signal_of(l4_word_t vector)
+{
+    switch (vector) {
+    case 0:
+        return 8; /* #DE: SIGFPE */
+    case 1:
+    case 3:
+        return 5; /* #DB, #BP: SIGTRAP */
+    case 6:
+        return 4; /* #UD: SIGILL */
+    case 16:
+    case 19:
+        return 8; /* x87, SIMD: SIGFPE */
+    default:
+        return 11; /* #GP, #PF, the rest: SIGSEGV */
+    }
+}
+
+static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
+{
+    if (l4_msginfo_get_label(info) == L4_FAULT_LABEL_SYSCALL) {
+        struct syscall_frame f;
+        l4_word_t *w = (l4_word_t *)&f;
+        for (unsigned i = 0; i < 12; i++)
+            w[i] = l4_get_mr(i);
+        bool reply_fs = false;
+        if (!syscall_dispatch(p, &f, &reply_fs))
+            return; /* the process is gone, or the answer comes later */
+        if (reply_fs) {
+            for (unsigned i = 0; i < 12; i++)
+                l4_set_mr(i, w[i]);
+            (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 11));
+        } else {
+            l4_set_mr(0, f.nr);
+            (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
+        }
+        return;
+    }
+    l4_word_t vector = l4_get_mr(L4_FAULT_EXCEPTION_MR_VECTOR);
+    l4_word_t code = l4_get_mr(L4_FAULT_EXCEPTION_MR_ERROR_CODE);
+    l4_word_t addr = l4_get_mr(L4_FAULT_EXCEPTION_MR_ADDRESS);
+    l4_word_t rip = l4_get_mr(L4_FAULT_EXCEPTION_MR_CONTEXT);
+    if (vector == 14 && mm_fault(&p->mm, addr, code & 2, code & 16) == 0) {
+        (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 0));
+        return;
+    }
+    int sig = signal_of(vector);
+    shim_log("pid %d: %s at %#lx (rip %#lx): killed by signal %d", p->pid,
+             vector == 14 ? "bad memory access" : "exception", (unsigned long)addr,
+             (unsigned long)rip, sig);
+    proc_exit(p, sig);
+}
+
+/* Split init's command line on spaces into argv. */
+static int split(char *line, const char **argv)
+{
+    int argc = 0;
+    for (char *s = line; *s && argc < MAX_ARGS - 1;) {
+        while (*s == ' ')
+            *s++ = 0;
+        if (!*s)
+            break;
+        argv[argc++] = s;
+        while (*s && *s != ' ')
+            s++;
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+int main(int argc, char **argv)
+{
+    const struct l4_start_info *si = l4_rt_start_info();
+    shim.name = l4_rt_getenv(L4_PLAT_ENV_COMPARTMENT);
+    shim.mem = l4_rt_cap(L4_PLAT_CAP_MEM);
+    shim.console = l4_rt_cap(L4_PLAT_CAP_CONSOLE);
+    shim.root = l4_rt_cap(L4_PLAT_CAP_ROOT);
+    shim.irq = l4_rt_cap(L4_PLAT_CAP_IRQ);
+    shim.upcall = l4_rt_cap(L4_PLAT_CAP_UPCALL);
+    shim.cnode = si->cnode;
+    next_slot = si->free_first;
+    end_slot = si->free_first + si->free_count;
+    const struct l4_start_cap *rc = l4_start_info_cap(si, L4_PLAT_CAP_REPLIES);
+    if (rc && rc->slot < si->free_first) {
+        shim.reply_first = rc->slot;
+        shim.nreplies = (unsigned)(si->free_first - rc->slot);
+    }
+    l4_word_t x;
+    if (!shim.mem || !shim.nreplies ||
+        mem_info(shim.mem, &shim.phys_pages, &x, &x, &x, &x, &x, &x) != L4_NO_ERROR ||
+        shim.phys_pages < 64) {
+        l4_printf("shim: no memory server, Reply objects or pseudo-physical pages\n");
+        shim_exit_compartment(127);
+    }
+    /* the first pages are the shim's heap, the rest the processes' */
+    l4_word_t heap = shim.phys_pages / 4 < HEAP_PAGES_MAX ? shim.phys_pages / 4 : HEAP_PAGES_MAX;
+    if (l4_rt_heap_init((void *)(uintptr_t)L4_PLAT_PHYS_BASE, heap * SHIM_PAGE) != 0 ||
+        pmem_init(heap, shim.phys_pages - heap) != 0) {
+        l4_printf("shim: cannot set up its heap\n");
+        shim_exit_compartment(127);
+    }
+    tty_init();
+    uint8_t seed[L4_RANDOM_SEED_BYTES] = {0};
+    const char *entropy = l4_rt_getenv(L4_PLAT_ENV_ENTROPY);
+    if (!entropy || !l4_random_unhex(entropy, seed))
+        shim_log("no entropy seed: random bytes are predictable");
+    l4_random_init(&rng, seed);
+    memset(seed, 0, sizeof seed);
+    const char *initrd = l4_rt_getenv(L4_PLAT_ENV_INITRAMFS);
+    if (initrd) {
+        shim.initrd = (const uint8_t *)(uintptr_t)L4_PLAT_INITRAMFS_VA;
+        shim.initrd_size = strtoul(initrd, 0, 10);
+    }
+    const char *prio = l4_rt_getenv(L4_PLAT_ENV_PRIORITY);
+    unsigned long pr = prio ? strtoul(prio, 0, 10) : 2;
+    shim.priority = (uint8_t)(pr > 1 ? pr - 1 : 1); /* below the shim: it preempts them */
+    shim.ep = shim_slot();
+    l4_word_t h;
+    if (mem_object_create(shim.mem, L4_OBJECT_ENDPOINT, shim.cnode, shim.ep, &h) != L4_NO_ERROR) {
+        shim_log("no endpoint for its processes");
+        shim_exit_compartment(127);
+    }
+
+    char line[256];
+    snprintf(line, sizeof line, "%s", argc > 1 ? argv[1] : "/init");
+    const char *pargv[MAX_ARGS];
+    int pargc = split(line, pargv);
+    static const char *const envp[] = {"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
+                                       "TERM=vt100"};
+    if (pargc == 0 || !proc_spawn(pargv[0], pargc, pargv, 3, envp))
+        shim_exit_compartment(127);
+
+    l4_cptr_t reply = shim.reply_first;
+    for (;;) {
+        l4_word_t badge = 0;
+        l4_msginfo_t info;
+        if (l4_recv(shim.ep, reply, &badge, &info) != L4_NO_ERROR)
+            continue;
+        struct process *p = proc_by_pid((int)badge);
+        if (!p)
+            continue; /* a process that is gone: its thread is too */
+        handle_fault(p, info, reply);
+    }
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shim's core: the guest kernel's state and the parts that talk to the
+ * platform (docs/linux/kernel.md). One instance runs per compartment, one
+ * thread: every process's system call and page fault arrives on its
+ * endpoint as exception IPC, badged with the process id, and is answered
+ * from here.
+ *
+ *   main.c     start-up (what the root task gave it), the event loop
+ *   pmem.c     its pseudo-physical pages: allocation and reference counts
+ *   mm.c       a process's memory: areas (VMAs), the page map mirror,
+ *              demand paging, brk/mmap/munmap/mprotect, user copies
+ *   proc.c     processes: exec from the initramfs, exit
+ *   syscall.c  the system call table (syscalls.h) and the simple calls
+ *   console.c  output through the console ring, input
+ */
+#ifndef SHIM_CORE_H
+#define SHIM_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <l4/abi_gen.h>
+
+#define SHIM_PAGE 4096u
+
+/* --- What the platform gave us (main.c) ----------------------------------- */
+struct shim_platform {
+    l4_cptr_t mem, console, root, irq, upcall;
+    l4_cptr_t cnode;       /* our own CNode (cptr = slot) */
+    l4_cptr_t ep;          /* our endpoint: processes' faults */
+    l4_cptr_t reply_first; /* our Reply objects */
+    unsigned nreplies;
+    l4_word_t phys_pages;  /* pseudo-physical pages */
+    const uint8_t *initrd; /* the initramfs (read-only) */
+    size_t initrd_size;
+    uint8_t priority; /* what our processes run at */
+    const char *name; /* the compartment */
+};
+extern struct shim_platform shim;
+
+/* A free slot of our CNode, or 0. */
+l4_word_t shim_slot(void);
+/* Stop the compartment with a status (root Exit). */
+_Noreturn void shim_exit_compartment(unsigned status);
+void shim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Random bytes from the compartment's seed. */
+void shim_random(void *out, size_t n);
+
+/* --- Pseudo-physical pages (pmem.c) ---------------------------------------- */
+/* Pages [first, phys_pages) are the processes'; below first, the shim's
+ * heap. */
+int pmem_init(l4_word_t first, l4_word_t count);
+/* A page (zeroed), or ~0ul when none is left. */
+l4_word_t pmem_alloc(void);
+void pmem_get(l4_word_t pfn);
+void pmem_put(l4_word_t pfn);
+unsigned pmem_refs(l4_word_t pfn);
+l4_word_t pmem_free_pages(void);
+static inline void *pmem_ptr(l4_word_t pfn);
+
+/* --- A process's memory (mm.c) --------------------------------------------- */
+#define MM_MAX_VMAS 128
+
+struct vma {
+    uint64_t start, end; /* page-aligned */
+    unsigned prot;       /* LINUX_PROT_* */
+};
+
+/* The mirror of the process's page table: virtual page -> pfn and prot,
+ * an open-addressing hash. */
+struct pagemap_entry {
+    uint64_t vpn; /* 0: empty (page 0 is never mapped) */
+    uint32_t pfn;
+    uint32_t prot;
+};
+
+struct mm {
+    l4_word_t space; /* the memory server's handle */
+    struct vma vmas[MM_MAX_VMAS];
+    unsigned nvmas;
+    struct pagemap_entry *map;
+    size_t map_cap, map_used;
+    uint64_t brk_start, brk, mmap_top;
+};
+
+int mm_init(struct mm *mm);
+void mm_destroy(struct mm *mm);
+/* Add an area (no pages yet); -errno. */
+int mm_add_vma(struct mm *mm, uint64_t start, uint64_t end, unsigned prot);
+const struct vma *mm_find_vma(const struct mm *mm, uint64_t addr);
+/* Record in the mirror a page the caller maps itself (in a Batch); the
+ * mirror takes the reference. 0 or -errno. */
+int mm_record(struct mm *mm, uint64_t addr, l4_word_t pfn, unsigned prot);
+/* Map page pfn (already referenced) at addr with prot; 0 or -errno. */
+int mm_map_page(struct mm *mm, uint64_t addr, l4_word_t pfn, unsigned prot);
+/* A page fault: 0 (resolved: the thread retries) or -EFAULT (SIGSEGV). */
+int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec);
+/* Copies between the process and the shim; 0 or -EFAULT. */
+int mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n);
+int mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n);
+/* A NUL-terminated string of at most max bytes; its length or -errno. */
+long mm_copy_string(struct mm *mm, char *dst, uint64_t src, size_t max);
+long mm_brk(struct mm *mm, uint64_t addr);
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot, unsigned flags, long fd,
+             uint64_t off);
+long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
+long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot);
+
+/* --- Processes (proc.c) ---------------------------------------------------- */
+struct process {
+    int pid, ppid;
+    bool live;
+    struct mm mm;
+    l4_cptr_t tcb;        /* its thread's TCB capability (our slot) */
+    l4_word_t thread;     /* the memory server's handle */
+    uint64_t tid_address; /* set_tid_address */
+};
+
+#define SHIM_MAX_PROCS 64
+extern struct process procs[SHIM_MAX_PROCS];
+
+struct process *proc_by_pid(int pid);
+/* Start path (from the initramfs) as a new process with argv/envp; the
+ * process or NULL (reported). */
+struct process *proc_spawn(const char *path, int argc, const char *const *argv, int envc,
+                           const char *const *envp);
+/* The process ended with a wait status (exit << 8, or a signal). */
+void proc_exit(struct process *p, int wait_status);
+
+/* --- System calls (syscall.c) ---------------------------------------------- */
+/* The message words of a syscall fault (docs/kernel/faults.md). */
+struct syscall_frame {
+    l4_word_t nr, a[6], rip, rsp, rflags, fs, gs;
+};
+/* Handle one system call; returns true to reply now with f->nr as RAX
+ * (and f->fs if reply_fs), false if the process is gone or answered
+ * later. */
+bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs);
+
+/* --- Console (console.c) --------------------------------------------------- */
+void tty_init(void);
+void tty_write(const char *s, size_t n);
+
+/* The file a path names in the initramfs (cpio newc), or NULL. */
+const void *initrd_find(const char *path, size_t *size);
+
+static inline void *pmem_ptr(l4_word_t pfn)
+{
+    extern uint64_t shim_phys_base;
+    return (void *)(uintptr_t)(shim_phys_base + pfn * SHIM_PAGE);
+}
+
+#endif

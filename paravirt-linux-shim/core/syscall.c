@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Linux system calls (see syscalls.h for the table and each call's
+ * status). A call arrives as the words of a syscall fault: the number in
+ * nr, the six arguments in Linux order; the handler leaves the result (or
+ * -errno) in nr, which the reply writes into the process's RAX. Every
+ * pointer is the process's: it is read and written through the mm (mm.c),
+ * and a bad one gives -EFAULT, never a fault of the shim.
+ */
+#include <string.h>
+#include <l4/platform.h>
+#include <l4/pv/pvclock.h>
+#include <l4/rt.h>
+#include <l4/structs_gen.h>
+#include <shim/linux_abi.h>
+#include "shim.h"
+#include "syscalls.h"
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define TIOCGWINSZ  0x5413
+#define TCGETS      0x5401
+#define IOV_MAX     1024
+
+const char *shim_syscall_name(unsigned long nr)
+{
+    switch (nr) {
+#define NAME_CASE(n, name, status)                                                                 \
+    case n:                                                                                        \
+        return #name;
+        SHIM_SYSCALLS(NAME_CASE)
+#undef NAME_CASE
+    }
+    return NULL;
+}
+
+/* -ENOSYS, logged once per number. */
+static long nosys(unsigned long nr)
+{
+    static uint64_t seen[8];
+    if (nr < 512 && !(seen[nr / 64] & (UINT64_C(1) << (nr % 64)))) {
+        if (nr < 512)
+            seen[nr / 64] |= UINT64_C(1) << (nr % 64);
+        const char *name = shim_syscall_name(nr);
+        shim_log("system call %lu (%s) not implemented: ENOSYS", nr, name ? name : "unknown");
+    }
+    return -LINUX_ENOSYS;
+}
+
+static long do_write(struct process *p, long fd, uint64_t buf, uint64_t n)
+{
+    if (fd != 1 && fd != 2)
+        return -LINUX_EBADF;
+    char chunk[512];
+    uint64_t done = 0;
+    while (done < n) {
+        size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
+        if (mm_copy_in(&p->mm, chunk, buf + done, k) != 0)
+            return done ? (long)done : -LINUX_EFAULT;
+        tty_write(chunk, k);
+        done += k;
+    }
+    return (long)done;
+}
+
+static long do_writev(struct process *p, long fd, uint64_t iov, long cnt)
+{
+    if (cnt < 0 || cnt > IOV_MAX)
+        return -LINUX_EINVAL;
+    long total = 0;
+    for (long i = 0; i < cnt; i++) {
+        uint64_t v[2];
+        if (mm_copy_in(&p->mm, v, iov + 16 * (uint64_t)i, sizeof v) != 0)
+            return total ? total : -LINUX_EFAULT;
+        long r = do_write(p, fd, v[0], v[1]);
+        if (r < 0)
+            return total ? total : r;
+        total += r;
+    }
+    return total;
+}
+
+static long do_uname(struct process *p, uint64_t buf)
+{
+    char u[6][65];
+    memset(u, 0, sizeof u);
+    strcpy(u[0], "Linux");
+    strncpy(u[1], shim.name ? shim.name : "tessera", 64);
+    strcpy(u[2], "6.1.0-tessera");
+    strcpy(u[3], "#1 SMP PREEMPT Tessera paravirt-linux-shim");
+    strcpy(u[4], "x86_64");
+    strcpy(u[5], "(none)");
+    return mm_copy_out(&p->mm, buf, u, sizeof u);
+}
+
+static long do_clock_gettime(struct process *p, long clk, uint64_t ts)
+{
+    if (clk < 0 || clk > 11)
+        return -LINUX_EINVAL;
+    l4_word_t size = 0;
+    const struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    uint64_t ns = 0;
+    if (pv && pv->magic == L4_PV_PAGE_MAGIC) {
+        uint32_t lo, hi;
+        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+        ns = l4_pv_clock_read(&pv->clock, (uint64_t)hi << 32 | lo);
+    }
+    uint64_t v[2] = {ns / 1000000000u, ns % 1000000000u};
+    return mm_copy_out(&p->mm, ts, v, sizeof v);
+}
+
+static long do_getrandom(struct process *p, uint64_t buf, uint64_t n, unsigned flags)
+{
+    if (flags & ~7u)
+        return -LINUX_EINVAL;
+    uint8_t chunk[256];
+    uint64_t done = 0;
+    while (done < n) {
+        size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
+        shim_random(chunk, k);
+        if (mm_copy_out(&p->mm, buf + done, chunk, k) != 0)
+            return done ? (long)done : -LINUX_EFAULT;
+        done += k;
+    }
+    return (long)done;
+}
+
+static long do_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg)
+{
+    if (fd < 0 || fd > 2)
+        return -LINUX_EBADF;
+    if (req == TIOCGWINSZ) {
+        uint16_t ws[4] = {24, 80, 0, 0};
+        return mm_copy_out(&p->mm, arg, ws, sizeof ws);
+    }
+    return -LINUX_ENOTTY; /* the line discipline comes with tty/ */
+}
+
+bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs)
+{
+    const l4_word_t *a = f->a;
+    long r;
+    switch (f->nr) {
+    case SYS_write:
+        r = do_write(p, (long)a[0], a[1], a[2]);
+        break;
+    case SYS_writev:
+        r = do_writev(p, (long)a[0], a[1], (long)a[2]);
+        break;
+    case SYS_read:
+        r = (long)a[0] == 0 ? 0 : -LINUX_EBADF; /* end of input until the terminal exists */
+        break;
+    case SYS_close:
+        r = (long)a[0] >= 0 && (long)a[0] <= 2 ? 0 : -LINUX_EBADF;
+        break;
+    case SYS_fstat:
+        r = -LINUX_EBADF; /* the VFS comes with fs/ */
+        if ((long)a[0] >= 0 && (long)a[0] <= 2) {
+            uint8_t st[144];
+            memset(st, 0, sizeof st);
+            uint32_t mode = 0020620; /* a character device: the terminal */
+            memcpy(st + 24, &mode, 4);
+            r = mm_copy_out(&p->mm, a[1], st, sizeof st);
+        }
+        break;
+    case SYS_brk:
+        r = mm_brk(&p->mm, a[0]);
+        break;
+    case SYS_mmap:
+        r = mm_mmap(&p->mm, a[0], a[1], (unsigned)a[2], (unsigned)a[3], (long)a[4], a[5]);
+        break;
+    case SYS_munmap:
+        r = mm_munmap(&p->mm, a[0], a[1]);
+        break;
+    case SYS_mprotect:
+        r = mm_mprotect(&p->mm, a[0], a[1], (unsigned)a[2]);
+        break;
+    case SYS_rt_sigaction:
+    case SYS_rt_sigprocmask:
+        r = 0; /* accepted; signals come with signal/ */
+        break;
+    case SYS_ioctl:
+        r = do_ioctl(p, (long)a[0], a[1], a[2]);
+        break;
+    case SYS_sched_yield:
+        r = 0;
+        break;
+    case SYS_getpid:
+    case SYS_gettid:
+        r = p->pid;
+        break;
+    case SYS_getppid:
+        r = p->ppid;
+        break;
+    case SYS_getuid:
+    case SYS_getgid:
+    case SYS_geteuid:
+    case SYS_getegid:
+        r = 0;
+        break;
+    case SYS_uname:
+        r = do_uname(p, a[0]);
+        break;
+    case SYS_arch_prctl:
+        if (a[0] == ARCH_SET_FS) {
+            if (a[1] >= UINT64_C(0x00007ffffffff000)) {
+                r = -LINUX_EPERM;
+            } else {
+                f->fs = a[1];
+                *reply_fs = true;
+                r = 0;
+            }
+        } else if (a[0] == ARCH_GET_FS) {
+            r = mm_copy_out(&p->mm, a[1], &f->fs, sizeof f->fs);
+        } else {
+            r = -LINUX_EINVAL;
+        }
+        break;
+    case SYS_set_tid_address:
+        p->tid_address = a[0];
+        r = p->pid;
+        break;
+    case SYS_set_robust_list:
+        r = a[1] == 24 ? 0 : -LINUX_EINVAL;
+        break;
+    case SYS_clock_gettime:
+        r = do_clock_gettime(p, (long)a[0], a[1]);
+        break;
+    case SYS_getrandom:
+        r = do_getrandom(p, a[0], a[1], (unsigned)a[2]);
+        break;
+    case SYS_prlimit64:
+        r = 0;
+        if (a[3]) {
+            uint64_t inf[2] = {~UINT64_C(0), ~UINT64_C(0)};
+            r = mm_copy_out(&p->mm, a[3], inf, sizeof inf);
+        }
+        break;
+    case SYS_exit:
+    case SYS_exit_group:
+        proc_exit(p, (int)((a[0] & 0xff) << 8));
+        return false;
+    default:
+        r = nosys(f->nr);
+        break;
+    }
+    f->nr = (l4_word_t)r;
+    return true;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Linux x86-64 system calls the shim knows, once: number, name and
+ * what the shim does with it (docs/linux/syscalls.md is generated from the
+ * same list by tools/linux_syscalls.py... for now read here). Status:
+ *   DONE     implemented as Linux does it, for what the shim supports
+ *   PARTIAL  implemented with limits written next to the handler
+ *   NOSYS    answers -ENOSYS (logged once by name)
+ * X(number, name, status)
+ */
+#ifndef SHIM_CORE_SYSCALLS_H
+#define SHIM_CORE_SYSCALLS_H
+
+#define SHIM_SYSCALLS(X)                                                                           \
+    X(0, read, PARTIAL)                                                                            \
+    X(1, write, PARTIAL)                                                                           \
+    X(2, open, NOSYS)                                                                              \
+    X(3, close, PARTIAL)                                                                           \
+    X(5, fstat, PARTIAL)                                                                           \
+    X(8, lseek, NOSYS)                                                                             \
+    X(9, mmap, PARTIAL)                                                                            \
+    X(10, mprotect, PARTIAL)                                                                       \
+    X(11, munmap, DONE)                                                                            \
+    X(12, brk, DONE)                                                                               \
+    X(13, rt_sigaction, PARTIAL)                                                                   \
+    X(14, rt_sigprocmask, PARTIAL)                                                                 \
+    X(16, ioctl, PARTIAL)                                                                          \
+    X(19, readv, PARTIAL)                                                                          \
+    X(20, writev, PARTIAL)                                                                         \
+    X(24, sched_yield, DONE)                                                                       \
+    X(39, getpid, DONE)                                                                            \
+    X(60, exit, PARTIAL)                                                                           \
+    X(63, uname, DONE)                                                                             \
+    X(102, getuid, DONE)                                                                           \
+    X(104, getgid, DONE)                                                                           \
+    X(107, geteuid, DONE)                                                                          \
+    X(108, getegid, DONE)                                                                          \
+    X(110, getppid, DONE)                                                                          \
+    X(158, arch_prctl, PARTIAL)                                                                    \
+    X(186, gettid, DONE)                                                                           \
+    X(218, set_tid_address, DONE)                                                                  \
+    X(228, clock_gettime, PARTIAL)                                                                 \
+    X(231, exit_group, DONE)                                                                       \
+    X(273, set_robust_list, PARTIAL)                                                               \
+    X(302, prlimit64, PARTIAL)                                                                     \
+    X(318, getrandom, DONE)                                                                        \
+    X(334, rseq, NOSYS)
+
+#define SHIM_SYSCALL_ENUM(nr, name, status) SYS_##name = nr,
+enum shim_sysno { SHIM_SYSCALLS(SHIM_SYSCALL_ENUM) };
+#undef SHIM_SYSCALL_ENUM
+
+/* The name of a known system call, or NULL. */
+const char *shim_syscall_name(unsigned long nr);
+
+#endif
