@@ -163,9 +163,20 @@ static l4_error_t give_caps(struct l4_spawn *sp, const struct l4_spawn_config *c
         (e = give(sp, slot++, cfg->fault_ep, L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY,
                   cfg->fault_badge != 0, cfg->fault_badge)))
         return e;
-    for (unsigned i = 0; i < cfg->ncaps; i++)
-        if ((e = give(sp, slot++, cfg->caps[i].cap, cfg->caps[i].rights, false, 0)))
+    for (unsigned i = 0; i < cfg->ncaps; i++) {
+        /* the kernel never copies an Untyped (one watermark per region):
+         * it is moved, and the parent's slot is empty afterwards */
+        if (cfg->caps[i].type == L4_CAP_UNTYPED) {
+            const struct l4_cspace_dest *d = &sp->ua->dest;
+            e = l4_cnode_move(sp->cnode.cap, slot, (uint8_t)sp->cnode_radix, d->root,
+                              cfg->caps[i].cap, d->cptr_depth);
+            if (e == L4_NO_ERROR)
+                sp->cnode_used = ++slot;
+        } else
+            e = give(sp, slot++, cfg->caps[i].cap, cfg->caps[i].rights, false, 0);
+        if (e)
             return e;
+    }
     return L4_NO_ERROR;
 }
 

@@ -237,6 +237,19 @@ static unsigned untyped_bits(l4_cptr_t ut)
     return 0;
 }
 
+/* Our MCP: the highest priority our TCB may give a thread (probed on a
+ * TCB of our own, which stays: 2 KiB of our untyped). */
+static uint8_t probe_mcp(l4_cptr_t self)
+{
+    struct l4_object t;
+    if (l4_untyped_alloc_object(&own_ua, L4_OBJECT_TCB, 0, 0, &t))
+        return 0;
+    for (unsigned p = L4_MAX_PRIORITY; p > 0; p--)
+        if (l4_tcb_set_priority(t.cap, self, (uint8_t)p) == L4_NO_ERROR)
+            return (uint8_t)p;
+    return 0;
+}
+
 static int fail(const char *why)
 {
     l4_printf("mem: %s\n", why);
@@ -278,7 +291,8 @@ int main(int argc, char **argv)
     sys_ops = memsys_ops_template;
     sys_ops.ctx = &msys;
     /* our MCP bounds the priorities we may give threads */
-    memsrv_init(&srv, &sys_ops, &slots, &d, L4_MAX_PRIORITY, inbox);
+    uint8_t mcp = probe_mcp(si->tcb);
+    memsrv_init(&srv, &sys_ops, &slots, &d, mcp, inbox);
 
     struct l4_ipc_buffer *ipc = l4_ipc_buffer();
     l4_word_t badge, mrs[L4_MSG_REGISTERS];
@@ -286,7 +300,7 @@ int main(int argc, char **argv)
     ipc->receive_cnode = si->cnode;
     ipc->receive_index = recv;
     ipc->receive_depth = 64;
-    l4_printf("mem: serving (own untyped 2^%u, slots %lu..%lu)\n", bits,
+    l4_printf("mem: serving (own untyped 2^%u, MCP %u, slots %lu..%lu)\n", bits, mcp,
               (unsigned long)si->free_first, (unsigned long)(si->free_first + count - 1));
     l4_recv_mrs(ep, reply, &badge, &info, mrs);
     for (;;) {

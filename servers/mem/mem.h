@@ -34,7 +34,7 @@
 #define MEM_MAX_THREADS        1024        /* max_threads a compartment may ask */
 #define MEM_MAX_OBJECTS        64          /* ObjectCreate handles per compartment */
 #define MEM_SPACE_WINDOW       255u        /* the guest kernel's own VSpace in the map table */
-#define MEM_MIN_RESERVE        (48u << 10) /* reserve: quota/8, at least this */
+#define MEM_MIN_RESERVE        (64u << 10) /* reserve: quota/8, at least this */
 #define MEM_MIN_RESERVE_FREE   (16u << 10) /* what must remain after the slots are paid */
 #define MEM_SLOT_BYTES         32u /* a slot's share of a CNode (2^L4_OBJECT_CNODE_UNIT_BITS) */
 #define MEM_DESTROY_STEP       32u /* capabilities deleted per CompartmentDestroy */

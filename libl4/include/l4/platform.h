@@ -44,9 +44,10 @@
 #define L4_PLAT_CAP_PIT     "pit"     /* IOPort: 0x40..0x43 */
 #define L4_PLAT_CAP_PIT_IRQ "pit_irq" /* IRQHandler: the PIT's line */
 /* Guests */
-#define L4_PLAT_CAP_UPCALL   "upcall"       /* Notification: the guest binds it to its thread */
-#define L4_PLAT_PAGE_PV      "pv"           /* struct l4_pv_page, writable, shared with irq */
-#define L4_PLAT_PAGE_CONSOLE "console_ring" /* struct console_ring, writable, shared with console  \
+#define L4_PLAT_CAP_UPCALL "upcall" /* Notification: the guest binds it to its thread */
+#define L4_PLAT_PAGE_PV    "pv"     /* struct l4_pv_page, writable, shared with irq */
+#define L4_PLAT_PAGE_CONSOLE                                                                       \
+    "console_ring"                          /* struct console_ring, writable, shared with console  \
                                              */
 #define L4_PLAT_PAGE_MEM        "mem_batch" /* the batch pages, writable, shared with mem */
 #define L4_PLAT_ENV_COMPARTMENT "compartment" /* compartment=NAME in the environment */
