@@ -28,5 +28,6 @@ Suite *start_info_suite(void);
 Suite *spawn_suite(void);
 Suite *pv_virq_suite(void);
 Suite *pv_clock_suite(void);
+Suite *mem_core_suite(void);
 
 #endif

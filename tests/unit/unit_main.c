@@ -32,6 +32,7 @@ int main(void)
     srunner_add_suite(sr, spawn_suite());
     srunner_add_suite(sr, pv_virq_suite());
     srunner_add_suite(sr, pv_clock_suite());
+    srunner_add_suite(sr, mem_core_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);
