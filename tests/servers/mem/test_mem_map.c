@@ -235,3 +235,77 @@ UTEST(mem_batch, "mem: a batch applies each entry on its own: a bad entry in the
     UT_ERR(mem_batch(a, MEM_BATCH_ENTRY_MAX_ENTRIES + 1, &failed, &first), L4_RANGE_ERROR);
     UT_EQ(l4_get_mr(1), MEM_BATCH_ENTRY_MAX_ENTRIES);
 }
+
+/* Call ep with label and words; the reply's label (the status). */
+static l4_word_t call_raw(l4_cptr_t ep, l4_word_t label, unsigned len, const l4_word_t *w)
+{
+    struct l4_ipc_buffer *b = l4_ipc_buffer();
+    l4_word_t mrs[L4_MSG_REGISTERS] = {0, 0, 0, 0};
+    for (unsigned i = 0; i < len; i++) {
+        if (i < L4_MSG_REGISTERS)
+            mrs[i] = w[i];
+        else
+            b->msg[i] = w[i];
+    }
+    l4_msginfo_t info = 0;
+    l4_error_t e = l4_call_mrs(ep, l4_msginfo_new(label, 0, 0, len), &info, mrs);
+    return e != L4_NO_ERROR ? e : l4_msginfo_get_label(info);
+}
+
+UTEST(mem_garbage, "mem: random labels, words and batch entries from a guest get errors, never "
+                   "stop the server or touch the other compartment")
+{
+    UT_ASSERT(mh_start());
+    UT_ASSERT(mh_compartment(0, 19, 4, 4, 100));
+    UT_ASSERT(mh_compartment(1, 18, 4, 4, 100));
+    l4_word_t sb = 0, x = 0, pfn = 0, r = 0;
+    UT_OK(mem_space_create(mh.guest[1], &sb));
+    UT_OK(mem_map(mh.guest[1], sb, 0x400000, 7, MH_RW));
+    ut_rnd_seed(0x6d656d);
+    static const l4_word_t interesting[] = {0,
+                                            1,
+                                            2,
+                                            3,
+                                            7,
+                                            255,
+                                            256,
+                                            0x400000,
+                                            0x1000,
+                                            L4_USER_TOP,
+                                            UINT64_C(0xffff800000000000),
+                                            ~(l4_word_t)0,
+                                            UINT64_C(1) << 47};
+    const unsigned ni = sizeof interesting / sizeof interesting[0];
+    for (unsigned i = 0; i < 3000; i++) {
+        l4_word_t w[8];
+        for (unsigned k = 0; k < 8; k++) {
+            l4_word_t v = ut_rnd();
+            w[k] = v & 1 ? interesting[(v >> 1) % ni] : v >> 8 & 0xffff;
+        }
+        l4_word_t label = ut_rnd() % 20;
+        /* the admin labels too: a guest badge is refused (by the decoder
+         * for a short message, else IllegalOperation) */
+        l4_word_t e = call_raw(mh.guest[0], label, (unsigned)(ut_rnd() % 9), w);
+        if (label >= MEM_LABEL_COMPARTMENT_CREATE && label <= MEM_LABEL_COMPARTMENT_DESTROY)
+            UT_ASSERT(e == L4_ILLEGAL_OPERATION || e == L4_TRUNCATED_MESSAGE ||
+                      e == L4_RANGE_ERROR || e == L4_INVALID_CAPABILITY);
+        /* and the batch pages full of noise */
+        if (i % 100 == 0) {
+            for (unsigned k = 0; k < 64; k++) {
+                MH_BATCH[k].op = (uint32_t)(ut_rnd() % 7);
+                MH_BATCH[k].space = (uint32_t)(ut_rnd() % 6);
+                MH_BATCH[k].vaddr = interesting[ut_rnd() % ni];
+                MH_BATCH[k].pfn = interesting[ut_rnd() % ni];
+                MH_BATCH[k].rights = (uint32_t)(ut_rnd() % 16);
+            }
+            UT_OK(mem_batch(mh.guest[0], 64, &x, &x));
+        }
+    }
+    /* the server still answers both, and B's mapping is as it was */
+    UT_OK(mem_info(mh.guest[0], &x, &x, &x, &x, &x, &x, &x));
+    UT_OK(mem_query(mh.guest[1], sb, 0x400000, &pfn, &r));
+    UT_EQ(pfn, 7);
+    UT_EQ(r, MH_RW);
+    UT_ASSERT(mh_destroy(0));
+    UT_ASSERT(mh_destroy(1));
+}
