@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <l4/pv/mem.h>
 #include "mem.h"
 #include "suites.h"
 
@@ -427,6 +428,39 @@ START_TEST(threads_and_objects)
 }
 END_TEST
 
+START_TEST(guest_batch_builder)
+{
+    struct l4_pv_mem_batch b;
+    memset(batch_pages, 0xff, sizeof batch_pages);
+    l4_pv_mem_batch_init(&b, batch_pages);
+    ck_assert_int_eq(l4_pv_mem_batch_map(&b, 1, 0x400000, 7, 3), 0);
+    ck_assert_int_eq(l4_pv_mem_batch_protect_range(&b, 2, 0x800000, 16, 1), 0);
+    ck_assert_uint_eq(batch_pages[0].op, MEM_BATCH_ENTRY_OP_MAP);
+    ck_assert_uint_eq(batch_pages[0].space, 1);
+    ck_assert_uint_eq(batch_pages[0].vaddr, 0x400000);
+    ck_assert_uint_eq(batch_pages[0].pfn, 7);
+    ck_assert_uint_eq(batch_pages[0].rights, 3);
+    ck_assert_uint_eq(batch_pages[0].result, 0);
+    ck_assert_uint_eq(batch_pages[1].op, MEM_BATCH_ENTRY_OP_PROTECT_RANGE);
+    ck_assert_uint_eq(batch_pages[1].pfn, 16);
+    for (unsigned i = 2; i < MEM_BATCH_ENTRY_MAX_ENTRIES; i++)
+        ck_assert_int_eq(l4_pv_mem_batch_unmap(&b, 0, i << 12), 0);
+    ck_assert_int_eq(l4_pv_mem_batch_unmap(&b, 0, 0), -1); /* full */
+    ck_assert_uint_eq(b.count, MEM_BATCH_ENTRY_MAX_ENTRIES);
+    /* what the guest builds, the server applies */
+    struct mem_comp *c = started(0, 18);
+    l4_word_t s, failed, first;
+    ck_assert_uint_eq(memsrv_space_create(&srv, c, &s, d), 0);
+    l4_pv_mem_batch_init(&b, batch_pages);
+    l4_pv_mem_batch_map(&b, (uint32_t)s, 0x400000, 1, 3);
+    l4_pv_mem_batch_map(&b, (uint32_t)s, 0x400000, 2, 3);
+    ck_assert_uint_eq(memsrv_batch(&srv, c, b.count, &failed, &first, d), 0);
+    ck_assert_uint_eq(l4_pv_mem_batch_result(&b, 0), 0);
+    ck_assert_uint_eq(l4_pv_mem_batch_result(&b, 1), MEM_ERROR_OCCUPIED);
+    ck_assert_uint_eq(l4_pv_mem_batch_result(&b, MEM_BATCH_ENTRY_MAX_ENTRIES), UINT32_MAX);
+}
+END_TEST
+
 Suite *mem_core_suite(void)
 {
     Suite *s = suite_create("mem_core");
@@ -441,6 +475,7 @@ Suite *mem_core_suite(void)
     tcase_add_test(tc, tables_paid_as_a_whole);
     tcase_add_test(tc, batch_per_entry);
     tcase_add_test(tc, threads_and_objects);
+    tcase_add_test(tc, guest_batch_builder);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,6 +6,8 @@
  * writable mapping of a page held read-only, double mappings, quota
  * overflow through page tables alone), and the batch (harness.h).
  */
+#define L4_PV_MEM_CLIENT
+#include <l4/pv/mem.h>
 #include "harness.h"
 #include "vspace_util.h"
 
@@ -213,12 +215,17 @@ UTEST(mem_batch, "mem: a batch applies each entry on its own: a bad entry in the
     UT_EQ(r, MH_R);
     UT_OK(mem_query(a, s, 0x401000, &pfn, &r));
     UT_EQ(pfn, 2);
-    /* a whole exec's worth in one call: 120 pages */
+    /* a whole exec's worth in one call: 120 pages, with the guest's
+     * batch builder (<l4/pv/mem.h>) */
+    struct l4_pv_mem_batch bb;
+    l4_pv_mem_batch_init(&bb, (void *)L4_PLAT_MEM_BATCH_VA);
     for (unsigned i = 0; i < 120; i++)
-        entry(i, MEM_BATCH_ENTRY_OP_MAP, s, 0x10000000 + i * 4096, i % n, MH_RW);
-    UT_OK(mem_batch(a, 120, &failed, &first));
+        UT_EQ(l4_pv_mem_batch_map(&bb, (uint32_t)s, 0x10000000 + i * 4096, i % n, MH_RW), 0);
+    UT_OK(l4_pv_mem_batch_flush(&bb, a, &failed, &first));
     UT_EQ(failed, 0);
     UT_EQ(first, 120);
+    UT_EQ(bb.count, 0);
+    UT_EQ(l4_pv_mem_batch_result(&bb, 119), 0);
     /* write-protect the range for copy-on-write, with holes skipped */
     entry(0, MEM_BATCH_ENTRY_OP_PROTECT_RANGE, s, 0x10000000 - 8 * 4096, 136, MH_R);
     entry(1, MEM_BATCH_ENTRY_OP_PROTECT_RANGE, s, 0x10000000, 2, MH_W); /* bad rights */
