@@ -316,3 +316,32 @@ UTEST(mem_garbage, "mem: random labels, words and batch entries from a guest get
     UT_ASSERT(mh_destroy(0));
     UT_ASSERT(mh_destroy(1));
 }
+
+UTEST(mem_quota_slots, "mem: mappings alone exhaust a compartment's slots: the entries past its "
+                       "budget fail in the batch with QuotaExhausted (slots), the rest apply")
+{
+    UT_ASSERT(mh_start());
+    UT_ASSERT(mh_compartment(0, 18, 4, 4, 100));
+    l4_cptr_t a = mh.guest[0];
+    l4_word_t s = 0, failed = 0, first = 0, x = 0, slots = 0, pfn = 0, r = 0;
+    UT_OK(mem_space_create(a, &s));
+    UT_OK(mem_map(a, s, 0x400000, 0, MH_R)); /* the tables, made once */
+    UT_OK(mem_info(a, &x, &x, &x, &x, &x, &x, &slots));
+    UT_ASSERT(slots > 10 && slots < 200);
+    /* one page mapped slots + 5 times: one slot per mapping */
+    struct l4_pv_mem_batch bb;
+    l4_pv_mem_batch_init(&bb, (void *)L4_PLAT_MEM_BATCH_VA);
+    for (l4_word_t i = 0; i < slots + 5; i++)
+        UT_EQ(l4_pv_mem_batch_map(&bb, (uint32_t)s, 0x401000 + i * 4096, 1, MH_R), 0);
+    UT_OK(l4_pv_mem_batch_flush(&bb, a, &failed, &first));
+    UT_EQ(failed, 5);
+    UT_EQ(first, slots);
+    UT_EQ(MH_BATCH[slots].result, MEM_ERROR_QUOTA_EXHAUSTED);
+    UT_EQ(MH_BATCH[slots - 1].result, 0);
+    UT_ERR(mem_query(a, s, 0x401000 + slots * 4096, &pfn, &r), MEM_ERROR_NOT_MAPPED);
+    UT_ERR(mem_map(a, s, 0x401000 + slots * 4096, 2, MH_R), MEM_ERROR_QUOTA_EXHAUSTED);
+    UT_EQ(l4_get_mr(0), MEM_BATCH_ENTRY_QUOTA_SLOTS);
+    /* an unmap gives one back */
+    UT_OK(mem_unmap(a, s, 0x401000));
+    UT_OK(mem_map(a, s, 0x401000 + slots * 4096, 2, MH_R));
+}
