@@ -241,13 +241,15 @@ static unsigned untyped_bits(l4_cptr_t ut)
     return 0;
 }
 
-/* Our MCP: the highest priority our TCB may give a thread (probed on a
- * TCB of our own, which stays: 2 KiB of our untyped). */
+/* Our MCP: the highest priority our TCB may give a thread, probed on a
+ * TCB of our own that never runs (it stays, 2 KiB of our untyped, as
+ * msys.scratch_tcb: its ReadFPU checks batch frames). */
 static uint8_t probe_mcp(l4_cptr_t self)
 {
     struct l4_object t;
     if (l4_untyped_alloc_object(&own_ua, L4_OBJECT_TCB, 0, 0, &t))
         return 0;
+    msys.scratch_tcb = t.cap;
     for (unsigned p = L4_MAX_PRIORITY; p > 0; p--)
         if (l4_tcb_set_priority(t.cap, self, (uint8_t)p) == L4_NO_ERROR)
             return (uint8_t)p;

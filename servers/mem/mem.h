@@ -69,6 +69,15 @@ struct mem_sys {
     l4_error_t (*frame_unmap)(void *ctx, l4_cptr_t frame);
     l4_error_t (*table_map)(void *ctx, l4_cptr_t table, l4_cptr_t pml4, l4_word_t va);
     l4_error_t (*table_unmap)(void *ctx, l4_cptr_t table);
+    /* Whether slot holds a capability of type (DebugCapIdentify, present in
+     * every build). A server must never invoke a capability it was handed
+     * before knowing its type: invoking an endpoint is a send that can
+     * block the server for good. */
+    bool (*is_type)(void *ctx, l4_cptr_t slot, l4_cap_type_t type);
+    /* Whether frame (a Frame4K) is RAM the server may write (TCB ReadFPU
+     * of a scratch thread into it checks Write and not-device; it fills
+     * its first 832 bytes). */
+    bool (*frame_writable)(void *ctx, l4_cptr_t frame);
     /* Check that ut is an untyped of 2^bits bytes with nothing made from it. */
     l4_error_t (*untyped_probe)(void *ctx, l4_cptr_t ut, unsigned bits);
     /* Map / unmap a compartment's batch frames in the server; NULL on failure. */

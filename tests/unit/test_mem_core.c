@@ -18,11 +18,12 @@
 /* --- The fake kernel ---------------------------------------------------------------- */
 
 static struct {
-    unsigned calls;       /* every kernel call */
-    unsigned destroys;    /* destroy() calls */
-    unsigned frame_maps;  /* frame_map() calls */
-    l4_error_t map_error; /* what frame_map() returns */
-    l4_error_t probe;     /* what untyped_probe() returns */
+    unsigned calls;         /* every kernel call */
+    unsigned destroys;      /* destroy() calls */
+    unsigned frame_maps;    /* frame_map() calls */
+    l4_error_t map_error;   /* what frame_map() returns */
+    l4_error_t probe;       /* what untyped_probe() returns */
+    l4_cap_type_t bad_type; /* is_type() says no for this type */
 } fk;
 
 static struct mem_batch_entry batch_pages[MEM_BATCH_ENTRY_MAX_ENTRIES];
@@ -91,6 +92,20 @@ static l4_error_t f_probe(void *c, l4_cptr_t ut, unsigned bits)
     return fk.probe;
 }
 
+static bool f_is_type(void *c, l4_cptr_t s, l4_cap_type_t t)
+{
+    (void)c, (void)s;
+    fk.calls++;
+    return t != fk.bad_type;
+}
+
+static bool f_writable(void *c, l4_cptr_t f)
+{
+    (void)c, (void)f;
+    fk.calls++;
+    return true;
+}
+
 static volatile struct mem_batch_entry *f_batch_map(void *c, unsigned id, const l4_cptr_t *f)
 {
     (void)c, (void)id, (void)f;
@@ -133,6 +148,8 @@ static const struct mem_sys fake = {
     .frame_unmap = f_slot,
     .table_map = f_table_map,
     .table_unmap = f_slot,
+    .is_type = f_is_type,
+    .frame_writable = f_writable,
     .untyped_probe = f_probe,
     .batch_map = f_batch_map,
     .batch_unmap = f_batch_unmap,
@@ -314,6 +331,43 @@ START_TEST(start_failure_undone)
 }
 END_TEST
 
+START_TEST(destroy_before_start)
+{
+    l4_word_t inbox, free0 = sa.nfree, done = 0, rec = 9, s, x;
+    ck_assert_uint_eq(memsrv_compartment_create(&srv, 2, 4, 4, 100, 9, &inbox, d), 0);
+    ck_assert_uint_eq(memsrv_compartment_create(&srv, 2, 4, 4, 100, 9, &inbox, d),
+                      MEM_ERROR_BAD_STATE);
+    ck_assert_uint_eq(memsrv_compartment_create(&srv, 3, 4, 4, 201, 9, &inbox, d), L4_RANGE_ERROR);
+    fk.bad_type = L4_CAP_PML4;
+    ck_assert_uint_eq(memsrv_compartment_create(&srv, 3, 4, 4, 100, 9, &inbox, d),
+                      L4_INVALID_CAPABILITY);
+    ck_assert_uint_eq(srv.comps[3].state, MEM_FREE);
+    fk.bad_type = L4_CAP_UNTYPED;
+    ck_assert_uint_eq(memsrv_compartment_add_memory(&srv, 2, 18, d), L4_INVALID_CAPABILITY);
+    fk.bad_type = L4_CAP_FRAME_4K;
+    ck_assert_uint_eq(memsrv_compartment_set_batch(&srv, 2, 0, 9, d), L4_INVALID_CAPABILITY);
+    fk.bad_type = L4_CAP_NULL;
+    ck_assert_uint_eq(memsrv_compartment_add_memory(&srv, 2, 18, d), 0);
+    ck_assert_uint_eq(memsrv_compartment_add_memory(&srv, 2, 11, d), L4_RANGE_ERROR);
+    ck_assert_uint_eq(memsrv_compartment_set_batch(&srv, 2, 0, 9, d), 0);
+    ck_assert_ptr_null(memsrv_guest(&srv, L4_PLAT_BADGE_COMPARTMENT(2)));
+    ck_assert_uint_eq(memsrv_compartment_destroy(&srv, 2, &done, &rec, d), 0);
+    ck_assert_uint_eq(done, 1);
+    ck_assert_uint_eq(rec, 0);
+    ck_assert_uint_eq(sa.nfree, free0);
+    /* started without batch pages: Batch is refused, the rest works */
+    struct mem_comp *c;
+    l4_word_t pages;
+    ck_assert_uint_eq(memsrv_compartment_create(&srv, 2, 4, 4, 100, 9, &inbox, d), 0);
+    ck_assert_uint_eq(memsrv_compartment_add_memory(&srv, 2, 18, d), 0);
+    ck_assert_uint_eq(memsrv_compartment_start(&srv, 2, &pages, d), 0);
+    c = memsrv_guest(&srv, L4_PLAT_BADGE_COMPARTMENT(2));
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(memsrv_batch(&srv, c, 0, &x, &x, d), MEM_ERROR_BAD_STATE);
+    ck_assert_uint_eq(memsrv_space_create(&srv, c, &s, d), 0);
+}
+END_TEST
+
 START_TEST(refusals_have_no_effect)
 {
     struct mem_comp *c = started(0, 18), *b = started(1, 18);
@@ -408,6 +462,11 @@ START_TEST(threads_and_objects)
     ck_assert_uint_eq(memsrv_thread_create(&srv, c, s, 0, 100, 9, &h[0], &t, d), L4_RANGE_ERROR);
     ck_assert_uint_eq(memsrv_thread_create(&srv, c, s, UINT64_C(1) << 48, 100, 9, &h[0], &t, d),
                       L4_RANGE_ERROR);
+    fk.bad_type = L4_CAP_ENDPOINT;
+    ck_assert_uint_eq(memsrv_thread_create(&srv, c, s, 1, 100, 9, &h[0], &t, d),
+                      L4_INVALID_CAPABILITY);
+    ck_assert_uint_eq(c->threads_used, 0);
+    fk.bad_type = L4_CAP_NULL;
     for (unsigned i = 0; i < 4; i++)
         ck_assert_uint_eq(memsrv_thread_create(&srv, c, s, 1, 100, 9, &x, &t, d), 0);
     ck_assert_uint_eq(memsrv_thread_create(&srv, c, s, 1, 100, 9, &x, &t, d),
@@ -471,6 +530,7 @@ Suite *mem_core_suite(void)
     tcase_add_test(tc, map_table_model);
     tcase_add_test(tc, life_bounded_destroy);
     tcase_add_test(tc, start_failure_undone);
+    tcase_add_test(tc, destroy_before_start);
     tcase_add_test(tc, refusals_have_no_effect);
     tcase_add_test(tc, tables_paid_as_a_whole);
     tcase_add_test(tc, batch_per_entry);

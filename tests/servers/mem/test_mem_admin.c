@@ -45,6 +45,11 @@ UTEST(mem_admin_errors, "mem: CompartmentCreate/AddMemory/Start refuse bad ids, 
     UT_ERR(mem_compartment_create(mh.root, 3, 4, 4, 201, pml4, &inbox), L4_RANGE_ERROR);
     UT_EQ(l4_get_mr(1), 200); /* the server's MCP, which it found out at start */
     UT_ERR(mem_compartment_add_memory(mh.root, 3, 16), MEM_ERROR_NO_COMPARTMENT);
+    /* a capability that is not a PML4 (an endpoint: invoking it would be
+     * a send that blocks the server) */
+    l4_cptr_t notpml4 = ut_new(L4_OBJECT_ENDPOINT, 0);
+    UT_ERR(mem_compartment_create(mh.root, 3, 4, 4, 100, notpml4, &inbox), L4_INVALID_CAPABILITY);
+    UT_EQ(l4_get_mr(0), MEM_ARG_COMPARTMENT_CREATE_GUEST_PML4);
     UT_OK(mem_compartment_create(mh.root, 3, 4, 4, 100, pml4, &inbox));
     UT_ERR(mem_compartment_create(mh.root, 3, 4, 4, 100, pml4, &inbox), MEM_ERROR_BAD_STATE);
     /* no memory yet: nothing to start with */
@@ -52,6 +57,8 @@ UTEST(mem_admin_errors, "mem: CompartmentCreate/AddMemory/Start refuse bad ids, 
     UT_EQ(l4_get_mr(0), MEM_BATCH_ENTRY_QUOTA_MEMORY);
     /* an empty inbox, or an untyped smaller than claimed, or one already
      * used, is refused */
+    UT_ERR(mem_compartment_add_memory(mh.root, 3, 16), L4_INVALID_CAPABILITY);
+    UT_OK(mh_to_inbox(ut_new(L4_OBJECT_ENDPOINT, 0), inbox));
     UT_ERR(mem_compartment_add_memory(mh.root, 3, 16), L4_INVALID_CAPABILITY);
     l4_cptr_t small = ut_new(L4_OBJECT_UNTYPED, 14);
     UT_OK(mh_to_inbox(small, inbox));
@@ -77,6 +84,26 @@ UTEST(mem_admin_errors, "mem: CompartmentCreate/AddMemory/Start refuse bad ids, 
     l4_cptr_t late = ut_new(L4_OBJECT_UNTYPED, 16);
     UT_OK(mh_to_inbox(late, inbox));
     UT_ERR(mem_compartment_add_memory(mh.root, 3, 16), MEM_ERROR_BAD_STATE);
+    /* started without batch pages: Batch is refused, the rest works */
+    l4_word_t failed = 0, first = 0, space = 0;
+    l4_cptr_t g3 = ut_mint(mh.ep, L4_CAP_RIGHTS_ALL, L4_PLAT_BADGE_COMPARTMENT(3));
+    UT_ERR(mem_batch(g3, 0, &failed, &first), MEM_ERROR_BAD_STATE);
+    UT_OK(mem_space_create(g3, &space));
+    /* batch pages: index range, a page given twice, a capability that is
+     * not a frame, a frame the server could not write */
+    l4_cptr_t f = ut_new(L4_OBJECT_FRAME_4K, 0), ep = ut_new(L4_OBJECT_ENDPOINT, 0);
+    l4_cptr_t ro = ut_copy(f, L4_CAP_RIGHTS_READ);
+    UT_ERR(mem_compartment_set_batch(mh.root, 3, 3, ro), L4_INVALID_CAPABILITY);
+    UT_ERR(mem_compartment_set_batch(mh.root, 3, L4_PLAT_MEM_BATCH_PAGES, f), L4_RANGE_ERROR);
+    UT_OK(mem_compartment_set_batch(mh.root, 3, 0, f));
+    UT_ERR(mem_compartment_set_batch(mh.root, 3, 0, f), MEM_ERROR_BAD_STATE);
+    UT_OK(mem_compartment_set_batch(mh.root, 3, 1, f));
+    UT_OK(mem_compartment_set_batch(mh.root, 3, 2, f));
+    UT_ERR(mem_compartment_set_batch(mh.root, 3, 3, ep), L4_INVALID_CAPABILITY);
+    UT_ERR(mem_batch(g3, 0, &failed, &first), MEM_ERROR_BAD_STATE);
+    UT_OK(mem_compartment_set_batch(mh.root, 3, 3, f));
+    UT_OK(mem_batch(g3, 0, &failed, &first));
+    UT_EQ(first, 0);
 }
 
 UTEST(mem_start_window, "mem: CompartmentStart maps every pseudo-physical page read-write in the "

@@ -244,7 +244,8 @@ UTEST(mem_batch, "mem: a batch applies each entry on its own: a bad entry in the
 }
 
 /* Call ep with label and words; the reply's label (the status). */
-static l4_word_t call_raw(l4_cptr_t ep, l4_word_t label, unsigned len, const l4_word_t *w)
+static l4_word_t call_raw(l4_cptr_t ep, l4_word_t label, unsigned len, const l4_word_t *w,
+                          l4_cptr_t cap)
 {
     struct l4_ipc_buffer *b = l4_ipc_buffer();
     l4_word_t mrs[L4_MSG_REGISTERS] = {0, 0, 0, 0};
@@ -255,7 +256,8 @@ static l4_word_t call_raw(l4_cptr_t ep, l4_word_t label, unsigned len, const l4_
             b->msg[i] = w[i];
     }
     l4_msginfo_t info = 0;
-    l4_error_t e = l4_call_mrs(ep, l4_msginfo_new(label, 0, 0, len), &info, mrs);
+    b->caps_or_badges[0] = cap;
+    l4_error_t e = l4_call_mrs(ep, l4_msginfo_new(label, 0, cap ? 1 : 0, len), &info, mrs);
     return e != L4_NO_ERROR ? e : l4_msginfo_get_label(info);
 }
 
@@ -269,6 +271,7 @@ UTEST(mem_garbage, "mem: random labels, words and batch entries from a guest get
     UT_OK(mem_space_create(mh.guest[1], &sb));
     UT_OK(mem_map(mh.guest[1], sb, 0x400000, 7, MH_RW));
     ut_rnd_seed(0x6d656d);
+    l4_cptr_t junk = ut_new(L4_OBJECT_NOTIFICATION, 0), fep = ut_new(L4_OBJECT_ENDPOINT, 0);
     static const l4_word_t interesting[] = {0,
                                             1,
                                             2,
@@ -292,7 +295,9 @@ UTEST(mem_garbage, "mem: random labels, words and batch entries from a guest get
         l4_word_t label = ut_rnd() % 20;
         /* the admin labels too: a guest badge is refused (by the decoder
          * for a short message, else IllegalOperation) */
-        l4_word_t e = call_raw(mh.guest[0], label, (unsigned)(ut_rnd() % 9), w);
+        /* every fourth carries a capability the server must not keep */
+        l4_word_t e = call_raw(mh.guest[0], label, (unsigned)(ut_rnd() % 9), w,
+                               i % 4 == 0 ? junk : L4_CPTR_NULL);
         if (label >= MEM_LABEL_COMPARTMENT_CREATE && label <= MEM_LABEL_COMPARTMENT_DESTROY)
             UT_ASSERT(e == L4_ILLEGAL_OPERATION || e == L4_TRUNCATED_MESSAGE ||
                       e == L4_RANGE_ERROR || e == L4_INVALID_CAPABILITY);
@@ -308,8 +313,12 @@ UTEST(mem_garbage, "mem: random labels, words and batch entries from a guest get
             UT_OK(mem_batch(mh.guest[0], 64, &x, &x));
         }
     }
-    /* the server still answers both, and B's mapping is as it was */
+    /* the server still answers both, its receive slot is free for a
+     * transfer, and B's mapping is as it was */
     UT_OK(mem_info(mh.guest[0], &x, &x, &x, &x, &x, &x, &x));
+    l4_word_t sa = 0, h = 0;
+    UT_OK(mem_space_create(mh.guest[1], &sa));
+    UT_OK(mem_thread_create(mh.guest[1], sa, 5, 10, fep, UT_CNODE, ut_slot(), &h));
     UT_OK(mem_query(mh.guest[1], sb, 0x400000, &pfn, &r));
     UT_EQ(pfn, 7);
     UT_EQ(r, MH_RW);

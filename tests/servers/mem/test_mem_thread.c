@@ -117,6 +117,10 @@ UTEST(mem_thread_limits, "mem: ThreadCreate enforces max_threads, max_priority, 
            MEM_ERROR_BAD_SPACE);
     UT_ERR(mem_thread_create(mh.guest[1], s, BADGE, 100, fep, UT_CNODE, ut_slot(), &h0),
            MEM_ERROR_BAD_SPACE);
+    l4_cptr_t ntfn = ut_new(L4_OBJECT_NOTIFICATION, 0);
+    UT_ERR(mem_thread_create(a, s, BADGE, 100, ntfn, UT_CNODE, ut_slot(), &h0),
+           L4_INVALID_CAPABILITY);
+    UT_EQ(l4_get_mr(0), MEM_ARG_THREAD_CREATE_FAULT_EP);
     l4_cptr_t t0 = ut_slot(), t1 = ut_slot(), t2 = ut_slot();
     UT_OK(mem_thread_create(a, s, BADGE, 100, fep, UT_CNODE, t0, &h0));
     UT_OK(mem_thread_create(a, s, BADGE + 1, 50, fep, UT_CNODE, t1, &h1));
