@@ -24,8 +24,13 @@
 #include <l4/stubs_gen.h>
 #include "sys.h"
 
-/* Bookkeeping memory: the map tables and page arrays of the compartments. */
-#define HEAP_BYTES (256u << 10)
+/* Bookkeeping memory: the map tables and page arrays of the compartments
+ * (about 60 bytes per pseudo-physical page). A server given an untyped of
+ * 4 MiB or more maps its heap from it in 2 MiB frames at HEAP_VA, keeping
+ * 1 MiB for its own page tables; a smaller one uses this arena. */
+#define HEAP_BYTES     (256u << 10)
+#define HEAP_VA        UINT64_C(0x0000600000000000)
+#define HEAP_MAX_LARGE 64u /* 128 MiB */
 static char heap[HEAP_BYTES] __attribute__((aligned(16)));
 
 static struct mem_server srv;
@@ -37,7 +42,8 @@ static struct l4_untyped own_uts[1];
 static struct l4_untyped_alloc own_ua;
 static struct l4_vspace own_vs;
 static struct l4_vspace_table own_tables[8];
-static struct l4_vspace_frame own_frames[L4_PLAT_MAX_COMPARTMENTS * L4_PLAT_MEM_BATCH_PAGES];
+static struct l4_vspace_frame
+    own_frames[L4_PLAT_MAX_COMPARTMENTS * L4_PLAT_MEM_BATCH_PAGES + HEAP_MAX_LARGE];
 
 static bool admin(l4_word_t badge)
 {
@@ -279,6 +285,25 @@ static void say(const char *fmt, ...)
     }
 }
 
+/* The heap: 2 MiB frames from our untyped of 2^bits bytes, or the arena.
+ * Returns its size. Before the first allocation. */
+static size_t heap_setup(unsigned bits)
+{
+    l4_word_t n = 0;
+    if (bits >= 22) {
+        l4_word_t want = ((UINT64_C(1) << bits) - (UINT64_C(1) << 20)) >> 21;
+        want = want > HEAP_MAX_LARGE ? HEAP_MAX_LARGE : want;
+        while (n < want &&
+               l4_vspace_map_new(&own_vs, HEAP_VA + (n << 21), 21,
+                                 L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE, 0, NULL) == L4_NO_ERROR)
+            n++;
+    }
+    if (n && l4_rt_heap_init((void *)HEAP_VA, n << 21) == 0)
+        return n << 21;
+    l4_rt_heap_init(heap, sizeof heap);
+    return sizeof heap;
+}
+
 static int fail(const char *why)
 {
     say("mem: %s\n", why);
@@ -293,7 +318,6 @@ int main(int argc, char **argv)
     l4_cptr_t ep = l4_rt_cap(L4_PLAT_CAP_EP), ut = l4_rt_cap(L4_PLAT_CAP_UNTYPED);
     if (!si || !ep || !ut)
         return fail("no start-info page, ep or untyped");
-    l4_rt_heap_init(heap, sizeof heap);
     l4_word_t count = si->free_count > (1u << 16) ? (1u << 16) : si->free_count;
     if (l4_slot_alloc_init(&slots, si->free_first, count, slot_bits, L4_SLOT_BITMAP_WORDS(count)))
         return fail("bad free slots");
@@ -313,6 +337,7 @@ int main(int argc, char **argv)
         return fail("own untyped unusable");
     l4_vspace_init(&own_vs, si->vspace, &own_ua, own_tables, 8, own_frames,
                    sizeof own_frames / sizeof own_frames[0]);
+    size_t heap_bytes = heap_setup(bits);
     struct l4_object r;
     if (l4_untyped_alloc_object(&own_ua, L4_OBJECT_REPLY, 0, 0, &r))
         return fail("no Reply object");
@@ -329,8 +354,9 @@ int main(int argc, char **argv)
     ipc->receive_cnode = si->cnode;
     ipc->receive_index = recv;
     ipc->receive_depth = 64;
-    say("mem: serving (own untyped 2^%u, MCP %u, slots %lu..%lu)\n", bits, mcp,
-        (unsigned long)si->free_first, (unsigned long)(si->free_first + count - 1));
+    say("mem: serving (own untyped 2^%u, heap %lu KiB, MCP %u, slots %lu..%lu)\n", bits,
+        (unsigned long)(heap_bytes >> 10), mcp, (unsigned long)si->free_first,
+        (unsigned long)(si->free_first + count - 1));
     l4_recv_mrs(ep, reply, &badge, &info, mrs);
     for (;;) {
         l4_word_t ncaps = l4_msginfo_get_extra_caps(info);

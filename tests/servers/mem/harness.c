@@ -25,9 +25,14 @@ static struct l4_spawn server;
 
 int mh_start(void)
 {
+    return mh_start_sized(16, 10);
+}
+
+int mh_start_sized(unsigned untyped_bits, unsigned cnode_radix)
+{
     memset(&mh, 0, sizeof mh);
     l4_cptr_t ep = ut_new(L4_OBJECT_ENDPOINT, 0);
-    l4_cptr_t ut = ut_new(L4_OBJECT_UNTYPED, 16);
+    l4_cptr_t ut = ut_new(L4_OBJECT_UNTYPED, untyped_bits);
     if (!ep || !ut)
         return 0;
     const struct l4_spawn_cap caps[] = {
@@ -41,7 +46,7 @@ int mh_start(void)
     const struct l4_spawn_config cfg = {
         .image = mem_server_image,
         .image_size = mem_server_image_size,
-        .cnode_radix = 10,
+        .cnode_radix = cnode_radix,
         .stack_pages = 4,
         .caps = caps,
         .ncaps = 3,
@@ -60,7 +65,7 @@ int mh_start(void)
     }
     mh.ep = ep;
     mh.server_cnode = server.cnode.cap;
-    mh.server_radix = 10;
+    mh.server_radix = cnode_radix;
     mh.root = ut_mint(ep, L4_CAP_RIGHTS_ALL, L4_PLAT_BADGE_ROOT);
     mh.guest[0] = ut_mint(ep, L4_CAP_RIGHTS_ALL, L4_PLAT_BADGE_COMPARTMENT(0));
     mh.guest[1] = ut_mint(ep, L4_CAP_RIGHTS_ALL, L4_PLAT_BADGE_COMPARTMENT(1));

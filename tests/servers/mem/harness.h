@@ -5,7 +5,8 @@
  * root task (admin badge) and two compartments (two badged capabilities).
  *
  * Interface: mh_start() spawns the server for the running test (every
- * test starts its own, from the test's untyped, so each begins clean):
+ * test starts its own, from the test's untyped, so each begins clean;
+ * the runner is built with 32 MiB per test, UT_UNTYPED_BITS 25):
  * capabilities "ep", "untyped" (moved: the kernel never copies one) and
  * "debug_console" for its output. mh.root, mh.guest[0], mh.guest[1] are
  * the badged endpoint capabilities (L4_PLAT_BADGE_ROOT and
@@ -44,8 +45,11 @@ struct mh {
 
 extern struct mh mh;
 
-/* Start the server; 0 (test failed) on error. */
+/* Start the server (a 64 KiB untyped, 1024 slots); 0 (test failed) on
+ * error. mh_start_sized(): with an untyped of 2^untyped_bits and a CNode
+ * of 2^cnode_radix slots. */
 int mh_start(void);
+int mh_start_sized(unsigned untyped_bits, unsigned cnode_radix);
 /* The admin sequence for compartment id (0 or 1) with 2^bits bytes of
  * quota; 0 (test failed) on error. */
 int mh_compartment(unsigned id, unsigned bits, l4_word_t max_spaces, l4_word_t max_threads,

@@ -161,3 +161,44 @@ UTEST(mem_destroy_restart, "mem: CompartmentDestroy takes a compartment down in 
     UT_EQ(space, 0);
     UT_ERR(mem_query(mh.guest[1], space, 0x400000, &x, &x), MEM_ERROR_NOT_MAPPED);
 }
+
+UTEST(mem_large, "mem: a server with 4 MiB of its own maps its bookkeeping heap from it and "
+                 "starts a 16 MiB compartment; with only its small arena it refuses, undone")
+{
+    /* 16 MiB of quota: 3584 pages, 5440 slots, a 16384-entry map table;
+     * its untyped first, where it is aligned without a hole */
+    l4_cptr_t parent = ut_new(L4_OBJECT_UNTYPED, 24);
+    UT_ASSERT(mh_start_sized(22, 13));
+    mh.comp[0].parent = parent;
+    mh.comp[0].bits = 24;
+    UT_ASSERT(mh_compartment(0, 24, 8, 8, 100));
+    l4_word_t n = mh.comp[0].pages;
+    UT_EQ(n, ((16u << 20) - (2u << 20)) / 4096);
+    MH_PAGE(0)[0] = 11;
+    MH_PAGE(n - 1)[511] = 22;
+    UT_EQ(MH_PAGE(0)[0], 11);
+    UT_EQ(MH_PAGE(n - 1)[511], 22);
+    l4_word_t s = 0, failed = 0, first = 0;
+    UT_OK(mem_space_create(mh.guest[0], &s));
+    UT_OK(mem_map(mh.guest[0], s, 0x400000, n - 1, MH_RW));
+    UT_ASSERT(mh_destroy(0) > 100); /* 3584 pages and more, 32 per step */
+    (void)failed;
+    (void)first;
+}
+
+UTEST(mem_small_heap, "mem: a compartment too big for the server's bookkeeping is refused at "
+                      "Start with NotEnoughMemory and left as created")
+{
+    l4_cptr_t m = ut_new(L4_OBJECT_UNTYPED, 24);
+    UT_ASSERT(mh_start_sized(16, 13));
+    l4_word_t inbox = 0, pages = 0, done = 0, rec = 0;
+    l4_cptr_t pml4 = ut_new(L4_OBJECT_PML4, 0);
+    UT_OK(mem_compartment_create(mh.root, 1, 4, 4, 100, pml4, &inbox));
+    UT_OK(mh_to_inbox(m, inbox));
+    UT_OK(mem_compartment_add_memory(mh.root, 1, 24));
+    UT_ERR(mem_compartment_start(mh.root, 1, &pages), L4_NOT_ENOUGH_MEMORY);
+    l4_word_t sp = 0;
+    UT_ERR(mem_space_create(mh.guest[1], &sp), MEM_ERROR_NO_COMPARTMENT);
+    UT_OK(mem_compartment_destroy(mh.root, 1, &done, &rec));
+    UT_EQ(done, 1);
+}
