@@ -114,6 +114,9 @@ mem_status_t memsrv_compartment_create(struct mem_server *s, l4_word_t id, l4_wo
     else if (s->comps[id].state != MEM_FREE) {
         detail[0] = s->comps[id].state;
         st = MEM_ERROR_BAD_STATE;
+    } else if (!y->is_type(y->ctx, recv, L4_CAP_PML4)) {
+        detail[0] = MEM_ARG_COMPARTMENT_CREATE_GUEST_PML4;
+        st = L4_INVALID_CAPABILITY;
     } else if (l4_slot_alloc(s->slots, &slot) != L4_NO_ERROR)
         st = L4_NOT_ENOUGH_MEMORY;
     else if (y->move(y->ctx, slot, recv) != L4_NO_ERROR) {
@@ -153,7 +156,8 @@ mem_status_t memsrv_compartment_add_memory(struct mem_server *s, l4_word_t id, l
         st = memsrv_range(detail, MEM_ARG_COMPARTMENT_ADD_MEMORY_SIZE_BITS, 32);
     else if (c->nuts >= MEM_MAX_UNTYPEDS)
         st = memsrv_quota(detail, MEM_BATCH_ENTRY_QUOTA_UNTYPEDS, MEM_MAX_UNTYPEDS);
-    else if (y->untyped_probe(y->ctx, s->inbox, (unsigned)bits) != L4_NO_ERROR) {
+    else if (!y->is_type(y->ctx, s->inbox, L4_CAP_UNTYPED) ||
+             y->untyped_probe(y->ctx, s->inbox, (unsigned)bits) != L4_NO_ERROR) {
         detail[0] = 0;
         st = L4_INVALID_CAPABILITY;
     } else if (l4_slot_alloc(s->slots, &slot) != L4_NO_ERROR)
@@ -189,6 +193,9 @@ mem_status_t memsrv_compartment_set_batch(struct mem_server *s, l4_word_t id, l4
     else if (c->batch_caps[index] || c->state == MEM_DESTROYING) {
         detail[0] = c->state;
         st = MEM_ERROR_BAD_STATE;
+    } else if (!y->is_type(y->ctx, recv, L4_CAP_FRAME_4K) || !y->frame_writable(y->ctx, recv)) {
+        detail[0] = MEM_ARG_COMPARTMENT_SET_BATCH_FRAME;
+        st = L4_INVALID_CAPABILITY;
     } else if (l4_slot_alloc(s->slots, &slot) != L4_NO_ERROR)
         st = L4_NOT_ENOUGH_MEMORY;
     else if (y->move(y->ctx, slot, recv) != L4_NO_ERROR) {
@@ -203,15 +210,14 @@ mem_status_t memsrv_compartment_set_batch(struct mem_server *s, l4_word_t id, l4
     for (unsigned i = 0; i < L4_PLAT_MEM_BATCH_PAGES; i++)
         if (!c->batch_caps[i])
             return L4_NO_ERROR;
-    /* all pages given: map them in the server (a frame that is not a
-     * writable Frame4K fails here and is given back) */
+    /* all pages given: map them in the server (checked above: writable
+     * Frame4Ks; a failure here is the server's own memory running out) */
     c->batch = y->batch_map(y->ctx, c->id, c->batch_caps);
     if (!c->batch) {
         y->destroy(y->ctx, slot);
         l4_slot_free(s->slots, slot);
         c->batch_caps[index] = 0;
-        detail[0] = 0;
-        return L4_INVALID_CAPABILITY;
+        return L4_NOT_ENOUGH_MEMORY;
     }
     return L4_NO_ERROR;
 }

@@ -399,6 +399,10 @@ mem_status_t memsrv_thread_create(struct mem_server *s, struct mem_comp *c, l4_w
     if (st == L4_NO_ERROR && (badge == 0 || badge >> L4_BADGE_BITS))
         st = memsrv_range(detail, MEM_ARG_THREAD_CREATE_FAULT_BADGE,
                           (UINT64_C(1) << L4_BADGE_BITS) - 1);
+    if (st == L4_NO_ERROR && !s->sys->is_type(s->sys->ctx, recv, L4_CAP_ENDPOINT)) {
+        detail[0] = MEM_ARG_THREAD_CREATE_FAULT_EP;
+        st = L4_INVALID_CAPABILITY;
+    }
     if (st == L4_NO_ERROR && c->threads_used >= c->max_threads)
         st = memsrv_quota(detail, MEM_BATCH_ENTRY_QUOTA_THREADS, c->max_threads);
     int hi = st == L4_NO_ERROR ? find_handle(c, MEM_HANDLE_THREAD, 0) : -1;

@@ -13,18 +13,25 @@
  * a capability the receive slot is emptied, so no client can block the
  * next transfer.
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <l4/debug.h>
+#include <l4/proto/console_client_gen.h>
 #include <l4/proto/mem_server_gen.h>
 #include <l4/rt.h>
 #include <l4/start_info.h>
 #include <l4/stubs_gen.h>
 #include "sys.h"
 
-/* Bookkeeping memory: the map tables and page arrays of the compartments. */
-/* The heap (per-compartment tables: pages, mappings, handles) is 4 MiB of
- * the server's own memory, mapped as two 2 MiB frames at HEAP_VA. */
-#define HEAP_VA    UINT64_C(0x0000002000000000)
-#define HEAP_BYTES (UINT64_C(4) << 20)
+/* Bookkeeping memory: the map tables and page arrays of the compartments
+ * (about 60 bytes per pseudo-physical page). A server given an untyped of
+ * 4 MiB or more maps its heap from it in 2 MiB frames at HEAP_VA, keeping
+ * 1 MiB for its own page tables; a smaller one uses this arena. */
+#define HEAP_BYTES     (256u << 10)
+#define HEAP_VA        UINT64_C(0x0000600000000000)
+#define HEAP_MAX_LARGE 64u /* 128 MiB */
+static char heap[HEAP_BYTES] __attribute__((aligned(16)));
 
 static struct mem_server srv;
 static struct memsys msys;
@@ -35,7 +42,8 @@ static struct l4_untyped own_uts[1];
 static struct l4_untyped_alloc own_ua;
 static struct l4_vspace own_vs;
 static struct l4_vspace_table own_tables[8];
-static struct l4_vspace_frame own_frames[L4_PLAT_MAX_COMPARTMENTS * L4_PLAT_MEM_BATCH_PAGES];
+static struct l4_vspace_frame
+    own_frames[L4_PLAT_MAX_COMPARTMENTS * L4_PLAT_MEM_BATCH_PAGES + HEAP_MAX_LARGE];
 
 static bool admin(l4_word_t badge)
 {
@@ -239,9 +247,66 @@ static unsigned untyped_bits(l4_cptr_t ut)
     return 0;
 }
 
+/* Our MCP: the highest priority our TCB may give a thread, probed on a
+ * TCB of our own that never runs (it stays, 2 KiB of our untyped, as
+ * msys.scratch_tcb: its ReadFPU checks batch frames). */
+static uint8_t probe_mcp(l4_cptr_t self)
+{
+    struct l4_object t;
+    if (l4_untyped_alloc_object(&own_ua, L4_OBJECT_TCB, 0, 0, &t))
+        return 0;
+    msys.scratch_tcb = t.cap;
+    for (unsigned p = L4_MAX_PRIORITY; p > 0; p--)
+        if (l4_tcb_set_priority(t.cap, self, (uint8_t)p) == L4_NO_ERROR)
+            return (uint8_t)p;
+    return 0;
+}
+
+/* Print a line: through the console server ("console", the platform's
+ * way), else the kernel's debug console (a test harness's "debug_console"). */
+static void say(const char *fmt, ...)
+{
+    char buf[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    l4_cptr_t con = l4_rt_cap(L4_PLAT_CAP_CONSOLE);
+    if (!con) {
+        l4_puts(buf);
+        return;
+    }
+    for (size_t off = 0, len = strlen(buf); off < len; off += 24) {
+        l4_word_t w[3] = {0, 0, 0};
+        size_t n = len - off > 24 ? 24 : len - off;
+        memcpy(w, buf + off, n);
+        if (console_write(con, (uint8_t)n, w[0], w[1], w[2], NULL) != L4_NO_ERROR)
+            return;
+    }
+}
+
+/* The heap: 2 MiB frames from our untyped of 2^bits bytes, or the arena.
+ * Returns its size. Before the first allocation. */
+static size_t heap_setup(unsigned bits)
+{
+    l4_word_t n = 0;
+    if (bits >= 22) {
+        l4_word_t want = ((UINT64_C(1) << bits) - (UINT64_C(1) << 20)) >> 21;
+        want = want > HEAP_MAX_LARGE ? HEAP_MAX_LARGE : want;
+        while (n < want &&
+               l4_vspace_map_new(&own_vs, HEAP_VA + (n << 21), 21,
+                                 L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE, 0, NULL) == L4_NO_ERROR)
+            n++;
+    }
+    if (n && l4_rt_heap_init((void *)HEAP_VA, n << 21) == 0)
+        return n << 21;
+    l4_rt_heap_init(heap, sizeof heap);
+    return sizeof heap;
+}
+
 static int fail(const char *why)
 {
-    l4_printf("mem: %s\n", why);
+    say("mem: %s\n", why);
     return 1;
 }
 
@@ -272,12 +337,7 @@ int main(int argc, char **argv)
         return fail("own untyped unusable");
     l4_vspace_init(&own_vs, si->vspace, &own_ua, own_tables, 8, own_frames,
                    sizeof own_frames / sizeof own_frames[0]);
-    for (l4_word_t off = 0; off < HEAP_BYTES; off += UINT64_C(1) << 21)
-        if (l4_vspace_map_new(&own_vs, HEAP_VA + off, 21, L4_VM_RIGHTS_READ | L4_VM_RIGHTS_WRITE, 0,
-                              0) != L4_NO_ERROR)
-            return fail("no memory for the heap");
-    if (l4_rt_heap_init((void *)(uintptr_t)HEAP_VA, HEAP_BYTES) != 0)
-        return fail("heap already in use");
+    size_t heap_bytes = heap_setup(bits);
     struct l4_object r;
     if (l4_untyped_alloc_object(&own_ua, L4_OBJECT_REPLY, 0, 0, &r))
         return fail("no Reply object");
@@ -285,7 +345,8 @@ int main(int argc, char **argv)
     sys_ops = memsys_ops_template;
     sys_ops.ctx = &msys;
     /* our MCP bounds the priorities we may give threads */
-    memsrv_init(&srv, &sys_ops, &slots, &d, L4_MAX_PRIORITY, inbox);
+    uint8_t mcp = probe_mcp(si->tcb);
+    memsrv_init(&srv, &sys_ops, &slots, &d, mcp, inbox);
 
     struct l4_ipc_buffer *ipc = l4_ipc_buffer();
     l4_word_t badge, mrs[L4_MSG_REGISTERS];
@@ -293,8 +354,9 @@ int main(int argc, char **argv)
     ipc->receive_cnode = si->cnode;
     ipc->receive_index = recv;
     ipc->receive_depth = 64;
-    l4_printf("mem: serving (own untyped 2^%u, slots %lu..%lu)\n", bits,
-              (unsigned long)si->free_first, (unsigned long)(si->free_first + count - 1));
+    say("mem: serving (own untyped 2^%u, heap %lu KiB, MCP %u, slots %lu..%lu)\n", bits,
+        (unsigned long)(heap_bytes >> 10), mcp, (unsigned long)si->free_first,
+        (unsigned long)(si->free_first + count - 1));
     l4_recv_mrs(ep, reply, &badge, &info, mrs);
     for (;;) {
         l4_word_t ncaps = l4_msginfo_get_extra_caps(info);

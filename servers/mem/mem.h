@@ -34,7 +34,7 @@
 #define MEM_MAX_THREADS        1024        /* max_threads a compartment may ask */
 #define MEM_MAX_OBJECTS        64          /* ObjectCreate handles per compartment */
 #define MEM_SPACE_WINDOW       255u        /* the guest kernel's own VSpace in the map table */
-#define MEM_MIN_RESERVE        (48u << 10) /* reserve: quota/8, at least this */
+#define MEM_MIN_RESERVE        (64u << 10) /* reserve: quota/8, at least this */
 #define MEM_MIN_RESERVE_FREE   (16u << 10) /* what must remain after the slots are paid */
 #define MEM_SLOT_BYTES         32u /* a slot's share of a CNode (2^L4_OBJECT_CNODE_UNIT_BITS) */
 #define MEM_DESTROY_STEP       32u /* capabilities deleted per CompartmentDestroy */
@@ -69,6 +69,15 @@ struct mem_sys {
     l4_error_t (*frame_unmap)(void *ctx, l4_cptr_t frame);
     l4_error_t (*table_map)(void *ctx, l4_cptr_t table, l4_cptr_t pml4, l4_word_t va);
     l4_error_t (*table_unmap)(void *ctx, l4_cptr_t table);
+    /* Whether slot holds a capability of type (DebugCapIdentify, present in
+     * every build). A server must never invoke a capability it was handed
+     * before knowing its type: invoking an endpoint is a send that can
+     * block the server for good. */
+    bool (*is_type)(void *ctx, l4_cptr_t slot, l4_cap_type_t type);
+    /* Whether frame (a Frame4K) is RAM the server may write (TCB ReadFPU
+     * of a scratch thread into it checks Write and not-device; it fills
+     * its first 832 bytes). */
+    bool (*frame_writable)(void *ctx, l4_cptr_t frame);
     /* Check that ut is an untyped of 2^bits bytes with nothing made from it. */
     l4_error_t (*untyped_probe)(void *ctx, l4_cptr_t ut, unsigned bits);
     /* Map / unmap a compartment's batch frames in the server; NULL on failure. */

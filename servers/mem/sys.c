@@ -95,6 +95,18 @@ static l4_error_t ms_untyped_probe(void *ctx, l4_cptr_t ut, unsigned bits)
     return memsys_untyped_probe(ms_of(ctx), ut, bits);
 }
 
+static bool ms_is_type(void *ctx, l4_cptr_t slot, l4_cap_type_t type)
+{
+    (void)ctx;
+    return l4_debug_cap_identify(slot) == type;
+}
+
+static bool ms_frame_writable(void *ctx, l4_cptr_t frame)
+{
+    struct memsys *ms = ms_of(ctx);
+    return ms->scratch_tcb && l4_tcb_read_fpu(ms->scratch_tcb, frame) == L4_NO_ERROR;
+}
+
 static volatile struct mem_batch_entry *ms_batch_map(void *ctx, unsigned id,
                                                      const l4_cptr_t *frames)
 {
@@ -171,6 +183,8 @@ const struct mem_sys memsys_ops_template = {
     .frame_unmap = ms_frame_unmap,
     .table_map = ms_table_map,
     .table_unmap = ms_table_unmap,
+    .is_type = ms_is_type,
+    .frame_writable = ms_frame_writable,
     .untyped_probe = ms_untyped_probe,
     .batch_map = ms_batch_map,
     .batch_unmap = ms_batch_unmap,

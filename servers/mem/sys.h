@@ -13,9 +13,10 @@
 #define MEMSYS_BATCH_BASE UINT64_C(0x0000500000000000)
 
 struct memsys {
-    l4_cptr_t cnode;   /* the server's own CNode (cptr = slot, depth 64) */
-    l4_cptr_t tcb;     /* the server's own TCB: the authority for priorities */
-    l4_cptr_t scratch; /* an empty slot for probes */
+    l4_cptr_t cnode;       /* the server's own CNode (cptr = slot, depth 64) */
+    l4_cptr_t tcb;         /* the server's own TCB: the authority for priorities */
+    l4_cptr_t scratch;     /* an empty slot for probes */
+    l4_cptr_t scratch_tcb; /* a thread that never runs: ReadFPU checks frames */
     struct l4_vspace *vs;
 };
 

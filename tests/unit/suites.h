@@ -31,5 +31,6 @@ Suite *pv_clock_suite(void);
 Suite *random_suite(void);
 Suite *console_core_suite(void);
 Suite *shim_exec_suite(void);
+Suite *mem_core_suite(void);
 
 #endif

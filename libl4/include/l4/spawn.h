@@ -43,7 +43,9 @@
  * made: each object's capability is revoked (deleting the copies the child
  * holds) and freed to the allocator. Capabilities the child made itself in
  * its free slots are deleted with its CNode. The config's capabilities are
- * only copied: the parent keeps its own.
+ * only copied: the parent keeps its own; except an Untyped, which the
+ * kernel never copies: it is moved into the child (and goes with the
+ * child's CNode when the child is destroyed or the spawn fails).
  *
  * Shared pages (config->pages) are copies of the parent's frame
  * capabilities, mapped in the child and named in its start-info page; the

@@ -106,9 +106,12 @@ struct utest {
 #define UT_CNODE L4_ROOT_SLOT_CNODE
 #define UT_DEPTH 64
 
-/* Size of each test's untyped, and the most threads one test may create. */
+/* Size of each test's untyped (a harness built on this runner may define
+ * a larger one), and the most threads one test may create. */
+#ifndef UT_UNTYPED_BITS
 #define UT_UNTYPED_BITS 22 /* 4 MiB: room for a Frame2M */
-#define UT_MAX_THREADS  8
+#endif
+#define UT_MAX_THREADS 8
 
 /* Seconds a test may spend with every thread blocked before the watchdog
  * fails it and ends the run. */
