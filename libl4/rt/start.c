@@ -23,6 +23,7 @@
 #include <l4/rt.h>
 #include <l4/start_info.h>
 #include <l4/stubs_gen.h>
+#include <l4/proto/root_gen.h>
 #include "rt_internal.h"
 
 static struct l4_rt_tls main_tls;
@@ -70,8 +71,23 @@ static l4_word_t call0(l4_cptr_t c, l4_word_t label, l4_word_t caps, l4_word_t w
     return l4_arch_syscall(L4_SYS_CALL, &cptr, &info, mr, L4_CPTR_NULL);
 }
 
+static l4_cptr_t typed_cap(const char *name, l4_cap_type_t type);
+
+void l4_rt_ready(void)
+{
+    l4_cptr_t root = start_info ? typed_cap("root", L4_CAP_ENDPOINT) : L4_CPTR_NULL;
+    if (root != L4_CPTR_NULL)
+        (void)call0(root, ROOT_LABEL_READY, ROOT_LABEL_READY_CAPS, ROOT_LABEL_READY_WORDS, 0);
+}
+
 _Noreturn void l4_rt_exit(int status)
 {
+    /* a program the root task started tells it (protocol root.toml, Exit:
+     * no answer comes; the root task takes the program back) */
+    l4_cptr_t root = start_info ? typed_cap("root", L4_CAP_ENDPOINT) : L4_CPTR_NULL;
+    if (root != L4_CPTR_NULL)
+        call0(root, ROOT_LABEL_EXIT, ROOT_LABEL_EXIT_CAPS, ROOT_LABEL_EXIT_WORDS,
+              (l4_word_t)(status & 0xff));
     /* without PowerControl, or if it is gone: stop this thread for good */
     for (;;) {
         if (l4_rt_power_control() != L4_CPTR_NULL)

@@ -15,6 +15,7 @@
  */
 #include <l4/proto/console_server_gen.h>
 #include <l4/stubs_gen.h>
+#include <l4/rt.h>
 #include "console.h"
 #include "uart.h"
 
@@ -209,6 +210,7 @@ _Noreturn void console_serve(struct console_server *cs)
     ipc->receive_cnode = cs->cnode;
     ipc->receive_index = cs->recv_slot;
     ipc->receive_depth = 64;
+    l4_rt_ready(); /* the root task may send its admin messages now */
     l4_error_t e = l4_recv_mrs(cs->ep, cs->reply, &badge, &info, mrs);
     for (;;) {
         if (e != L4_NO_ERROR) {

@@ -291,7 +291,11 @@ static size_t heap_setup(unsigned bits)
 {
     l4_word_t n = 0;
     if (bits >= 22) {
-        l4_word_t want = ((UINT64_C(1) << bits) - (UINT64_C(1) << 20)) >> 21;
+        /* the tables made before push the first frame to 2 MiB; from 8 MiB
+         * on, the last 2 MiB stay out of the heap for what is made after
+         * it (the Reply object, the tables of the batch pages) */
+        l4_word_t want = bits >= 23 ? ((UINT64_C(1) << bits) >> 21) - 2
+                                    : ((UINT64_C(1) << bits) - (UINT64_C(1) << 20)) >> 21;
         want = want > HEAP_MAX_LARGE ? HEAP_MAX_LARGE : want;
         while (n < want &&
                l4_vspace_map_new(&own_vs, HEAP_VA + (n << 21), 21,
@@ -357,6 +361,7 @@ int main(int argc, char **argv)
     say("mem: serving (own untyped 2^%u, heap %lu KiB, MCP %u, slots %lu..%lu)\n", bits,
         (unsigned long)(heap_bytes >> 10), mcp, (unsigned long)si->free_first,
         (unsigned long)(si->free_first + count - 1));
+    l4_rt_ready(); /* the root task may send its admin messages now */
     l4_recv_mrs(ep, reply, &badge, &info, mrs);
     for (;;) {
         l4_word_t ncaps = l4_msginfo_get_extra_caps(info);

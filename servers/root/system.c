@@ -236,6 +236,40 @@ static l4_cptr_t irq_line(l4_word_t irq)
 #define PIT_IRQ_LINE  2
 #define COM1_IRQ_LINE 4
 
+static void describe_fault(l4_msginfo_t info, const l4_word_t *mr);
+
+/* Wait until server id says Ready; false (reported) if it exits or faults
+ * first. Nothing else can arrive meanwhile: no compartment runs yet. */
+static bool wait_ready(unsigned id)
+{
+    for (;;) {
+        l4_word_t badge = 0;
+        l4_msginfo_t info;
+        if (l4_recv(root_ep.cap, root_reply.cap, &badge, &info) != L4_NO_ERROR)
+            continue;
+        l4_word_t mr[4];
+        for (unsigned i = 0; i < 4; i++)
+            mr[i] = l4_get_mr(i);
+        l4_word_t label = l4_msginfo_get_label(info);
+        if (badge == L4_PLAT_BADGE_SERVER(id) && label == ROOT_LABEL_READY) {
+            (void)l4_send(root_reply.cap, l4_msginfo_new(0, 0, 0, 0));
+            return true;
+        }
+        if (badge == (L4_PLAT_BADGE_SERVER(id) | L4_PLAT_BADGE_FAULT)) {
+            l4_printf("root: server '%s' crashed at start: ", server_names[id]);
+            describe_fault(info, mr);
+            l4_printf("\n");
+            return false;
+        }
+        if (badge == L4_PLAT_BADGE_SERVER(id) && label == ROOT_LABEL_EXIT) {
+            l4_printf("root: server '%s' exited at start with status %lu\n", server_names[id],
+                      (unsigned long)(mr[0] & 0xff));
+            return false;
+        }
+        (void)l4_send(root_reply.cap, l4_msginfo_new(L4_ILLEGAL_OPERATION, 0, 0, 0));
+    }
+}
+
 static void start_server(unsigned id)
 {
     struct server *s = &servers[id];
@@ -267,8 +301,8 @@ static void start_server(unsigned id)
     }
     chunks_allocator(&s->ua, s->uts, &s->image_mem);
 
-    struct l4_spawn_cap caps[6];
-    l4_cptr_t temp[6];
+    struct l4_spawn_cap caps[8];
+    l4_cptr_t temp[8];
     unsigned n = 0, ntemp = 0;
     caps[n++] = spawn_cap(L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL);
     caps[n++] =
@@ -295,6 +329,10 @@ static void start_server(unsigned id)
         caps[n++] = spawn_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
                               L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
     }
+    temp[ntemp++] = mint(root_ep.cap, L4_PLAT_BADGE_SERVER(id),
+                         L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
+    caps[n++] = spawn_cap(L4_PLAT_CAP_ROOT, temp[ntemp - 1], L4_CAP_ENDPOINT,
+                          L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
     if (id == L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_IRQ].up) {
         temp[ntemp++] =
             mint(servers[L4_PLAT_SERVER_IRQ].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
@@ -329,6 +367,10 @@ static void start_server(unsigned id)
     for (unsigned i = 0; i < ntemp; i++)
         if (temp[i] != L4_CPTR_NULL)
             root_slot_free(temp[i]);
+    if (s->up && !wait_ready(id)) {
+        s->up = false;
+        program_destroy(&s->prog);
+    }
     if (s->up) {
         s->admin = mint(s->ep.cap, L4_PLAT_BADGE_ROOT, CLIENT_RIGHTS);
         s->up = s->admin != L4_CPTR_NULL;

@@ -43,6 +43,10 @@
  * without a page, get argc 0). */
 int main(int argc, char **argv);
 
+/* A server started by the root task says it is serving (root Ready,
+ * docs/servers/root.md); nothing without a "root" capability. */
+void l4_rt_ready(void);
+
 /* Called by _start with the RDI the program got (a boot-info page, a
  * start-info page, or anything else): set up the initial thread, run
  * main(), halt. A start-info page that fails l4_start_info_check() stops
