@@ -134,6 +134,21 @@ CASES = [
           "(main compartment steady)"],
          manifest=str(ROOT / "tests" / "pv" / "manifests" / "hog.toml"),
          reject_text=["not ok"]),
+    Case("linux-hello", 7,
+         ["hello from /hello, argc=2, argv[1]=first",
+          "malloc of 1 MiB: ok",
+          "mmap: ok, zeroed: yes",
+          "munmap: 0",
+          "write from a bad pointer: -1, EFAULT",
+          "uname: Linux x86_64",
+          "AT_RANDOM given: yes",
+          "pid 1",
+          "root: compartment 'linux' exited with status 7; reclaimed"],
+         manifest=str(ROOT / "tests" / "shim" / "hello.toml")),
+    Case("linux-busybox", 0,
+         ["hello from busybox",
+          "root: compartment 'linux' exited with status 0; reclaimed"],
+         manifest=str(ROOT / "tests" / "shim" / "busybox.toml")),
 ]
 
 BUILDDIR = None  # set by main()

@@ -351,6 +351,7 @@ class ManifestFilesTest(unittest.TestCase):
     def test_test_manifests_are_valid(self):
         paths = sorted((ROOT / "tools" / "manifests").glob("*.toml"))
         paths += sorted((ROOT / "tests" / "pv" / "manifests").glob("*.toml"))
+        paths += sorted((ROOT / "tests" / "shim").glob("*.toml"))
         for path in paths:
             with self.subTest(path=path.name):
                 manifest.load(path, builddir=BUILDDIR)
