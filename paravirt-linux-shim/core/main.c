@@ -37,6 +37,34 @@ struct shim_platform shim;
 static l4_word_t next_slot, end_slot;
 static struct l4_random rng;
 
+/* The Reply objects: the one the loop receives on, and those kept for
+ * answers given later (a blocked wait4, read, ...). */
+#define MAX_REPLIES L4_PLAT_GUEST_REPLIES_MAX
+static bool reply_kept[MAX_REPLIES];
+static unsigned reply_cur;
+
+l4_word_t shim_keep_reply(void)
+{
+    for (unsigned i = 1; i < shim.nreplies; i++) {
+        unsigned k = (reply_cur + i) % shim.nreplies;
+        if (!reply_kept[k]) {
+            l4_word_t kept = shim.reply_first + reply_cur;
+            reply_kept[reply_cur] = true;
+            reply_cur = k;
+            return kept;
+        }
+    }
+    return 0;
+}
+
+void shim_answer(l4_word_t reply, l4_word_t value)
+{
+    l4_set_mr(0, value);
+    (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
+    if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies)
+        reply_kept[reply - shim.reply_first] = false;
+}
+
 l4_word_t shim_slot(void)
 {
     return next_slot < end_slot ? next_slot++ : 0;
@@ -122,18 +150,32 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
     proc_exit(p, sig);
 }
 
-/* Split init's command line on spaces into argv. */
+/* Split init's command line into argv: words separated by spaces, a
+ * word in single or double quotes kept whole (no escapes). In place. */
 static int split(char *line, const char **argv)
 {
     int argc = 0;
-    for (char *s = line; *s && argc < MAX_ARGS - 1;) {
+    char *s = line, *d = line;
+    while (*s && argc < MAX_ARGS - 1) {
         while (*s == ' ')
-            *s++ = 0;
+            s++;
         if (!*s)
             break;
-        argv[argc++] = s;
-        while (*s && *s != ' ')
+        argv[argc++] = d;
+        while (*s && *s != ' ') {
+            if (*s == '"' || *s == '\'') {
+                char q = *s++;
+                while (*s && *s != q)
+                    *d++ = *s++;
+                if (*s)
+                    s++;
+            } else {
+                *d++ = *s++;
+            }
+        }
+        if (*s)
             s++;
+        *d++ = 0;
     }
     argv[argc] = NULL;
     return argc;
@@ -201,10 +243,10 @@ int main(int argc, char **argv)
     if (pargc == 0 || !proc_spawn(pargv[0], pargc, pargv, 3, envp))
         shim_exit_compartment(127);
 
-    l4_cptr_t reply = shim.reply_first;
     for (;;) {
         l4_word_t badge = 0;
         l4_msginfo_t info;
+        l4_cptr_t reply = shim.reply_first + reply_cur;
         if (l4_recv(shim.ep, reply, &badge, &info) != L4_NO_ERROR)
             continue;
         struct process *p = proc_by_pid((int)badge);

@@ -35,6 +35,9 @@ struct process *proc_by_pid(int pid)
     return NULL;
 }
 
+struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
+                              const char *const *argv, int envc, const char *const *envp);
+
 static unsigned rights_of(unsigned prot)
 {
     unsigned r = MEM_BATCH_ENTRY_RIGHT_READ;
@@ -86,8 +89,8 @@ static int load_segments(struct mm *mm, const struct shim_exec_plan *plan, const
     return 0;
 }
 
-struct process *proc_spawn(const char *path, int argc, const char *const *argv, int envc,
-                           const char *const *envp)
+struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
+                              const char *const *argv, int envc, const char *const *envp)
 {
     size_t size = 0;
     const uint8_t *file = initrd_find(path, &size);
@@ -117,8 +120,8 @@ struct process *proc_spawn(const char *path, int argc, const char *const *argv, 
         shim_log("cannot start %s: no address space (%d)", path, e);
         return NULL;
     }
-    p->pid = next_pid++;
-    p->ppid = 0;
+    p->pid = pid;
+    p->ppid = ppid;
     p->live = true;
     e = load_segments(&p->mm, &plan, file);
     p->mm.brk_start = p->mm.brk = plan.brk;
@@ -175,16 +178,46 @@ struct process *proc_spawn(const char *path, int argc, const char *const *argv, 
     return p;
 }
 
+struct process *proc_spawn(const char *path, int argc, const char *const *argv, int envc,
+                           const char *const *envp)
+{
+    return proc_spawn_as(path, next_pid++, 0, argc, argv, envc, envp);
+}
+
 void proc_exit(struct process *p, int wait_status)
 {
     if (p->thread)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
     mm_destroy(&p->mm);
-    p->live = false;
+    p->zombie = true;
+    p->wait_status = wait_status;
+    p->waiting = false;
+    /* its children are init's now; zombies among them are reaped */
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (procs[i].live && procs[i].ppid == p->pid) {
+            procs[i].ppid = 1;
+            if (procs[i].zombie)
+                procs[i].live = false;
+        }
+    /* a parent blocked in wait4 for it gets it now */
+    struct process *parent = proc_by_pid(p->ppid);
+    if (parent && !parent->zombie && parent->waiting &&
+        (parent->wait_pid <= 0 || parent->wait_pid == p->pid)) {
+        long r = p->pid;
+        if (parent->wait_status_addr &&
+            mm_copy_out(&parent->mm, parent->wait_status_addr, &wait_status, 4) != 0)
+            r = -LINUX_EFAULT;
+        else
+            p->live = false; /* reaped */
+        parent->waiting = false;
+        shim_answer(parent->wait_reply, (l4_word_t)r);
+    } else if (!parent || parent->zombie) {
+        p->live = false; /* nobody to wait for it */
+    }
     bool any = false;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
-        any = any || procs[i].live;
+        any = any || (procs[i].live && !procs[i].zombie);
     /* the first process is init: when it ends, the compartment does, with
      * its status as a shell would report it */
     if (p->pid == 1 || !any) {
@@ -192,4 +225,230 @@ void proc_exit(struct process *p, int wait_status)
                                                : (unsigned)(wait_status >> 8) & 0xff;
         shim_exit_compartment(status);
     }
+}
+
+/* --- fork ------------------------------------------------------------------ */
+
+static struct process *new_slot(void)
+{
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (!procs[i].live)
+            return &procs[i];
+    return NULL;
+}
+
+/* Share every page of parent with child, both read-only where writable
+ * (copy-on-write: the first write faults and mm_fault() copies). */
+static int share_pages(struct mm *parent, struct mm *child)
+{
+    l4_word_t size = 0, failed = 0, first = 0;
+    struct mem_batch_entry *b = l4_rt_shared_page(L4_PLAT_PAGE_MEM, &size);
+    if (!b)
+        return -LINUX_ENOMEM;
+    unsigned n = 0;
+    for (unsigned i = 0; i < parent->nvmas; i++) {
+        int e = mm_add_vma(child, parent->vmas[i].start, parent->vmas[i].end, parent->vmas[i].prot);
+        if (e)
+            return e;
+    }
+    for (size_t i = 0; i < parent->map_cap; i++) {
+        struct pagemap_entry *pe = &parent->map[i];
+        if (pe->vpn <= 1)
+            continue;
+        unsigned prot = pe->prot & ~LINUX_PROT_WRITE;
+        pmem_get(pe->pfn);
+        int e = mm_record(child, pe->vpn << 12, pe->pfn, prot);
+        if (e) {
+            pmem_put(pe->pfn);
+            return e;
+        }
+        b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)child->space,
+                                          pe->vpn << 12,          pe->pfn,
+                                          rights_of(prot),        0};
+        if (pe->prot & LINUX_PROT_WRITE) {
+            pe->prot = prot; /* the parent's copy is read-only too now */
+            b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_PROTECT,
+                                              (uint32_t)parent->space,
+                                              pe->vpn << 12,
+                                              0,
+                                              rights_of(prot),
+                                              0};
+        }
+        if (n >= MEM_BATCH_ENTRY_MAX_ENTRIES - 1) {
+            if (mem_batch(shim.mem, n, &failed, &first) != L4_NO_ERROR || failed)
+                return -LINUX_ENOMEM;
+            n = 0;
+        }
+    }
+    if (n && (mem_batch(shim.mem, n, &failed, &first) != L4_NO_ERROR || failed))
+        return -LINUX_ENOMEM;
+    return 0;
+}
+
+long proc_fork(struct process *p, const struct syscall_frame *f)
+{
+    struct process *c = new_slot();
+    if (!c)
+        return -LINUX_EAGAIN;
+    memset(c, 0, sizeof *c);
+    if (mm_init(&c->mm) != 0)
+        return -LINUX_ENOMEM;
+    c->live = true;
+    c->pid = next_pid++;
+    c->ppid = p->pid;
+    c->mm.brk_start = p->mm.brk_start;
+    c->mm.brk = p->mm.brk;
+    c->mm.mmap_top = p->mm.mmap_top;
+    long e = share_pages(&p->mm, &c->mm);
+    struct l4_user_context regs;
+    if (e == 0 && l4_tcb_read_registers(p->tcb, false, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
+        e = -LINUX_EFAULT;
+    if (e == 0) {
+        c->tcb = shim_slot();
+        if (!c->tcb || mem_thread_create(shim.mem, c->mm.space, (l4_word_t)c->pid, shim.priority,
+                                         shim.ep, shim.cnode, c->tcb, &c->thread) != L4_NO_ERROR)
+            e = -LINUX_EAGAIN;
+    }
+    if (e == 0) {
+        /* the child returns 0 from the same system call */
+        regs.rip = f->rip;
+        regs.rsp = f->rsp;
+        regs.rflags = f->rflags;
+        regs.rax = 0;
+        regs.fs_base = f->fs;
+        regs.gs_base = f->gs;
+        if (l4_tcb_write_registers(c->tcb, true, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
+            e = -LINUX_EFAULT;
+    }
+    if (e) {
+        if (c->thread)
+            (void)mem_thread_destroy(shim.mem, c->thread);
+        mm_destroy(&c->mm);
+        c->live = false;
+        return e;
+    }
+    return c->pid;
+}
+
+/* --- execve ---------------------------------------------------------------- */
+
+#define EXEC_MAX_ARGS 256
+#define EXEC_MAX_STR  4096
+
+/* Copy a NULL-terminated vector of strings from the process into one
+ * buffer; the count or -errno. */
+static long copy_vector(struct mm *mm, uint64_t vec, char *buf, size_t bufsize, const char **out,
+                        unsigned max)
+{
+    size_t used = 0;
+    unsigned n = 0;
+    if (!vec)
+        return 0;
+    for (;; n++) {
+        uint64_t ptr;
+        if (mm_copy_in(mm, &ptr, vec + 8 * (uint64_t)n, 8) != 0)
+            return -LINUX_EFAULT;
+        if (!ptr)
+            break;
+        if (n == max)
+            return -LINUX_E2BIG;
+        long len = mm_copy_string(mm, buf + used, ptr, bufsize - used);
+        if (len < 0)
+            return len == -LINUX_ENAMETOOLONG ? -LINUX_E2BIG : len;
+        out[n] = buf + used;
+        used += (size_t)len + 1;
+    }
+    out[n] = NULL;
+    return n;
+}
+
+long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
+{
+    static char path[EXEC_MAX_STR], argbuf[65536], envbuf[65536];
+    static const char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
+    long r = mm_copy_string(&p->mm, path, upath, sizeof path);
+    if (r < 0)
+        return r;
+    long argc = copy_vector(&p->mm, uargv, argbuf, sizeof argbuf, argv, EXEC_MAX_ARGS);
+    if (argc < 0)
+        return argc;
+    long envc = copy_vector(&p->mm, uenvp, envbuf, sizeof envbuf, envp, EXEC_MAX_ARGS);
+    if (envc < 0)
+        return envc;
+    size_t size;
+    const uint8_t *file = initrd_find(path, &size);
+    if (!file)
+        return -LINUX_ENOENT;
+    struct shim_exec_plan plan;
+    static const struct shim_exec_layout layout = {
+        .user_min = 0x10000, .user_top = STACK_TOP - STACK_SIZE, .pie_base = 0x555555554000};
+    if (shim_exec_plan(file, size, &layout, &plan) != SHIM_EXEC_OK)
+        return -LINUX_ENOEXEC;
+    /* past the point of no return: a fresh image in a fresh process slot
+     * state, the same pid; the old thread and space go */
+    int pid = p->pid, ppid = p->ppid;
+    (void)mem_thread_destroy(shim.mem, p->thread);
+    p->thread = 0;
+    mm_destroy(&p->mm);
+    p->live = false;
+    struct process *n = proc_spawn_as(path, pid, ppid, (int)argc, argv, (int)envc, envp);
+    if (!n) {
+        /* nothing to return to: the process dies as Linux kills it */
+        p->live = true;
+        p->pid = pid;
+        p->ppid = ppid;
+        proc_exit(p, 9);
+    }
+    return 0;
+}
+
+/* --- wait4 ------------------------------------------------------------------ */
+
+static struct process *zombie_child(struct process *p, long pid, bool *any)
+{
+    *any = false;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        struct process *c = &procs[i];
+        if (!c->live || c->ppid != p->pid)
+            continue;
+        if (pid > 0 && c->pid != pid)
+            continue;
+        *any = true;
+        if (c->zombie)
+            return c;
+    }
+    return NULL;
+}
+
+bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f)
+{
+    bool any;
+    struct process *z = zombie_child(p, pid, &any);
+    if (z) {
+        if (status && mm_copy_out(&p->mm, status, &z->wait_status, 4) != 0) {
+            f->nr = (l4_word_t)-LINUX_EFAULT;
+            return true;
+        }
+        f->nr = (l4_word_t)z->pid;
+        z->live = false;
+        return true;
+    }
+    if (!any) {
+        f->nr = (l4_word_t)-LINUX_ECHILD;
+        return true;
+    }
+    if (options & 1) { /* WNOHANG */
+        f->nr = 0;
+        return true;
+    }
+    l4_word_t r = shim_keep_reply();
+    if (!r) {
+        f->nr = (l4_word_t)-LINUX_EAGAIN;
+        return true;
+    }
+    p->waiting = true;
+    p->wait_pid = (int)pid;
+    p->wait_reply = r;
+    p->wait_status_addr = status;
+    return false;
 }

@@ -107,10 +107,22 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot, unsigned
 long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
 long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot);
 
+/* The message words of a syscall fault (docs/kernel/faults.md). */
+struct syscall_frame {
+    l4_word_t nr, a[6], rip, rsp, rflags, fs, gs;
+};
+
 /* --- Processes (proc.c) ---------------------------------------------------- */
 struct process {
     int pid, ppid;
-    bool live;
+    bool live;       /* the slot is in use (running, or a zombie) */
+    bool zombie;     /* ended, waiting for its parent's wait4 */
+    int wait_status; /* a zombie's status, as wait4 reports it */
+    /* blocked in wait4: the kept reply, and where the status goes */
+    bool waiting;
+    int wait_pid;
+    l4_word_t wait_reply;
+    uint64_t wait_status_addr;
     struct mm mm;
     l4_cptr_t tcb;        /* its thread's TCB capability (our slot) */
     l4_word_t thread;     /* the memory server's handle */
@@ -127,12 +139,25 @@ struct process *proc_spawn(const char *path, int argc, const char *const *argv, 
                            const char *const *envp);
 /* The process ended with a wait status (exit << 8, or a signal). */
 void proc_exit(struct process *p, int wait_status);
+/* fork: a copy of p (its memory copy-on-write) that returns 0 from the
+ * system call at rip; the child's pid or -errno. */
+long proc_fork(struct process *p, const struct syscall_frame *f);
+/* execve: replace p's image; 0 (p now runs the new program: no reply) or
+ * -errno (p goes on with the error). */
+long proc_execve(struct process *p, uint64_t path, uint64_t argv, uint64_t envp);
+/* wait4: true if answered now (f->nr holds the result); false if p now
+ * waits (its reply is kept). */
+bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f);
+
+/* --- Replies kept for later (main.c) --------------------------------------- */
+/* Keep the Reply object the current fault came in on; the loop takes
+ * another for its next receive. The kept one, or 0 if none is free. */
+l4_word_t shim_keep_reply(void);
+/* Answer a kept reply with RAX = value, and give it back. */
+void shim_answer(l4_word_t reply, l4_word_t value);
 
 /* --- System calls (syscall.c) ---------------------------------------------- */
-/* The message words of a syscall fault (docs/kernel/faults.md). */
-struct syscall_frame {
-    l4_word_t nr, a[6], rip, rsp, rflags, fs, gs;
-};
+
 /* Handle one system call; returns true to reply now with f->nr as RAX
  * (and f->fs if reply_fs), false if the process is gone or answered
  * later. */

@@ -5,7 +5,9 @@
  * nr, the six arguments in Linux order; the handler leaves the result (or
  * -errno) in nr, which the reply writes into the process's RAX. Every
  * pointer is the process's: it is read and written through the mm (mm.c),
- * and a bad one gives -EFAULT, never a fault of the shim.
+ * and a bad one gives -EFAULT, never a fault of the shim. An int argument
+ * (a file descriptor, a pid) is the low 32 bits of its register, sign
+ * extended, as the kernel's own prototypes take it.
  */
 #include <string.h>
 #include <l4/platform.h>
@@ -142,20 +144,20 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     long r;
     switch (f->nr) {
     case SYS_write:
-        r = do_write(p, (long)a[0], a[1], a[2]);
+        r = do_write(p, (int)a[0], a[1], a[2]);
         break;
     case SYS_writev:
-        r = do_writev(p, (long)a[0], a[1], (long)a[2]);
+        r = do_writev(p, (int)a[0], a[1], (long)(int)a[2]);
         break;
     case SYS_read:
-        r = (long)a[0] == 0 ? 0 : -LINUX_EBADF; /* end of input until the terminal exists */
+        r = (int)a[0] == 0 ? 0 : -LINUX_EBADF; /* end of input until the terminal exists */
         break;
     case SYS_close:
-        r = (long)a[0] >= 0 && (long)a[0] <= 2 ? 0 : -LINUX_EBADF;
+        r = (int)a[0] >= 0 && (int)a[0] <= 2 ? 0 : -LINUX_EBADF;
         break;
     case SYS_fstat:
         r = -LINUX_EBADF; /* the VFS comes with fs/ */
-        if ((long)a[0] >= 0 && (long)a[0] <= 2) {
+        if ((int)a[0] >= 0 && (int)a[0] <= 2) {
             uint8_t st[144];
             memset(st, 0, sizeof st);
             uint32_t mode = 0020620; /* a character device: the terminal */
@@ -167,7 +169,7 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = mm_brk(&p->mm, a[0]);
         break;
     case SYS_mmap:
-        r = mm_mmap(&p->mm, a[0], a[1], (unsigned)a[2], (unsigned)a[3], (long)a[4], a[5]);
+        r = mm_mmap(&p->mm, a[0], a[1], (unsigned)a[2], (unsigned)a[3], (int)a[4], a[5]);
         break;
     case SYS_munmap:
         r = mm_munmap(&p->mm, a[0], a[1]);
@@ -180,7 +182,7 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = 0; /* accepted; signals come with signal/ */
         break;
     case SYS_ioctl:
-        r = do_ioctl(p, (long)a[0], a[1], a[2]);
+        r = do_ioctl(p, (int)a[0], (unsigned)a[1], a[2]);
         break;
     case SYS_sched_yield:
         r = 0;
@@ -224,7 +226,7 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = a[1] == 24 ? 0 : -LINUX_EINVAL;
         break;
     case SYS_clock_gettime:
-        r = do_clock_gettime(p, (long)a[0], a[1]);
+        r = do_clock_gettime(p, (int)a[0], a[1]);
         break;
     case SYS_getrandom:
         r = do_getrandom(p, a[0], a[1], (unsigned)a[2]);
@@ -235,6 +237,28 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             uint64_t inf[2] = {~UINT64_C(0), ~UINT64_C(0)};
             r = mm_copy_out(&p->mm, a[3], inf, sizeof inf);
         }
+        break;
+    case SYS_clone:
+        /* threads (CLONE_VM, CLONE_THREAD) come later; a fork otherwise */
+        if (a[0] & 0x10100) {
+            r = nosys(f->nr);
+            break;
+        }
+        r = proc_fork(p, f);
+        break;
+    case SYS_fork:
+    case SYS_vfork: /* as fork: the parent does not wait for the child's exec */
+        r = proc_fork(p, f);
+        break;
+    case SYS_execve:
+        r = proc_execve(p, a[0], a[1], a[2]);
+        if (r == 0)
+            return false; /* the new image runs; nothing to answer */
+        break;
+    case SYS_wait4:
+        if (!proc_wait(p, (long)(int)a[0], a[1], (long)(int)a[2], f))
+            return false;
+        r = (long)f->nr;
         break;
     case SYS_exit:
     case SYS_exit_group:

@@ -29,6 +29,11 @@
     X(20, writev, PARTIAL)                                                                         \
     X(24, sched_yield, DONE)                                                                       \
     X(39, getpid, DONE)                                                                            \
+    X(56, clone, PARTIAL)                                                                          \
+    X(57, fork, DONE)                                                                              \
+    X(58, vfork, PARTIAL)                                                                          \
+    X(59, execve, PARTIAL)                                                                         \
+    X(61, wait4, PARTIAL)                                                                          \
     X(60, exit, PARTIAL)                                                                           \
     X(63, uname, DONE)                                                                             \
     X(102, getuid, DONE)                                                                           \
