@@ -145,9 +145,11 @@ CASES = [
           "pid 1",
           "root: compartment 'linux' exited with status 7; reclaimed"],
          manifest=str(ROOT / "tests" / "shim" / "hello.toml")),
-    Case("linux-busybox", 0,
+    Case("linux-busybox", 3,
          ["hello from busybox",
-          "root: compartment 'linux' exited with status 0; reclaimed"],
+          "a child",
+          "Linux",
+          "root: compartment 'linux' exited with status 3; reclaimed"],
          manifest=str(ROOT / "tests" / "shim" / "busybox.toml")),
 ]
 
