@@ -28,5 +28,7 @@ Suite *start_info_suite(void);
 Suite *spawn_suite(void);
 Suite *pv_virq_suite(void);
 Suite *pv_clock_suite(void);
+Suite *irq_deadline_suite(void);
+Suite *irq_compartment_suite(void);
 
 #endif

@@ -32,6 +32,8 @@ int main(void)
     srunner_add_suite(sr, spawn_suite());
     srunner_add_suite(sr, pv_virq_suite());
     srunner_add_suite(sr, pv_clock_suite());
+    srunner_add_suite(sr, irq_deadline_suite());
+    srunner_add_suite(sr, irq_compartment_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);
