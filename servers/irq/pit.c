@@ -62,24 +62,37 @@ static void pit_count(const struct irq_server *s, uint16_t count)
     pit_out(s, PIT_CH0, (uint8_t)(count >> 8));
 }
 
+/* Whether channel 0's output is high (its count ended), by read-back. */
+static bool pit_out_high(const struct irq_server *s)
+{
+    pit_out(s, PIT_CMD, PIT_READBACK0);
+    return (pit_in(s, PIT_CH0) & PIT_STATUS_OUT) != 0;
+}
+
 /* One calibration: a 50 ms count, the TSC at its start, the interrupt,
  * then the counter (which runs on past zero) latched with the TSC around
- * it: ticks = the count + how far it ran past zero. */
+ * it: ticks = the count + how far it ran past zero. A stale interrupt (an
+ * edge the IOAPIC kept from before we had the line, delivered when the
+ * line was unmasked) is acknowledged first, and a wake-up before the
+ * count's end (the output still low) is not taken for its end. */
 static uint64_t calibrate_once(struct irq_server *s)
 {
     l4_word_t word;
-    l4_poll(s->ntfn, &word); /* nothing stale */
+    l4_poll(s->ntfn, &word);
+    l4_irq_handler_ack(s->pit_irq);
     pit_out(s, PIT_CH0, (uint8_t)CALIBRATION_TICKS);
     pit_out(s, PIT_CH0, (uint8_t)(CALIBRATION_TICKS >> 8));
     uint64_t t0 = irq_rdtsc();
-    if (l4_wait(s->ntfn, &word) != L4_NO_ERROR)
-        return 0;
+    do {
+        if (l4_wait(s->ntfn, &word) != L4_NO_ERROR)
+            return 0;
+        l4_irq_handler_ack(s->pit_irq);
+    } while (!pit_out_high(s));
     uint64_t a = irq_rdtsc();
     pit_out(s, PIT_CMD, PIT_LATCH0);
     uint64_t b = irq_rdtsc();
     unsigned lo = pit_in(s, PIT_CH0), hi = pit_in(s, PIT_CH0);
     uint16_t past = (uint16_t)(0x10000u - (hi << 8 | lo));
-    l4_irq_handler_ack(s->pit_irq);
     return irq_clock_calibrate(a / 2 + b / 2 - t0, CALIBRATION_TICKS + past);
 }
 
@@ -91,11 +104,8 @@ int irq_pit_init(struct irq_server *s)
     if (pit_out(s, PIT_CMD, PIT_MODE0) != L4_NO_ERROR)
         return -1;
     pit_count(s, 1);
-    for (unsigned i = 0; i < 100000; i++) {
-        pit_out(s, PIT_CMD, PIT_READBACK0);
-        if (pit_in(s, PIT_CH0) & PIT_STATUS_OUT)
-            break;
-    }
+    for (unsigned i = 0; i < 100000 && !pit_out_high(s); i++)
+        ;
     if (l4_irq_handler_set_notification(s->pit_irq, s->ntfn) != L4_NO_ERROR)
         return -1;
     bool calibrated = false;
