@@ -83,7 +83,12 @@ void irq_page_remove(struct irq_server *s, unsigned id)
 {
     struct irq_compartment *c = &s->table.c[id];
     irq_deadlines_cancel(&s->deadlines, id);
-    l4_vspace_unmap(&s->vs, IRQ_PV_VA(id), NULL);
+    if (l4_vspace_unmap(&s->vs, IRQ_PV_VA(id), NULL) != L4_NO_ERROR) {
+        /* the frame capability is gone (revoked): so is the mapping */
+        int i = l4_vspace_find_frame(&s->vs, IRQ_PV_VA(id));
+        if (i >= 0)
+            l4_vspace_forget_frame(&s->vs, (unsigned)i);
+    }
     irq_drop_cap(s, c->frame);
     irq_drop_cap(s, c->upcall);
     *c = (struct irq_compartment){.upcall = L4_CPTR_NULL};

@@ -713,3 +713,34 @@ IRQ_TEST(irq_scribble,
     UT_EQ(t.page[0]->magic, L4_PV_PAGE_MAGIC);
     UT_EQ(t.page[0]->irq.pending, 0);
 }
+
+IRQ_TEST(irq_frame_revoked, "irq: a PV page whose frame the root task revokes before "
+                            "CompartmentRemove is never touched again: the compartment is "
+                            "forgotten, the server does not fault, the number can be added again")
+{
+    UT_OK(add(0));
+    UT_OK(add(1));
+    UT_ASSERT(guest_ready(0, TIMER_BIT | UINT64_C(1) << EVENT_LINE));
+    UT_ASSERT(guest_ready(1, TIMER_BIT | CONSOLE_BIT));
+    l4_word_t now;
+    UT_OK(irq_timer_set(t.comp[0], clock_of(0) + 3 * MS, &now));
+    /* revoke: the server's copy (and its mapping) goes */
+    UT_OK(l4_cnode_revoke(UT_CNODE, t.frame[0], UT_DEPTH));
+    memset(t.page[0], 0, 4096);
+    uint64_t d = clock_of(1) + 10 * MS;
+    UT_OK(irq_timer_set(t.comp[1], d, &now));
+    UT_EQ(wait_upcall(), 2); /* compartment 0's deadline passed meanwhile, silently */
+    UT_ASSERT(clock_of(1) >= d);
+    UT_EQ(guest_handler(1), TIMER_BIT);
+    UT_EQ(t.page[0]->irq.pending, 0);
+    UT_ERR(irq_timer_set(t.comp[0], 0, &now), IRQ_ERROR_NO_COMPARTMENT);
+    /* added again with the same frame (a fresh copy) */
+    UT_OK(add(0));
+    UT_EQ(t.page[0]->magic, L4_PV_PAGE_MAGIC);
+    UT_OK(l4_cnode_revoke(UT_CNODE, t.frame[0], UT_DEPTH));
+    UT_OK(irq_event_send(t.comp[0], 0, EVENT_LINE)); /* accepted, then forgotten */
+    UT_ERR(irq_event_send(t.comp[0], 0, EVENT_LINE), IRQ_ERROR_NO_COMPARTMENT);
+    UT_OK(irq_raise_line(t.console, 1, L4_PV_IRQ_LINE_CONSOLE));
+    UT_EQ(wait_upcall(), 2);
+    UT_EQ(guest_handler(1), CONSOLE_BIT);
+}
