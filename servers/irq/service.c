@@ -13,6 +13,14 @@
 void irq_raise(struct irq_server *s, unsigned id, unsigned line)
 {
     struct irq_compartment *c = &s->table.c[id];
+    /* Our copy of the page's frame goes when the root task revokes the
+     * frame (a compartment torn down before CompartmentRemove): the page
+     * is then unmapped here, and touching it would fault the server. The
+     * compartment is gone: forget it. */
+    if (c->present && l4_debug_cap_identify(c->frame) != L4_CAP_FRAME_4K) {
+        irq_page_remove(s, id);
+        return;
+    }
     /* The notification was checked to be one: Send only signals it (a
      * capability without Write right refuses, the guest's own loss). */
     if (irq_compartment_raise(c, line))
