@@ -744,3 +744,83 @@ IRQ_TEST(irq_frame_revoked, "irq: a PV page whose frame the root task revokes be
     UT_EQ(wait_upcall(), 2);
     UT_EQ(guest_handler(1), CONSOLE_BIT);
 }
+
+IRQ_TEST(irq_timer_long, "irq: a deadline beyond the PIT's longest count (55 ms) takes several "
+                         "shots and still fires once, not early")
+{
+    UT_OK(add(0));
+    UT_ASSERT(guest_ready(0, TIMER_BIT));
+    l4_word_t now;
+    uint64_t d = clock_of(0) + 150 * MS;
+    UT_OK(irq_timer_set(t.comp[0], d, &now));
+    UT_EQ(wait_upcall(), 1);
+    uint64_t at = clock_of(0);
+    UT_ASSERT(at >= d);
+    UT_ASSERT(at - d < LATE_LIMIT);
+    UT_EQ(guest_handler(0), TIMER_BIT);
+    UT_EQ(ut_poll_word(t.upcall), 0);
+}
+
+/* Compartment k's timer fired: take it, check its deadline; 1 if it had. */
+static int churn_take(unsigned k, const uint64_t *deadline, bool *armed, unsigned *fired)
+{
+    uint64_t at = clock_of(k), got = guest_handler(k);
+    if (!got)
+        return 0; /* a signal whose line an earlier take already had */
+    if (got != TIMER_BIT || !armed[k] || at < deadline[k]) {
+        ut_fail(__FILE__, __LINE__, "compartment %u: lines %#lx, armed %d, %ld ns after its deadline",
+                k, (unsigned long)got, armed[k], (long)(at - deadline[k]));
+        return -1;
+    }
+    armed[k] = false;
+    (*fired)++;
+    return 1;
+}
+
+IRQ_TEST(irq_timer_churn, "irq: three compartments re-arming and cancelling at random: each "
+                          "deadline fires at most once, never early, never after its cancel or "
+                          "replacement, and every one left armed fires")
+{
+    unsigned n = NCOMP + 1;
+    for (unsigned i = 0; i < n; i++) {
+        UT_OK(add(i));
+        UT_ASSERT(guest_ready(i, TIMER_BIT));
+    }
+    ut_rnd_seed(0xc4a5);
+    uint64_t deadline[NCOMP + 1] = {0};
+    bool armed[NCOMP + 1] = {0};
+    unsigned fired = 0;
+    for (unsigned step = 0; step < 200; step++) {
+        unsigned i = (unsigned)(ut_rnd() % n);
+        l4_word_t now = 0, was = 0;
+        if (ut_rnd() % 4 == 0) {
+            UT_OK(irq_timer_cancel(t.comp[i], &was));
+            /* not armed any more: it fired (during the Call, or before) */
+            if (armed[i] && !was)
+                UT_EQ(churn_take(i, deadline, armed, &fired), 1);
+            UT_EQ(was, armed[i]);
+            armed[i] = false;
+        } else {
+            uint64_t d = clock_of(i) + (ut_rnd() % 8 + 1) * MS / 2;
+            UT_OK(irq_timer_set(t.comp[i], d, &now));
+            /* the old deadline may have fired while the server took the
+             * interrupt before this call; the new one only if already due */
+            if (d > now && (t.page[i]->irq.pending & TIMER_BIT))
+                UT_EQ(churn_take(i, deadline, armed, &fired), 1);
+            deadline[i] = d;
+            armed[i] = true;
+        }
+        bool any = armed[0] || armed[1] || armed[2];
+        l4_word_t w = step % 3 == 0 && any ? wait_upcall() : ut_poll_word(t.upcall);
+        for (unsigned k = 0; k < n; k++)
+            if ((w >> k & 1) || (t.page[k]->irq.pending & TIMER_BIT))
+                UT_ASSERT(churn_take(k, deadline, armed, &fired) >= 0);
+    }
+    while (armed[0] || armed[1] || armed[2]) {
+        l4_word_t w = wait_upcall();
+        for (unsigned k = 0; k < n; k++)
+            if (w >> k & 1)
+                UT_ASSERT(churn_take(k, deadline, armed, &fired) >= 0);
+    }
+    UT_ASSERT(fired > 30);
+}
