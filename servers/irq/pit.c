@@ -71,10 +71,10 @@ static bool pit_out_high(const struct irq_server *s)
 
 /* One calibration: a 50 ms count, the TSC at its start, the interrupt,
  * then the counter (which runs on past zero) latched with the TSC around
- * it: ticks = the count + how far it ran past zero. A stale interrupt (an
- * edge the IOAPIC kept from before we had the line, delivered when the
- * line was unmasked) is acknowledged first, and a wake-up before the
- * count's end (the output still low) is not taken for its end. */
+ * it: ticks = the count + how far it ran past zero. A stale interrupt (the
+ * edge of an earlier count, which QEMU raises from a host timer that may
+ * run after the line was unmasked) is acknowledged first, and a wake-up
+ * before the count's end (the output still low) is not taken for its end. */
 static uint64_t calibrate_once(struct irq_server *s)
 {
     l4_word_t word;

@@ -86,9 +86,11 @@ static int server_start(void)
                                  UT_DEPTH) != L4_NO_ERROR ||
         l4_irq_control_get(L4_ROOT_SLOT_IRQ_CONTROL, 2, UT_CNODE, t.irqh, UT_DEPTH) != L4_NO_ERROR)
         return 0;
-    /* Leave an edge of the PIT's line behind while it is masked (no
-     * notification bound), as an earlier owner of the PIT may: QEMU's
-     * IOAPIC keeps it and delivers it when the server unmasks the line. */
+    /* Leave a count ending just before the server starts, as an earlier
+     * owner of the PIT may: QEMU raises the PIT's edge from a host timer
+     * that can run late, after the server has unmasked the line, so the
+     * server must not take such an edge for the end of its calibration
+     * count. (A race of QEMU's: it shows in some runs, not in all.) */
     l4_io_port_out8(t.ports, 0x43, 0x30);
     l4_io_port_out8(t.ports, 0x40, 1);
     l4_io_port_out8(t.ports, 0x40, 0);
