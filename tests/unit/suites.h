@@ -32,5 +32,7 @@ Suite *random_suite(void);
 Suite *console_core_suite(void);
 Suite *shim_exec_suite(void);
 Suite *mem_core_suite(void);
+Suite *irq_deadline_suite(void);
+Suite *irq_compartment_suite(void);
 
 #endif

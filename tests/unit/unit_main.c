@@ -36,6 +36,8 @@ int main(void)
     srunner_add_suite(sr, console_core_suite());
     srunner_add_suite(sr, shim_exec_suite());
     srunner_add_suite(sr, mem_core_suite());
+    srunner_add_suite(sr, irq_deadline_suite());
+    srunner_add_suite(sr, irq_compartment_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);
