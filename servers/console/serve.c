@@ -15,21 +15,24 @@
  */
 #include <l4/proto/console_server_gen.h>
 #include <l4/stubs_gen.h>
+#include <l4/platform.h>
+#include <l4/proto/irq_client_gen.h>
 #include <l4/rt.h>
+#include <l4/structs_gen.h>
 #include "console.h"
 #include "uart.h"
 
-/* INTEGRATION: the interrupt server's protocol (irq.toml) is written
- * elsewhere. Once it exists, call its RaiseLine here for compartment id
- * with the line L4_PV_IRQ_LINE_CONSOLE, through cs->irq_ep (badged for the
- * console server). Until then, and always when the start-info page gave
- * no "irq" capability, this does nothing: a guest still learns of input
- * through its input notification. */
+/* Input arrived for compartment badge id: raise its console line on the
+ * interrupt server (RaiseLine, protocol irq.toml, allowed for the console
+ * server's badge and this line only), so that its guest kernel's upcall
+ * fires; nothing without an "irq" capability. */
 void raise_console_line(struct console_server *cs, uint64_t id)
 {
-    if (cs->irq_ep == L4_CPTR_NULL)
+    if (cs->irq_ep == L4_CPTR_NULL || !L4_PLAT_BADGE_IS_COMPARTMENT(id))
         return;
-    (void)id;
+    /* the interrupt server never calls the console server (it prints
+     * through the kernel's console), so this Call cannot deadlock */
+    (void)irq_raise_line(cs->irq_ep, L4_PLAT_COMPARTMENT_OF(id), L4_PV_IRQ_LINE_CONSOLE);
 }
 
 static console_status_t no_client(l4_word_t badge, l4_word_t detail[])

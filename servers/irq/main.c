@@ -107,6 +107,7 @@ int main(int argc, char **argv)
     ipc->receive_cnode = s->cnode;
     ipc->receive_index = s->recv_slot;
     ipc->receive_depth = 64;
+    l4_rt_ready(); /* the root task may send its admin messages now */
     l4_error_t e = l4_recv_mrs(s->ep, s->reply, &badge, &info, mrs);
     for (;;) {
         l4_msginfo_t r = l4_msginfo_new(L4_ILLEGAL_OPERATION, 0, 0, 0);

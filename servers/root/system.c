@@ -23,6 +23,7 @@
 #include <l4/debug.h>
 #include <l4/platform.h>
 #include <l4/proto/console_client_gen.h>
+#include <l4/proto/irq_client_gen.h>
 #include <l4/proto/mem_client_gen.h>
 #include <l4/proto/root_gen.h>
 #include <l4/random.h>
@@ -75,6 +76,7 @@ struct compartment {
     struct l4_object pv, ring, upcall, batch[L4_PLAT_MEM_BATCH_PAGES];
     bool mem_set_up;         /* the memory server has it */
     bool console_set_up;     /* the console server has it */
+    bool irq_set_up;         /* the interrupt server has it */
     l4_cptr_t *initrd_slots; /* the copies of its initramfs frames */
     unsigned ninitrd;
     l4_word_t phys_pages; /* what the memory server gave it */
@@ -321,7 +323,10 @@ static void start_server(unsigned id)
         caps[n++] =
             spawn_cap(L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL);
     }
-    if (id != L4_PLAT_SERVER_CONSOLE && servers[L4_PLAT_SERVER_CONSOLE].up) {
+    /* the interrupt server prints through the kernel's console: the
+     * console server calls it (RaiseLine), so a call back could deadlock */
+    if (id != L4_PLAT_SERVER_CONSOLE && id != L4_PLAT_SERVER_IRQ &&
+        servers[L4_PLAT_SERVER_CONSOLE].up) {
         temp[ntemp++] =
             mint(servers[L4_PLAT_SERVER_CONSOLE].ep.cap, L4_PLAT_BADGE_SERVER(id), CLIENT_RIGHTS);
         caps[n++] = spawn_cap(L4_PLAT_CAP_CONSOLE, temp[ntemp - 1], L4_CAP_ENDPOINT, CLIENT_RIGHTS);
@@ -402,9 +407,9 @@ static void start_servers(void)
         servers[id].m = srv;
         servers[id].configured = true;
     }
-    /* console first (the others print through it), then irq (the console
-     * raises input lines on it), then mem */
-    static const unsigned order[] = {L4_PLAT_SERVER_CONSOLE, L4_PLAT_SERVER_IRQ,
+    /* irq first (the console server raises input lines on it), then the
+     * console (mem prints through it), then mem */
+    static const unsigned order[] = {L4_PLAT_SERVER_IRQ, L4_PLAT_SERVER_CONSOLE,
                                      L4_PLAT_SERVER_MEM};
     for (unsigned k = 0; k < L4_PLAT_SERVERS; k++)
         if (servers[order[k]].configured)
@@ -420,6 +425,7 @@ static unsigned comp_index(const struct compartment *c)
 
 static void mem_teardown(struct compartment *c);
 static void console_teardown(struct compartment *c);
+static void irq_teardown(struct compartment *c);
 
 /* Take everything of c back, in bounded steps: the servers first (each
  * forgets the compartment and deletes what it made for it), then the guest
@@ -430,6 +436,7 @@ static void comp_reclaim(struct compartment *c)
         (void)l4_tcb_suspend(c->prog.sp.tcb.cap);
     mem_teardown(c);
     console_teardown(c);
+    irq_teardown(c); /* before its PV page is revoked below */
     program_destroy(&c->prog);
     for (unsigned i = 0; i < c->ninitrd; i++)
         root_slot_free(c->initrd_slots[i]);
@@ -532,6 +539,37 @@ static void console_teardown(struct compartment *c)
     (void)console_client_remove(servers[L4_PLAT_SERVER_CONSOLE].admin,
                                 L4_PLAT_BADGE_COMPARTMENT(comp_index(c)));
     c->console_set_up = false;
+}
+
+/* The interrupt server takes the compartment: its PV page (the server
+ * fills it) and its upcall notification. */
+static int irq_setup(struct compartment *c)
+{
+    const struct server *q = &servers[L4_PLAT_SERVER_IRQ];
+    irq_status_t st = irq_compartment_add(q->admin, comp_index(c), c->pv.cap);
+    if (st == L4_NO_ERROR) {
+        c->irq_set_up = true;
+        /* a copy with a badge: a signal ORs its badge into the word, and a
+         * zero badge would wake nobody */
+        l4_cptr_t up = mint(c->upcall.cap, 1, L4_CAP_RIGHTS_WRITE);
+        st = up ? irq_compartment_set_upcall(q->admin, comp_index(c), up) : L4_NOT_ENOUGH_MEMORY;
+        if (up)
+            root_slot_free(up);
+    }
+    if (st != L4_NO_ERROR) {
+        l4_printf("root: compartment '%s' not started: interrupt server: %s\n", c->m.name,
+                  st < 256 ? l4_error_name((l4_error_t)st) : irq_error_name(st));
+        return -1;
+    }
+    return 0;
+}
+
+static void irq_teardown(struct compartment *c)
+{
+    if (!c->irq_set_up)
+        return;
+    (void)irq_compartment_remove(servers[L4_PLAT_SERVER_IRQ].admin, comp_index(c));
+    c->irq_set_up = false;
 }
 
 /* The memory server lets the compartment go, a bounded step per call. */
@@ -693,7 +731,9 @@ static int comp_start(struct compartment *c)
              initrd ? (unsigned long)initrd->size : 0ul);
     char prio_env[24];
     snprintf(prio_env, sizeof prio_env, "%s=%u", L4_PLAT_ENV_PRIORITY, c->m.priority);
-    const char *envp[] = {env, entropy, restarts, prio_env, initrd_env};
+    char id_env[16];
+    snprintf(id_env, sizeof id_env, "%s=%u", L4_PLAT_ENV_ID, comp_index(c));
+    const char *envp[] = {env, entropy, restarts, prio_env, id_env, initrd_env};
     const char *argv[] = {c->m.image, c->m.init};
     struct l4_spawn_config cfg = {
         .image = image,
@@ -705,7 +745,7 @@ static int comp_start(struct compartment *c)
         .argv = argv,
         .argc = c->m.init ? 2 : 1,
         .envp = envp,
-        .envc = initrd ? 5 : 4,
+        .envc = initrd ? 6 : 5,
         .pages = pages_given,
         .npages = 3,
         .fault_ep = root_ep.cap,
@@ -734,7 +774,8 @@ static int comp_start(struct compartment *c)
         return -1;
     }
     if ((servers[L4_PLAT_SERVER_MEM].up && mem_setup(c) != 0) ||
-        (servers[L4_PLAT_SERVER_CONSOLE].up && console_setup(c) != 0)) {
+        (servers[L4_PLAT_SERVER_CONSOLE].up && console_setup(c) != 0) ||
+        (servers[L4_PLAT_SERVER_IRQ].up && irq_setup(c) != 0)) {
         comp_reclaim(c);
         return -1;
     }

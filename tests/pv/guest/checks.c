@@ -89,6 +89,7 @@ unsigned pvtest_checks(const char *name)
     guest = name;
     check_contract();
     pvtest_mem_checks();
+    pvtest_irq_checks();
     l4_printf("pvtest[%s]: %u checks, %u failed\n", guest, count, failures);
     return failures;
 }

@@ -10,6 +10,7 @@ void pvtest_report(int ok, const char *file, int line, const char *cond, const c
 
 /* The groups of checks (one file each). */
 void pvtest_mem_checks(void);
+void pvtest_irq_checks(void);
 void pvtest_mem_dirty(void);
 void pvtest_mem_hog(void);
 /* Failed checks so far. */
