@@ -184,14 +184,10 @@ static l4_cptr_t start_console(void)
         fatal("IOPort COM1", e);
     if ((e = l4_irq_control_get(L4_ROOT_SLOT_IRQ_CONTROL, COM1_IRQ, CNODE, irq, 64)) != L4_NO_ERROR)
         fatal("IRQ 4", e);
-    /* An Untyped capability cannot be copied, and l4_spawn() copies: the
-     * start-info page names a placeholder in the untyped's slot, which is
-     * replaced by the real untyped (moved) before the server first runs:
-     * it runs below our priority, and we do not block in between. */
-    l4_cptr_t placeholder = object(L4_OBJECT_NOTIFICATION, 0);
+    /* l4_spawn() moves an Untyped (the kernel never copies one) */
     const struct l4_spawn_cap caps[] = {
         {L4_PLAT_CAP_EP, ep, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL},
-        {L4_PLAT_CAP_UNTYPED, placeholder, L4_CAP_UNTYPED, L4_CAP_RIGHTS_ALL},
+        {L4_PLAT_CAP_UNTYPED, ut, L4_CAP_UNTYPED, L4_CAP_RIGHTS_ALL},
         {L4_PLAT_CAP_COM1, com1, L4_CAP_IO_PORT, L4_CAP_RIGHTS_ALL},
         {L4_PLAT_CAP_COM1_IRQ, irq, L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL},
         {L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE, L4_CAP_DEBUG_CONSOLE,
@@ -219,12 +215,6 @@ static l4_cptr_t start_console(void)
         l4_printf("console-harness: spawn failed at %s\r\n", st.step);
         fatal("spawn", e);
     }
-    const l4_word_t ut_slot = L4_SPAWN_SLOT_FIRST_CAP + 1, radix = cfg.cnode_radix;
-    if ((e = l4_cnode_delete(console.cnode.cap, ut_slot, (uint8_t)radix)) != L4_NO_ERROR)
-        fatal("placeholder", e);
-    if ((e = l4_cnode_move(console.cnode.cap, ut_slot, (uint8_t)radix, CNODE, ut, 64)) !=
-        L4_NO_ERROR)
-        fatal("moving the untyped", e);
     return ep;
 }
 

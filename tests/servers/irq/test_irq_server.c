@@ -96,9 +96,8 @@ static int server_start(void)
     l4_io_port_out8(t.ports, 0x40, 0);
     const struct l4_spawn_cap caps[] = {
         {L4_PLAT_CAP_EP, t.ep, L4_CAP_ENDPOINT, ALL},
-        /* Untyped capabilities cannot be copied: a placeholder takes the
-         * slot, and the untyped is moved there before the server runs */
-        {L4_PLAT_CAP_UNTYPED, t.ep, L4_CAP_UNTYPED, ALL},
+        /* an Untyped is moved, not copied (l4_spawn()) */
+        {L4_PLAT_CAP_UNTYPED, t.ut, L4_CAP_UNTYPED, ALL},
         {L4_PLAT_CAP_PIT, t.ports, L4_CAP_IO_PORT, ALL},
         {L4_PLAT_CAP_PIT_IRQ, t.irqh, L4_CAP_IRQ_HANDLER, ALL},
         {L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE, L4_CAP_DEBUG_CONSOLE, ALL},
@@ -127,15 +126,6 @@ static int server_start(void)
     l4_error_t e = l4_spawn(&server, &cfg, &st);
     if (e != L4_NO_ERROR) {
         ut_fail(__FILE__, __LINE__, "l4_spawn: %s at %s", l4_error_name(e), st.step);
-        return 0;
-    }
-    /* the server (priority 200) has not run yet: we are at 255 */
-    l4_word_t ut_slot_child = L4_SPAWN_SLOT_FIRST_CAP + 1 + 1; /* fault endpoint, ep, untyped */
-    e = l4_cnode_delete(server.cnode.cap, ut_slot_child, 8);
-    if (e == L4_NO_ERROR)
-        e = l4_cnode_move(server.cnode.cap, ut_slot_child, 8, UT_CNODE, t.ut, UT_DEPTH);
-    if (e != L4_NO_ERROR) {
-        ut_fail(__FILE__, __LINE__, "moving the untyped to the server: %s", l4_error_name(e));
         return 0;
     }
     t.root = ut_mint(t.ep, ALL, L4_PLAT_BADGE_ROOT);
