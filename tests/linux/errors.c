@@ -25,7 +25,7 @@ int main(void)
 {
     lt_init();
     char *guard = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    munmap(guard + 2 * PAGE, PAGE);       /* third page: unmapped */
+    munmap(guard + 2 * PAGE, PAGE);          /* third page: unmapped */
     mprotect(guard + PAGE, PAGE, PROT_NONE); /* second page: no access */
     char *ro = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     static const struct {
@@ -68,8 +68,10 @@ int main(void)
     CHECK_ERR("gettimeofday into a read-only page", syscall(SYS_gettimeofday, ro, NULL), EFAULT);
     CHECK_ERR("getcwd into a read-only page", syscall(SYS_getcwd, ro, 100), EFAULT);
     CHECK_ERR("nanosleep with a bad request", syscall(SYS_nanosleep, (void *)8, NULL), EFAULT);
-    CHECK_ERR("rt_sigaction with a bad act", syscall(SYS_rt_sigaction, SIGUSR1, (void *)8, NULL, 8), EFAULT);
-    CHECK_ERR("rt_sigprocmask with a bad set", syscall(SYS_rt_sigprocmask, SIG_BLOCK, (void *)8, NULL, 8), EFAULT);
+    CHECK_ERR("rt_sigaction with a bad act", syscall(SYS_rt_sigaction, SIGUSR1, (void *)8, NULL, 8),
+              EFAULT);
+    CHECK_ERR("rt_sigprocmask with a bad set",
+              syscall(SYS_rt_sigprocmask, SIG_BLOCK, (void *)8, NULL, 8), EFAULT);
     CHECK_ERR("wait4 into a bad status", ({
                   pid_t c = fork();
                   if (c == 0)
@@ -88,12 +90,15 @@ int main(void)
     /* A path running into the unmapped page without a terminating NUL. */
     memset(guard + PAGE - 8, 'a', 8);
     mprotect(guard + PAGE, PAGE, PROT_NONE);
-    CHECK_ERR("open of a path that runs off its mapping", syscall(SYS_open, guard + PAGE - 8, O_RDONLY), EFAULT);
+    CHECK_ERR("open of a path that runs off its mapping",
+              syscall(SYS_open, guard + PAGE - 8, O_RDONLY), EFAULT);
     /* A write whose buffer starts valid and runs into the PROT_NONE page:
      * Linux writes what it can read, or fails with EFAULT if that is none. */
     memset(guard, 'x', PAGE);
     long w = syscall(SYS_write, p[1], guard + PAGE - 100, 200);
-    printf("write straddling into PROT_NONE: %s\n", w == 100 ? "partial 100" : w < 0 ? lt_errname(errno) : "other");
+    printf("write straddling into PROT_NONE: %s\n", w == 100 ? "partial 100"
+                                                    : w < 0  ? lt_errname(errno)
+                                                             : "other");
     char drain[200];
     if (w > 0 && read(p[0], drain, (size_t)w) != w)
         return 2;
@@ -114,15 +119,19 @@ int main(void)
     CHECK_ERR("fcntl of a closed fd", syscall(SYS_fcntl, 999, F_GETFD), EBADF);
     CHECK_ERR("ioctl of a closed fd", syscall(SYS_ioctl, 999, 0x5401, 0), EBADF);
     CHECK_ERR("getdents64 of a closed fd", syscall(SYS_getdents64, 999, name, sizeof name), EBADF);
-    CHECK_ERR("getdents64 of a non-directory", syscall(SYS_getdents64, fd, name, sizeof name), ENOTDIR);
+    CHECK_ERR("getdents64 of a non-directory", syscall(SYS_getdents64, fd, name, sizeof name),
+              ENOTDIR);
 
     /* Bad arguments. */
     CHECK_ERR("lseek whence 7", syscall(SYS_lseek, fd, 0, 7), EINVAL);
-    CHECK_ERR("mmap with neither MAP_PRIVATE nor MAP_SHARED", syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL);
-    CHECK_ERR("mmap length 0", syscall(SYS_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), EINVAL);
+    CHECK_ERR("mmap with neither MAP_PRIVATE nor MAP_SHARED",
+              syscall(SYS_mmap, 0, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL);
+    CHECK_ERR("mmap length 0",
+              syscall(SYS_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), EINVAL);
     CHECK_ERR("munmap length 0", syscall(SYS_munmap, guard, 0), EINVAL);
     CHECK_ERR("mprotect with bad prot bits", syscall(SYS_mprotect, guard, PAGE, 0x100), EINVAL);
-    CHECK_ERR("openat with bad flags O_TMPFILE without write", syscall(SYS_openat, AT_FDCWD, "/tmp", 020200000), EINVAL);
+    CHECK_ERR("openat with bad flags O_TMPFILE without write",
+              syscall(SYS_openat, AT_FDCWD, "/tmp", 020200000), EINVAL);
     CHECK_ERR("fcntl command 1000", syscall(SYS_fcntl, fd, 1000), EINVAL);
     CHECK_ERR("kill with signal 65", syscall(SYS_kill, getpid(), 65), EINVAL);
     CHECK_ERR("clock_gettime clock -100", syscall(SYS_clock_gettime, -100, name), EINVAL);
@@ -131,8 +140,7 @@ int main(void)
     CHECK_ERR("readv with 1025 vectors", syscall(SYS_readv, fd, &iov, 1025), EINVAL);
     CHECK_ERR("getrandom flags 0x80", syscall(SYS_getrandom, name, 4, 0x80), EINVAL);
     CHECK_ERR("prlimit64 resource 100", syscall(SYS_prlimit64, 0, 100, NULL, name), EINVAL);
-    CHECK_ERR("arch_prctl code 0", syscall(SYS_arch_prctl, 0, 0),
-              EINVAL);
+    CHECK_ERR("arch_prctl code 0", syscall(SYS_arch_prctl, 0, 0), EINVAL);
 
     /* Unknown syscall numbers. */
     static const long nrs[] = {1000, 4096, 100000, 0x40000000 | 1000, -1};

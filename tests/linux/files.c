@@ -64,7 +64,10 @@ static void list_dir(const char *path)
         for (long off = 0; off < r;) {
             struct lt_dirent64 *d = (struct lt_dirent64 *)(buf + off);
             char *s = malloc(300);
-            char t = d->d_type == DT_DIR ? 'd' : d->d_type == DT_REG ? 'f' : d->d_type == DT_LNK ? 'l' : '?';
+            char t = d->d_type == DT_DIR   ? 'd'
+                     : d->d_type == DT_REG ? 'f'
+                     : d->d_type == DT_LNK ? 'l'
+                                           : '?';
             snprintf(s, 300, "%s:%c", d->d_name, t);
             if (n < 64)
                 names[n++] = s;
@@ -92,8 +95,8 @@ static void io_tests(void)
     CHECK("lseek SEEK_SET 2", lseek(fd, 2, SEEK_SET) == 2);
     char b[32] = {0};
     CHECK("read 3 at offset 2", read(fd, b, 3) == 3 && memcmp(b, "234", 3) == 0);
-    CHECK("pread at 7 does not move the offset", pread(fd, b, 3, 7) == 3 && memcmp(b, "789", 3) == 0 &&
-                                                     lseek(fd, 0, SEEK_CUR) == 5);
+    CHECK("pread at 7 does not move the offset",
+          pread(fd, b, 3, 7) == 3 && memcmp(b, "789", 3) == 0 && lseek(fd, 0, SEEK_CUR) == 5);
     CHECK("pwrite at 0", pwrite(fd, "AB", 2, 0) == 2 && lseek(fd, 0, SEEK_CUR) == 5);
     CHECK("lseek SEEK_END -1", lseek(fd, -1, SEEK_END) == 9);
     CHECK("read at end-1 gives 1 byte", read(fd, b, 10) == 1 && b[0] == '9');
@@ -114,8 +117,8 @@ static void io_tests(void)
     char x1[2], x2[4];
     struct iovec rv[2] = {{x1, 2}, {x2, 4}};
     lseek(fd, 0, SEEK_SET);
-    CHECK("readv fills both vectors in order", readv(fd, rv, 2) == 6 && memcmp(x1, "ab", 2) == 0 &&
-                                                   memcmp(x2, "cde5", 4) == 0);
+    CHECK("readv fills both vectors in order",
+          readv(fd, rv, 2) == 6 && memcmp(x1, "ab", 2) == 0 && memcmp(x2, "cde5", 4) == 0);
     CHECK_ERR("writev with a negative count", writev(fd, iov, -1), EINVAL);
     /* O_APPEND writes at the end whatever the offset. */
     int fa = open("f", O_WRONLY | O_APPEND);
@@ -145,7 +148,8 @@ static void io_tests(void)
     /* fd flags */
     CHECK("FD_CLOEXEC off by default", fcntl(fd, F_GETFD) == 0);
     int fd2 = fcntl(fd, F_DUPFD_CLOEXEC, 20);
-    CHECK("F_DUPFD_CLOEXEC gives >= 20 with FD_CLOEXEC", fd2 >= 20 && fcntl(fd2, F_GETFD) == FD_CLOEXEC);
+    CHECK("F_DUPFD_CLOEXEC gives >= 20 with FD_CLOEXEC",
+          fd2 >= 20 && fcntl(fd2, F_GETFD) == FD_CLOEXEC);
     CHECK_ERR("fcntl unknown command", fcntl(fd, 9999), EINVAL);
     close(fd2);
     close(fd);
@@ -185,12 +189,14 @@ static void dir_tests(void)
     fstatat(dfd, "inner", &st2, 0);
     CHECK("same inode and device", st.st_ino == st2.st_ino && st.st_dev == st2.st_dev);
     CHECK("fstatat follows the symlink", fstatat(dfd, "ln", &st, 0) == 0 && S_ISREG(st.st_mode));
-    CHECK("AT_SYMLINK_NOFOLLOW sees the link",
-          fstatat(dfd, "ln", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) && st.st_size == 5);
+    CHECK("AT_SYMLINK_NOFOLLOW sees the link", fstatat(dfd, "ln", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                                                   S_ISLNK(st.st_mode) && st.st_size == 5);
     char lbuf[64] = {0};
-    CHECK("readlinkat", readlinkat(dfd, "ln", lbuf, sizeof lbuf) == 5 && strcmp(lbuf, "inner") == 0);
+    CHECK("readlinkat",
+          readlinkat(dfd, "ln", lbuf, sizeof lbuf) == 5 && strcmp(lbuf, "inner") == 0);
     CHECK_ERR("readlink of a file", readlinkat(dfd, "inner", lbuf, sizeof lbuf), EINVAL);
-    CHECK("directory link count: 2 + subdirs", fstat(dfd, &st) == 0 && st.st_nlink == 3 && S_ISDIR(st.st_mode));
+    CHECK("directory link count: 2 + subdirs",
+          fstat(dfd, &st) == 0 && st.st_nlink == 3 && S_ISDIR(st.st_mode));
     list_dir("d");
     /* Symlink loops and dangling links. */
     CHECK_OK("symlink loop a->b", symlink("b", "a"));
@@ -209,7 +215,8 @@ static void dir_tests(void)
     close(fd);
     CHECK_OK("rename over an existing file", rename("other", "d/moved"));
     CHECK("the replaced file is the renamed one", stat("d/moved", &st) == 0 && st.st_size == 0);
-    CHECK("hard link still has the old contents", stat("d/hard", &st) == 0 && st.st_size == 5 && st.st_nlink == 1);
+    CHECK("hard link still has the old contents",
+          stat("d/hard", &st) == 0 && st.st_size == 5 && st.st_nlink == 1);
     CHECK_ERR("rename a directory into itself", rename("d", "d/sub/x"), EINVAL);
     CHECK_ERR("rename a file over a directory", rename("d/moved", "d/sub"), EISDIR);
     CHECK_ERR("rename a directory over a file", rename("d/sub", "d/moved"), ENOTDIR);
@@ -293,7 +300,8 @@ static void perm_tests(void)
     CHECK_OK("utimensat", utimensat(AT_FDCWD, "m", ts, 0));
     stat("m", &st);
     CHECK("atime and mtime read back", st.st_atim.tv_sec == 1000000000 && st.st_atim.tv_nsec == 5 &&
-                                           st.st_mtim.tv_sec == 1200000000 && st.st_mtim.tv_nsec == 7);
+                                           st.st_mtim.tv_sec == 1200000000 &&
+                                           st.st_mtim.tv_nsec == 7);
     struct timespec omit[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
     utimensat(AT_FDCWD, "m", omit, 0);
     stat("m", &st);
@@ -304,10 +312,12 @@ static void perm_tests(void)
     /* statx */
     struct lt_statx sx;
     CHECK_OK("statx", syscall(SYS_statx, AT_FDCWD, "m", 0, LT_STATX_BASIC_STATS, &sx));
-    CHECK("statx: mode 0700, size 0, basic mask", (sx.stx_mode & 07777) == 0700 && sx.stx_size == 0 &&
-                                                      (sx.stx_mask & LT_STATX_BASIC_STATS) == LT_STATX_BASIC_STATS);
+    CHECK("statx: mode 0700, size 0, basic mask",
+          (sx.stx_mode & 07777) == 0700 && sx.stx_size == 0 &&
+              (sx.stx_mask & LT_STATX_BASIC_STATS) == LT_STATX_BASIC_STATS);
     CHECK("statx: mtime as utimensat left it", sx.stx_mtime.tv_sec == st.st_mtim.tv_sec);
-    CHECK_ERR("statx with reserved mask bit", syscall(SYS_statx, AT_FDCWD, "m", 0, 0x80000000u, &sx), EINVAL);
+    CHECK_ERR("statx with reserved mask bit",
+              syscall(SYS_statx, AT_FDCWD, "m", 0, 0x80000000u, &sx), EINVAL);
     unlink("m");
     rmdir("md");
 }
@@ -323,7 +333,8 @@ static void misc_tests(void)
     off_t off = 100;
     CHECK("sendfile 5000 from offset 100", sendfile(out, in, &off, 5000) == 5000 && off == 5100);
     char back[5000];
-    CHECK("sendfile copied the bytes", pread(out, back, 5000, 0) == 5000 && memcmp(back, buf + 100, 5000) == 0);
+    CHECK("sendfile copied the bytes",
+          pread(out, back, 5000, 0) == 5000 && memcmp(back, buf + 100, 5000) == 0);
     close(in);
     close(out);
     unlink("src");
@@ -336,7 +347,8 @@ static void misc_tests(void)
     CHECK_ERR("openat with a bad dirfd", openat(999, "x", O_RDONLY), EBADF);
     int fd = open("plainfile", O_CREAT | O_RDWR, 0644);
     CHECK_ERR("openat relative to a file fd", openat(fd, "x", O_RDONLY), ENOTDIR);
-    CHECK("openat with an absolute path ignores dirfd", openat(fd, "/tmp", O_RDONLY | O_DIRECTORY) >= 0);
+    CHECK("openat with an absolute path ignores dirfd",
+          openat(fd, "/tmp", O_RDONLY | O_DIRECTORY) >= 0);
     close(fd);
     unlink("plainfile");
 }

@@ -33,19 +33,20 @@ static int lt_failures;
 static inline const char *lt_errname(int e)
 {
     switch (e) {
-#define LT_E(x) \
-    case x:     \
+#define LT_E(x)                                                                                    \
+    case x:                                                                                        \
         return #x;
-        LT_E(EPERM) LT_E(ENOENT) LT_E(ESRCH) LT_E(EINTR) LT_E(EIO) LT_E(ENXIO) LT_E(E2BIG)
-        LT_E(ENOEXEC) LT_E(EBADF) LT_E(ECHILD) LT_E(EAGAIN) LT_E(ENOMEM) LT_E(EACCES)
-        LT_E(EFAULT) LT_E(EBUSY) LT_E(EEXIST) LT_E(EXDEV) LT_E(ENODEV) LT_E(ENOTDIR)
-        LT_E(EISDIR) LT_E(EINVAL) LT_E(ENFILE) LT_E(EMFILE) LT_E(ENOTTY) LT_E(EFBIG)
-        LT_E(ENOSPC) LT_E(ESPIPE) LT_E(EROFS) LT_E(EMLINK) LT_E(EPIPE) LT_E(ERANGE)
-        LT_E(ENAMETOOLONG) LT_E(ENOSYS) LT_E(ENOTEMPTY) LT_E(ELOOP) LT_E(EOVERFLOW)
-        LT_E(ETIMEDOUT) LT_E(ENOTSUP)
+        LT_E(EPERM)
+        LT_E(ENOENT)
+        LT_E(ESRCH) LT_E(EINTR) LT_E(EIO) LT_E(ENXIO) LT_E(E2BIG) LT_E(ENOEXEC) LT_E(EBADF)
+            LT_E(ECHILD) LT_E(EAGAIN) LT_E(ENOMEM) LT_E(EACCES) LT_E(EFAULT) LT_E(EBUSY)
+                LT_E(EEXIST) LT_E(EXDEV) LT_E(ENODEV) LT_E(ENOTDIR) LT_E(EISDIR) LT_E(EINVAL)
+                    LT_E(ENFILE) LT_E(EMFILE) LT_E(ENOTTY) LT_E(EFBIG) LT_E(ENOSPC) LT_E(ESPIPE)
+                        LT_E(EROFS) LT_E(EMLINK) LT_E(EPIPE) LT_E(ERANGE) LT_E(ENAMETOOLONG)
+                            LT_E(ENOSYS) LT_E(ENOTEMPTY) LT_E(ELOOP) LT_E(EOVERFLOW) LT_E(ETIMEDOUT)
+                                LT_E(ENOTSUP)
 #undef LT_E
-    case 0:
-        return "0";
+                                    case 0 : return "0";
     default:
         return "E?";
     }
@@ -72,38 +73,37 @@ static inline int lt_check(const char *name, int ok)
  * errno it got (so the oracle's output shows the exact error) and counts a
  * failure when the call succeeded or set another errno.
  */
-#define CHECK_ERR(name, expr, err)                                              \
-    do {                                                                        \
-        errno = 0;                                                              \
-        long lt_r_ = (long)(expr);                                              \
-        int lt_e_ = errno;                                                      \
-        int lt_ok_ = lt_r_ == -1 && lt_e_ == (err);                             \
-        printf("%s %s -> %s\n", lt_ok_ ? "ok" : "FAIL", name,                   \
-               lt_r_ == -1 ? lt_errname(lt_e_) : "success");                    \
-        if (!lt_ok_)                                                            \
-            lt_failures++;                                                      \
+#define CHECK_ERR(name, expr, err)                                                                 \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long lt_r_ = (long)(expr);                                                                 \
+        int lt_e_ = errno;                                                                         \
+        int lt_ok_ = lt_r_ == -1 && lt_e_ == (err);                                                \
+        printf("%s %s -> %s\n", lt_ok_ ? "ok" : "FAIL", name,                                      \
+               lt_r_ == -1 ? lt_errname(lt_e_) : "success");                                       \
+        if (!lt_ok_)                                                                               \
+            lt_failures++;                                                                         \
     } while (0)
 
 /* A call that must succeed (return >= 0). */
-#define CHECK_OK(name, expr)                                                    \
-    do {                                                                        \
-        errno = 0;                                                              \
-        long lt_r_ = (long)(expr);                                              \
-        int lt_e_ = errno;                                                      \
-        printf("%s %s%s%s\n", lt_r_ >= 0 ? "ok" : "FAIL", name,                 \
-               lt_r_ >= 0 ? "" : " -> ", lt_r_ >= 0 ? "" : lt_errname(lt_e_)); \
-        if (lt_r_ < 0)                                                          \
-            lt_failures++;                                                      \
+#define CHECK_OK(name, expr)                                                                       \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long lt_r_ = (long)(expr);                                                                 \
+        int lt_e_ = errno;                                                                         \
+        printf("%s %s%s%s\n", lt_r_ >= 0 ? "ok" : "FAIL", name, lt_r_ >= 0 ? "" : " -> ",          \
+               lt_r_ >= 0 ? "" : lt_errname(lt_e_));                                               \
+        if (lt_r_ < 0)                                                                             \
+            lt_failures++;                                                                         \
     } while (0)
 
 /* The name of a signal, without the SIG prefix. */
 static inline const char *lt_signame(int sig)
 {
     static const char *const names[] = {
-        "0",    "HUP",  "INT",  "QUIT", "ILL",    "TRAP",   "ABRT",  "BUS",  "FPE",
-        "KILL", "USR1", "SEGV", "USR2", "PIPE",   "ALRM",   "TERM",  "STKFLT", "CHLD",
-        "CONT", "STOP", "TSTP", "TTIN", "TTOU",   "URG",    "XCPU",  "XFSZ", "VTALRM",
-        "PROF", "WINCH", "IO",  "PWR",  "SYS",
+        "0",    "HUP",  "INT",  "QUIT", "ILL",    "TRAP",   "ABRT",  "BUS",  "FPE",  "KILL", "USR1",
+        "SEGV", "USR2", "PIPE", "ALRM", "TERM",   "STKFLT", "CHLD",  "CONT", "STOP", "TSTP", "TTIN",
+        "TTOU", "URG",  "XCPU", "XFSZ", "VTALRM", "PROF",   "WINCH", "IO",   "PWR",  "SYS",
     };
     if (sig >= 0 && sig < (int)(sizeof names / sizeof names[0]))
         return names[sig];

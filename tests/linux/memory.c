@@ -42,7 +42,10 @@ static int probe(volatile char *p, int write)
 
 static const char *code_name(int c)
 {
-    return c == 0 ? "no fault" : c == SEGV_MAPERR ? "SEGV_MAPERR" : c == SEGV_ACCERR ? "SEGV_ACCERR" : "other";
+    return c == 0             ? "no fault"
+           : c == SEGV_MAPERR ? "SEGV_MAPERR"
+           : c == SEGV_ACCERR ? "SEGV_ACCERR"
+                              : "other";
 }
 
 static void brk_tests(void)
@@ -113,7 +116,8 @@ static void mmap_tests(void)
     /* MAP_FIXED replaces what is there. */
     char *f = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     f[PAGE] = 9;
-    char *f2 = mmap(f + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    char *f2 = mmap(f + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                    -1, 0);
     CHECK("MAP_FIXED maps at the address and replaces the page", f2 == f + PAGE && f[PAGE] == 0);
     munmap(f, 2 * PAGE);
 
@@ -129,16 +133,19 @@ static void mmap_tests(void)
     CHECK("4096 pages touched and read back", good);
     munmap((void *)d, big);
 
-    CHECK_ERR("mmap length 0", mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0,
+    CHECK_ERR("mmap length 0",
+              mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0,
               EINVAL);
     CHECK_ERR("mmap without MAP_PRIVATE or MAP_SHARED",
               mmap(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0, EINVAL);
     CHECK_ERR("mmap MAP_FIXED unaligned",
-              mmap((void *)0x10000001, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED
+              mmap((void *)0x10000001, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+                   0) == MAP_FAILED
                   ? -1
                   : 0,
               EINVAL);
-    CHECK_ERR("mmap of a bad fd", mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 999, 0) == MAP_FAILED ? -1 : 0, EBADF);
+    CHECK_ERR("mmap of a bad fd",
+              mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 999, 0) == MAP_FAILED ? -1 : 0, EBADF);
     CHECK_ERR("munmap unaligned", munmap((void *)0x10001, PAGE), EINVAL);
     CHECK_OK("munmap of nothing mapped succeeds", munmap((void *)0x200000000, PAGE));
 }
@@ -159,12 +166,13 @@ static void file_map_tests(void)
     char c = 0;
     CHECK("private writes do not reach the file", pread(fd, &c, 1, PAGE) == 1 && c == buf[PAGE]);
     munmap(m, 2 * PAGE);
-    CHECK_ERR("mmap unaligned offset", mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED ? -1 : 0,
-              EINVAL);
+    CHECK_ERR("mmap unaligned offset",
+              mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED ? -1 : 0, EINVAL);
     close(fd);
     fd = open("data", O_RDONLY);
     CHECK_ERR("mmap PROT_WRITE|MAP_SHARED of a read-only fd",
-              mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0, EACCES);
+              mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
+              EACCES);
     /* A page past the end of the file (but inside the mapping) faults. */
     m = mmap(NULL, 5 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
     CHECK("mmap 5 pages of a 3-page file", m != MAP_FAILED);

@@ -16,9 +16,11 @@ static void basic_tests(void)
 {
     int p[2];
     CHECK_OK("pipe2(O_CLOEXEC)", pipe2(p, O_CLOEXEC));
-    CHECK("both ends FD_CLOEXEC", fcntl(p[0], F_GETFD) == FD_CLOEXEC && fcntl(p[1], F_GETFD) == FD_CLOEXEC);
+    CHECK("both ends FD_CLOEXEC",
+          fcntl(p[0], F_GETFD) == FD_CLOEXEC && fcntl(p[1], F_GETFD) == FD_CLOEXEC);
     CHECK("read end O_RDONLY, write end O_WRONLY",
-          (fcntl(p[0], F_GETFL) & O_ACCMODE) == O_RDONLY && (fcntl(p[1], F_GETFL) & O_ACCMODE) == O_WRONLY);
+          (fcntl(p[0], F_GETFL) & O_ACCMODE) == O_RDONLY &&
+              (fcntl(p[1], F_GETFL) & O_ACCMODE) == O_WRONLY);
     CHECK("write 5", write(p[1], "hello", 5) == 5);
     int avail = -1;
     CHECK("FIONREAD says 5", ioctl(p[0], FIONREAD, &avail) == 0 && avail == 5);
@@ -162,8 +164,8 @@ static void dup_tests(void)
     close(saved);
     char got[32] = {0};
     int in = open("out", O_RDONLY);
-    CHECK("redirected output landed in the file", read(in, got, sizeof got - 1) == 14 &&
-                                                     strcmp(got, "into the file\n") == 0);
+    CHECK("redirected output landed in the file",
+          read(in, got, sizeof got - 1) == 14 && strcmp(got, "into the file\n") == 0);
     close(in);
     close(d);
     close(50);

@@ -32,7 +32,8 @@ static void poll_tests(void)
     if (pipe(p) != 0)
         exit(2);
     struct pollfd f[2] = {{p[0], POLLIN, -1}, {p[1], POLLOUT, -1}};
-    CHECK("empty pipe: only the write end is ready", poll(f, 2, 0) == 1 && f[0].revents == 0 && f[1].revents == POLLOUT);
+    CHECK("empty pipe: only the write end is ready",
+          poll(f, 2, 0) == 1 && f[0].revents == 0 && f[1].revents == POLLOUT);
     CHECK("write 1 byte", write(p[1], "x", 1) == 1);
     CHECK("now both are ready, read end POLLIN", poll(f, 2, 0) == 2 && f[0].revents == POLLIN);
     char c;
@@ -49,7 +50,8 @@ static void poll_tests(void)
         exit(2);
     close(p[0]);
     f[0] = (struct pollfd){p[1], POLLOUT, 0};
-    CHECK("reader closed: POLLERR on the write end", poll(f, 1, 0) == 1 && (f[0].revents & POLLERR));
+    CHECK("reader closed: POLLERR on the write end",
+          poll(f, 1, 0) == 1 && (f[0].revents & POLLERR));
     close(p[1]);
 
     f[0] = (struct pollfd){555, POLLIN, 0};
@@ -58,7 +60,8 @@ static void poll_tests(void)
           poll(f, 2, 0) == 1 && f[0].revents == POLLNVAL && f[1].revents == 0);
     int fd = open("/dev/null", O_RDWR);
     f[0] = (struct pollfd){fd, POLLIN | POLLOUT, 0};
-    CHECK("/dev/null is readable and writable", poll(f, 1, 0) == 1 && f[0].revents == (POLLIN | POLLOUT));
+    CHECK("/dev/null is readable and writable",
+          poll(f, 1, 0) == 1 && f[0].revents == (POLLIN | POLLOUT));
     close(fd);
     CHECK_ERR("poll with too many fds", poll(f, 1u << 30, 0), EINVAL);
     CHECK_ERR("poll of a bad array", poll((struct pollfd *)8, 1, 0), EFAULT);
@@ -109,12 +112,14 @@ static void select_tests(void)
     FD_SET(p[1], &w);
     struct timeval tv = {0, 0};
     int n = select(p[1] + 1, &r, &w, NULL, &tv);
-    CHECK("select: only the write end is ready", n == 1 && !FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w));
+    CHECK("select: only the write end is ready",
+          n == 1 && !FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w));
     CHECK("write", write(p[1], "y", 1) == 1);
     FD_ZERO(&r);
     FD_SET(p[0], &r);
     tv = (struct timeval){0, 0};
-    CHECK("select: read end ready after a write", select(p[0] + 1, &r, NULL, NULL, &tv) == 1 && FD_ISSET(p[0], &r));
+    CHECK("select: read end ready after a write",
+          select(p[0] + 1, &r, NULL, NULL, &tv) == 1 && FD_ISSET(p[0], &r));
     char c;
     read(p[0], &c, 1);
     struct timespec t0;
@@ -122,8 +127,8 @@ static void select_tests(void)
     FD_ZERO(&r);
     FD_SET(p[0], &r);
     tv = (struct timeval){0, 40000};
-    CHECK("select timeout returns 0 and clears the set", select(p[0] + 1, &r, NULL, NULL, &tv) == 0 &&
-                                                              !FD_ISSET(p[0], &r));
+    CHECK("select timeout returns 0 and clears the set",
+          select(p[0] + 1, &r, NULL, NULL, &tv) == 0 && !FD_ISSET(p[0], &r));
     CHECK("and waited at least 40 ms", ms_since(&t0) >= 39);
     CHECK("select with no fds and a timeout sleeps", ({
               struct timeval t = {0, 20000};

@@ -18,8 +18,7 @@ static int exec_child(int argc, char **argv)
     /* Re-executed by exec_tests(): report argv and the environment back by
      * exit status, and by the line printed on the inherited stdout. */
     const char *v = getenv("LT_MARK");
-    printf("exec child: argc=%d argv2=%s env=%s\n", argc, argc > 2 ? argv[2] : "-",
-           v ? v : "-");
+    printf("exec child: argc=%d argv2=%s env=%s\n", argc, argc > 2 ? argv[2] : "-", v ? v : "-");
     return (argc == 3 && v && strcmp(v, "42") == 0) ? 7 : 1;
 }
 
@@ -49,7 +48,8 @@ static void fork_tests(void)
     pid_t w = wait4(pid, &st, 0, &ru);
     CHECK("wait4 returns the child pid", w == pid);
     printf("child ended: %s\n", lt_status(st));
-    CHECK("rusage filled (utime usec < 1000000)", ru.ru_utime.tv_usec >= 0 && ru.ru_utime.tv_usec < 1000000);
+    CHECK("rusage filled (utime usec < 1000000)",
+          ru.ru_utime.tv_usec >= 0 && ru.ru_utime.tv_usec < 1000000);
 
     pid = fork();
     if (pid == 0)

@@ -39,8 +39,8 @@ static void proc_tests(const char *argv0)
     path[n > 0 ? n : 0] = 0;
     CHECK("/proc/self/exe is an absolute path", n > 0 && path[0] == '/');
     struct stat a, b;
-    CHECK("/proc/self/exe is this program", stat(path, &a) == 0 && stat(argv0, &b) == 0 && a.st_ino == b.st_ino &&
-                                                a.st_dev == b.st_dev);
+    CHECK("/proc/self/exe is this program", stat(path, &a) == 0 && stat(argv0, &b) == 0 &&
+                                                a.st_ino == b.st_ino && a.st_dev == b.st_dev);
     int extra = open("/dev/null", O_RDONLY);
     DIR *d = opendir("/proc/self/fd");
     CHECK("opendir /proc/self/fd", d != NULL);
@@ -66,23 +66,25 @@ static void proc_tests(const char *argv0)
     close(extra);
     CHECK_ERR("the closed fd is gone", readlink(path, buf, sizeof buf), ENOENT);
 
-    CHECK("/proc/meminfo has MemTotal, MemFree, MemAvailable", slurp("/proc/meminfo", buf, sizeof buf) > 0 &&
-                                                                   strstr(buf, "MemTotal:") &&
-                                                                   strstr(buf, "MemFree:") &&
-                                                                   strstr(buf, "MemAvailable:"));
+    CHECK("/proc/meminfo has MemTotal, MemFree, MemAvailable",
+          slurp("/proc/meminfo", buf, sizeof buf) > 0 && strstr(buf, "MemTotal:") &&
+              strstr(buf, "MemFree:") && strstr(buf, "MemAvailable:"));
     unsigned long kb = 0;
     char *p = strstr(buf, "MemTotal:");
     CHECK("MemTotal is a number of kB", p && sscanf(p, "MemTotal: %lu kB", &kb) == 1 && kb > 0);
     double up = -1, idle = -1;
     CHECK("/proc/uptime holds two numbers", slurp("/proc/uptime", buf, sizeof buf) > 0 &&
-                                                sscanf(buf, "%lf %lf", &up, &idle) == 2 && up > 0 && idle >= 0);
-    CHECK("/proc/cpuinfo names a processor and flags", slurp("/proc/cpuinfo", buf, sizeof buf) > 0 &&
-                                                           strncmp(buf, "processor", 9) == 0 && strstr(buf, "flags"));
-    CHECK("/proc/mounts has a line with 6 fields", slurp("/proc/mounts", buf, sizeof buf) > 0 && ({
-                                                       char f[6][128];
-                                                       sscanf(buf, "%127s %127s %127s %127s %127s %127s", f[0], f[1],
-                                                              f[2], f[3], f[4], f[5]) == 6;
-                                                   }));
+                                                sscanf(buf, "%lf %lf", &up, &idle) == 2 && up > 0 &&
+                                                idle >= 0);
+    CHECK("/proc/cpuinfo names a processor and flags",
+          slurp("/proc/cpuinfo", buf, sizeof buf) > 0 && strncmp(buf, "processor", 9) == 0 &&
+              strstr(buf, "flags"));
+    CHECK("/proc/mounts has a line with 6 fields",
+          slurp("/proc/mounts", buf, sizeof buf) > 0 && ({
+              char f[6][128];
+              sscanf(buf, "%127s %127s %127s %127s %127s %127s", f[0], f[1], f[2], f[3], f[4],
+                     f[5]) == 6;
+          }));
     CHECK_ERR("/proc/self/nonexistent", open("/proc/self/nonexistent", O_RDONLY), ENOENT);
 }
 
@@ -91,14 +93,16 @@ static void dev_tests(void)
     static const struct {
         const char *path;
         unsigned maj, min;
-    } devs[] = {{"/dev/null", 1, 3},   {"/dev/zero", 1, 5}, {"/dev/full", 1, 7},   {"/dev/random", 1, 8},
-                {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},  {"/dev/console", 5, 1}};
+    } devs[] = {{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+                {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+                {"/dev/console", 5, 1}};
     for (unsigned i = 0; i < sizeof devs / sizeof devs[0]; i++) {
         struct stat st;
         char name[80];
-        snprintf(name, sizeof name, "%s is char device %u,%u", devs[i].path, devs[i].maj, devs[i].min);
-        CHECK(name, stat(devs[i].path, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == devs[i].maj &&
-                        minor(st.st_rdev) == devs[i].min);
+        snprintf(name, sizeof name, "%s is char device %u,%u", devs[i].path, devs[i].maj,
+                 devs[i].min);
+        CHECK(name, stat(devs[i].path, &st) == 0 && S_ISCHR(st.st_mode) &&
+                        major(st.st_rdev) == devs[i].maj && minor(st.st_rdev) == devs[i].min);
     }
     char buf[4096];
     int fd = open("/dev/null", O_RDWR);
@@ -107,8 +111,8 @@ static void dev_tests(void)
     close(fd);
     fd = open("/dev/zero", O_RDWR);
     memset(buf, 1, sizeof buf);
-    CHECK("/dev/zero reads zeros", read(fd, buf, sizeof buf) == (ssize_t)sizeof buf && buf[0] == 0 &&
-                                       buf[sizeof buf - 1] == 0);
+    CHECK("/dev/zero reads zeros", read(fd, buf, sizeof buf) == (ssize_t)sizeof buf &&
+                                       buf[0] == 0 && buf[sizeof buf - 1] == 0);
     CHECK("/dev/zero takes writes", write(fd, buf, 10) == 10);
     close(fd);
     fd = open("/dev/full", O_RDWR);

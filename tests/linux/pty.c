@@ -62,8 +62,8 @@ int main(void)
     CHECK("isatty(slave)", isatty(s) == 1);
     struct termios t;
     CHECK_OK("tcgetattr", tcgetattr(s, &t));
-    CHECK("default: ICANON, ECHO, ISIG, ONLCR", (t.c_lflag & (ICANON | ECHO | ISIG)) == (ICANON | ECHO | ISIG) &&
-                                                   (t.c_oflag & ONLCR));
+    CHECK("default: ICANON, ECHO, ISIG, ONLCR",
+          (t.c_lflag & (ICANON | ECHO | ISIG)) == (ICANON | ECHO | ISIG) && (t.c_oflag & ONLCR));
 
     /* Canonical: typed "abx<DEL>c\n" reads back as "abc\n"; echo shows it. */
     char buf[256];
@@ -106,7 +106,8 @@ int main(void)
     /* Window size round trip. */
     struct winsize ws = {.ws_row = 33, .ws_col = 101}, ws2;
     CHECK_OK("TIOCSWINSZ", ioctl(m, TIOCSWINSZ, &ws));
-    CHECK("TIOCGWINSZ on the slave", ioctl(s, TIOCGWINSZ, &ws2) == 0 && ws2.ws_row == 33 && ws2.ws_col == 101);
+    CHECK("TIOCGWINSZ on the slave",
+          ioctl(s, TIOCGWINSZ, &ws2) == 0 && ws2.ws_row == 33 && ws2.ws_col == 101);
 
     /* ^C: SIGINT to the foreground group of the terminal's session. */
     int p[2];
@@ -125,7 +126,8 @@ int main(void)
         _exit(k >= 0 ? 3 : 4);
     }
     char x = 0;
-    CHECK("child took the terminal and is its foreground group", read(p[0], &x, 1) == 1 && x == 'y');
+    CHECK("child took the terminal and is its foreground group",
+          read(p[0], &x, 1) == 1 && x == 'y');
     CHECK("type ^C", write(m, "\003", 1) == 1);
     int st;
     waitpid(pid, &st, 0);

@@ -36,8 +36,8 @@ int main(void)
     CHECK("its bytes take more than 200 distinct values", distinct_bytes(big, (size_t)n) > 200);
     CHECK_ERR("getrandom with a bad flag", syscall(SYS_getrandom, a, 16, 0x100), EINVAL);
     CHECK_ERR("getrandom into NULL", syscall(SYS_getrandom, NULL, 16, 0), EFAULT);
-    CHECK_ERR("getrandom into a kernel address", syscall(SYS_getrandom, (void *)0xffff800000000000ul, 16, 0),
-              EFAULT);
+    CHECK_ERR("getrandom into a kernel address",
+              syscall(SYS_getrandom, (void *)0xffff800000000000ul, 16, 0), EFAULT);
 
     static const char *devs[] = {"/dev/urandom", "/dev/random"};
     for (int i = 0; i < 2; i++) {
@@ -48,7 +48,8 @@ int main(void)
         snprintf(name, sizeof name, "%s bytes take > 200 values", devs[i]);
         CHECK(name, distinct_bytes(big, 4096) > 200);
         snprintf(name, sizeof name, "write to %s is accepted", devs[i]);
-        CHECK(name, close(fd) == 0 && (fd = open(devs[i], O_WRONLY)) >= 0 && write(fd, "seed", 4) == 4);
+        CHECK(name,
+              close(fd) == 0 && (fd = open(devs[i], O_WRONLY)) >= 0 && write(fd, "seed", 4) == 4);
         close(fd);
     }
     return lt_done();

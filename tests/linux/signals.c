@@ -109,7 +109,8 @@ static void handler_tests(void)
     raise(SIGUSR1);
     raise(SIGUSR1);
     sigpending(&pend);
-    CHECK("blocked signal is pending, not delivered", sigismember(&pend, SIGUSR1) && handler_count == 0);
+    CHECK("blocked signal is pending, not delivered",
+          sigismember(&pend, SIGUSR1) && handler_count == 0);
     sigprocmask(SIG_SETMASK, &old, NULL);
     CHECK("unblocking delivers a standard signal once", handler_count == 1);
 
@@ -140,7 +141,8 @@ static void handler_tests(void)
     CHECK_ERR("sigaction(SIGKILL)", sigaction(SIGKILL, &cur, NULL), EINVAL);
     CHECK_ERR("sigaction(SIGSTOP)", sigaction(SIGSTOP, &cur, NULL), EINVAL);
     CHECK_ERR("sigaction(65)", syscall(SYS_rt_sigaction, 65, NULL, NULL, 8), EINVAL);
-    CHECK_ERR("rt_sigaction with sigsetsize 4", syscall(SYS_rt_sigaction, SIGUSR1, NULL, &cur, 4), EINVAL);
+    CHECK_ERR("rt_sigaction with sigsetsize 4", syscall(SYS_rt_sigaction, SIGUSR1, NULL, &cur, 4),
+              EINVAL);
     CHECK_ERR("kill with signal 99", kill(getpid(), 99), EINVAL);
     CHECK_ERR("kill of a missing pid", kill(0x3ffffff0, SIGUSR1), ESRCH);
     CHECK_OK("kill(self, 0) probes", kill(getpid(), 0));
@@ -172,14 +174,16 @@ static void sigreturn_tests(void)
                      : [rbx] "=m"(rbx), [r12] "=m"(r12), [r13] "=m"(r13), [r14] "=m"(r14),
                        [r15] "=m"(r15), [x8] "=m"(x8), [x15] "=m"(x15), [x0] "=m"(x0)
                      : [pid] "r"(pid), [sig] "i"(SIGUSR1), [nr] "i"(SYS_kill)
-                     : "rax", "rdi", "rsi", "rcx", "r11", "rbx", "r12", "r13", "r14", "r15",
-                       "xmm0", "xmm8", "xmm15", "memory");
+                     : "rax", "rdi", "rsi", "rcx", "r11", "rbx", "r12", "r13", "r14", "r15", "xmm0",
+                       "xmm8", "xmm15", "memory");
     CHECK("handler ran", handler_count == 1);
     CHECK("sigreturn restored rbx r12 r13 r14 r15",
-          rbx == 0x1111111111111111ull && r12 == 0x1212121212121212ull && r13 == 0x1313131313131313ull &&
-              r14 == 0x1414141414141414ull && r15 == 0x1515151515151515ull);
-    CHECK("sigreturn restored xmm0 xmm8 xmm15",
-          x8 == 0x0808080808080808ull && x15 == 0x0f0f0f0f0f0f0f0full && x0 == 0x0a0a0a0a0a0a0a0aull);
+          rbx == 0x1111111111111111ull && r12 == 0x1212121212121212ull &&
+              r13 == 0x1313131313131313ull && r14 == 0x1414141414141414ull &&
+              r15 == 0x1515151515151515ull);
+    CHECK("sigreturn restored xmm0 xmm8 xmm15", x8 == 0x0808080808080808ull &&
+                                                    x15 == 0x0f0f0f0f0f0f0f0full &&
+                                                    x0 == 0x0a0a0a0a0a0a0a0aull);
 
     /* Floating point across a handler that computes too. */
     volatile double a = 1.0 / 3.0;
@@ -251,7 +255,8 @@ static void suspend_chld_tests(void)
         _exit(0);
     sigemptyset(&wait_mask);
     int r = sigsuspend(&wait_mask);
-    CHECK("sigsuspend returns -1 EINTR after SIGCHLD", r == -1 && errno == EINTR && got_sig == SIGCHLD);
+    CHECK("sigsuspend returns -1 EINTR after SIGCHLD",
+          r == -1 && errno == EINTR && got_sig == SIGCHLD);
     sigset_t now;
     sigprocmask(SIG_BLOCK, NULL, &now);
     CHECK("sigsuspend restored the mask", sigismember(&now, SIGCHLD));
@@ -350,7 +355,8 @@ static void fault_tests(void)
     stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt}, oss;
     CHECK_OK("sigaltstack", sigaltstack(&ss, NULL));
     sigaltstack(NULL, &oss);
-    CHECK("sigaltstack reads back", oss.ss_sp == alt && oss.ss_size == sizeof alt && oss.ss_flags == 0);
+    CHECK("sigaltstack reads back",
+          oss.ss_sp == alt && oss.ss_size == sizeof alt && oss.ss_flags == 0);
     ss.ss_size = 100;
     CHECK_ERR("sigaltstack too small", sigaltstack(&ss, NULL), ENOMEM);
 }

@@ -29,7 +29,8 @@ static void clock_tests(void)
     CHECK("tv_nsec in range", a.tv_nsec >= 0 && a.tv_nsec < 1000000000);
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    CHECK("gettimeofday within 2 s of clock_gettime", tv.tv_sec >= a.tv_sec - 2 && tv.tv_sec <= a.tv_sec + 2);
+    CHECK("gettimeofday within 2 s of clock_gettime",
+          tv.tv_sec >= a.tv_sec - 2 && tv.tv_sec <= a.tv_sec + 2);
     time_t t = time(NULL);
     CHECK("time() within 2 s of clock_gettime", t >= a.tv_sec - 2 && t <= a.tv_sec + 2);
     struct timespec raw;
@@ -77,14 +78,16 @@ static void clock_tests(void)
         until.tv_sec++;
         until.tv_nsec -= 1000000000;
     }
-    CHECK("clock_nanosleep TIMER_ABSTIME", clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == 0);
+    CHECK("clock_nanosleep TIMER_ABSTIME",
+          clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == 0);
     clock_gettime(CLOCK_MONOTONIC, &b);
     CHECK("woke at or after the deadline", ns(b) >= ns(until));
     d = (struct timespec){0, 1000000000};
     CHECK_ERR("nanosleep with tv_nsec = 1e9", nanosleep(&d, NULL), EINVAL);
     d = (struct timespec){-1, 0};
     CHECK_ERR("nanosleep with a negative time", nanosleep(&d, NULL), EINVAL);
-    CHECK("clock_nanosleep on clock 999 returns EINVAL", clock_nanosleep(999, 0, &d, NULL) == EINVAL);
+    CHECK("clock_nanosleep on clock 999 returns EINVAL",
+          clock_nanosleep(999, 0, &d, NULL) == EINVAL);
 }
 
 static void identity_tests(void)
@@ -100,7 +103,8 @@ static void identity_tests(void)
     CHECK("getuid() == geteuid()", getuid() == geteuid());
     CHECK("getgid() == getegid()", getgid() == getegid());
     uid_t ru, eu, su;
-    CHECK("getresuid agrees", getresuid(&ru, &eu, &su) == 0 && ru == getuid() && eu == geteuid() && su == eu);
+    CHECK("getresuid agrees",
+          getresuid(&ru, &eu, &su) == 0 && ru == getuid() && eu == geteuid() && su == eu);
     gid_t rg, eg, sg;
     CHECK("getresgid agrees", getresgid(&rg, &eg, &sg) == 0 && rg == getgid() && eg == getegid());
     int ng = getgroups(0, NULL);
@@ -133,7 +137,8 @@ static void limit_tests(void)
     rl2.rlim_cur = 64;
     CHECK_OK("setrlimit NOFILE soft 64", setrlimit(RLIMIT_NOFILE, &rl2));
     struct rlimit back;
-    CHECK("prlimit reads 64 back", prlimit(0, RLIMIT_NOFILE, NULL, &back) == 0 && back.rlim_cur == 64);
+    CHECK("prlimit reads 64 back",
+          prlimit(0, RLIMIT_NOFILE, NULL, &back) == 0 && back.rlim_cur == 64);
     CHECK_ERR("dup2 to fd 64 beyond the limit", dup2(0, 64), EBADF);
     setrlimit(RLIMIT_NOFILE, &rl);
     rl2.rlim_max = rl.rlim_max;
