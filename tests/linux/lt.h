@@ -32,24 +32,30 @@ static int lt_failures;
 /* The symbolic name of an errno value, so outputs never carry numbers. */
 static inline const char *lt_errname(int e)
 {
-    switch (e) {
 #define LT_E(x)                                                                                    \
-    case x:                                                                                        \
-        return #x;
-        LT_E(EPERM)
-        LT_E(ENOENT)
-        LT_E(ESRCH) LT_E(EINTR) LT_E(EIO) LT_E(ENXIO) LT_E(E2BIG) LT_E(ENOEXEC) LT_E(EBADF)
-            LT_E(ECHILD) LT_E(EAGAIN) LT_E(ENOMEM) LT_E(EACCES) LT_E(EFAULT) LT_E(EBUSY)
-                LT_E(EEXIST) LT_E(EXDEV) LT_E(ENODEV) LT_E(ENOTDIR) LT_E(EISDIR) LT_E(EINVAL)
-                    LT_E(ENFILE) LT_E(EMFILE) LT_E(ENOTTY) LT_E(EFBIG) LT_E(ENOSPC) LT_E(ESPIPE)
-                        LT_E(EROFS) LT_E(EMLINK) LT_E(EPIPE) LT_E(ERANGE) LT_E(ENAMETOOLONG)
-                            LT_E(ENOSYS) LT_E(ENOTEMPTY) LT_E(ELOOP) LT_E(EOVERFLOW) LT_E(ETIMEDOUT)
-                                LT_E(ENOTSUP)
-#undef LT_E
-                                    case 0 : return "0";
-    default:
-        return "E?";
+    {                                                                                              \
+        x, #x                                                                                      \
     }
+    static const struct {
+        int value;
+        const char *name;
+    } names[] = {
+        LT_E(EPERM),     LT_E(ENOENT),       LT_E(ESRCH),   LT_E(EINTR),     LT_E(EIO),
+        LT_E(ENXIO),     LT_E(E2BIG),        LT_E(ENOEXEC), LT_E(EBADF),     LT_E(ECHILD),
+        LT_E(EAGAIN),    LT_E(ENOMEM),       LT_E(EACCES),  LT_E(EFAULT),    LT_E(EBUSY),
+        LT_E(EEXIST),    LT_E(EXDEV),        LT_E(ENODEV),  LT_E(ENOTDIR),   LT_E(EISDIR),
+        LT_E(EINVAL),    LT_E(ENFILE),       LT_E(EMFILE),  LT_E(ENOTTY),    LT_E(EFBIG),
+        LT_E(ENOSPC),    LT_E(ESPIPE),       LT_E(EROFS),   LT_E(EMLINK),    LT_E(EPIPE),
+        LT_E(ERANGE),    LT_E(ENAMETOOLONG), LT_E(ENOSYS),  LT_E(ENOTEMPTY), LT_E(ELOOP),
+        LT_E(EOVERFLOW), LT_E(ETIMEDOUT),    LT_E(ENOTSUP),
+    };
+#undef LT_E
+    if (e == 0)
+        return "0";
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].value == e)
+            return names[i].name;
+    return "E?";
 }
 
 static inline void lt_init(void)
