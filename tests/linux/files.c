@@ -17,6 +17,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 
 struct lt_dirent64 {
     uint64_t d_ino;
@@ -306,7 +307,7 @@ static void perm_tests(void)
     utimensat(AT_FDCWD, "m", omit, 0);
     stat("m", &st);
     CHECK("UTIME_OMIT keeps atime, UTIME_NOW moves mtime",
-          st.st_atim.tv_sec == 1000000000 && st.st_mtim.tv_sec > 1600000000);
+          st.st_atim.tv_sec == 1000000000 && st.st_mtim.tv_sec >= time(NULL) - 5);
     struct timespec bad[2] = {{0, 2000000000}, {0, 0}};
     CHECK_ERR("utimensat with tv_nsec out of range", utimensat(AT_FDCWD, "m", bad, 0), EINVAL);
     /* statx */
