@@ -111,6 +111,7 @@ TESTS = [
     Test("procdev"),
     Test("errors"),
     Test("workload", script=True, timeout=60),
+    Test("shell", script=True),
     Test("hostile_syscalls", timeout=60),
     Test("hostile_badptr"),
     Test("hostile_forkbomb", timeout=60),
