@@ -30,5 +30,7 @@ Suite *pv_virq_suite(void);
 Suite *pv_clock_suite(void);
 Suite *random_suite(void);
 Suite *shim_exec_suite(void);
+Suite *shim_cpio_suite(void);
+Suite *shim_tmpfs_suite(void);
 
 #endif

@@ -34,6 +34,8 @@ int main(void)
     srunner_add_suite(sr, pv_clock_suite());
     srunner_add_suite(sr, random_suite());
     srunner_add_suite(sr, shim_exec_suite());
+    srunner_add_suite(sr, shim_cpio_suite());
+    srunner_add_suite(sr, shim_tmpfs_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);
