@@ -633,8 +633,9 @@ struct native {
     unsigned char *mem; /* [rsp, top) */
 };
 
-static const char *const dump_argv[] = {"stack_dump", "first arg", "", "x"};
-static const char *const dump_envp[] = {"PATH=/bin:/usr/bin", "LANG=C", "EMPTY="};
+/* NULL-terminated for execve(); the counts go to the shim's builder. */
+static const char *const dump_argv[] = {"stack_dump", "first arg", "", "x", NULL};
+static const char *const dump_envp[] = {"PATH=/bin:/usr/bin", "LANG=C", "EMPTY=", NULL};
 
 static void run_native(const char *path, struct native *n)
 {
@@ -647,6 +648,7 @@ static void run_native(const char *path, struct native *n)
         close(fds[0]);
         personality(ADDR_NO_RANDOMIZE);
         execve(path, (char *const *)dump_argv, (char *const *)dump_envp);
+        perror(path);
         _exit(127);
     }
     close(fds[1]);
