@@ -32,5 +32,6 @@ Suite *random_suite(void);
 Suite *shim_exec_suite(void);
 Suite *shim_cpio_suite(void);
 Suite *shim_tmpfs_suite(void);
+Suite *shim_fd_suite(void);
 
 #endif
