@@ -33,5 +33,6 @@ Suite *shim_exec_suite(void);
 Suite *shim_cpio_suite(void);
 Suite *shim_tmpfs_suite(void);
 Suite *shim_fd_suite(void);
+Suite *shim_tty_suite(void);
 
 #endif
