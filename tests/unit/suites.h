@@ -34,5 +34,6 @@ Suite *shim_cpio_suite(void);
 Suite *shim_tmpfs_suite(void);
 Suite *shim_fd_suite(void);
 Suite *shim_tty_suite(void);
+Suite *shim_signal_suite(void);
 
 #endif
