@@ -260,6 +260,10 @@ int shim_fs_rename(struct shim_fs *fs, const struct shim_cred *cr, struct shim_i
         return -LINUX_ENOTDIR;
     if ((err = may_change(o.dir, cr)) || (err = may_change(n.dir, cr)))
         return err;
+    /* A directory that changes parent has its ".." rewritten: that takes
+     * write permission on it, as on Linux. */
+    if (IS_DIR(node) && n.dir != o.dir && (err = shim_fs_permission(node, cr, 2)))
+        return err;
     if (sticky_denies(o.dir, node, cr))
         return -LINUX_EPERM;
     struct shim_dirent *nd = tmpfs_dir_find(n.dir, n.name, n.len);

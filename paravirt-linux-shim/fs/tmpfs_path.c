@@ -115,7 +115,7 @@ int shim_fs_lookup(struct shim_fs *fs, const struct shim_cred *cr, struct shim_i
     if (err)
         return err;
     struct walk w = {fs, cr, 0};
-    return walk(&w, path[0] == '/' ? fs->root : cwd, path, len, flags, out);
+    return walk(&w, path[0] == '/' || !cwd ? fs->root : cwd, path, len, flags, out);
 }
 
 int tmpfs_lookup_parent(struct shim_fs *fs, const struct shim_cred *cr, struct shim_inode *cwd,
@@ -133,7 +133,7 @@ int tmpfs_lookup_parent(struct shim_fs *fs, const struct shim_cred *cr, struct s
     size_t start = end;
     while (start > 0 && path[start - 1] != '/')
         start--;
-    struct shim_inode *base = path[0] == '/' ? fs->root : cwd;
+    struct shim_inode *base = path[0] == '/' || !cwd ? fs->root : cwd;
     if (end == 0) { /* "/" or "///": the root itself */
         last->dir = fs->root;
         last->name = "";

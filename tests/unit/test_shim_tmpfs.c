@@ -418,6 +418,16 @@ START_TEST(tmpfs_permissions)
     ck_assert_int_eq(shim_fs_rename(&fs, &bob, fs.root, "/tmp/a", "/tmp/b"), -LINUX_EPERM);
     ck_assert_int_eq(shim_fs_rename(&fs, &alice, fs.root, "/tmp/a", "/tmp/b"), 0);
     ck_assert_int_eq(shim_fs_unlink(&fs, &alice, fs.root, "/tmp/b"), 0);
+    /* moving a directory to another parent needs write permission on it */
+    ck_assert_int_eq(shim_fs_mknod(&fs, &alice, fs.root, "/tmp/ro", LINUX_S_IFDIR | 0555, 0, 0, &n),
+                     0);
+    ck_assert_int_eq(
+        shim_fs_mknod(&fs, &alice, fs.root, "/tmp/dst", LINUX_S_IFDIR | 0755, 0, 0, &n), 0);
+    ck_assert_int_eq(shim_fs_rename(&fs, &alice, fs.root, "/tmp/ro", "/tmp/dst/ro"), -LINUX_EACCES);
+    ck_assert_int_eq(shim_fs_rename(&fs, &alice, fs.root, "/tmp/ro", "/tmp/ro2"), 0);
+    ck_assert_int_eq(shim_fs_rename(&fs, &root, fs.root, "/tmp/ro2", "/tmp/dst/ro"), 0);
+    /* a NULL working directory is the root */
+    ck_assert_int_eq(shim_fs_lookup(&fs, &alice, NULL, "tmp/dst/ro", 0, &n), 0);
     /* chmod, chown, utimens: owner or root */
     ck_assert_int_eq(shim_fs_mknod(&fs, &alice, fs.root, "/tmp/c", LINUX_S_IFREG | 0644, 0, 0, &n),
                      0);

@@ -10,7 +10,8 @@
  *    file contents a 4 KiB page at a time from page_alloc/page_free (later
  *    the compartment's guest-physical pages; an allocation failure is the
  *    quota running out: ENOSPC or ENOMEM, never a crash).
- *  - shim_fs_lookup() resolves a path relative to a working directory,
+ *  - shim_fs_lookup() resolves a path relative to a working directory
+ *    (cwd; NULL stands for the root),
  *    following symbolic links (at most SHIM_FS_MAX_SYMLINKS) and "..";
  *    the namespace calls (mknod, symlink, link, unlink, rmdir, rename) do
  *    what the Linux system calls of those names do, with the same errors.
