@@ -83,9 +83,10 @@ static void echo_bytes(struct shim_tty *tty, struct shim_tty_events *ev, const v
         shim_tty_output(tty, b, n, ev->echo + ev->echo_len, ev->echo_cap - ev->echo_len, &used);
 }
 
+/* What echo_char() shows as ^X with ECHOCTL: controls but the tab. */
 static int is_ctrl_echo(uint8_t c)
 {
-    return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
+    return (c < 0x20 && c != '\t') || c == 0x7f;
 }
 
 /* One typed character as the user sees it: ^X for controls (ECHOCTL). */
@@ -132,7 +133,8 @@ static void erase_one(struct shim_tty *tty, struct shim_tty_events *ev)
         if (utf8 && (c & 0xc0) == 0x80 && tty->len > tty->committed)
             continue;
         if ((tty->t.c_lflag & (LINUX_ECHO | LINUX_ECHOE)) == (LINUX_ECHO | LINUX_ECHOE)) {
-            int cols = (tty->t.c_lflag & LINUX_ECHOCTL) && is_ctrl_echo(c) ? 2 : 1;
+            /* ^X takes two columns; a control echoed raw, none */
+            int cols = !is_ctrl_echo(c) ? 1 : (tty->t.c_lflag & LINUX_ECHOCTL) ? 2 : 0;
             while (cols--)
                 echo_bytes(tty, ev, "\b \b", 3);
         } else if (tty->t.c_lflag & LINUX_ECHO) {
@@ -180,8 +182,13 @@ static void kill_line(struct shim_tty *tty, struct shim_tty_events *ev)
 static void signal_char(struct shim_tty *tty, struct shim_tty_events *ev, uint8_t c, int sig)
 {
     ev->signals |= UINT64_C(1) << (sig - 1);
-    if (!(tty->t.c_lflag & LINUX_NOFLSH))
+    /* The flush takes the input and the output not yet written: the echo
+     * of this call so far (n_tty resets its echo buffer and flushes the
+     * driver's queue). */
+    if (!(tty->t.c_lflag & LINUX_NOFLSH)) {
         shim_tty_flush_input(tty);
+        ev->echo_len = 0;
+    }
     tty->stopped = 0; /* n_tty restarts output on a signal character */
     echo_char(tty, ev, c);
 }
@@ -255,6 +262,11 @@ void shim_tty_input(struct shim_tty *tty, const void *bytes, size_t n, struct sh
             c &= 0x7f;
         int literal = tty->lnext;
         tty->lnext = 0;
+        /* n_tty's "special" characters in raw mode include a CR it
+         * translates and an NL it translates; those echo a newline raw,
+         * any other NL echoes as ^J. */
+        int translated = (c == '\r' && (inf & (LINUX_ICRNL | LINUX_IGNCR))) ||
+                         (c == '\n' && (inf & LINUX_INLCR));
         if (!literal) {
             if (c == '\r') {
                 if (inf & LINUX_IGNCR)
@@ -301,7 +313,12 @@ void shim_tty_input(struct shim_tty *tty, const void *bytes, size_t n, struct sh
         } else if (room(tty, 0)) {
             put(tty, c, 0);
             commit(tty);
-            echo_char(tty, ev, c);
+            if (translated && c == '\n') {
+                if (lf & LINUX_ECHO)
+                    echo_bytes(tty, ev, "\n", 1);
+            } else {
+                echo_char(tty, ev, c);
+            }
         }
     }
 }

@@ -4,10 +4,21 @@
  * a Linux terminal, canonical editing (erase ^? and ^H, UTF-8 erase, ^W,
  * ^U, ^R, ^V), line reads and EOF (^D), ISIG (^C, ^\, ^Z with the flush and
  * NOFLSH), ICRNL/IGNCR/INLCR, ONLCR/OCRNL output and echo, raw mode's VMIN
- * and VTIME rules, mode switches, a full buffer, window size changes.
+ * and VTIME rules, mode switches, a full buffer, window size changes; and
+ * the host's Linux line discipline as the oracle: the same typed bytes go
+ * to a pseudo-terminal and to the shim's, the echo and the reads must be
+ * the same.
  */
+#define _GNU_SOURCE
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <shim/linux_abi.h>
 #include <shim/tty.h>
 #include "suites.h"
@@ -336,6 +347,178 @@ START_TEST(tty_winsize)
 }
 END_TEST
 
+/* ---- The host's n_tty as the oracle ------------------------------------ */
+
+struct pty_case {
+    const char *name;
+    const char *input;
+    uint32_t lflag_clear, iflag_set, lflag_set, iflag_clear;
+};
+
+static const struct pty_case pty_cases[] = {
+    {"line", "hello world\r", 0, 0, 0, 0},
+    {"erase",
+     "ab\x7f\x7f\x7f"
+     "c\n",
+     0, 0, 0, 0},
+    {"werase", "one two  \x17\x17three_3 x\x17\n", 0, 0, 0, 0},
+    {"werase punctuation", "ls -l foo/bar.c\x17\x17\x17\n", 0, 0, 0, 0},
+    {"kill", "abc\x15xyz\n", 0, 0, 0, 0},
+    {"kill echok", "abc\x15xyz\n", LINUX_ECHOKE, 0, 0, 0},
+    {"kill no echoe",
+     "abc\x7f\x15"
+     "d\n",
+     LINUX_ECHOKE | LINUX_ECHOE, 0, 0, 0},
+    {"eof", "\x04", 0, 0, 0, 0},
+    {"eof after text",
+     "abc\x04"
+     "def\n\x04",
+     0, 0, 0, 0},
+    {"control echo",
+     "a\x01"
+     "b\x7f\x7f\x7f\n",
+     0, 0, 0, 0},
+    {"no echoctl",
+     "a\x01"
+     "b\x7f\x7f\n",
+     LINUX_ECHOCTL, 0, 0, 0},
+    {"reprint", "line\x12more\n", 0, 0, 0, 0},
+    {"lnext", "\x16\x03\x16\x7f\x16\x15z\n", 0, 0, 0, 0},
+    {"interrupt",
+     "abc\x03"
+     "def\n",
+     0, 0, 0, 0},
+    {"quit",
+     "abc\x1c"
+     "def\n",
+     0, 0, 0, 0},
+    {"suspend",
+     "abc\x1a"
+     "def\n",
+     0, 0, 0, 0},
+    {"no isig", "a\x03\x1a\n", LINUX_ISIG, 0, 0, 0},
+    {"noflsh",
+     "ab\x03"
+     "cd\n",
+     0, 0, LINUX_NOFLSH, 0},
+    {"no echo", "secret\n", LINUX_ECHO, 0, 0, 0},
+    {"utf8 erase", "a\xc3\xa9\xe2\x82\xac\x7f\x7f\n", 0, LINUX_IUTF8, 0, 0},
+    {"many lines", "a\nbb\n\nccc\n", 0, 0, 0, 0},
+    {"raw", "ab\x7f\x03\r\n", LINUX_ICANON | LINUX_ISIG, 0, 0, 0},
+    {"raw echo ctl", "a\x01\x7f", LINUX_ICANON, 0, 0, 0},
+    {"raw no icrnl", "a\rb\n\t", LINUX_ICANON, 0, 0, LINUX_ICRNL},
+    {"raw inlcr", "a\nb\r", LINUX_ICANON, LINUX_INLCR, 0, LINUX_ICRNL},
+    {"igncr", "a\rb\n", 0, LINUX_IGNCR, 0, 0},
+    {"no icrnl canonical", "a\rb\n", 0, 0, 0, LINUX_ICRNL},
+    {"echonl",
+     "ab\x7f"
+     "c\n",
+     LINUX_ECHO, 0, LINUX_ECHONL, 0},
+    {"werase controls", "ab\x01\x02 \x17\x17\n", 0, 0, 0, 0},
+    {"kill controls",
+     "a\x01\x02"
+     "b\x15\n",
+     0, 0, 0, 0},
+    {"lnext newline", "a\x16\nb\x7f\x7f\n", 0, 0, 0, 0},
+    {"istrip", "\xe1\xe2\n", 0, LINUX_ISTRIP, 0, 0},
+};
+
+/* Everything the master side shows until it has been quiet for a while. */
+static size_t drain(int fd, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    struct pollfd p = {fd, POLLIN, 0};
+    while (poll(&p, 1, 150) > 0 && n < cap) {
+        ssize_t r = read(fd, out + n, cap - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    return n;
+}
+
+/* The reads a program would do: each result, then EAGAIN; as a string with
+ * '|' after each read ("0|" for end of file). */
+static void reads_native(int fd, char *log, size_t cap)
+{
+    char buf[256];
+    log[0] = '\0';
+    for (int i = 0; i < 16; i++) {
+        ssize_t r = read(fd, buf, sizeof buf - 1);
+        if (r < 0) {
+            ck_assert_int_eq(errno, EAGAIN);
+            return;
+        }
+        buf[r] = '\0';
+        strncat(log, r ? buf : "0", cap - strlen(log) - 2);
+        strcat(log, "|");
+    }
+}
+
+static void reads_shim(char *log, size_t cap)
+{
+    char buf[256];
+    log[0] = '\0';
+    for (int i = 0; i < 16; i++) {
+        int64_t r = shim_tty_read(&tty, buf, sizeof buf - 1, 0);
+        if (r < 0) {
+            ck_assert_int_eq(r, -LINUX_EAGAIN);
+            return;
+        }
+        buf[r] = '\0';
+        strncat(log, r ? buf : "0", cap - strlen(log) - 2);
+        strcat(log, "|");
+    }
+}
+
+START_TEST(tty_matches_linux_pty)
+{
+    const struct pty_case *c = &pty_cases[_i];
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0)
+        return; /* no pseudo-terminals here: nothing to compare with */
+    ck_assert_int_eq(grantpt(master), 0);
+    ck_assert_int_eq(unlockpt(master), 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_NONBLOCK);
+    ck_assert_int_ge(slave, 0);
+    /* a fresh terminal is what shim_tty_init() gives (a pty has no HUPCL) */
+    struct shim_termios t;
+    ck_assert_int_eq(ioctl(slave, LINUX_TCGETS, &t), 0);
+    ck_assert_uint_eq(t.c_iflag, tty.t.c_iflag);
+    ck_assert_uint_eq(t.c_oflag, tty.t.c_oflag);
+    ck_assert_uint_eq(t.c_lflag, tty.t.c_lflag);
+    ck_assert_uint_eq(t.c_cflag | LINUX_HUPCL, tty.t.c_cflag);
+    ck_assert_mem_eq(t.c_cc, tty.t.c_cc, LINUX_VEOL2 + 1);
+    /* the case's settings on both, through the kernel's own struct */
+    t.c_lflag = (t.c_lflag & ~c->lflag_clear) | c->lflag_set;
+    t.c_iflag = (t.c_iflag & ~c->iflag_clear) | c->iflag_set;
+    ck_assert_int_eq(ioctl(slave, LINUX_TCSETS, &t), 0);
+    ck_assert_int_eq(shim_tty_set_termios(&tty, LINUX_TCSETS, &t), 0);
+
+    size_t len = strlen(c->input);
+    ck_assert_int_eq(write(master, c->input, len), (ssize_t)len);
+    uint8_t native_echo[4096];
+    size_t native_len = drain(master, native_echo, sizeof native_echo);
+    char native_reads[1024], shim_reads[1024];
+    reads_native(slave, native_reads, sizeof native_reads);
+
+    type_n(c->input, len);
+    reads_shim(shim_reads, sizeof shim_reads);
+    if (ev.echo_len != native_len || memcmp(echo, native_echo, native_len)) {
+        char a[512] = "", b[512] = "";
+        for (size_t i = 0; i < ev.echo_len && i < 100; i++)
+            snprintf(a + strlen(a), sizeof a - strlen(a), "%02x ", echo[i]);
+        for (size_t i = 0; i < native_len && i < 100; i++)
+            snprintf(b + strlen(b), sizeof b - strlen(b), "%02x ", native_echo[i]);
+        ck_abort_msg("%s: echo differs: shim [%s], Linux [%s]", c->name, a, b);
+    }
+    ck_assert_msg(!strcmp(shim_reads, native_reads), "%s: reads differ: shim '%s', Linux '%s'",
+                  c->name, shim_reads, native_reads);
+    close(slave);
+    close(master);
+}
+END_TEST
+
 Suite *shim_tty_suite(void)
 {
     Suite *s = suite_create("shim_tty");
@@ -352,6 +535,7 @@ Suite *shim_tty_suite(void)
     tcase_add_test(tc, tty_mode_switches);
     tcase_add_test(tc, tty_full_buffer);
     tcase_add_test(tc, tty_winsize);
+    tcase_add_loop_test(tc, tty_matches_linux_pty, 0, sizeof pty_cases / sizeof pty_cases[0]);
     suite_add_tcase(s, tc);
     return s;
 }
