@@ -10,7 +10,8 @@
  * (ino, devmajor, devminor) become hard links of the first one seen, as
  * newc stores them (the data comes with the last of them); the unpacker
  * holds those inodes (shim_fs_get) until it is done, so that a later entry
- * replacing the first name cannot free one under it.
+ * replacing the first name cannot free one under it. Directory mtimes are
+ * set at the end, since adding entries changes them.
  */
 #include <string.h>
 #include <shim/cpio.h>
@@ -94,6 +95,7 @@ static int unpack_one(struct unpack *u, const struct shim_cpio_entry *e)
             return err;
         node->uid = e->uid;
         node->gid = e->gid;
+        node->mtime = (int64_t)e->mtime * 1000000000;
         return 0;
     }
 
@@ -167,6 +169,21 @@ int shim_fs_unpack_cpio(struct shim_fs *fs, const void *archive, size_t size,
         if (bad_entry)
             *bad_entry = shim_cpio_strerror(r);
         err = -LINUX_EINVAL;
+    }
+    /* Directories got new entries after their own: their mtimes go last,
+     * as the kernel's dir_utime() does, in a second pass over the archive
+     * (read whole and without error by now). */
+    shim_cpio_init(&c, archive, size);
+    while (!err && shim_cpio_next(&c, &e) == 1) {
+        struct shim_inode *dir = fs->root;
+        const char *name = clean_name(e.name);
+        if ((e.mode & LINUX_S_IFMT) != LINUX_S_IFDIR)
+            continue;
+        if ((name[0] && strcmp(name, ".") &&
+             shim_fs_lookup(fs, &root, fs->root, name, SHIM_FS_NOFOLLOW, &dir)) ||
+            (dir->mode & LINUX_S_IFMT) != LINUX_S_IFDIR)
+            continue;
+        dir->mtime = (int64_t)e.mtime * 1000000000;
     }
     for (unsigned i = 0; i < u->nlinks; i++)
         shim_fs_put(u->links[i].node);

@@ -324,6 +324,64 @@ START_TEST(plan_every_truncation)
 }
 END_TEST
 
+/* Random corruption of the headers of a valid file: every plan accepted
+ * must keep the promises the loader relies on. */
+START_TEST(plan_random_corruption)
+{
+    unsigned char orig[IMG_SIZE];
+    make_exec();
+    memcpy(orig, img, IMG_SIZE);
+    int accepted = 0;
+    srand(4242);
+    for (int round = 0; round < 20000; round++) {
+        memcpy(img, orig, IMG_SIZE);
+        if (round & 1) {
+            make_pie();
+        }
+        int flips = 1 + rand() % 6;
+        for (int i = 0; i < flips; i++) {
+            size_t at = (size_t)rand() % (64 + 4 * 56);
+            img[at] =
+                (rand() & 3) ? (unsigned char)rand() : img[at] ^ (unsigned char)(1 << (rand() % 8));
+        }
+        size_t size = (rand() % 4) ? IMG_SIZE : (size_t)rand() % IMG_SIZE;
+        unsigned char *copy = malloc(size ? size : 1);
+        memcpy(copy, img, size);
+        struct shim_exec_plan plan;
+        if (shim_exec_plan(copy, size, &linux_layout, &plan) == SHIM_EXEC_OK) {
+            int entry_ok = 0, phdr_ok = 0;
+            ck_assert_uint_ge(plan.nsegments, 1);
+            for (unsigned i = 0; i < plan.nsegments; i++) {
+                const struct shim_exec_segment *sg = &plan.seg[i];
+                ck_assert_uint_eq(sg->start % 4096, 0);
+                ck_assert_uint_eq(sg->end % 4096, 0);
+                ck_assert_uint_eq(sg->file_offset % 4096, 0);
+                ck_assert_uint_lt(sg->start, sg->end);
+                ck_assert_uint_ge(sg->start, linux_layout.user_min);
+                ck_assert_uint_le(sg->end, linux_layout.user_top);
+                ck_assert_uint_le(sg->file_len, sg->end - sg->start);
+                ck_assert_uint_le(sg->file_offset, size);
+                ck_assert_uint_le(sg->file_len, size - sg->file_offset);
+                if (i)
+                    ck_assert_uint_le(plan.seg[i - 1].end, sg->start);
+                if ((sg->prot & LINUX_PROT_EXEC) && plan.entry >= sg->start && plan.entry < sg->end)
+                    entry_ok = 1;
+                if (plan.phdr >= sg->start && plan.phdr + 56ull * plan.phnum <= sg->end)
+                    phdr_ok = 1;
+            }
+            ck_assert(entry_ok);
+            ck_assert(phdr_ok);
+            ck_assert_uint_eq(plan.brk, plan.seg[plan.nsegments - 1].end);
+            accepted++;
+        }
+        free(copy);
+    }
+    /* the corruption leaves enough files valid to exercise the checks above */
+    ck_assert_int_gt(accepted, 1000);
+    ck_assert_int_lt(accepted, 19000);
+}
+END_TEST
+
 /* ---- Real programs --------------------------------------------------- */
 
 static unsigned char *read_file(const char *path, size_t *size)
@@ -812,6 +870,7 @@ Suite *shim_exec_suite(void)
     tcase_add_test(tc, plan_refuses_bad_segments);
     tcase_add_test(tc, plan_refuses_too_many_segments_and_bad_layouts);
     tcase_add_test(tc, plan_every_truncation);
+    tcase_add_test(tc, plan_random_corruption);
     tcase_add_test(tc, plan_host_busybox);
     tcase_add_test(tc, stack_layout);
     tcase_add_test(tc, stack_optional_entries);

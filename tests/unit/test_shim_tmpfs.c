@@ -9,10 +9,15 @@
  * failure, and unpacking a cpio archive. Every test ends by destroying the
  * file system and checking that no allocation or page is left.
  */
+#define _GNU_SOURCE
 #include <check.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <shim/cpio.h>
 #include <shim/linux_abi.h>
 #include <shim/tmpfs.h>
@@ -563,6 +568,140 @@ START_TEST(tmpfs_unpack_cpio)
 }
 END_TEST
 
+/* ---- GNU cpio as the oracle --------------------------------------------- */
+
+static char host_root[256];
+static int host_entries, checked;
+
+/* Each host file against its unpacked twin. */
+static int compare_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    const char *rel = path + strlen(host_root);
+    if (!*rel)
+        return 0; /* the root itself */
+    host_entries++;
+    struct shim_inode *n;
+    ck_assert_msg(shim_fs_lookup(&fs, &root, fs.root, rel, SHIM_FS_NOFOLLOW, &n) == 0, "%s", rel);
+    ck_assert_msg(n->mode == st->st_mode, "%s: mode %o, host %o", rel, n->mode, st->st_mode);
+    ck_assert_uint_eq(n->uid, st->st_uid);
+    ck_assert_uint_eq(n->gid, st->st_gid);
+    ck_assert_int_eq(n->mtime / 1000000000, st->st_mtime);
+    if (S_ISREG(st->st_mode)) {
+        ck_assert_msg(n->nlink == st->st_nlink, "%s: nlink %u, host %lu", rel, n->nlink,
+                      (unsigned long)st->st_nlink);
+        ck_assert_uint_eq(n->size, (uint64_t)st->st_size);
+        char *a = malloc((size_t)st->st_size + 1), *b = malloc((size_t)st->st_size + 1);
+        int fd = open(path, O_RDONLY);
+        ck_assert_int_eq(read(fd, a, (size_t)st->st_size), st->st_size);
+        close(fd);
+        ck_assert_int_eq(shim_fs_read(n, 0, b, (size_t)st->st_size), st->st_size);
+        ck_assert_mem_eq(a, b, (size_t)st->st_size);
+        free(a);
+        free(b);
+    } else if (S_ISLNK(st->st_mode)) {
+        char t[4096];
+        ssize_t len = readlink(path, t, sizeof t - 1);
+        t[len] = '\0';
+        ck_assert_str_eq(shim_fs_readlink(n), t);
+    } else if (S_ISDIR(st->st_mode)) {
+        ck_assert_uint_eq(n->nlink, st->st_nlink);
+    }
+    checked++;
+    return 0;
+}
+
+/* Counts the tmpfs's entries, to find any the host does not have. */
+static int count_tree(struct shim_inode *dir)
+{
+    int n = 0;
+    uint64_t cookie = 2, next;
+    const char *name;
+    size_t len;
+    struct shim_inode *node;
+    while (shim_fs_readdir(dir, cookie, &name, &len, &node, &next) == 1) {
+        n++;
+        if ((node->mode & LINUX_S_IFMT) == LINUX_S_IFDIR)
+            n += count_tree(node);
+        cookie = next;
+    }
+    return n;
+}
+
+static void host_file(const char *rel, const char *text, size_t len, mode_t mode)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", host_root, rel);
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    ck_assert_int_eq(chmod(p, mode), 0);
+}
+
+START_TEST(tmpfs_unpack_host_cpio)
+{
+    snprintf(host_root, sizeof host_root, "/tmp/shim-cpio-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(host_root));
+    char p[512], q[512], cmd[1024];
+    static char big[3 * 4096 + 17];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (char)(i * 31 + 7);
+    snprintf(p, sizeof p, "%s/bin", host_root);
+    ck_assert_int_eq(mkdir(p, 0755), 0);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/etc/deep/er", host_root);
+    ck_assert_int_eq(system(cmd), 0);
+    host_file("bin/prog", big, sizeof big, 04755);
+    host_file("etc/empty", "", 0, 0600);
+    host_file("etc/deep/er/f", "deep\n", 5, 0640);
+    host_file("etc/hosts", "127.0.0.1 localhost\n", 20, 0644);
+    snprintf(p, sizeof p, "%s/bin/prog", host_root);
+    snprintf(q, sizeof q, "%s/bin/prog2", host_root);
+    ck_assert_int_eq(link(p, q), 0);
+    snprintf(q, sizeof q, "%s/etc/prog3", host_root);
+    ck_assert_int_eq(link(p, q), 0);
+    snprintf(q, sizeof q, "%s/bin/sh", host_root);
+    ck_assert_int_eq(symlink("prog", q), 0);
+    snprintf(q, sizeof q, "%s/etc/abs", host_root);
+    ck_assert_int_eq(symlink("/etc/deep/er/../../hosts", q), 0);
+    snprintf(q, sizeof q, "%s/fifo", host_root);
+    ck_assert_int_eq(mkfifo(q, 0620), 0);
+    snprintf(q, sizeof q, "%s/tmp", host_root);
+    ck_assert_int_eq(mkdir(q, 0700), 0);
+    ck_assert_int_eq(chmod(q, 01777), 0);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && find . | LC_ALL=C sort | cpio -o -H newc --quiet > ../%s.cpio 2>/dev/null",
+             host_root, host_root + 5);
+    if (system(cmd) != 0) {
+        snprintf(cmd, sizeof cmd, "rm -rf %s %s.cpio", host_root, host_root);
+        ck_assert_int_eq(system(cmd), 0);
+        return; /* no GNU cpio here: nothing to compare with */
+    }
+    snprintf(p, sizeof p, "%s.cpio", host_root);
+    int fd = open(p, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    unsigned char *archive = malloc((size_t)st.st_size);
+    ck_assert_int_eq(read(fd, archive, (size_t)st.st_size), st.st_size);
+    close(fd);
+
+    const char *bad = NULL;
+    ck_assert_msg(shim_fs_unpack_cpio(&fs, archive, (size_t)st.st_size, &bad) == 0, "%s",
+                  bad ? bad : "");
+    host_entries = checked = 0;
+    ck_assert_int_eq(nftw(host_root, compare_one, 16, FTW_PHYS), 0);
+    ck_assert_int_eq(checked, host_entries);
+    ck_assert_int_eq(count_tree(fs.root), host_entries);
+    ck_assert_ptr_eq(get("/bin/prog"), get("/etc/prog3"));
+    ck_assert_ptr_eq(get("/etc/abs"), get("/etc/hosts"));
+    ck_assert_int_eq(stat(host_root, &st), 0);
+    ck_assert_int_eq(fs.root->mtime / 1000000000, st.st_mtime); /* "." too */
+    free(archive);
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s.cpio", host_root, host_root);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *shim_tmpfs_suite(void)
 {
     Suite *s = suite_create("shim_tmpfs");
@@ -578,6 +717,7 @@ Suite *shim_tmpfs_suite(void)
     tcase_add_test(tc, tmpfs_permissions);
     tcase_add_test(tc, tmpfs_readdir_and_times);
     tcase_add_test(tc, tmpfs_unpack_cpio);
+    tcase_add_test(tc, tmpfs_unpack_host_cpio);
     suite_add_tcase(s, tc);
     return s;
 }
