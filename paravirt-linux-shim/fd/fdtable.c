@@ -104,10 +104,12 @@ int shim_fd_dup2(struct shim_fdtable *t, int oldfd, int newfd)
 {
     if (!valid(t, oldfd))
         return -LINUX_EBADF;
-    if (newfd < 0 || (unsigned)newfd >= t->nofile)
-        return -LINUX_EBADF;
+    /* Before the limit: an open descriptor above a lowered limit can
+     * still be dup2'ed onto itself. */
     if (oldfd == newfd)
         return newfd; /* nothing changes, close-on-exec included */
+    if (newfd < 0 || (unsigned)newfd >= t->nofile)
+        return -LINUX_EBADF;
     set_slot(t, newfd, t->slot[oldfd].file, 0);
     return newfd;
 }

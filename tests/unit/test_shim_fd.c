@@ -5,11 +5,21 @@
  * close-on-exec across exec, sharing of descriptions across dup and fork
  * (offset, status flags) and their release exactly once; pipes: the ring
  * buffer wrapping, PIPE_BUF atomicity, EOF when writers are gone, EPIPE
- * when readers are gone, poll bits.
+ * when readers are gone, poll bits. The host's Linux is the oracle of the
+ * descriptor calls: the same random sequence of open, dup, dup2, dup3,
+ * fcntl, close and setrlimit runs on real descriptors and on a table, and
+ * every result must be the same.
  */
+#define _GNU_SOURCE
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <shim/fd.h>
 #include <shim/linux_abi.h>
 #include <shim/pipe.h>
@@ -245,6 +255,184 @@ START_TEST(pipe_eof_and_epipe)
 }
 END_TEST
 
+/* ---- The host's Linux as the oracle -------------------------------------- */
+
+enum op {
+    OP_OPEN,
+    OP_DUP,
+    OP_DUP2,
+    OP_DUP3,
+    OP_DUPFD,
+    OP_DUPFD_CLOEXEC,
+    OP_GETFD,
+    OP_SETFD,
+    OP_GETFL,
+    OP_SETFL,
+    OP_CLOSE,
+    OP_NOFILE,
+    OP_COUNT
+};
+
+struct step {
+    int op, a, b, c;
+};
+
+#define STEPS       4000
+#define HOST_NOFILE 64
+
+static int pick_fd(void)
+{
+    int r = rand() % 20;
+    if (r == 0)
+        return -1 - rand() % 3;
+    if (r == 1)
+        return HOST_NOFILE + rand() % 3 - 1;
+    if (r == 2)
+        return 1 << 20;
+    return rand() % 24;
+}
+
+static const int open_flags[] = {0, LINUX_O_CLOEXEC, LINUX_O_NONBLOCK, LINUX_O_APPEND | 01,
+                                 LINUX_O_CREAT};
+
+/* Runs one step on real descriptors: the result or -errno. */
+static long host_step(const struct step *s)
+{
+    long r = 0;
+    switch (s->op) {
+    case OP_OPEN:
+        r = open("/dev/null", O_RDWR | (s->a ? O_CLOEXEC : 0));
+        break;
+    case OP_DUP:
+        r = dup(s->a);
+        break;
+    case OP_DUP2:
+        r = dup2(s->a, s->b);
+        break;
+    case OP_DUP3:
+        r = dup3(s->a, s->b, open_flags[s->c]);
+        break;
+    case OP_DUPFD:
+        r = fcntl(s->a, F_DUPFD, s->b);
+        break;
+    case OP_DUPFD_CLOEXEC:
+        r = fcntl(s->a, F_DUPFD_CLOEXEC, s->b);
+        break;
+    case OP_GETFD:
+        r = fcntl(s->a, F_GETFD);
+        break;
+    case OP_SETFD:
+        r = fcntl(s->a, F_SETFD, s->b & 3);
+        break;
+    case OP_GETFL:
+        r = fcntl(s->a, F_GETFL);
+        if (r >= 0)
+            r &= ~0100000L;
+        break; /* O_LARGEFILE */
+    case OP_SETFL:
+        r = fcntl(s->a, F_SETFL, open_flags[s->c]);
+        break;
+    case OP_CLOSE:
+        r = close(s->a);
+        break;
+    case OP_NOFILE: {
+        struct rlimit rl = {(rlim_t)s->a, HOST_NOFILE};
+        r = setrlimit(RLIMIT_NOFILE, &rl);
+        break;
+    }
+    }
+    return r < 0 ? -errno : r;
+}
+
+static struct shim_file pool[STEPS];
+static unsigned pool_used;
+static const struct shim_file_ops plain = {NULL};
+
+static long shim_step(struct shim_fdtable *t, const struct step *s)
+{
+    switch (s->op) {
+    case OP_OPEN: {
+        struct shim_file *f = &pool[pool_used++];
+        shim_file_init(f, &plain, NULL, LINUX_O_RDWR);
+        int fd = shim_fd_install(t, f, 0, s->a);
+        shim_file_put(f);
+        return fd == -LINUX_EMFILE ? -LINUX_EMFILE : fd;
+    }
+    case OP_DUP:
+        return shim_fd_dup(t, s->a);
+    case OP_DUP2:
+        return shim_fd_dup2(t, s->a, s->b);
+    case OP_DUP3:
+        return shim_fd_dup3(t, s->a, s->b, (uint32_t)open_flags[s->c]);
+    case OP_DUPFD:
+        return shim_fd_fcntl(t, s->a, SHIM_F_DUPFD, (uint64_t)(int64_t)s->b);
+    case OP_DUPFD_CLOEXEC:
+        return shim_fd_fcntl(t, s->a, SHIM_F_DUPFD_CLOEXEC, (uint64_t)(int64_t)s->b);
+    case OP_GETFD:
+        return shim_fd_fcntl(t, s->a, SHIM_F_GETFD, 0);
+    case OP_SETFD:
+        return shim_fd_fcntl(t, s->a, SHIM_F_SETFD, (uint64_t)(s->b & 3));
+    case OP_GETFL:
+        return shim_fd_fcntl(t, s->a, SHIM_F_GETFL, 0);
+    case OP_SETFL:
+        return shim_fd_fcntl(t, s->a, SHIM_F_SETFL, (uint64_t)open_flags[s->c]);
+    case OP_CLOSE:
+        return shim_fd_close(t, s->a);
+    case OP_NOFILE:
+        return shim_fd_set_nofile(t, (uint64_t)s->a);
+    }
+    return 0;
+}
+
+START_TEST(fd_matches_linux)
+{
+    static struct step steps[STEPS];
+    srand(777 + (unsigned)_i); /* a few seeds: one per loop iteration */
+    for (int i = 0; i < STEPS; i++) {
+        struct step *s = &steps[i];
+        s->op = rand() % OP_COUNT;
+        if (s->op == OP_OPEN && rand() % 3)
+            s->op = OP_OPEN; /* opens keep the table busy */
+        s->a = s->op == OP_OPEN     ? rand() % 2
+               : s->op == OP_NOFILE ? 8 + rand() % (HOST_NOFILE - 7)
+                                    : pick_fd();
+        s->b = pick_fd();
+        s->c = rand() % (int)(sizeof open_flags / sizeof open_flags[0]);
+    }
+    /* the host side runs in a child with no descriptor open and a hard
+     * limit of HOST_NOFILE; results come back through shared memory */
+    long *host =
+        mmap(NULL, STEPS * sizeof(long), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(host, MAP_FAILED);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct rlimit rl = {HOST_NOFILE, HOST_NOFILE};
+        if (setrlimit(RLIMIT_NOFILE, &rl))
+            _exit(2);
+        for (int fd = 0; fd < 1024; fd++)
+            close(fd);
+        for (int i = 0; i < STEPS; i++)
+            host[i] = host_step(&steps[i]);
+        _exit(0);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
+
+    struct shim_fdtable *t = table();
+    ck_assert_int_eq(shim_fd_set_nofile(t, HOST_NOFILE), 0);
+    pool_used = 0;
+    for (int i = 0; i < STEPS; i++) {
+        long mine = shim_step(t, &steps[i]);
+        ck_assert_msg(mine == host[i], "step %d (op %d, %d, %d, %d): shim %ld, Linux %ld", i,
+                      steps[i].op, steps[i].a, steps[i].b, steps[i].c, mine, host[i]);
+    }
+    shim_fd_close_all(t);
+    free(t);
+}
+END_TEST
+
 Suite *shim_fd_suite(void)
 {
     Suite *s = suite_create("shim_fd");
@@ -252,6 +440,7 @@ Suite *shim_fd_suite(void)
     tcase_add_test(tc, fd_lowest_free_and_limit);
     tcase_add_test(tc, fd_dup_family);
     tcase_add_test(tc, fd_exec_and_fork);
+    tcase_add_loop_test(tc, fd_matches_linux, 0, 4);
     tcase_add_test(tc, pipe_basic_and_wrap);
     tcase_add_test(tc, pipe_atomicity);
     tcase_add_test(tc, pipe_eof_and_epipe);
