@@ -256,34 +256,41 @@ int shim_fs_rename(struct shim_fs *fs, const struct shim_cred *cr, struct shim_i
     if (!od)
         return -LINUX_ENOENT;
     struct shim_inode *node = od->node;
+    struct shim_dirent *nd = tmpfs_dir_find(n.dir, n.name, n.len);
+    struct shim_inode *victim = nd ? nd->node : NULL;
     if ((o.slash || n.slash) && !IS_DIR(node))
         return -LINUX_ENOTDIR;
-    if ((err = may_change(o.dir, cr)) || (err = may_change(n.dir, cr)))
-        return err;
-    /* A directory that changes parent has its ".." rewritten: that takes
-     * write permission on it, as on Linux. */
-    if (IS_DIR(node) && n.dir != o.dir && (err = shim_fs_permission(node, cr, 2)))
+    /* Linux's lock_rename() traps: the source may not be an ancestor of
+     * the target, nor the target one of the source. */
+    if (IS_DIR(node) && within(n.dir, node))
+        return -LINUX_EINVAL;
+    if (victim && IS_DIR(victim) && within(o.dir, victim))
+        return -LINUX_ENOTEMPTY;
+    if (victim == node)
+        return 0; /* two names of one inode: nothing happens */
+    /* may_delete() of the source, then of the target or may_create() */
+    if ((err = may_change(o.dir, cr)))
         return err;
     if (sticky_denies(o.dir, node, cr))
         return -LINUX_EPERM;
-    struct shim_dirent *nd = tmpfs_dir_find(n.dir, n.name, n.len);
-    if (nd && nd->node == node)
-        return 0; /* two names of one inode: nothing happens */
-    if (IS_DIR(node) && within(n.dir, node))
-        return -LINUX_EINVAL; /* into its own subtree */
-    if (nd) {
-        struct shim_inode *victim = nd->node;
+    if ((err = may_change(n.dir, cr)))
+        return err;
+    if (victim) {
+        if (sticky_denies(n.dir, victim, cr))
+            return -LINUX_EPERM;
         if (IS_DIR(node) && !IS_DIR(victim))
             return -LINUX_ENOTDIR;
         if (!IS_DIR(node) && IS_DIR(victim))
             return -LINUX_EISDIR;
-        if (IS_DIR(victim) && victim->u.dir.entries)
-            return -LINUX_ENOTEMPTY;
-        if (sticky_denies(n.dir, victim, cr))
-            return -LINUX_EPERM;
-    } else if (IS_DIR(node) && n.dir != o.dir && n.dir->nlink >= SHIM_FS_MAX_NLINK) {
-        return -LINUX_EMLINK;
     }
+    /* A directory that changes parent has its ".." rewritten: that takes
+     * write permission on it, as on Linux. */
+    if (IS_DIR(node) && n.dir != o.dir && (err = shim_fs_permission(node, cr, 2)))
+        return err;
+    if (victim && IS_DIR(victim) && victim->u.dir.entries)
+        return -LINUX_ENOTEMPTY;
+    if (!victim && IS_DIR(node) && n.dir != o.dir && n.dir->nlink >= SHIM_FS_MAX_NLINK)
+        return -LINUX_EMLINK;
     struct shim_dirent *d = tmpfs_dirent_new(fs, n.name, n.len);
     if (!d)
         return -LINUX_ENOSPC;

@@ -15,8 +15,11 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <shim/cpio.h>
 #include <shim/linux_abi.h>
@@ -702,6 +705,152 @@ START_TEST(tmpfs_unpack_host_cpio)
 }
 END_TEST
 
+/* ---- The host's VFS as the oracle ---------------------------------------- */
+
+enum ns_op {
+    NS_MKDIR,
+    NS_MKNOD,
+    NS_SYMLINK,
+    NS_LINK,
+    NS_UNLINK,
+    NS_RMDIR,
+    NS_RENAME,
+    NS_STAT,
+    NS_LSTAT,
+    NS_COUNT
+};
+
+struct ns_step {
+    int op;
+    char a[64], b[64];
+};
+
+#define NS_STEPS 3000
+
+static void random_path(char *p, size_t cap)
+{
+    static const char *const comp[] = {"a", "b", "c", "l1", "l2", "..", ".", "a", "b"};
+    int depth = 1 + rand() % 3;
+    p[0] = '\0';
+    if (rand() % 3 == 0)
+        strcat(p, "/");
+    for (int i = 0; i < depth; i++) {
+        if (i)
+            strcat(p, "/");
+        strcat(p, comp[rand() % (int)(sizeof comp / sizeof comp[0])]);
+    }
+    if (rand() % 8 == 0)
+        strcat(p, "/");
+    ck_assert_uint_lt(strlen(p), cap);
+}
+
+static long ns_host(const struct ns_step *s)
+{
+    struct stat st;
+    long r = 0;
+    switch (s->op) {
+    case NS_MKDIR:
+        r = mkdir(s->a, 0755);
+        break;
+    case NS_MKNOD:
+        r = mknod(s->a, S_IFREG | 0644, 0);
+        break;
+    case NS_SYMLINK:
+        r = symlink(s->b, s->a);
+        break;
+    case NS_LINK:
+        r = link(s->a, s->b);
+        break;
+    case NS_UNLINK:
+        r = unlink(s->a);
+        break;
+    case NS_RMDIR:
+        r = rmdir(s->a);
+        break;
+    case NS_RENAME:
+        r = rename(s->a, s->b);
+        break;
+    case NS_STAT:
+    case NS_LSTAT:
+        r = s->op == NS_STAT ? stat(s->a, &st) : lstat(s->a, &st);
+        if (r == 0)
+            return (long)(st.st_mode & S_IFMT) >> 12;
+        break;
+    }
+    return r < 0 ? -errno : r;
+}
+
+static long ns_shim(const struct ns_step *s)
+{
+    struct shim_inode *n;
+    int r;
+    switch (s->op) {
+    case NS_MKDIR:
+        return mkdir_(s->a);
+    case NS_MKNOD:
+        return shim_fs_mknod(&fs, &root, fs.root, s->a, LINUX_S_IFREG | 0644, 0, 0, NULL);
+    case NS_SYMLINK:
+        return shim_fs_symlink(&fs, &root, fs.root, s->b, s->a);
+    case NS_LINK:
+        return shim_fs_link(&fs, &root, fs.root, s->a, s->b);
+    case NS_UNLINK:
+        return shim_fs_unlink(&fs, &root, fs.root, s->a);
+    case NS_RMDIR:
+        return shim_fs_rmdir(&fs, &root, fs.root, s->a);
+    case NS_RENAME:
+        return shim_fs_rename(&fs, &root, fs.root, s->a, s->b);
+    case NS_STAT:
+    case NS_LSTAT:
+        r = shim_fs_lookup(&fs, &root, fs.root, s->a, s->op == NS_LSTAT ? SHIM_FS_NOFOLLOW : 0, &n);
+        return r ? r : (long)(n->mode & LINUX_S_IFMT) >> 12;
+    }
+    return 0;
+}
+
+START_TEST(tmpfs_matches_linux_vfs)
+{
+    static struct ns_step steps[NS_STEPS];
+    srand(99 + (unsigned)_i);
+    for (int i = 0; i < NS_STEPS; i++) {
+        struct ns_step *st = &steps[i];
+        st->op = rand() % NS_COUNT;
+        if (rand() % 4 == 0)
+            st->op = rand() % 2 ? NS_MKDIR : NS_MKNOD; /* a tree worth walking */
+        random_path(st->a, sizeof st->a);
+        random_path(st->b, sizeof st->b);
+    }
+    char dir[] = "/tmp/shim-vfs-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    long *host = mmap(NULL, NS_STEPS * sizeof(long), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(host, MAP_FAILED);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        /* the temporary directory as the root, so that absolute paths and
+         * ".." at the top behave as in the tmpfs */
+        if (chroot(dir) || chdir("/"))
+            _exit(3);
+        for (int i = 0; i < NS_STEPS; i++)
+            host[i] = ns_host(&steps[i]);
+        _exit(0);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+        return; /* no chroot here (not privileged): nothing to compare with */
+    ck_assert_int_eq(status, 0);
+    for (int i = 0; i < NS_STEPS; i++) {
+        long mine = ns_shim(&steps[i]);
+        ck_assert_msg(mine == host[i], "step %d: op %d '%s' '%s': shim %ld, Linux %ld", i,
+                      steps[i].op, steps[i].a, steps[i].b, mine, host[i]);
+    }
+}
+END_TEST
+
 Suite *shim_tmpfs_suite(void)
 {
     Suite *s = suite_create("shim_tmpfs");
@@ -718,6 +867,7 @@ Suite *shim_tmpfs_suite(void)
     tcase_add_test(tc, tmpfs_readdir_and_times);
     tcase_add_test(tc, tmpfs_unpack_cpio);
     tcase_add_test(tc, tmpfs_unpack_host_cpio);
+    tcase_add_loop_test(tc, tmpfs_matches_linux_vfs, 0, 4);
     suite_add_tcase(s, tc);
     return s;
 }
