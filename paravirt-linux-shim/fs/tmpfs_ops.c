@@ -193,14 +193,15 @@ int shim_fs_unlink(struct shim_fs *fs, const struct shim_cred *cr, struct shim_i
     struct shim_dirent *d = tmpfs_dir_find(l.dir, l.name, l.len);
     if (!d)
         return -LINUX_ENOENT;
-    if (IS_DIR(d->node))
-        return -LINUX_EISDIR;
     if (l.slash)
-        return -LINUX_ENOTDIR;
+        return IS_DIR(d->node) ? -LINUX_EISDIR : -LINUX_ENOTDIR;
+    /* may_delete(): permission, sticky bit, then the type */
     if ((err = may_change(l.dir, cr)))
         return err;
     if (sticky_denies(l.dir, d->node, cr))
         return -LINUX_EPERM;
+    if (IS_DIR(d->node))
+        return -LINUX_EISDIR;
     unlink_entry(l.dir, d);
     return 0;
 }
@@ -217,12 +218,13 @@ int shim_fs_rmdir(struct shim_fs *fs, const struct shim_cred *cr, struct shim_in
     struct shim_dirent *d = tmpfs_dir_find(l.dir, l.name, l.len);
     if (!d)
         return -LINUX_ENOENT;
-    if (!IS_DIR(d->node))
-        return -LINUX_ENOTDIR;
+    /* may_delete(): permission, sticky bit, then the type */
     if ((err = may_change(l.dir, cr)))
         return err;
     if (sticky_denies(l.dir, d->node, cr))
         return -LINUX_EPERM;
+    if (!IS_DIR(d->node))
+        return -LINUX_ENOTDIR;
     if (d->node->u.dir.entries)
         return -LINUX_ENOTEMPTY;
     unlink_entry(l.dir, d);

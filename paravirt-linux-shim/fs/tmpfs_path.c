@@ -69,20 +69,21 @@ static int walk(struct walk *w, struct shim_inode *dir, const char *path, size_t
             j++;
         int last = j == len, slash = last && j > i;
         const char *name = path + s;
+        /* Linux's may_lookup(): every component, ".", ".." and the last
+         * included, needs search permission on the directory it is in. */
+        int err = shim_fs_permission(cur, w->cr, 1);
+        if (err)
+            return err;
         if (n == 1 && name[0] == '.') {
             if (!IS_DIR(cur))
                 return -LINUX_ENOTDIR;
         } else if (n == 2 && name[0] == '.' && name[1] == '.') {
             if (!IS_DIR(cur))
                 return -LINUX_ENOTDIR;
-            int err = shim_fs_permission(cur, w->cr, 1);
-            if (err)
-                return err;
             cur = cur->u.dir.parent;
         } else {
             int follow = !last || slash || !(flags & SHIM_FS_NOFOLLOW);
-            int err = step(w, cur, name, n, follow, &cur);
-            if (err)
+            if ((err = step(w, cur, name, n, follow, &cur)))
                 return err;
         }
         if ((!last || slash) && !IS_DIR(cur))
@@ -156,5 +157,7 @@ int tmpfs_lookup_parent(struct shim_fs *fs, const struct shim_cred *cr, struct s
     }
     if (!IS_DIR(last->dir))
         return -LINUX_ENOTDIR;
-    return 0;
+    /* the last component is looked up in it: search permission (the
+     * namespace calls then check write permission where they change it) */
+    return shim_fs_permission(last->dir, cr, 1);
 }

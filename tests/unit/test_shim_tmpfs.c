@@ -717,13 +717,18 @@ enum ns_op {
     NS_RENAME,
     NS_STAT,
     NS_LSTAT,
+    NS_CHMOD,
     NS_COUNT
 };
 
 struct ns_step {
     int op;
+    unsigned mode;
     char a[64], b[64];
 };
+
+static const unsigned ns_modes[] = {0755, 0700, 0500, 0300, 0644, 01777, 0111, 0777};
+static const struct shim_cred *ns_cred = &root;
 
 #define NS_STEPS 3000
 
@@ -770,6 +775,9 @@ static long ns_host(const struct ns_step *s)
     case NS_RENAME:
         r = rename(s->a, s->b);
         break;
+    case NS_CHMOD:
+        r = chmod(s->a, s->mode);
+        break;
     case NS_STAT:
     case NS_LSTAT:
         r = s->op == NS_STAT ? stat(s->a, &st) : lstat(s->a, &st);
@@ -782,26 +790,30 @@ static long ns_host(const struct ns_step *s)
 
 static long ns_shim(const struct ns_step *s)
 {
+    const struct shim_cred *cr = ns_cred;
     struct shim_inode *n;
     int r;
     switch (s->op) {
     case NS_MKDIR:
-        return mkdir_(s->a);
+        return shim_fs_mknod(&fs, cr, fs.root, s->a, LINUX_S_IFDIR | 0755, 0, 0, NULL);
     case NS_MKNOD:
-        return shim_fs_mknod(&fs, &root, fs.root, s->a, LINUX_S_IFREG | 0644, 0, 0, NULL);
+        return shim_fs_mknod(&fs, cr, fs.root, s->a, LINUX_S_IFREG | 0644, 0, 0, NULL);
     case NS_SYMLINK:
-        return shim_fs_symlink(&fs, &root, fs.root, s->b, s->a);
+        return shim_fs_symlink(&fs, cr, fs.root, s->b, s->a);
     case NS_LINK:
-        return shim_fs_link(&fs, &root, fs.root, s->a, s->b);
+        return shim_fs_link(&fs, cr, fs.root, s->a, s->b);
     case NS_UNLINK:
-        return shim_fs_unlink(&fs, &root, fs.root, s->a);
+        return shim_fs_unlink(&fs, cr, fs.root, s->a);
     case NS_RMDIR:
-        return shim_fs_rmdir(&fs, &root, fs.root, s->a);
+        return shim_fs_rmdir(&fs, cr, fs.root, s->a);
     case NS_RENAME:
-        return shim_fs_rename(&fs, &root, fs.root, s->a, s->b);
+        return shim_fs_rename(&fs, cr, fs.root, s->a, s->b);
+    case NS_CHMOD:
+        r = shim_fs_lookup(&fs, cr, fs.root, s->a, 0, &n);
+        return r ? r : shim_fs_chmod(n, cr, s->mode);
     case NS_STAT:
     case NS_LSTAT:
-        r = shim_fs_lookup(&fs, &root, fs.root, s->a, s->op == NS_LSTAT ? SHIM_FS_NOFOLLOW : 0, &n);
+        r = shim_fs_lookup(&fs, cr, fs.root, s->a, s->op == NS_LSTAT ? SHIM_FS_NOFOLLOW : 0, &n);
         return r ? r : (long)(n->mode & LINUX_S_IFMT) >> 12;
     }
     return 0;
@@ -818,9 +830,20 @@ START_TEST(tmpfs_matches_linux_vfs)
             st->op = rand() % 2 ? NS_MKDIR : NS_MKNOD; /* a tree worth walking */
         random_path(st->a, sizeof st->a);
         random_path(st->b, sizeof st->b);
+        st->mode = ns_modes[rand() % (int)(sizeof ns_modes / sizeof ns_modes[0])];
     }
+    /* the later seeds run as an ordinary user who owns the root: the
+     * permission checks then matter */
+    int as_user = _i >= 8;
+    ns_cred = as_user ? &alice : &root;
+    if (as_user)
+        ck_assert_int_eq(shim_fs_chown(fs.root, &root, alice.uid, alice.gid), 0);
     char dir[] = "/tmp/shim-vfs-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
+    if (as_user) {
+        ck_assert_int_eq(chown(dir, alice.uid, alice.gid), 0);
+        ck_assert_int_eq(chmod(dir, 0755), 0);
+    }
     long *host = mmap(NULL, NS_STEPS * sizeof(long), PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ck_assert_ptr_ne(host, MAP_FAILED);
@@ -830,6 +853,9 @@ START_TEST(tmpfs_matches_linux_vfs)
         /* the temporary directory as the root, so that absolute paths and
          * ".." at the top behave as in the tmpfs */
         if (chroot(dir) || chdir("/"))
+            _exit(3);
+        umask(0);
+        if (as_user && (setgid(alice.gid) || setuid(alice.uid)))
             _exit(3);
         for (int i = 0; i < NS_STEPS; i++)
             host[i] = ns_host(&steps[i]);
@@ -867,7 +893,7 @@ Suite *shim_tmpfs_suite(void)
     tcase_add_test(tc, tmpfs_readdir_and_times);
     tcase_add_test(tc, tmpfs_unpack_cpio);
     tcase_add_test(tc, tmpfs_unpack_host_cpio);
-    tcase_add_loop_test(tc, tmpfs_matches_linux_vfs, 0, 4);
+    tcase_add_loop_test(tc, tmpfs_matches_linux_vfs, 0, 16);
     suite_add_tcase(s, tc);
     return s;
 }
