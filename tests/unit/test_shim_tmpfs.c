@@ -877,6 +877,57 @@ START_TEST(tmpfs_matches_linux_vfs)
 }
 END_TEST
 
+/* File contents against a host file: random writes (at any offset, so
+ * with holes), truncations up and down, reads; the same bytes every time. */
+START_TEST(tmpfs_contents_match_linux)
+{
+    char path[] = "/tmp/shim-data-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    struct shim_inode *f = create("/f", NULL);
+    static unsigned char buf[5 * 4096], a[sizeof buf], b[sizeof buf];
+    srand(31337 + (unsigned)_i);
+    for (int step = 0; step < 2000; step++) {
+        uint64_t off = (uint64_t)(rand() % (6 * 4096));
+        if (rand() % 16 == 0)
+            off += (uint64_t)(rand() % 64) << 20; /* far out: a long hole */
+        size_t len = (size_t)(rand() % (int)sizeof buf);
+        if (rand() % 3)
+            len %= 300;
+        switch (rand() % 4) {
+        case 0:
+        case 1:
+            for (size_t i = 0; i < len; i++)
+                buf[i] = (unsigned char)rand();
+            ck_assert_int_eq(pwrite(fd, buf, len, (off_t)off), (ssize_t)len);
+            ck_assert_int_eq(shim_fs_write(f, off, buf, len), (int64_t)len);
+            break;
+        case 2:
+            ck_assert_int_eq(ftruncate(fd, (off_t)off), 0);
+            ck_assert_int_eq(shim_fs_truncate(f, off), 0);
+            break;
+        case 3: {
+            ssize_t r = pread(fd, a, len, (off_t)off);
+            ck_assert_int_eq(shim_fs_read(f, off, b, len), r);
+            ck_assert_mem_eq(a, b, (size_t)r);
+            break;
+        }
+        }
+        struct stat st;
+        ck_assert_int_eq(fstat(fd, &st), 0);
+        ck_assert_uint_eq(f->size, (uint64_t)st.st_size);
+    }
+    /* all of it, at the end */
+    for (uint64_t off = 0; off < f->size; off += sizeof a) {
+        ssize_t r = pread(fd, a, sizeof a, (off_t)off);
+        ck_assert_int_eq(shim_fs_read(f, off, b, sizeof b), r);
+        ck_assert_mem_eq(a, b, (size_t)r);
+    }
+    close(fd);
+}
+END_TEST
+
 Suite *shim_tmpfs_suite(void)
 {
     Suite *s = suite_create("shim_tmpfs");
@@ -893,6 +944,7 @@ Suite *shim_tmpfs_suite(void)
     tcase_add_test(tc, tmpfs_readdir_and_times);
     tcase_add_test(tc, tmpfs_unpack_cpio);
     tcase_add_test(tc, tmpfs_unpack_host_cpio);
+    tcase_add_loop_test(tc, tmpfs_contents_match_linux, 0, 4);
     tcase_add_loop_test(tc, tmpfs_matches_linux_vfs, 0, 16);
     suite_add_tcase(s, tc);
     return s;
