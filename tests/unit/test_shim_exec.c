@@ -685,7 +685,7 @@ END_TEST
 
 /* ---- The host's Linux as the oracle --------------------------------------- */
 
-#if defined(STACK_DUMP_MUSL) || defined(STACK_DUMP_GLIBC_PIE)
+#if defined(STACK_DUMP_MUSL) || defined(STACK_DUMP_GLIBC_PIE) || defined(STACK_DUMP_GLIBC_STATIC)
 struct native {
     uint64_t top, rsp, brk;
     unsigned char *mem; /* [rsp, top) */
@@ -850,6 +850,15 @@ START_TEST(stack_matches_linux_musl_static)
 END_TEST
 #endif
 
+#ifdef STACK_DUMP_GLIBC_STATIC
+/* glibc, static ET_EXEC, as Debian's busybox-static is built */
+START_TEST(stack_matches_linux_glibc_static)
+{
+    compare_with_linux(STACK_DUMP_GLIBC_STATIC, 0);
+}
+END_TEST
+#endif
+
 #ifdef STACK_DUMP_GLIBC_PIE
 /* glibc's static start-up moves brk (its TLS) before main: brk unchecked. */
 START_TEST(stack_matches_linux_glibc_static_pie)
@@ -879,6 +888,9 @@ Suite *shim_exec_suite(void)
     tcase_add_test(tc, stack_errors);
 #ifdef STACK_DUMP_MUSL
     tcase_add_test(tc, stack_matches_linux_musl_static);
+#endif
+#ifdef STACK_DUMP_GLIBC_STATIC
+    tcase_add_test(tc, stack_matches_linux_glibc_static);
 #endif
 #ifdef STACK_DUMP_GLIBC_PIE
     tcase_add_test(tc, stack_matches_linux_glibc_static_pie);
