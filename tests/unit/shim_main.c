@@ -9,6 +9,11 @@
 int main(void)
 {
     SRunner *sr = srunner_create(shim_exec_suite());
+    srunner_add_suite(sr, shim_cpio_suite());
+    srunner_add_suite(sr, shim_tmpfs_suite());
+    srunner_add_suite(sr, shim_fd_suite());
+    srunner_add_suite(sr, shim_tty_suite());
+    srunner_add_suite(sr, shim_signal_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

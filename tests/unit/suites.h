@@ -34,5 +34,10 @@ Suite *shim_exec_suite(void);
 Suite *mem_core_suite(void);
 Suite *irq_deadline_suite(void);
 Suite *irq_compartment_suite(void);
+Suite *shim_cpio_suite(void);
+Suite *shim_tmpfs_suite(void);
+Suite *shim_fd_suite(void);
+Suite *shim_tty_suite(void);
+Suite *shim_signal_suite(void);
 
 #endif

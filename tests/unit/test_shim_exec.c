@@ -324,6 +324,64 @@ START_TEST(plan_every_truncation)
 }
 END_TEST
 
+/* Random corruption of the headers of a valid file: every plan accepted
+ * must keep the promises the loader relies on. */
+START_TEST(plan_random_corruption)
+{
+    unsigned char orig[IMG_SIZE];
+    make_exec();
+    memcpy(orig, img, IMG_SIZE);
+    int accepted = 0;
+    srand(4242);
+    for (int round = 0; round < 20000; round++) {
+        memcpy(img, orig, IMG_SIZE);
+        if (round & 1) {
+            make_pie();
+        }
+        int flips = 1 + rand() % 6;
+        for (int i = 0; i < flips; i++) {
+            size_t at = (size_t)rand() % (64 + 4 * 56);
+            img[at] =
+                (rand() & 3) ? (unsigned char)rand() : img[at] ^ (unsigned char)(1 << (rand() % 8));
+        }
+        size_t size = (rand() % 4) ? IMG_SIZE : (size_t)rand() % IMG_SIZE;
+        unsigned char *copy = malloc(size ? size : 1);
+        memcpy(copy, img, size);
+        struct shim_exec_plan plan;
+        if (shim_exec_plan(copy, size, &linux_layout, &plan) == SHIM_EXEC_OK) {
+            int entry_ok = 0, phdr_ok = 0;
+            ck_assert_uint_ge(plan.nsegments, 1);
+            for (unsigned i = 0; i < plan.nsegments; i++) {
+                const struct shim_exec_segment *sg = &plan.seg[i];
+                ck_assert_uint_eq(sg->start % 4096, 0);
+                ck_assert_uint_eq(sg->end % 4096, 0);
+                ck_assert_uint_eq(sg->file_offset % 4096, 0);
+                ck_assert_uint_lt(sg->start, sg->end);
+                ck_assert_uint_ge(sg->start, linux_layout.user_min);
+                ck_assert_uint_le(sg->end, linux_layout.user_top);
+                ck_assert_uint_le(sg->file_len, sg->end - sg->start);
+                ck_assert_uint_le(sg->file_offset, size);
+                ck_assert_uint_le(sg->file_len, size - sg->file_offset);
+                if (i)
+                    ck_assert_uint_le(plan.seg[i - 1].end, sg->start);
+                if ((sg->prot & LINUX_PROT_EXEC) && plan.entry >= sg->start && plan.entry < sg->end)
+                    entry_ok = 1;
+                if (plan.phdr >= sg->start && plan.phdr + 56ull * plan.phnum <= sg->end)
+                    phdr_ok = 1;
+            }
+            ck_assert(entry_ok);
+            ck_assert(phdr_ok);
+            ck_assert_uint_eq(plan.brk, plan.seg[plan.nsegments - 1].end);
+            accepted++;
+        }
+        free(copy);
+    }
+    /* the corruption leaves enough files valid to exercise the checks above */
+    ck_assert_int_gt(accepted, 1000);
+    ck_assert_int_lt(accepted, 19000);
+}
+END_TEST
+
 /* ---- Real programs --------------------------------------------------- */
 
 static unsigned char *read_file(const char *path, size_t *size)
@@ -627,14 +685,15 @@ END_TEST
 
 /* ---- The host's Linux as the oracle --------------------------------------- */
 
-#if defined(STACK_DUMP_MUSL) || defined(STACK_DUMP_GLIBC_PIE)
+#if defined(STACK_DUMP_MUSL) || defined(STACK_DUMP_GLIBC_PIE) || defined(STACK_DUMP_GLIBC_STATIC)
 struct native {
     uint64_t top, rsp, brk;
     unsigned char *mem; /* [rsp, top) */
 };
 
-static const char *const dump_argv[] = {"stack_dump", "first arg", "", "x"};
-static const char *const dump_envp[] = {"PATH=/bin:/usr/bin", "LANG=C", "EMPTY="};
+/* NULL-terminated for execve(); the counts go to the shim's builder. */
+static const char *const dump_argv[] = {"stack_dump", "first arg", "", "x", NULL};
+static const char *const dump_envp[] = {"PATH=/bin:/usr/bin", "LANG=C", "EMPTY=", NULL};
 
 static void run_native(const char *path, struct native *n)
 {
@@ -647,6 +706,7 @@ static void run_native(const char *path, struct native *n)
         close(fds[0]);
         personality(ADDR_NO_RANDOMIZE);
         execve(path, (char *const *)dump_argv, (char *const *)dump_envp);
+        perror(path);
         _exit(127);
     }
     close(fds[1]);
@@ -790,6 +850,15 @@ START_TEST(stack_matches_linux_musl_static)
 END_TEST
 #endif
 
+#ifdef STACK_DUMP_GLIBC_STATIC
+/* glibc, static ET_EXEC, as Debian's busybox-static is built */
+START_TEST(stack_matches_linux_glibc_static)
+{
+    compare_with_linux(STACK_DUMP_GLIBC_STATIC, 0);
+}
+END_TEST
+#endif
+
 #ifdef STACK_DUMP_GLIBC_PIE
 /* glibc's static start-up moves brk (its TLS) before main: brk unchecked. */
 START_TEST(stack_matches_linux_glibc_static_pie)
@@ -810,6 +879,7 @@ Suite *shim_exec_suite(void)
     tcase_add_test(tc, plan_refuses_bad_segments);
     tcase_add_test(tc, plan_refuses_too_many_segments_and_bad_layouts);
     tcase_add_test(tc, plan_every_truncation);
+    tcase_add_test(tc, plan_random_corruption);
     tcase_add_test(tc, plan_host_busybox);
     tcase_add_test(tc, stack_layout);
     tcase_add_test(tc, stack_optional_entries);
@@ -818,6 +888,9 @@ Suite *shim_exec_suite(void)
     tcase_add_test(tc, stack_errors);
 #ifdef STACK_DUMP_MUSL
     tcase_add_test(tc, stack_matches_linux_musl_static);
+#endif
+#ifdef STACK_DUMP_GLIBC_STATIC
+    tcase_add_test(tc, stack_matches_linux_glibc_static);
 #endif
 #ifdef STACK_DUMP_GLIBC_PIE
     tcase_add_test(tc, stack_matches_linux_glibc_static_pie);

@@ -38,6 +38,11 @@ int main(void)
     srunner_add_suite(sr, mem_core_suite());
     srunner_add_suite(sr, irq_deadline_suite());
     srunner_add_suite(sr, irq_compartment_suite());
+    srunner_add_suite(sr, shim_cpio_suite());
+    srunner_add_suite(sr, shim_tmpfs_suite());
+    srunner_add_suite(sr, shim_fd_suite());
+    srunner_add_suite(sr, shim_tty_suite());
+    srunner_add_suite(sr, shim_signal_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

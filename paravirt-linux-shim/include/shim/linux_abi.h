@@ -185,8 +185,9 @@
 #define LINUX_SA_NODEFER   0x40000000u
 #define LINUX_SA_RESETHAND 0x80000000u
 
-#define LINUX_SS_ONSTACK 1
-#define LINUX_SS_DISABLE 2
+#define LINUX_SS_ONSTACK    1
+#define LINUX_SS_DISABLE    2
+#define LINUX_SS_AUTODISARM (1u << 31)
 
 /* si_code values (asm-generic/siginfo.h) */
 #define LINUX_SI_USER       0

@@ -5,8 +5,8 @@
  * from rsp to the top in hex. test_shim_exec.c runs it on the host with
  * address randomisation off and compares the image with the one
  * shim_exec_build_stack() builds for the same arguments: the host's Linux
- * is the oracle for the layout. Built with musl-gcc -static and with
- * gcc -static-pie (tests/unit/meson.build).
+ * is the oracle for the layout. Built with musl-gcc -static, gcc -static
+ * and gcc -static-pie (tests/unit/meson.build).
  */
 #include <stdio.h>
 #include <string.h>
