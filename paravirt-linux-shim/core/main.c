@@ -57,6 +57,12 @@ l4_word_t shim_keep_reply(void)
     return 0;
 }
 
+void shim_release_reply(l4_word_t reply)
+{
+    if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies)
+        reply_kept[reply - shim.reply_first] = false;
+}
+
 void shim_answer(l4_word_t reply, l4_word_t value)
 {
     l4_set_mr(0, value);
@@ -224,6 +230,8 @@ int main(int argc, char **argv)
         shim.initrd = (const uint8_t *)(uintptr_t)L4_PLAT_INITRAMFS_VA;
         shim.initrd_size = strtoul(initrd, 0, 10);
     }
+    if (vfs_init() != 0)
+        shim_log("the initramfs could not be unpacked: files will be missing");
     const char *prio = l4_rt_getenv(L4_PLAT_ENV_PRIORITY);
     unsigned long pr = prio ? strtoul(prio, 0, 10) : 2;
     shim.priority = (uint8_t)(pr > 1 ? pr - 1 : 1); /* below the shim: it preempts them */

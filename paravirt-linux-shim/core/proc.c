@@ -11,6 +11,7 @@
  * with the pid, started at the entry point.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <l4/platform.h>
 #include <l4/proto/mem_client_gen.h>
@@ -36,7 +37,8 @@ struct process *proc_by_pid(int pid)
 }
 
 struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
-                              const char *const *argv, int envc, const char *const *envp);
+                              const char *const *argv, int envc, const char *const *envp,
+                              struct process *files);
 
 static unsigned rights_of(unsigned prot)
 {
@@ -90,12 +92,14 @@ static int load_segments(struct mm *mm, const struct shim_exec_plan *plan, const
 }
 
 struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
-                              const char *const *argv, int envc, const char *const *envp)
+                              const char *const *argv, int envc, const char *const *envp,
+                              struct process *files)
 {
     size_t size = 0;
-    const uint8_t *file = initrd_find(path, &size);
+    int ferr = 0;
+    uint8_t *file = vfs_read_file(path, &size, &ferr);
     if (!file) {
-        shim_log("cannot start %s: not in the initramfs", path);
+        shim_log("cannot start %s: error %d", path, ferr);
         return NULL;
     }
     static const struct shim_exec_layout layout = {
@@ -104,6 +108,7 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
     enum shim_exec_error xe = shim_exec_plan(file, size, &layout, &plan);
     if (xe != SHIM_EXEC_OK) {
         shim_log("cannot start %s: %s", path, shim_exec_strerror(xe));
+        free(file);
         return NULL;
     }
     struct process *p = NULL;
@@ -112,18 +117,38 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
             p = &procs[i];
     if (!p) {
         shim_log("cannot start %s: no process slot", path);
+        free(file);
         return NULL;
     }
+    struct shim_fdtable *keep_fds = files ? files->fds : NULL;
+    char keep_cwd[sizeof p->cwd];
+    unsigned keep_umask = files ? files->umask : 022;
+    if (files)
+        memcpy(keep_cwd, files->cwd, sizeof keep_cwd);
     memset(p, 0, sizeof *p);
     int e = mm_init(&p->mm);
     if (e) {
         shim_log("cannot start %s: no address space (%d)", path, e);
+        free(file);
         return NULL;
     }
+    if (keep_fds) { /* execve: the descriptors and directory stay */
+        p->fds = keep_fds;
+        memcpy(p->cwd, keep_cwd, sizeof p->cwd);
+        p->umask = keep_umask;
+        vfs_exec(p);
+    } else if ((e = vfs_process_init(p)) != 0) {
+        shim_log("cannot start %s: no descriptors", path);
+        mm_destroy(&p->mm);
+        free(file);
+        return NULL;
+    }
+    snprintf(p->exe, sizeof p->exe, "%s", path);
     p->pid = pid;
     p->ppid = ppid;
     p->live = true;
     e = load_segments(&p->mm, &plan, file);
+    free(file);
     p->mm.brk_start = p->mm.brk = plan.brk;
     if (e == 0)
         e = mm_add_vma(&p->mm, STACK_TOP - STACK_SIZE, STACK_TOP,
@@ -172,6 +197,9 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
     if (e) {
         shim_log("cannot start %s: error %d", path, e);
         mm_destroy(&p->mm);
+        if (!keep_fds)
+            vfs_process_exit(p);
+        p->fds = NULL;
         p->live = false;
         return NULL;
     }
@@ -181,7 +209,7 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
 struct process *proc_spawn(const char *path, int argc, const char *const *argv, int envc,
                            const char *const *envp)
 {
-    return proc_spawn_as(path, next_pid++, 0, argc, argv, envc, envp);
+    return proc_spawn_as(path, next_pid++, 0, argc, argv, envc, envp, NULL);
 }
 
 void proc_exit(struct process *p, int wait_status)
@@ -189,7 +217,11 @@ void proc_exit(struct process *p, int wait_status)
     if (p->thread)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
+    vfs_forget(p);
+    if (p->waiting)
+        shim_release_reply(p->wait_reply);
     mm_destroy(&p->mm);
+    vfs_process_exit(p);
     p->zombie = true;
     p->wait_status = wait_status;
     p->waiting = false;
@@ -299,7 +331,9 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
     c->mm.brk_start = p->mm.brk_start;
     c->mm.brk = p->mm.brk;
     c->mm.mmap_top = p->mm.mmap_top;
-    long e = share_pages(&p->mm, &c->mm);
+    long e = vfs_process_fork(c, p);
+    if (e == 0)
+        e = share_pages(&p->mm, &c->mm);
     struct l4_user_context regs;
     if (e == 0 && l4_tcb_read_registers(p->tcb, false, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
         e = -LINUX_EFAULT;
@@ -324,6 +358,7 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
         if (c->thread)
             (void)mem_thread_destroy(shim.mem, c->thread);
         mm_destroy(&c->mm);
+        vfs_process_exit(c);
         c->live = false;
         return e;
     }
@@ -376,13 +411,16 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
     if (envc < 0)
         return envc;
     size_t size;
-    const uint8_t *file = initrd_find(path, &size);
+    int ferr = 0;
+    uint8_t *file = vfs_read_file(path, &size, &ferr);
     if (!file)
-        return -LINUX_ENOENT;
+        return ferr;
     struct shim_exec_plan plan;
     static const struct shim_exec_layout layout = {
         .user_min = 0x10000, .user_top = STACK_TOP - STACK_SIZE, .pie_base = 0x555555554000};
-    if (shim_exec_plan(file, size, &layout, &plan) != SHIM_EXEC_OK)
+    enum shim_exec_error xe = shim_exec_plan(file, size, &layout, &plan);
+    free(file); /* read again by proc_spawn_as(): simple, not fast */
+    if (xe != SHIM_EXEC_OK)
         return -LINUX_ENOEXEC;
     /* past the point of no return: a fresh image in a fresh process slot
      * state, the same pid; the old thread and space go */
@@ -391,9 +429,12 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
     p->thread = 0;
     mm_destroy(&p->mm);
     p->live = false;
-    struct process *n = proc_spawn_as(path, pid, ppid, (int)argc, argv, (int)envc, envp);
+    struct process files = *p; /* its descriptors and directory go over */
+    p->fds = NULL;
+    struct process *n = proc_spawn_as(path, pid, ppid, (int)argc, argv, (int)envc, envp, &files);
     if (!n) {
         /* nothing to return to: the process dies as Linux kills it */
+        p->fds = files.fds;
         p->live = true;
         p->pid = pid;
         p->ppid = ppid;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <l4/abi_gen.h>
+#include <shim/fd.h>
 
 #define SHIM_PAGE 4096u
 
@@ -124,9 +125,13 @@ struct process {
     l4_word_t wait_reply;
     uint64_t wait_status_addr;
     struct mm mm;
-    l4_cptr_t tcb;        /* its thread's TCB capability (our slot) */
-    l4_word_t thread;     /* the memory server's handle */
-    uint64_t tid_address; /* set_tid_address */
+    struct shim_fdtable *fds; /* its descriptors (vfs.c) */
+    char cwd[256];            /* its working directory, canonical */
+    unsigned umask;           /* file mode creation mask */
+    char exe[256];            /* the path it was started from (/proc/self/exe) */
+    l4_cptr_t tcb;            /* its thread's TCB capability (our slot) */
+    l4_word_t thread;         /* the memory server's handle */
+    uint64_t tid_address;     /* set_tid_address */
 };
 
 #define SHIM_MAX_PROCS 64
@@ -155,6 +160,8 @@ bool proc_wait(struct process *p, long pid, uint64_t status, long options, struc
 l4_word_t shim_keep_reply(void);
 /* Answer a kept reply with RAX = value, and give it back. */
 void shim_answer(l4_word_t reply, l4_word_t value);
+/* Give back a kept reply nobody will answer (its thread is gone). */
+void shim_release_reply(l4_word_t reply);
 
 /* --- System calls (syscall.c) ---------------------------------------------- */
 
@@ -162,6 +169,38 @@ void shim_answer(l4_word_t reply, l4_word_t value);
  * (and f->fs if reply_fs), false if the process is gone or answered
  * later. */
 bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs);
+
+/* --- Files (vfs.c) ------------------------------------------------------------- */
+struct shim_inode;
+int vfs_init(void);
+int vfs_process_init(struct process *p);
+int vfs_process_fork(struct process *child, const struct process *parent);
+void vfs_process_exit(struct process *p);
+void vfs_exec(struct process *p);
+void *vfs_read_file(const char *path, size_t *size, int *err);
+bool vfs_is_tty(struct process *p, long fd);
+long vfs_openat(struct process *p, long dirfd, uint64_t path, unsigned flags, unsigned mode);
+long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off);
+long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off);
+long vfs_lseek(struct process *p, long fd, int64_t off, int whence);
+long vfs_fstat(struct process *p, long fd, uint64_t buf);
+long vfs_fstatat(struct process *p, long dirfd, uint64_t path, uint64_t buf, unsigned flags);
+long vfs_getdents64(struct process *p, long fd, uint64_t buf, uint64_t count);
+long vfs_getcwd(struct process *p, uint64_t buf, uint64_t size);
+long vfs_chdir(struct process *p, uint64_t path);
+long vfs_readlinkat(struct process *p, long dirfd, uint64_t path, uint64_t buf, uint64_t size);
+long vfs_faccessat(struct process *p, long dirfd, uint64_t path, unsigned mode);
+long vfs_mkdirat(struct process *p, long dirfd, uint64_t path, unsigned mode);
+long vfs_unlinkat(struct process *p, long dirfd, uint64_t path, unsigned flags);
+long vfs_renameat(struct process *p, long olddir, uint64_t oldp, long newdir, uint64_t newp);
+long vfs_close(struct process *p, long fd);
+long vfs_dup3(struct process *p, long oldfd, long newfd, unsigned flags, int which);
+long vfs_fcntl(struct process *p, long fd, unsigned cmd, uint64_t arg);
+long vfs_pipe2(struct process *p, uint64_t fds, unsigned flags);
+/* A process that ends: drop anything it is parked on. */
+void vfs_forget(struct process *p);
+/* What a call returns when its process was parked (answered later). */
+#define SHIM_BLOCKED (-100000L)
 
 /* --- Console (console.c) --------------------------------------------------- */
 void tty_init(void);

@@ -49,23 +49,8 @@ static long nosys(unsigned long nr)
     return -LINUX_ENOSYS;
 }
 
-static long do_write(struct process *p, long fd, uint64_t buf, uint64_t n)
-{
-    if (fd != 1 && fd != 2)
-        return -LINUX_EBADF;
-    char chunk[512];
-    uint64_t done = 0;
-    while (done < n) {
-        size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
-        if (mm_copy_in(&p->mm, chunk, buf + done, k) != 0)
-            return done ? (long)done : -LINUX_EFAULT;
-        tty_write(chunk, k);
-        done += k;
-    }
-    return (long)done;
-}
-
-static long do_writev(struct process *p, long fd, uint64_t iov, long cnt)
+/* readv, writev: each piece in turn; a short piece ends the call. */
+static long do_iov(struct process *p, long fd, uint64_t iov, long cnt, bool write)
 {
     if (cnt < 0 || cnt > IOV_MAX)
         return -LINUX_EINVAL;
@@ -74,10 +59,12 @@ static long do_writev(struct process *p, long fd, uint64_t iov, long cnt)
         uint64_t v[2];
         if (mm_copy_in(&p->mm, v, iov + 16 * (uint64_t)i, sizeof v) != 0)
             return total ? total : -LINUX_EFAULT;
-        long r = do_write(p, fd, v[0], v[1]);
+        long r = write ? vfs_write(p, fd, v[0], v[1], -1) : vfs_read(p, fd, v[0], v[1], -1);
         if (r < 0)
             return total ? total : r;
         total += r;
+        if ((uint64_t)r < v[1])
+            break;
     }
     return total;
 }
@@ -93,6 +80,22 @@ static long do_uname(struct process *p, uint64_t buf)
     strcpy(u[4], "x86_64");
     strcpy(u[5], "(none)");
     return mm_copy_out(&p->mm, buf, u, sizeof u);
+}
+
+/* The PV page's clock as seconds and nanoseconds. */
+static long do_clock_gettime_k(uint64_t v[2])
+{
+    l4_word_t size = 0;
+    const struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    uint64_t ns = 0;
+    if (pv && pv->magic == L4_PV_PAGE_MAGIC) {
+        uint32_t lo, hi;
+        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+        ns = l4_pv_clock_read(&pv->clock, (uint64_t)hi << 32 | lo);
+    }
+    v[0] = ns / 1000000000u;
+    v[1] = ns % 1000000000u;
+    return 0;
 }
 
 static long do_clock_gettime(struct process *p, long clk, uint64_t ts)
@@ -129,8 +132,10 @@ static long do_getrandom(struct process *p, uint64_t buf, uint64_t n, unsigned f
 
 static long do_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg)
 {
-    if (fd < 0 || fd > 2)
+    if (!shim_fd_get(p->fds, (int)fd))
         return -LINUX_EBADF;
+    if (!vfs_is_tty(p, fd))
+        return -LINUX_ENOTTY;
     if (req == TIOCGWINSZ) {
         uint16_t ws[4] = {24, 80, 0, 0};
         return mm_copy_out(&p->mm, arg, ws, sizeof ws);
@@ -143,28 +148,121 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     const l4_word_t *a = f->a;
     long r;
     switch (f->nr) {
-    case SYS_write:
-        r = do_write(p, (int)a[0], a[1], a[2]);
-        break;
-    case SYS_writev:
-        r = do_writev(p, (int)a[0], a[1], (long)(int)a[2]);
-        break;
     case SYS_read:
-        r = (int)a[0] == 0 ? 0 : -LINUX_EBADF; /* end of input until the terminal exists */
+        r = vfs_read(p, (int)a[0], a[1], a[2], -1);
+        break;
+    case SYS_write:
+        r = vfs_write(p, (int)a[0], a[1], a[2], -1);
+        break;
+    case SYS_pread64:
+        r = (int64_t)a[3] < 0 ? -LINUX_EINVAL : vfs_read(p, (int)a[0], a[1], a[2], (int64_t)a[3]);
+        break;
+    case SYS_pwrite64:
+        r = (int64_t)a[3] < 0 ? -LINUX_EINVAL : vfs_write(p, (int)a[0], a[1], a[2], (int64_t)a[3]);
+        break;
+    case SYS_readv:
+    case SYS_writev:
+        r = do_iov(p, (int)a[0], a[1], (long)(int)a[2], f->nr == SYS_writev);
+        break;
+    case SYS_open:
+        r = vfs_openat(p, -100, a[0], (unsigned)a[1], (unsigned)a[2]);
+        break;
+    case SYS_openat:
+        r = vfs_openat(p, (int)a[0], a[1], (unsigned)a[2], (unsigned)a[3]);
         break;
     case SYS_close:
-        r = (int)a[0] >= 0 && (int)a[0] <= 2 ? 0 : -LINUX_EBADF;
+        r = vfs_close(p, (int)a[0]);
+        break;
+    case SYS_lseek:
+        r = vfs_lseek(p, (int)a[0], (int64_t)a[1], (int)a[2]);
         break;
     case SYS_fstat:
-        r = -LINUX_EBADF; /* the VFS comes with fs/ */
-        if ((int)a[0] >= 0 && (int)a[0] <= 2) {
-            uint8_t st[144];
-            memset(st, 0, sizeof st);
-            uint32_t mode = 0020620; /* a character device: the terminal */
-            memcpy(st + 24, &mode, 4);
-            r = mm_copy_out(&p->mm, a[1], st, sizeof st);
+        r = vfs_fstat(p, (int)a[0], a[1]);
+        break;
+    case SYS_stat:
+        r = vfs_fstatat(p, -100, a[0], a[1], 0);
+        break;
+    case SYS_lstat:
+        r = vfs_fstatat(p, -100, a[0], a[1], 0x100);
+        break;
+    case SYS_newfstatat:
+        r = vfs_fstatat(p, (int)a[0], a[1], a[2], (unsigned)a[3]);
+        break;
+    case SYS_getdents64:
+        r = vfs_getdents64(p, (int)a[0], a[1], a[2]);
+        break;
+    case SYS_getcwd:
+        r = vfs_getcwd(p, a[0], a[1]);
+        break;
+    case SYS_chdir:
+        r = vfs_chdir(p, a[0]);
+        break;
+    case SYS_readlink:
+        r = vfs_readlinkat(p, -100, a[0], a[1], a[2]);
+        break;
+    case SYS_readlinkat:
+        r = vfs_readlinkat(p, (int)a[0], a[1], a[2], a[3]);
+        break;
+    case SYS_access:
+        r = vfs_faccessat(p, -100, a[0], (unsigned)a[1]);
+        break;
+    case SYS_faccessat:
+    case SYS_faccessat2:
+        r = vfs_faccessat(p, (int)a[0], a[1], (unsigned)a[2]);
+        break;
+    case SYS_mkdir:
+        r = vfs_mkdirat(p, -100, a[0], (unsigned)a[1]);
+        break;
+    case SYS_mkdirat:
+        r = vfs_mkdirat(p, (int)a[0], a[1], (unsigned)a[2]);
+        break;
+    case SYS_unlink:
+        r = vfs_unlinkat(p, -100, a[0], 0);
+        break;
+    case SYS_rmdir:
+        r = vfs_unlinkat(p, -100, a[0], 0x200);
+        break;
+    case SYS_unlinkat:
+        r = vfs_unlinkat(p, (int)a[0], a[1], (unsigned)a[2]);
+        break;
+    case SYS_rename:
+        r = vfs_renameat(p, -100, a[0], -100, a[1]);
+        break;
+    case SYS_renameat:
+        r = vfs_renameat(p, (int)a[0], a[1], (int)a[2], a[3]);
+        break;
+    case SYS_dup:
+        r = vfs_dup3(p, (int)a[0], 0, 0, 1);
+        break;
+    case SYS_dup2:
+        r = vfs_dup3(p, (int)a[0], (int)a[1], 0, 2);
+        break;
+    case SYS_dup3:
+        r = vfs_dup3(p, (int)a[0], (int)a[1], (unsigned)a[2], 3);
+        break;
+    case SYS_fcntl:
+        r = vfs_fcntl(p, (int)a[0], (unsigned)a[1], a[2]);
+        break;
+    case SYS_umask:
+        r = (long)p->umask;
+        p->umask = (unsigned)a[0] & 0777;
+        break;
+    case SYS_pipe:
+        r = vfs_pipe2(p, a[0], 0);
+        break;
+    case SYS_pipe2:
+        r = vfs_pipe2(p, a[0], (unsigned)a[1]);
+        break;
+    case SYS_time: {
+        uint64_t ts[2];
+        r = do_clock_gettime_k(ts);
+        if (r == 0) {
+            r = (long)ts[0];
+            if (a[0] && mm_copy_out(&p->mm, a[0], &ts[0], 8) != 0)
+                r = -LINUX_EFAULT;
         }
         break;
+    }
     case SYS_brk:
         r = mm_brk(&p->mm, a[0]);
         break;
@@ -268,6 +366,8 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = nosys(f->nr);
         break;
     }
+    if (r == SHIM_BLOCKED)
+        return false; /* parked: answered when it can go on */
     f->nr = (l4_word_t)r;
     return true;
 }

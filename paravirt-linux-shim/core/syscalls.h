@@ -14,10 +14,12 @@
 #define SHIM_SYSCALLS(X)                                                                           \
     X(0, read, PARTIAL)                                                                            \
     X(1, write, PARTIAL)                                                                           \
-    X(2, open, NOSYS)                                                                              \
-    X(3, close, PARTIAL)                                                                           \
-    X(5, fstat, PARTIAL)                                                                           \
-    X(8, lseek, NOSYS)                                                                             \
+    X(2, open, PARTIAL)                                                                            \
+    X(3, close, DONE)                                                                              \
+    X(4, stat, DONE)                                                                               \
+    X(5, fstat, DONE)                                                                              \
+    X(6, lstat, DONE)                                                                              \
+    X(8, lseek, DONE)                                                                              \
     X(9, mmap, PARTIAL)                                                                            \
     X(10, mprotect, PARTIAL)                                                                       \
     X(11, munmap, DONE)                                                                            \
@@ -25,9 +27,15 @@
     X(13, rt_sigaction, PARTIAL)                                                                   \
     X(14, rt_sigprocmask, PARTIAL)                                                                 \
     X(16, ioctl, PARTIAL)                                                                          \
+    X(17, pread64, DONE)                                                                           \
+    X(18, pwrite64, DONE)                                                                          \
     X(19, readv, PARTIAL)                                                                          \
     X(20, writev, PARTIAL)                                                                         \
+    X(21, access, PARTIAL)                                                                         \
+    X(22, pipe, DONE)                                                                              \
     X(24, sched_yield, DONE)                                                                       \
+    X(32, dup, DONE)                                                                               \
+    X(33, dup2, DONE)                                                                              \
     X(39, getpid, DONE)                                                                            \
     X(56, clone, PARTIAL)                                                                          \
     X(57, fork, DONE)                                                                              \
@@ -36,6 +44,15 @@
     X(61, wait4, PARTIAL)                                                                          \
     X(60, exit, PARTIAL)                                                                           \
     X(63, uname, DONE)                                                                             \
+    X(72, fcntl, PARTIAL)                                                                          \
+    X(79, getcwd, DONE)                                                                            \
+    X(80, chdir, DONE)                                                                             \
+    X(82, rename, DONE)                                                                            \
+    X(83, mkdir, DONE)                                                                             \
+    X(84, rmdir, DONE)                                                                             \
+    X(87, unlink, DONE)                                                                            \
+    X(89, readlink, PARTIAL)                                                                       \
+    X(95, umask, DONE)                                                                             \
     X(102, getuid, DONE)                                                                           \
     X(104, getgid, DONE)                                                                           \
     X(107, geteuid, DONE)                                                                          \
@@ -43,13 +60,25 @@
     X(110, getppid, DONE)                                                                          \
     X(158, arch_prctl, PARTIAL)                                                                    \
     X(186, gettid, DONE)                                                                           \
+    X(217, getdents64, DONE)                                                                       \
+    X(201, time, DONE)                                                                             \
     X(218, set_tid_address, DONE)                                                                  \
     X(228, clock_gettime, PARTIAL)                                                                 \
     X(231, exit_group, DONE)                                                                       \
+    X(257, openat, PARTIAL)                                                                        \
+    X(258, mkdirat, PARTIAL)                                                                       \
+    X(262, newfstatat, PARTIAL)                                                                    \
+    X(263, unlinkat, PARTIAL)                                                                      \
+    X(264, renameat, PARTIAL)                                                                      \
+    X(267, readlinkat, PARTIAL)                                                                    \
+    X(269, faccessat, PARTIAL)                                                                     \
     X(273, set_robust_list, PARTIAL)                                                               \
+    X(292, dup3, DONE)                                                                             \
+    X(293, pipe2, DONE)                                                                            \
     X(302, prlimit64, PARTIAL)                                                                     \
     X(318, getrandom, DONE)                                                                        \
-    X(334, rseq, NOSYS)
+    X(334, rseq, NOSYS)                                                                            \
+    X(439, faccessat2, PARTIAL)
 
 #define SHIM_SYSCALL_ENUM(nr, name, status) SYS_##name = nr,
 enum shim_sysno { SHIM_SYSCALLS(SHIM_SYSCALL_ENUM) };

@@ -151,6 +151,10 @@ CASES = [
           "Linux",
           "root: compartment 'linux' exited with status 3; reclaimed"],
          manifest=str(ROOT / "tests" / "shim" / "busybox.toml")),
+    Case("linux-pipeline", 4,
+         ["/etc\n", "root:/root\n", "10\n", "/tmp/d\n",
+          "root: compartment 'linux' exited with status 4; reclaimed"],
+         manifest=str(ROOT / "tests" / "shim" / "pipeline.toml")),
 ]
 
 BUILDDIR = None  # set by main()

@@ -1,0 +1,781 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Files for the processes (docs/linux/kernel.md, "Files"): the in-memory
+ * file system (fs/, docs/linux/fs.md) unpacked from the initramfs at
+ * start, file contents in the compartment's pseudo-physical pages, and per
+ * process a descriptor table (fd/) whose descriptions are the terminal
+ * (fds 0-2 at start), a regular file or a directory. The system calls on
+ * paths and descriptors are here; every path and buffer is the process's
+ * and goes through mm.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <l4/platform.h>
+#include <l4/pv/pvclock.h>
+#include <l4/rt.h>
+#include <l4/structs_gen.h>
+#include <shim/fd.h>
+#include <shim/linux_abi.h>
+#include <shim/pipe.h>
+#include <shim/tmpfs.h>
+#include "shim.h"
+
+#define AT_FDCWD            (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH       0x1000
+#define O_DIRECTORY         0200000
+#define O_NOFOLLOW          0400000
+#define O_CLOEXEC           02000000
+#define O_TRUNC             01000
+#define O_APPEND            02000
+#define O_EXCL              0200
+#define PATH_MAX            4096
+
+struct shim_fs shim_fs;
+static const struct shim_cred root_cred = {0, 0};
+
+enum vkind { V_TTY, V_REG, V_DIR, V_PIPE_R, V_PIPE_W };
+
+#define PIPE_BYTES 65536 /* Linux's default pipe capacity */
+
+struct vpipe {
+    struct shim_pipe pipe;
+    unsigned ends; /* descriptions of either end still open */
+    unsigned char buf[PIPE_BYTES];
+};
+
+struct vnode {
+    enum vkind kind;
+    struct shim_inode *node; /* V_REG, V_DIR (a reference held) */
+    uint64_t dir_cookie;     /* V_DIR: getdents64 position */
+    struct vpipe *pipe;      /* V_PIPE_R, V_PIPE_W */
+};
+
+static void wake_pipe(struct vpipe *vp);
+
+static void vrelease(struct shim_file *f)
+{
+    struct vnode *v = f->priv;
+    if (v->node)
+        shim_fs_put(v->node);
+    if (v->pipe) {
+        struct vpipe *vp = v->pipe;
+        if (v->kind == V_PIPE_R)
+            vp->pipe.readers--;
+        else
+            vp->pipe.writers--;
+        wake_pipe(vp); /* end of file, or EPIPE, for those parked on it */
+        if (--vp->ends == 0)
+            free(vp);
+    }
+    free(v);
+    free(f);
+}
+
+static const struct shim_file_ops vops = {.release = vrelease};
+
+/* --- The file system's memory --------------------------------------------- */
+
+static void *fs_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    return calloc(1, size);
+}
+
+static void fs_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    (void)size;
+    free(p);
+}
+
+/* File contents: pseudo-physical pages (the quota's), not the heap. */
+static void *fs_page_alloc(void *ctx)
+{
+    (void)ctx;
+    l4_word_t pfn = pmem_alloc();
+    return pfn == ~0ul ? NULL : pmem_ptr(pfn);
+}
+
+static void fs_page_free(void *ctx, void *page)
+{
+    (void)ctx;
+    extern uint64_t shim_phys_base;
+    pmem_put(((uintptr_t)page - shim_phys_base) / SHIM_PAGE);
+}
+
+static int64_t fs_now(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+int vfs_init(void)
+{
+    static const struct shim_fs_ops ops = {
+        .alloc = fs_alloc,
+        .free = fs_free,
+        .page_alloc = fs_page_alloc,
+        .page_free = fs_page_free,
+        .now = fs_now,
+    };
+    int e = shim_fs_init(&shim_fs, &ops);
+    if (e)
+        return e;
+    if (shim.initrd) {
+        const char *bad = NULL;
+        e = shim_fs_unpack_cpio(&shim_fs, shim.initrd, shim.initrd_size, &bad);
+        if (e)
+            shim_log("initramfs refused at '%s': error %d", bad ? bad : "?", e);
+    }
+    return e;
+}
+
+/* --- Descriptions ------------------------------------------------------------ */
+
+static struct shim_file *new_file(enum vkind kind, struct shim_inode *node, uint32_t flags)
+{
+    struct shim_file *f = calloc(1, sizeof *f);
+    struct vnode *v = calloc(1, sizeof *v);
+    if (!f || !v) {
+        free(f);
+        free(v);
+        return NULL;
+    }
+    v->kind = kind;
+    v->node = node;
+    if (node)
+        shim_fs_get(node);
+    shim_file_init(f, &vops, v, flags);
+    return f;
+}
+
+int vfs_process_init(struct process *p)
+{
+    p->fds = malloc(sizeof *p->fds);
+    if (!p->fds)
+        return -LINUX_ENOMEM;
+    shim_fd_init(p->fds);
+    struct shim_file *tty = new_file(V_TTY, NULL, LINUX_O_RDWR);
+    if (!tty)
+        return -LINUX_ENOMEM;
+    for (int fd = 0; fd < 3; fd++)
+        (void)shim_fd_install(p->fds, tty, fd, 0);
+    shim_file_put(tty);
+    strcpy(p->cwd, "/");
+    p->umask = 022;
+    return 0;
+}
+
+int vfs_process_fork(struct process *child, const struct process *parent)
+{
+    child->fds = malloc(sizeof *child->fds);
+    if (!child->fds)
+        return -LINUX_ENOMEM;
+    shim_fd_fork(child->fds, parent->fds);
+    memcpy(child->cwd, parent->cwd, sizeof child->cwd);
+    child->umask = parent->umask;
+    memcpy(child->exe, parent->exe, sizeof child->exe);
+    return 0;
+}
+
+void vfs_process_exit(struct process *p)
+{
+    if (!p->fds)
+        return;
+    shim_fd_close_all(p->fds);
+    free(p->fds);
+    p->fds = NULL;
+}
+
+/* --- Paths ------------------------------------------------------------------ */
+
+/* The process's path, made absolute against dirfd (AT_FDCWD: its cwd). */
+static long user_path(struct process *p, long dirfd, uint64_t upath, char *out, size_t size)
+{
+    char path[PATH_MAX];
+    long n = mm_copy_string(&p->mm, path, upath, sizeof path);
+    if (n < 0)
+        return n;
+    if (path[0] == '/') {
+        memcpy(out, path, (size_t)n + 1);
+        return n;
+    }
+    if (dirfd != AT_FDCWD)
+        return n == 0 ? -LINUX_ENOENT : -LINUX_ENOSYS; /* dirfd-relative: not yet */
+    if (n == 0)
+        return -LINUX_ENOENT;
+    size_t c = strlen(p->cwd);
+    if (c + 1 + (size_t)n + 1 > size)
+        return -LINUX_ENAMETOOLONG;
+    memcpy(out, p->cwd, c);
+    if (c > 1)
+        out[c++] = '/';
+    memcpy(out + c, path, (size_t)n + 1);
+    return (long)(c + (size_t)n);
+}
+
+static int vfs_lookup(const char *path, bool follow, struct shim_inode **out)
+{
+    return shim_fs_lookup(&shim_fs, &root_cred, NULL, path, follow ? 0 : SHIM_FS_NOFOLLOW, out);
+}
+
+/* Read a whole regular file into a fresh heap buffer (execve). */
+void *vfs_read_file(const char *path, size_t *size, int *err)
+{
+    struct shim_inode *node;
+    *err = vfs_lookup(path, true, &node);
+    if (*err)
+        return NULL;
+    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFREG) {
+        *err = (node->mode & LINUX_S_IFMT) == LINUX_S_IFDIR ? -LINUX_EACCES : -LINUX_EACCES;
+        return NULL;
+    }
+    void *buf = malloc(node->size ? node->size : 1);
+    if (!buf) {
+        *err = -LINUX_ENOMEM;
+        return NULL;
+    }
+    int64_t r = shim_fs_read(node, 0, buf, node->size);
+    if (r < 0 || (uint64_t)r != node->size) {
+        free(buf);
+        *err = r < 0 ? (int)r : -LINUX_EIO;
+        return NULL;
+    }
+    *size = node->size;
+    return buf;
+}
+
+/* --- System calls ------------------------------------------------------------- */
+
+long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, unsigned mode)
+{
+    char path[PATH_MAX];
+    long r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    struct shim_inode *node = NULL;
+    int e = vfs_lookup(path, !(flags & O_NOFOLLOW), &node);
+    if (e == -LINUX_ENOENT && (flags & LINUX_O_CREAT)) {
+        e = shim_fs_mknod(&shim_fs, &root_cred, NULL, path,
+                          LINUX_S_IFREG | (mode & 07777 & ~p->umask), 0, 0, &node);
+    } else if (e == 0 && (flags & LINUX_O_CREAT) && (flags & O_EXCL)) {
+        return -LINUX_EEXIST;
+    }
+    if (e)
+        return e;
+    unsigned type = node->mode & LINUX_S_IFMT;
+    if ((flags & O_DIRECTORY) && type != LINUX_S_IFDIR)
+        return -LINUX_ENOTDIR;
+    if (type == LINUX_S_IFDIR && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
+        return -LINUX_EISDIR;
+    enum vkind kind = type == LINUX_S_IFDIR ? V_DIR : V_REG;
+    if (type == LINUX_S_IFCHR)
+        kind = V_TTY; /* /dev/tty, /dev/console: the terminal */
+    else if (type != LINUX_S_IFDIR && type != LINUX_S_IFREG)
+        return -LINUX_ENXIO;
+    if (kind == V_REG && (flags & O_TRUNC) && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
+        (void)shim_fs_truncate(node, 0);
+    struct shim_file *f = new_file(kind, kind == V_TTY ? NULL : node, flags);
+    if (!f)
+        return -LINUX_ENOMEM;
+    int fd = shim_fd_install(p->fds, f, 0, (flags & O_CLOEXEC) != 0);
+    shim_file_put(f);
+    return fd;
+}
+
+static struct vnode *vnode_of(struct process *p, long fd, struct shim_file **file)
+{
+    struct shim_file *f = fd >= 0 ? shim_fd_get(p->fds, (int)fd) : NULL;
+    if (file)
+        *file = f;
+    return f ? f->priv : NULL;
+}
+
+/* --- Pipes and the processes parked on them ------------------------------------ */
+
+/* A read or write that would block parks its process: its reply is kept
+ * and the operation is tried again whenever the pipe moves. */
+struct waiter {
+    bool used;
+    int pid;
+    long fd;
+    uint64_t buf, n;
+    bool write;
+    l4_word_t reply;
+    struct vpipe *pipe;
+};
+static struct waiter waiters[SHIM_MAX_PROCS];
+
+/* Move what can move between the process and the pipe; -EAGAIN if nothing. */
+static long pipe_io(struct process *p, struct vpipe *vp, uint64_t buf, uint64_t n, bool write)
+{
+    char chunk[1024];
+    uint64_t done = 0;
+    while (done < n) {
+        size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
+        int64_t r;
+        if (write) {
+            if (mm_copy_in(&p->mm, chunk, buf + done, k) != 0)
+                return done ? (long)done : -LINUX_EFAULT;
+            r = shim_pipe_write(&vp->pipe, chunk, k);
+        } else {
+            r = shim_pipe_read(&vp->pipe, chunk, k);
+            if (r > 0 && mm_copy_out(&p->mm, buf + done, chunk, (size_t)r) != 0)
+                return done ? (long)done : -LINUX_EFAULT;
+        }
+        if (r < 0)
+            return done ? (long)done : (long)r;
+        if (r == 0)
+            break;
+        done += (uint64_t)r;
+        if ((size_t)r < k)
+            break;
+    }
+    return (long)done;
+}
+
+static void wake_pipe(struct vpipe *vp)
+{
+    bool moved = true;
+    while (moved) {
+        moved = false;
+        for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+            struct waiter *w = &waiters[i];
+            if (!w->used || w->pipe != vp)
+                continue;
+            struct process *p = proc_by_pid(w->pid);
+            if (!p || p->zombie) {
+                w->used = false;
+                continue;
+            }
+            long r = pipe_io(p, vp, w->buf, w->n, w->write);
+            if (r == -LINUX_EAGAIN)
+                continue;
+            w->used = false;
+            shim_answer(w->reply, (l4_word_t)r);
+            moved = true;
+        }
+    }
+}
+
+/* Park p on a pipe: SHIM_BLOCKED, or -EAGAIN if no reply can be kept. */
+static long park(struct process *p, struct vpipe *vp, long fd, uint64_t buf, uint64_t n, bool write)
+{
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (!waiters[i].used) {
+            l4_word_t r = shim_keep_reply();
+            if (!r)
+                return -LINUX_EAGAIN;
+            waiters[i] = (struct waiter){true, p->pid, fd, buf, n, write, r, vp};
+            return SHIM_BLOCKED;
+        }
+    return -LINUX_EAGAIN;
+}
+
+void vfs_forget(struct process *p)
+{
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (waiters[i].used && waiters[i].pid == p->pid) {
+            waiters[i].used = false;
+            shim_release_reply(waiters[i].reply);
+        }
+}
+
+long vfs_pipe2(struct process *p, uint64_t fds_out, unsigned flags)
+{
+    if (flags & ~(unsigned)(O_CLOEXEC | 04000))
+        return -LINUX_EINVAL;
+    struct vpipe *vp = calloc(1, sizeof *vp);
+    if (!vp)
+        return -LINUX_ENFILE;
+    shim_pipe_init(&vp->pipe, vp->buf, sizeof vp->buf);
+    struct shim_file *r = new_file(V_PIPE_R, NULL, LINUX_O_RDONLY | (flags & 04000));
+    struct shim_file *w = new_file(V_PIPE_W, NULL, LINUX_O_WRONLY | (flags & 04000));
+    if (!r || !w) {
+        free(vp);
+        return -LINUX_ENFILE;
+    }
+    ((struct vnode *)r->priv)->pipe = vp;
+    ((struct vnode *)w->priv)->pipe = vp;
+    vp->ends = 2;
+    int cloexec = (flags & O_CLOEXEC) != 0;
+    int a = shim_fd_install(p->fds, r, 0, cloexec);
+    int b = a < 0 ? a : shim_fd_install(p->fds, w, 0, cloexec);
+    shim_file_put(r);
+    shim_file_put(w);
+    if (b < 0) {
+        if (a >= 0)
+            (void)shim_fd_close(p->fds, a);
+        return b;
+    }
+    int32_t pair[2] = {a, b};
+    if (mm_copy_out(&p->mm, fds_out, pair, sizeof pair) != 0) {
+        (void)shim_fd_close(p->fds, a);
+        (void)shim_fd_close(p->fds, b);
+        return -LINUX_EFAULT;
+    }
+    return 0;
+}
+
+long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
+{
+    struct shim_file *f;
+    struct vnode *v = vnode_of(p, fd, &f);
+    if (!v)
+        return -LINUX_EBADF;
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
+        return -LINUX_EBADF;
+    if (v->kind == V_TTY)
+        return 0; /* end of input until the terminal exists */
+    if (v->kind == V_DIR)
+        return -LINUX_EISDIR;
+    if (v->kind == V_PIPE_R) {
+        if (off >= 0)
+            return -LINUX_ESPIPE;
+        long r = pipe_io(p, v->pipe, buf, n, false);
+        if (r > 0)
+            wake_pipe(v->pipe); /* room for parked writers */
+        if (r == -LINUX_EAGAIN && !(f->flags & 04000))
+            return park(p, v->pipe, fd, buf, n, false);
+        return r;
+    }
+    uint64_t pos = off >= 0 ? (uint64_t)off : f->offset;
+    char chunk[1024];
+    uint64_t done = 0;
+    while (done < n) {
+        size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
+        int64_t r = shim_fs_read(v->node, pos + done, chunk, k);
+        if (r < 0)
+            return done ? (long)done : (long)r;
+        if (r == 0)
+            break;
+        if (mm_copy_out(&p->mm, buf + done, chunk, (size_t)r) != 0)
+            return done ? (long)done : -LINUX_EFAULT;
+        done += (uint64_t)r;
+        if ((size_t)r < k)
+            break;
+    }
+    if (off < 0)
+        f->offset += done;
+    return (long)done;
+}
+
+long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
+{
+    struct shim_file *f;
+    struct vnode *v = vnode_of(p, fd, &f);
+    if (!v)
+        return -LINUX_EBADF;
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
+        return -LINUX_EBADF;
+    if (v->kind == V_PIPE_W) {
+        if (off >= 0)
+            return -LINUX_ESPIPE;
+        long r = pipe_io(p, v->pipe, buf, n, true);
+        if (r > 0)
+            wake_pipe(v->pipe); /* bytes for parked readers */
+        if (r == -LINUX_EAGAIN && !(f->flags & 04000))
+            return park(p, v->pipe, fd, buf, n, true);
+        return r;
+    }
+    char chunk[1024];
+    uint64_t done = 0;
+    if (v->kind == V_REG && off < 0 && (f->flags & O_APPEND))
+        f->offset = v->node->size;
+    uint64_t pos = off >= 0 ? (uint64_t)off : f->offset;
+    while (done < n) {
+        size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
+        if (mm_copy_in(&p->mm, chunk, buf + done, k) != 0)
+            return done ? (long)done : -LINUX_EFAULT;
+        if (v->kind == V_TTY) {
+            tty_write(chunk, k);
+        } else {
+            int64_t r = shim_fs_write(v->node, pos + done, chunk, k);
+            if (r < 0)
+                return done ? (long)done : (long)r;
+        }
+        done += k;
+    }
+    if (off < 0 && v->kind == V_REG)
+        f->offset += done;
+    return (long)done;
+}
+
+long vfs_lseek(struct process *p, long fd, int64_t off, int whence)
+{
+    struct shim_file *f;
+    struct vnode *v = vnode_of(p, fd, &f);
+    if (!v)
+        return -LINUX_EBADF;
+    if (v->kind == V_TTY || v->pipe)
+        return -LINUX_ESPIPE;
+    int64_t base = whence == 0   ? 0
+                   : whence == 1 ? (int64_t)f->offset
+                   : whence == 2 ? (int64_t)(v->node ? v->node->size : 0)
+                                 : -1;
+    if (base < 0 || (whence > 2))
+        return -LINUX_EINVAL;
+    if (v->kind == V_DIR) {
+        if (whence != 0 || off != 0)
+            return -LINUX_EINVAL;
+        v->dir_cookie = 0;
+        f->offset = 0;
+        return 0;
+    }
+    if (base + off < 0)
+        return -LINUX_EINVAL;
+    f->offset = (uint64_t)(base + off);
+    return (long)f->offset;
+}
+
+/* struct stat of x86-64 (asm/stat.h), 144 bytes. */
+static long put_stat(struct process *p, uint64_t buf, const struct shim_inode *n, bool tty)
+{
+    uint64_t st[18];
+    memset(st, 0, sizeof st);
+    uint32_t *w = (uint32_t *)st;
+    st[0] = tty ? 5 : 1;                           /* st_dev */
+    st[1] = tty ? 1 : n->ino;                      /* st_ino */
+    st[2] = tty ? 1 : n->nlink;                    /* st_nlink */
+    w[6] = tty ? (LINUX_S_IFCHR | 0620) : n->mode; /* st_mode */
+    w[7] = tty ? 0 : n->uid;
+    w[8] = tty ? 0 : n->gid;
+    st[5] = tty ? ((uint64_t)5 << 8 | 1) : ((uint64_t)n->rdev_major << 8 | n->rdev_minor);
+    st[6] = tty ? 0 : n->size;               /* st_size */
+    st[7] = 4096;                            /* st_blksize */
+    st[8] = tty ? 0 : (n->size + 511) / 512; /* st_blocks */
+    if (!tty) {
+        st[9] = (uint64_t)(n->atime / 1000000000), st[10] = (uint64_t)(n->atime % 1000000000);
+        st[11] = (uint64_t)(n->mtime / 1000000000), st[12] = (uint64_t)(n->mtime % 1000000000);
+        st[13] = (uint64_t)(n->ctime / 1000000000), st[14] = (uint64_t)(n->ctime % 1000000000);
+    }
+    return mm_copy_out(&p->mm, buf, st, 144);
+}
+
+long vfs_fstat(struct process *p, long fd, uint64_t buf)
+{
+    struct vnode *v = vnode_of(p, fd, NULL);
+    if (!v)
+        return -LINUX_EBADF;
+    if (v->pipe) {
+        struct shim_inode fifo = {
+            .ino = (uintptr_t)v->pipe >> 4, .mode = LINUX_S_IFIFO | 0600, .nlink = 1};
+        return put_stat(p, buf, &fifo, false);
+    }
+    return put_stat(p, buf, v->node, v->kind == V_TTY);
+}
+
+long vfs_fstatat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, unsigned flags)
+{
+    char first;
+    if ((flags & AT_EMPTY_PATH) && mm_copy_in(&p->mm, &first, upath, 1) == 0 && first == 0)
+        return vfs_fstat(p, dirfd, buf);
+    char path[PATH_MAX];
+    long r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    struct shim_inode *node;
+    int e = vfs_lookup(path, !(flags & AT_SYMLINK_NOFOLLOW), &node);
+    if (e)
+        return e;
+    return put_stat(p, buf, node, false);
+}
+
+long vfs_getdents64(struct process *p, long fd, uint64_t buf, uint64_t count)
+{
+    struct vnode *v = vnode_of(p, fd, NULL);
+    if (!v)
+        return -LINUX_EBADF;
+    if (v->kind != V_DIR)
+        return -LINUX_ENOTDIR;
+    uint64_t used = 0;
+    for (;;) {
+        const char *name;
+        size_t len;
+        struct shim_inode *node;
+        uint64_t next;
+        int r = shim_fs_readdir(v->node, v->dir_cookie, &name, &len, &node, &next);
+        if (r <= 0)
+            return r < 0 ? r : (long)used;
+        size_t reclen = (19 + len + 1 + 7) & ~(size_t)7;
+        if (used + reclen > count)
+            return used ? (long)used : -LINUX_EINVAL;
+        uint8_t rec[19 + 256 + 8];
+        if (len > 255)
+            len = 255;
+        memset(rec, 0, sizeof rec);
+        uint64_t ino = node ? node->ino : 0;
+        memcpy(rec, &ino, 8);
+        memcpy(rec + 8, &next, 8);
+        uint16_t rl = (uint16_t)reclen;
+        memcpy(rec + 16, &rl, 2);
+        unsigned t = node ? (node->mode & LINUX_S_IFMT) >> 12 : 0;
+        rec[18] = (uint8_t)t; /* DT_* is the mode's type >> 12 */
+        memcpy(rec + 19, name, len);
+        if (mm_copy_out(&p->mm, buf + used, rec, reclen) != 0)
+            return -LINUX_EFAULT;
+        used += reclen;
+        v->dir_cookie = next;
+    }
+}
+
+long vfs_getcwd(struct process *p, uint64_t buf, uint64_t size)
+{
+    size_t n = strlen(p->cwd) + 1;
+    if (size < n)
+        return -LINUX_ERANGE;
+    return mm_copy_out(&p->mm, buf, p->cwd, n) ? -LINUX_EFAULT : (long)n;
+}
+
+/* Make path (absolute) canonical: no ".", "..", double slashes. */
+static void canonical(char *path)
+{
+    char out[PATH_MAX];
+    size_t o = 0;
+    for (const char *s = path; *s;) {
+        while (*s == '/')
+            s++;
+        const char *e = s;
+        while (*e && *e != '/')
+            e++;
+        size_t len = (size_t)(e - s);
+        if (len == 0)
+            break;
+        if (len == 1 && s[0] == '.') {
+        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+        } else if (o + 1 + len < sizeof out) {
+            out[o++] = '/';
+            memcpy(out + o, s, len);
+            o += len;
+        }
+        s = e;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = 0;
+    memcpy(path, out, o + 1);
+}
+
+long vfs_chdir(struct process *p, uint64_t upath)
+{
+    char path[PATH_MAX];
+    long r = user_path(p, AT_FDCWD, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    struct shim_inode *node;
+    int e = vfs_lookup(path, true, &node);
+    if (e)
+        return e;
+    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFDIR)
+        return -LINUX_ENOTDIR;
+    canonical(path);
+    if (strlen(path) >= sizeof p->cwd)
+        return -LINUX_ENAMETOOLONG;
+    strcpy(p->cwd, path);
+    return 0;
+}
+
+long vfs_readlinkat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, uint64_t size)
+{
+    char path[PATH_MAX];
+    long r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    const char *target;
+    if (strcmp(path, "/proc/self/exe") == 0) {
+        target = p->exe; /* the program's own path: busybox re-executes it */
+    } else {
+        struct shim_inode *node;
+        int e = vfs_lookup(path, false, &node);
+        if (e)
+            return e;
+        target = shim_fs_readlink(node);
+        if (!target)
+            return -LINUX_EINVAL;
+    }
+    size_t n = strlen(target);
+    if (n > size)
+        n = size;
+    return mm_copy_out(&p->mm, buf, target, n) ? -LINUX_EFAULT : (long)n;
+}
+
+long vfs_faccessat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
+{
+    char path[PATH_MAX];
+    long r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    struct shim_inode *node;
+    int e = vfs_lookup(path, true, &node);
+    if (e)
+        return e;
+    if ((mode & 1) && !(node->mode & 0111))
+        return -LINUX_EACCES; /* root may execute only what some x bit allows */
+    return 0;
+}
+
+long vfs_mkdirat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
+{
+    char path[PATH_MAX];
+    long r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    return shim_fs_mknod(&shim_fs, &root_cred, NULL, path,
+                         LINUX_S_IFDIR | (mode & 07777 & ~p->umask), 0, 0, NULL);
+}
+
+long vfs_unlinkat(struct process *p, long dirfd, uint64_t upath, unsigned flags)
+{
+    char path[PATH_MAX];
+    long r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    return (flags & 0x200) ? shim_fs_rmdir(&shim_fs, &root_cred, NULL, path)
+                           : shim_fs_unlink(&shim_fs, &root_cred, NULL, path);
+}
+
+long vfs_renameat(struct process *p, long olddir, uint64_t uold, long newdir, uint64_t unew)
+{
+    char a[PATH_MAX], b[PATH_MAX];
+    long r = user_path(p, olddir, uold, a, sizeof a);
+    if (r >= 0)
+        r = user_path(p, newdir, unew, b, sizeof b);
+    if (r < 0)
+        return r;
+    return shim_fs_rename(&shim_fs, &root_cred, NULL, a, b);
+}
+
+long vfs_close(struct process *p, long fd)
+{
+    return fd < 0 ? -LINUX_EBADF : shim_fd_close(p->fds, (int)fd);
+}
+
+long vfs_dup3(struct process *p, long oldfd, long newfd, unsigned flags, int which)
+{
+    if (which == 1)
+        return shim_fd_dup(p->fds, (int)oldfd);
+    if (which == 2)
+        return shim_fd_dup2(p->fds, (int)oldfd, (int)newfd);
+    return shim_fd_dup3(p->fds, (int)oldfd, (int)newfd, flags);
+}
+
+long vfs_fcntl(struct process *p, long fd, unsigned cmd, uint64_t arg)
+{
+    return (long)shim_fd_fcntl(p->fds, (int)fd, cmd, arg);
+}
+
+bool vfs_is_tty(struct process *p, long fd)
+{
+    struct vnode *v = vnode_of(p, fd, NULL);
+    return v && v->kind == V_TTY;
+}
+
+void vfs_exec(struct process *p)
+{
+    shim_fd_exec(p->fds);
+}
