@@ -315,6 +315,10 @@ START_TEST(signal_sigreturn_checks)
     ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
     f->uc.uc_mcontext.rip = UINT64_C(0xffffffff80000000);
     ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
+    f->uc.uc_mcontext.rip = LINUX_TASK_SIZE; /* the top page of the lower half */
+    ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
+    f->uc.uc_mcontext.rip = LINUX_TASK_SIZE - 1;
+    ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), 0);
     f->uc.uc_mcontext.rip = 0x401000;
     f->uc.uc_mcontext.fpstate = out.fpstate + 8;
     ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
