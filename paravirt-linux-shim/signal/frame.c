@@ -121,10 +121,12 @@ int shim_signal_build_frame(const struct shim_regs *regs, const uint8_t fx[SHIM_
     return 0;
 }
 
-/* A user address the process may jump to: below the canonical hole. */
+/* A user address the process may jump to or keep its FPU image at: below
+ * TASK_SIZE (the top page of the lower half is never user memory, and
+ * nothing at or above 2^47 is canonical for a user). */
 static int user_address(uint64_t a)
 {
-    return a < (UINT64_C(1) << 47);
+    return a < LINUX_TASK_SIZE;
 }
 
 int shim_signal_parse_frame(const struct shim_rt_sigframe *frame, const struct shim_regs *cur,

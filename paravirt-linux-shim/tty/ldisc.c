@@ -49,23 +49,50 @@ void shim_tty_init(struct shim_tty *tty)
 
 /* ---- Output -------------------------------------------------------------- */
 
-size_t shim_tty_output(const struct shim_tty *tty, const void *src, size_t n, uint8_t *dst,
-                       size_t cap, size_t *consumed)
+/* n_tty's do_output_char(): one byte with OPOST, the column kept. */
+size_t shim_tty_output(struct shim_tty *tty, const void *src, size_t n, uint8_t *dst, size_t cap,
+                       size_t *consumed)
 {
     const uint8_t *s = src;
     size_t i = 0, o = 0;
     uint32_t of = tty->t.c_oflag;
+    int utf8 = (tty->t.c_iflag & LINUX_IUTF8) != 0;
     for (; i < n; i++) {
         uint8_t c = s[i];
-        if ((of & LINUX_OPOST) && c == '\n' && (of & LINUX_ONLCR)) {
-            if (cap - o < 2)
+        if (!(of & LINUX_OPOST)) {
+            if (o == cap)
                 break;
-            dst[o++] = '\r';
-            dst[o++] = '\n';
+            dst[o++] = c;
             continue;
         }
-        if ((of & LINUX_OPOST) && c == '\r' && (of & LINUX_OCRNL))
-            c = '\n';
+        if (c == '\n') {
+            if (of & LINUX_ONLRET)
+                tty->column = 0;
+            if (of & LINUX_ONLCR) {
+                if (cap - o < 2)
+                    break;
+                dst[o++] = '\r';
+                dst[o++] = '\n';
+                tty->column = tty->canon_column = 0;
+                continue;
+            }
+            tty->canon_column = tty->column;
+        } else if (c == '\r') {
+            if (of & LINUX_OCRNL) {
+                c = '\n';
+                if (of & LINUX_ONLRET)
+                    tty->column = tty->canon_column = 0;
+            } else {
+                tty->column = tty->canon_column = 0;
+            }
+        } else if (c == '\t') {
+            tty->column += 8 - (tty->column & 7);
+        } else if (c == '\b') {
+            if (tty->column)
+                tty->column--;
+        } else if (c >= 0x20 && c != 0x7f && !(utf8 && (c & 0xc0) == 0x80)) {
+            tty->column++;
+        }
         if (o == cap)
             break;
         dst[o++] = c;
@@ -123,6 +150,35 @@ static void commit(struct shim_tty *tty)
     tty->committed = tty->len;
 }
 
+/* A tab just taken off the line: back to where it started, as n_tty's
+ * ECHO_OP_ERASE_TAB computes it from the columns of what precedes it (up
+ * to an earlier tab, or the start of the line and its column). */
+static void erase_tab(struct shim_tty *tty, struct shim_tty_events *ev)
+{
+    unsigned cols = 0;
+    int after_tab = 0;
+    for (size_t i = tty->len; i > tty->committed; i--) {
+        uint8_t c = tty->buf[i - 1];
+        if (c == '\t') {
+            after_tab = 1;
+            break;
+        }
+        if (c < 0x20 || c == 0x7f)
+            cols += (tty->t.c_lflag & LINUX_ECHOCTL) ? 2 : 0;
+        else if (!((tty->t.c_iflag & LINUX_IUTF8) && (c & 0xc0) == 0x80))
+            cols++;
+    }
+    if (!after_tab)
+        cols += tty->canon_column;
+    unsigned back = 8 - (cols & 7);
+    if (back > tty->column)
+        back = tty->column;
+    tty->column -= back;
+    /* raw backspaces, past output processing, as n_tty writes them */
+    while (back-- && ev->echo_len < ev->echo_cap)
+        ev->echo[ev->echo_len++] = '\b';
+}
+
 /* Erases the last character of the line being edited, on screen too. */
 static void erase_one(struct shim_tty *tty, struct shim_tty_events *ev)
 {
@@ -132,7 +188,10 @@ static void erase_one(struct shim_tty *tty, struct shim_tty_events *ev)
         /* a UTF-8 character goes whole: its continuation bytes, then its lead */
         if (utf8 && (c & 0xc0) == 0x80 && tty->len > tty->committed)
             continue;
-        if ((tty->t.c_lflag & (LINUX_ECHO | LINUX_ECHOE)) == (LINUX_ECHO | LINUX_ECHOE)) {
+        if ((tty->t.c_lflag & (LINUX_ECHO | LINUX_ECHOE)) == (LINUX_ECHO | LINUX_ECHOE) &&
+            c == '\t') {
+            erase_tab(tty, ev);
+        } else if ((tty->t.c_lflag & (LINUX_ECHO | LINUX_ECHOE)) == (LINUX_ECHO | LINUX_ECHOE)) {
             /* ^X takes two columns; a control echoed raw, none */
             int cols = !is_ctrl_echo(c) ? 1 : (tty->t.c_lflag & LINUX_ECHOCTL) ? 2 : 0;
             while (cols--)
@@ -247,6 +306,8 @@ static void input_canonical(struct shim_tty *tty, struct shim_tty_events *ev, ui
             echo_bytes(tty, ev, "\a", 1);
         return;
     }
+    if (tty->len == tty->committed && (tty->t.c_lflag & LINUX_ECHO))
+        tty->canon_column = tty->column; /* the line starts here on screen */
     put(tty, c, 0);
     echo_char(tty, ev, c);
 }

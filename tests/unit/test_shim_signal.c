@@ -73,6 +73,7 @@ static unsigned char native_frame[sizeof(struct shim_rt_sigframe)];
 static unsigned char native_fx[SHIM_FXSAVE_SIZE];
 static volatile uint64_t native_frame_addr, native_fpstate, native_rdi, native_rsi, native_rdx;
 static volatile uint64_t native_mask_inside;
+static volatile int native_alt_flags_inside;
 
 static void handler(int sig, siginfo_t *si, void *ucv)
 {
@@ -87,19 +88,45 @@ static void handler(int sig, siginfo_t *si, void *ucv)
     sigset_t now;
     sigprocmask(SIG_BLOCK, NULL, &now);
     memcpy((void *)&native_mask_inside, &now, 8);
+    stack_t ss;
+    sigaltstack(NULL, &ss);
+    native_alt_flags_inside = ss.ss_flags;
 }
 
+/* Variants: 0 plain; 1 SA_ONSTACK on an alternate stack; 2 the same with
+ * SS_AUTODISARM; 3 SA_NODEFER. */
 START_TEST(signal_frame_matches_linux)
 {
+    static char altmem[256 * 1024] __attribute__((aligned(64)));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = handler;
-    sa.sa_flags = SA_SIGINFO;
+    sa.sa_flags = SA_SIGINFO | (_i == 1 || _i == 2 ? SA_ONSTACK : 0) | (_i == 3 ? SA_NODEFER : 0);
     sigemptyset(&sa.sa_mask);
     sigaddset(&sa.sa_mask, SIGUSR2);
+    if (_i == 1 || _i == 2) {
+        stack_t ss = {altmem, _i == 2 ? (int)LINUX_SS_AUTODISARM : 0, sizeof altmem};
+        ck_assert_int_eq(sigaltstack(&ss, NULL), 0);
+    }
+    /* the thread's alternate stack before delivery (the test runner may
+     * have one too: sanitizers set one); sigaltstack() reports flags
+     * computed from it, the shim is given them as stored */
+    stack_t host_alt;
+    ck_assert_int_eq(sigaltstack(NULL, &host_alt), 0);
+    struct shim_stack alt = {(uint64_t)host_alt.ss_sp,
+                             host_alt.ss_flags & ~(SS_DISABLE | SS_ONSTACK), 0, host_alt.ss_size};
     ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
     ck_assert_int_eq(raise(SIGUSR1), 0);
     ck_assert_uint_ne(native_frame_addr, 0);
+    if (_i == 1 || _i == 2) {
+        /* Linux put the frame and its FPU state on the alternate stack */
+        ck_assert_uint_ge(native_frame_addr, (uint64_t)altmem);
+        ck_assert_uint_lt(native_fpstate, (uint64_t)altmem + sizeof altmem);
+    }
+    if (_i == 2) /* and disarmed it while the handler ran (sigreturn re-arms it) */
+        ck_assert_int_eq(native_alt_flags_inside & SS_DISABLE, SS_DISABLE);
+    if (_i == 1) /* the handler knows it is on it */
+        ck_assert_int_eq(native_alt_flags_inside & SS_ONSTACK, SS_ONSTACK);
 
     const struct shim_rt_sigframe *nf = (const void *)native_frame;
     /* Linux's placement rules, seen on the host (its fpstate is an xsave
@@ -122,13 +149,6 @@ START_TEST(signal_frame_matches_linux)
     ck_assert_int_eq(syscall(SYS_rt_sigaction, SIGUSR1, NULL, &act, 8), 0);
     ck_assert_uint_eq(act.flags & LINUX_SA_RESTORER, LINUX_SA_RESTORER);
     ck_assert_uint_eq(act.handler, (uint64_t)handler);
-    /* the test runner may have an alternate stack (sanitizers set one);
-     * sigaltstack() reports flags computed from it, the shim is given them
-     * as stored: 0 unless SS_AUTODISARM */
-    stack_t host_alt;
-    ck_assert_int_eq(sigaltstack(NULL, &host_alt), 0);
-    struct shim_stack alt = {(uint64_t)host_alt.ss_sp,
-                             host_alt.ss_flags & ~(SS_DISABLE | SS_ONSTACK), 0, host_alt.ss_size};
     const struct shim_sigcontext *nsc = &nf->uc.uc_mcontext;
     static uint8_t buf[SHIM_SIGFRAME_MAX];
     struct shim_sigframe_out out;
@@ -150,8 +170,11 @@ START_TEST(signal_frame_matches_linux)
     ck_assert_int_eq(mf->info.u.kill.pid, getpid());
     /* the FPU image: the first 464 bytes as saved */
     ck_assert_mem_eq(buf + (out.fpstate - out.frame), native_fx, 464);
-    /* our own placement: 64-aligned fpstate under the red zone, frame below */
-    ck_assert_uint_eq(out.fpstate, (regs.rsp - 128 - 512) & ~UINT64_C(63));
+    /* our own placement: 64-aligned fpstate under the red zone (or at the
+     * top of the alternate stack), the frame below */
+    uint64_t top = _i == 1 || _i == 2 ? (uint64_t)altmem + sizeof altmem : regs.rsp - 128;
+    ck_assert_uint_eq(out.fpstate, (top - 512) & ~UINT64_C(63));
+    ck_assert_int_eq(out.disarm, _i == 2);
     ck_assert_uint_eq(out.frame, ((out.fpstate - 440) & ~UINT64_C(15)) - 8);
     ck_assert_uint_eq(mf->uc.uc_mcontext.fpstate, out.fpstate);
     /* the handler's registers and mask, as the host gave them */
@@ -161,7 +184,7 @@ START_TEST(signal_frame_matches_linux)
     ck_assert_uint_eq(out.regs.rsp, out.frame);
     ck_assert_uint_eq(out.regs.rip, (uint64_t)handler);
     ck_assert_uint_eq(out.blocked, native_mask_inside);
-    ck_assert_uint_eq(out.blocked & shim_sigbit(SIGUSR1), shim_sigbit(SIGUSR1));
+    ck_assert_uint_eq(out.blocked & shim_sigbit(SIGUSR1), _i == 3 ? 0 : shim_sigbit(SIGUSR1));
     ck_assert_uint_eq(out.blocked & shim_sigbit(SIGUSR2), shim_sigbit(SIGUSR2));
 
     /* and sigreturn gives the interrupted state back */
@@ -315,6 +338,10 @@ START_TEST(signal_sigreturn_checks)
     ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
     f->uc.uc_mcontext.rip = UINT64_C(0xffffffff80000000);
     ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
+    f->uc.uc_mcontext.rip = LINUX_TASK_SIZE; /* the top page of the lower half */
+    ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
+    f->uc.uc_mcontext.rip = LINUX_TASK_SIZE - 1;
+    ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), 0);
     f->uc.uc_mcontext.rip = 0x401000;
     f->uc.uc_mcontext.fpstate = out.fpstate + 8;
     ck_assert_int_eq(shim_signal_parse_frame(f, &cur, &back), -LINUX_EFAULT);
@@ -385,7 +412,7 @@ Suite *shim_signal_suite(void)
     Suite *s = suite_create("shim_signal");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, signal_layout_matches_host_headers);
-    tcase_add_test(tc, signal_frame_matches_linux);
+    tcase_add_loop_test(tc, signal_frame_matches_linux, 0, 4);
     tcase_add_test(tc, signal_frame_details);
     tcase_add_test(tc, signal_alternate_stack);
     tcase_add_test(tc, signal_sigreturn_checks);

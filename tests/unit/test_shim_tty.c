@@ -420,6 +420,12 @@ static const struct pty_case pty_cases[] = {
      "b\x15\n",
      0, 0, 0, 0},
     {"lnext newline", "a\x16\nb\x7f\x7f\n", 0, 0, 0, 0},
+    {"tab erase", "a\tb\x7f\x7f\n", 0, 0, 0, 0},
+    {"tab erase alone", "\t\x7f\x7f\n", 0, 0, 0, 0},
+    {"tabs", "ab\tc\td\x7f\x7f\x7f\x7f\x7f\n", 0, 0, 0, 0},
+    {"tab after control", "x\x01\t\x7f\x7f\n", 0, 0, 0, 0},
+    {"tab second line", "abc\nxyzw\tq\x7f\x7f\x7f\n", 0, 0, 0, 0},
+    {"tab wide", "0123456789\t\x7f\t\x15\n", 0, 0, 0, 0},
     {"istrip", "\xe1\xe2\n", 0, LINUX_ISTRIP, 0, 0},
 };
 

@@ -14,6 +14,8 @@
 #ifndef SHIM_LINUX_ABI_H
 #define SHIM_LINUX_ABI_H
 
+#include <stdint.h>
+
 /* ---- Error numbers (returned negated in rax) ---------------------------- */
 #define LINUX_EPERM        1
 #define LINUX_ENOENT       2
@@ -55,6 +57,7 @@
 
 /* ---- Memory ------------------------------------------------------------- */
 #define LINUX_PAGE_SIZE  4096u
+#define LINUX_TASK_SIZE  UINT64_C(0x7ffffffff000) /* end of user space: 2^47 - 4096 */
 #define LINUX_PROT_NONE  0
 #define LINUX_PROT_READ  1
 #define LINUX_PROT_WRITE 2

@@ -19,6 +19,9 @@
  *    directory by cookie (stable while entries come and go).
  *  - Lifetime: an inode lives while a directory entry (nlink) or a holder
  *    (shim_fs_get/put: an open file, a cwd) refers to it.
+ * Paths and link targets are the shim's copies of what a process passed:
+ * NUL-terminated within LINUX_PATH_MAX bytes, or at least that many bytes
+ * readable (a longer one is ENAMETOOLONG, never read past PATH_MAX).
  * Every call returns 0 (or a count) or a negated LINUX_E* value. Pure:
  * nothing here blocks or makes a system call. See docs/linux/fs.md.
  */

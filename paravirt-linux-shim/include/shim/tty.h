@@ -49,7 +49,10 @@ struct shim_tty {
     struct shim_winsize ws;
     int32_t fg_pgrp;
     int stopped; /* output stopped by VSTOP (IXON) */
-    int lnext;   /* the next byte is taken literally */
+    /* The output column as n_tty tracks it (OPOST output and echo), and
+     * where the current canonical line started: erasing a tab needs both. */
+    unsigned column, canon_column;
+    int lnext; /* the next byte is taken literally */
     /* buf[0, committed) is readable; buf[committed, len) is the line being
      * edited (canonical mode only). flags mark line ends and EOF. */
     size_t committed, len;
@@ -75,8 +78,8 @@ unsigned shim_tty_vtime_ms(const struct shim_tty *tty);
 size_t shim_tty_available(const struct shim_tty *tty);
 /* Output processing of n bytes into dst (cap bytes, at least 2); returns
  * the bytes written to dst and sets *consumed. */
-size_t shim_tty_output(const struct shim_tty *tty, const void *src, size_t n, uint8_t *dst,
-                       size_t cap, size_t *consumed);
+size_t shim_tty_output(struct shim_tty *tty, const void *src, size_t n, uint8_t *dst, size_t cap,
+                       size_t *consumed);
 /* TCSETS (how = LINUX_TCSETS/TCSETSW/TCSETSF; TCSETSF flushes input). */
 int shim_tty_set_termios(struct shim_tty *tty, unsigned how, const struct shim_termios *t);
 void shim_tty_set_winsize(struct shim_tty *tty, const struct shim_winsize *ws,
