@@ -23,11 +23,13 @@
 #include <l4/platform.h>
 #include <l4/proto/mem_client_gen.h>
 #include <l4/proto/root_client_gen.h>
+#include <l4/pv/virq.h>
 #include <l4/random.h>
 #include <l4/rt.h>
 #include <l4/start_info.h>
 #include <l4/stubs_gen.h>
 #include <shim/linux_abi.h>
+#include <shim/tty.h>
 #include "shim.h"
 
 #define HEAP_PAGES_MAX 2048 /* 8 MiB of the pseudo-physical pages */
@@ -156,6 +158,39 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
     proc_exit(p, sig);
 }
 
+/* The virtual interrupt controller (docs/paravirt-abi.md): the upcall
+ * handler takes every pending line; the console line means input. */
+static struct l4_pv_irq *virq;
+
+static void upcall(void)
+{
+    if (!virq)
+        return;
+    uint64_t all = 0, lines;
+    do {
+        while ((lines = l4_pv_irq_take(virq)) != 0)
+            all |= lines;
+    } while (l4_pv_irq_upcall_done(virq));
+    if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_CONSOLE)) {
+        tty_input();
+        tty_wake();
+    }
+}
+
+static void irq_init(void)
+{
+    l4_word_t size = 0;
+    struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    if (!pv || pv->magic != L4_PV_PAGE_MAGIC || shim.upcall == L4_CPTR_NULL)
+        return;
+    if (l4_tcb_bind_notification(l4_rt_start_info()->tcb, shim.upcall) != L4_NO_ERROR)
+        return;
+    virq = &pv->irq;
+    (void)l4_pv_irq_unmask(virq, L4_PV_IRQ_LINE_CONSOLE);
+    if (l4_pv_irq_enable(virq))
+        upcall();
+}
+
 /* Split init's command line into argv: words separated by spaces, a
  * word in single or double quotes kept whole (no escapes). In place. */
 static int split(char *line, const char **argv)
@@ -242,14 +277,19 @@ int main(int argc, char **argv)
         shim_exit_compartment(127);
     }
 
+    irq_init();
     char line[256];
     snprintf(line, sizeof line, "%s", argc > 1 ? argv[1] : "/init");
     const char *pargv[MAX_ARGS];
     int pargc = split(line, pargv);
     static const char *const envp[] = {"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
                                        "TERM=vt100"};
-    if (pargc == 0 || !proc_spawn(pargv[0], pargc, pargv, 3, envp))
+    struct process *init = pargc ? proc_spawn(pargv[0], pargc, pargv, 3, envp) : NULL;
+    if (!init)
         shim_exit_compartment(127);
+    /* init leads the session whose controlling terminal this is */
+    extern struct shim_tty shim_tty;
+    shim_tty.fg_pgrp = init->pgrp;
 
     for (;;) {
         l4_word_t badge = 0;
@@ -257,6 +297,10 @@ int main(int argc, char **argv)
         l4_cptr_t reply = shim.reply_first + reply_cur;
         if (l4_recv(shim.ep, reply, &badge, &info) != L4_NO_ERROR)
             continue;
+        if (l4_msginfo_get_label(info) == 0 && l4_msginfo_get_length(info) == 0) {
+            upcall(); /* the bound notification: the interrupt server's */
+            continue;
+        }
         struct process *p = proc_by_pid((int)badge);
         if (!p)
             continue; /* a process that is gone: its thread is too */

@@ -18,6 +18,7 @@
 #include <l4/rt.h>
 #include <l4/stubs_gen.h>
 #include <shim/exec.h>
+#include <shim/tty.h>
 #include <shim/linux_abi.h>
 #include "shim.h"
 
@@ -146,6 +147,8 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
     snprintf(p->exe, sizeof p->exe, "%s", path);
     p->pid = pid;
     p->ppid = ppid;
+    p->pgrp = files ? files->pgrp : pid;
+    p->sid = files ? files->sid : pid;
     p->live = true;
     e = load_segments(&p->mm, &plan, file);
     free(file);
@@ -328,6 +331,8 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
     c->live = true;
     c->pid = next_pid++;
     c->ppid = p->pid;
+    c->pgrp = p->pgrp;
+    c->sid = p->sid;
     c->mm.brk_start = p->mm.brk_start;
     c->mm.brk = p->mm.brk;
     c->mm.mmap_top = p->mm.mmap_top;
@@ -492,4 +497,20 @@ bool proc_wait(struct process *p, long pid, uint64_t status, long options, struc
     p->wait_reply = r;
     p->wait_status_addr = status;
     return false;
+}
+
+/* Signals from the terminal (^C, ^\, ^Z): until signals exist, the default
+ * action of SIGINT and SIGQUIT (end the process) for every process of the
+ * foreground group but init, which a shell protects anyway. */
+void tty_signal(uint64_t signals)
+{
+    extern struct shim_tty shim_tty;
+    int sig = (signals & 1) ? 2 : (signals & 4) ? 3 : 0;
+    if (!sig)
+        return;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        struct process *q = &procs[i];
+        if (q->live && !q->zombie && q->pid != 1 && q->pgrp == shim_tty.fg_pgrp)
+            proc_exit(q, sig);
+    }
 }

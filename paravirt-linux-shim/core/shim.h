@@ -116,6 +116,7 @@ struct syscall_frame {
 /* --- Processes (proc.c) ---------------------------------------------------- */
 struct process {
     int pid, ppid;
+    int pgrp, sid;   /* process group and session */
     bool live;       /* the slot is in use (running, or a zombie) */
     bool zombie;     /* ended, waiting for its parent's wait4 */
     int wait_status; /* a zombie's status, as wait4 reports it */
@@ -197,14 +198,23 @@ long vfs_close(struct process *p, long fd);
 long vfs_dup3(struct process *p, long oldfd, long newfd, unsigned flags, int which);
 long vfs_fcntl(struct process *p, long fd, unsigned cmd, uint64_t arg);
 long vfs_pipe2(struct process *p, uint64_t fds, unsigned flags);
+long vfs_poll(struct process *p, uint64_t fds, uint64_t n, long timeout_ms);
 /* A process that ends: drop anything it is parked on. */
 void vfs_forget(struct process *p);
 /* What a call returns when its process was parked (answered later). */
 #define SHIM_BLOCKED (-100000L)
+/* What kill returns when the caller ended itself (no answer). */
+#define SHIM_KILLED_SELF (-100001L)
 
 /* --- Console (console.c) --------------------------------------------------- */
 void tty_init(void);
 void tty_write(const char *s, size_t n);
+/* Upcall: the console line was raised; take what was typed. */
+void tty_input(void);
+/* Signals the line discipline asks for (bit sig - 1): vfs.c/proc.c. */
+void tty_signal(uint64_t signals);
+/* Readers parked on the terminal: answer those that can go on. */
+void tty_wake(void);
 
 /* The file a path names in the initramfs (cpio newc), or NULL. */
 const void *initrd_find(const char *path, size_t *size);

@@ -15,6 +15,7 @@
 #include <l4/rt.h>
 #include <l4/structs_gen.h>
 #include <shim/linux_abi.h>
+#include <shim/tty.h>
 #include "shim.h"
 #include "syscalls.h"
 
@@ -22,6 +23,13 @@
 #define ARCH_GET_FS 0x1003
 #define TIOCGWINSZ  0x5413
 #define TCGETS      0x5401
+#define TCSETS      0x5402
+#define TCSETSW     0x5403
+#define TCSETSF     0x5404
+#define TIOCGPGRP   0x540f
+#define TIOCSPGRP   0x5410
+#define TIOCSWINSZ  0x5414
+#define FIONREAD    0x541b
 #define IOV_MAX     1024
 
 const char *shim_syscall_name(unsigned long nr)
@@ -130,17 +138,75 @@ static long do_getrandom(struct process *p, uint64_t buf, uint64_t n, unsigned f
     return (long)done;
 }
 
+/* kill: until signal handlers exist, a signal whose default action ends a
+ * process ends it (its status says which), one whose default is to be
+ * ignored or to stop is ignored, and 0 only checks. */
+static long do_kill(struct process *p, int pid, int sig)
+{
+    if (sig < 0 || sig > 64)
+        return -LINUX_EINVAL;
+    static const uint64_t ignored_or_stop = (1u << (17 - 1)) | (1u << (18 - 1)) | (1u << (19 - 1)) |
+                                            (1u << (20 - 1)) | (1u << (21 - 1)) | (1u << (22 - 1)) |
+                                            (1u << (23 - 1)) | (1u << (28 - 1));
+    int found = 0;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        struct process *q = &procs[i];
+        if (!q->live || q->zombie)
+            continue;
+        bool match = pid > 0     ? q->pid == pid
+                     : pid == 0  ? q->pgrp == p->pgrp
+                     : pid == -1 ? q->pid != 1
+                                 : q->pgrp == -pid;
+        if (!match)
+            continue;
+        found++;
+        if (sig == 0 || (ignored_or_stop >> (sig - 1) & 1) || q->pid == 1)
+            continue; /* init ignores what it does not handle, as on Linux */
+        if (q == p)
+            return SHIM_KILLED_SELF;
+        proc_exit(q, sig);
+    }
+    return found ? 0 : -LINUX_ESRCH;
+}
+
 static long do_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg)
 {
     if (!shim_fd_get(p->fds, (int)fd))
         return -LINUX_EBADF;
     if (!vfs_is_tty(p, fd))
         return -LINUX_ENOTTY;
-    if (req == TIOCGWINSZ) {
-        uint16_t ws[4] = {24, 80, 0, 0};
-        return mm_copy_out(&p->mm, arg, ws, sizeof ws);
+    extern struct shim_tty shim_tty;
+    switch (req) {
+    case TIOCGWINSZ:
+        return mm_copy_out(&p->mm, arg, &shim_tty.ws, sizeof shim_tty.ws);
+    case TIOCSWINSZ: {
+        struct shim_winsize ws;
+        if (mm_copy_in(&p->mm, &ws, arg, sizeof ws) != 0)
+            return -LINUX_EFAULT;
+        struct shim_tty_events ev = {0};
+        shim_tty_set_winsize(&shim_tty, &ws, &ev);
+        return 0;
     }
-    return -LINUX_ENOTTY; /* the line discipline comes with tty/ */
+    case TCGETS:
+        return mm_copy_out(&p->mm, arg, &shim_tty.t, sizeof shim_tty.t);
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF: {
+        struct shim_termios t;
+        if (mm_copy_in(&p->mm, &t, arg, sizeof t) != 0)
+            return -LINUX_EFAULT;
+        return shim_tty_set_termios(&shim_tty, (unsigned)req, &t);
+    }
+    case TIOCGPGRP:
+        return mm_copy_out(&p->mm, arg, &shim_tty.fg_pgrp, 4);
+    case TIOCSPGRP:
+        return mm_copy_in(&p->mm, &shim_tty.fg_pgrp, arg, 4);
+    case FIONREAD: {
+        int32_t n = (int32_t)shim_tty_available(&shim_tty);
+        return mm_copy_out(&p->mm, arg, &n, 4);
+    }
+    }
+    return -LINUX_ENOTTY;
 }
 
 bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs)
@@ -242,6 +308,59 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         break;
     case SYS_fcntl:
         r = vfs_fcntl(p, (int)a[0], (unsigned)a[1], a[2]);
+        break;
+    case SYS_setpgid: {
+        int pid = (int)a[0] ? (int)a[0] : p->pid, pgid = (int)a[1] ? (int)a[1] : pid;
+        struct process *q = proc_by_pid(pid);
+        if (pgid < 0)
+            r = -LINUX_EINVAL;
+        else if (!q || (q != p && q->ppid != p->pid))
+            r = -LINUX_ESRCH;
+        else {
+            q->pgrp = pgid;
+            r = 0;
+        }
+        break;
+    }
+    case SYS_getpgid: {
+        struct process *q = (int)a[0] ? proc_by_pid((int)a[0]) : p;
+        r = q ? q->pgrp : -LINUX_ESRCH;
+        break;
+    }
+    case SYS_getpgrp:
+        r = p->pgrp;
+        break;
+    case SYS_getsid: {
+        struct process *q = (int)a[0] ? proc_by_pid((int)a[0]) : p;
+        r = q ? q->sid : -LINUX_ESRCH;
+        break;
+    }
+    case SYS_setsid:
+        if (p->pgrp == p->pid) {
+            r = -LINUX_EPERM;
+        } else {
+            p->sid = p->pgrp = p->pid;
+            r = p->pid;
+        }
+        break;
+    case SYS_poll:
+        r = vfs_poll(p, a[0], a[1], (long)(int)a[2]);
+        break;
+    case SYS_ppoll: {
+        long ms = -1;
+        if (a[2]) {
+            uint64_t ts[2];
+            if (mm_copy_in(&p->mm, ts, a[2], sizeof ts) != 0) {
+                r = -LINUX_EFAULT;
+                break;
+            }
+            ms = (long)(ts[0] * 1000 + ts[1] / 1000000);
+        }
+        r = vfs_poll(p, a[0], a[1], ms);
+        break;
+    }
+    case SYS_kill:
+        r = do_kill(p, (int)a[0], (int)a[1]);
         break;
     case SYS_umask:
         r = (long)p->umask;
@@ -368,6 +487,10 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     }
     if (r == SHIM_BLOCKED)
         return false; /* parked: answered when it can go on */
+    if (r == SHIM_KILLED_SELF) {
+        proc_exit(p, (int)a[1]);
+        return false;
+    }
     f->nr = (l4_word_t)r;
     return true;
 }

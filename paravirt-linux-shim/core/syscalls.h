@@ -19,6 +19,7 @@
     X(4, stat, DONE)                                                                               \
     X(5, fstat, DONE)                                                                              \
     X(6, lstat, DONE)                                                                              \
+    X(7, poll, PARTIAL)                                                                            \
     X(8, lseek, DONE)                                                                              \
     X(9, mmap, PARTIAL)                                                                            \
     X(10, mprotect, PARTIAL)                                                                       \
@@ -42,6 +43,7 @@
     X(58, vfork, PARTIAL)                                                                          \
     X(59, execve, PARTIAL)                                                                         \
     X(61, wait4, PARTIAL)                                                                          \
+    X(62, kill, PARTIAL)                                                                           \
     X(60, exit, PARTIAL)                                                                           \
     X(63, uname, DONE)                                                                             \
     X(72, fcntl, PARTIAL)                                                                          \
@@ -54,6 +56,11 @@
     X(89, readlink, PARTIAL)                                                                       \
     X(95, umask, DONE)                                                                             \
     X(102, getuid, DONE)                                                                           \
+    X(109, setpgid, DONE)                                                                          \
+    X(111, getpgrp, DONE)                                                                          \
+    X(112, setsid, DONE)                                                                           \
+    X(121, getpgid, DONE)                                                                          \
+    X(124, getsid, DONE)                                                                           \
     X(104, getgid, DONE)                                                                           \
     X(107, geteuid, DONE)                                                                          \
     X(108, getegid, DONE)                                                                          \
@@ -72,6 +79,7 @@
     X(264, renameat, PARTIAL)                                                                      \
     X(267, readlinkat, PARTIAL)                                                                    \
     X(269, faccessat, PARTIAL)                                                                     \
+    X(271, ppoll, PARTIAL)                                                                         \
     X(273, set_robust_list, PARTIAL)                                                               \
     X(292, dup3, DONE)                                                                             \
     X(293, pipe2, DONE)                                                                            \

@@ -18,6 +18,7 @@
 #include <shim/linux_abi.h>
 #include <shim/pipe.h>
 #include <shim/tmpfs.h>
+#include <shim/tty.h>
 #include "shim.h"
 
 #define AT_FDCWD            (-100)
@@ -304,8 +305,26 @@ struct waiter {
     bool write;
     l4_word_t reply;
     struct vpipe *pipe;
+    bool poll; /* a poll: buf is its pollfd array, n their number */
 };
+
+static long poll_now(struct process *p, uint64_t ufds, uint64_t n);
 static struct waiter waiters[SHIM_MAX_PROCS];
+
+extern struct shim_tty shim_tty;
+
+/* A read of the terminal: what the line discipline gives, -EAGAIN if
+ * nothing yet. */
+static long tty_io(struct process *p, uint64_t buf, uint64_t n)
+{
+    char chunk[SHIM_TTY_BUF];
+    if (n > sizeof chunk)
+        n = sizeof chunk;
+    int64_t r = shim_tty_read(&shim_tty, chunk, (size_t)n, 0);
+    if (r > 0 && mm_copy_out(&p->mm, buf, chunk, (size_t)r) != 0)
+        return -LINUX_EFAULT;
+    return (long)r;
+}
 
 /* Move what can move between the process and the pipe; -EAGAIN if nothing. */
 static long pipe_io(struct process *p, struct vpipe *vp, uint64_t buf, uint64_t n, bool write)
@@ -342,14 +361,18 @@ static void wake_pipe(struct vpipe *vp)
         moved = false;
         for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
             struct waiter *w = &waiters[i];
-            if (!w->used || w->pipe != vp)
+            if (!w->used || (w->pipe != vp && !w->poll))
                 continue;
             struct process *p = proc_by_pid(w->pid);
             if (!p || p->zombie) {
                 w->used = false;
                 continue;
             }
-            long r = pipe_io(p, vp, w->buf, w->n, w->write);
+            long r = w->poll ? poll_now(p, w->buf, w->n)
+                     : vp    ? pipe_io(p, vp, w->buf, w->n, w->write)
+                             : tty_io(p, w->buf, w->n);
+            if (w->poll && r == 0)
+                continue;
             if (r == -LINUX_EAGAIN)
                 continue;
             w->used = false;
@@ -367,7 +390,69 @@ static long park(struct process *p, struct vpipe *vp, long fd, uint64_t buf, uin
             l4_word_t r = shim_keep_reply();
             if (!r)
                 return -LINUX_EAGAIN;
-            waiters[i] = (struct waiter){true, p->pid, fd, buf, n, write, r, vp};
+            waiters[i] = (struct waiter){true, p->pid, fd, buf, n, write, r, vp, false};
+            return SHIM_BLOCKED;
+        }
+    return -LINUX_EAGAIN;
+}
+
+/* The terminal's parked readers (pipe NULL), and every parked poll. */
+void tty_wake(void)
+{
+    wake_pipe(NULL);
+}
+
+/* poll's answer now: the number of descriptors with events (each pollfd's
+ * revents written), 0 if none. Terminal: readable when a read would
+ * return; pipes: pipe(7)'s rules; files and directories: always ready. */
+static long poll_now(struct process *p, uint64_t ufds, uint64_t n)
+{
+    long ready = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        struct {
+            int32_t fd;
+            int16_t events, revents;
+        } pfd;
+        if (mm_copy_in(&p->mm, &pfd, ufds + 8 * i, 8) != 0)
+            return -LINUX_EFAULT;
+        int16_t rev = 0;
+        if (pfd.fd >= 0) {
+            struct vnode *v = vnode_of(p, pfd.fd, NULL);
+            if (!v)
+                rev = 0x20; /* POLLNVAL */
+            else if (v->kind == V_TTY)
+                rev = (int16_t)((shim_tty_readable(&shim_tty) ? 1 : 0) | 4);
+            else if (v->pipe)
+                rev = (int16_t)shim_pipe_poll(&v->pipe->pipe, v->kind == V_PIPE_W);
+            else
+                rev = 1 | 4;
+            rev &= (int16_t)(pfd.events | 0x38); /* POLLERR, POLLHUP, POLLNVAL always */
+        }
+        pfd.revents = rev;
+        if (mm_copy_out(&p->mm, ufds + 8 * i + 6, &pfd.revents, 2) != 0)
+            return -LINUX_EFAULT;
+        if (rev)
+            ready++;
+    }
+    return ready;
+}
+
+/* poll and ppoll: a timeout of 0 answers now; otherwise a poll with
+ * nothing ready is parked until the terminal or a pipe moves (a finite
+ * timeout is not yet kept: such a poll waits like an infinite one). */
+long vfs_poll(struct process *p, uint64_t ufds, uint64_t n, long timeout_ms)
+{
+    if (n > SHIM_FD_TABLE_SIZE)
+        return -LINUX_EINVAL;
+    long r = poll_now(p, ufds, n);
+    if (r != 0 || timeout_ms == 0)
+        return r;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (!waiters[i].used) {
+            l4_word_t reply = shim_keep_reply();
+            if (!reply)
+                return -LINUX_EAGAIN;
+            waiters[i] = (struct waiter){true, p->pid, -1, ufds, n, false, reply, NULL, true};
             return SHIM_BLOCKED;
         }
     return -LINUX_EAGAIN;
@@ -426,8 +511,12 @@ long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
         return -LINUX_EBADF;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
         return -LINUX_EBADF;
-    if (v->kind == V_TTY)
-        return 0; /* end of input until the terminal exists */
+    if (v->kind == V_TTY) {
+        long r = tty_io(p, buf, n);
+        if (r == -LINUX_EAGAIN && !(f->flags & 04000))
+            return park(p, NULL, fd, buf, n, false);
+        return r;
+    }
     if (v->kind == V_DIR)
         return -LINUX_EISDIR;
     if (v->kind == V_PIPE_R) {

@@ -88,7 +88,10 @@ CASES = [
           "root: server 'mem' started",
           "root: compartment 'pvtest' exited with status 0; reclaimed",
           "root: every compartment has ended; power-off with status 0 "
-          "(main compartment pvtest)"], reject_text=["refused", "not ok"]),
+          "(main compartment pvtest)",
+          "[linux] Linux personality: busybox in a compartment"],
+         manifest=str(ROOT / "tests" / "pv" / "manifests" / "platform.toml"),
+         reject_text=["refused", "not ok"]),
     Case("corrupt-manifest", None,
          ["root: manifest refused: bad checksum, at byte 12: 0x"],
          manifest="corrupt", reject_text=["root: compartment", "root: server"]),
