@@ -22,7 +22,9 @@
 #include <l4/debug.h>
 #include <l4/platform.h>
 #include <l4/proto/mem_client_gen.h>
+#include <l4/proto/irq_client_gen.h>
 #include <l4/proto/root_client_gen.h>
+#include <l4/pv/pvclock.h>
 #include <l4/pv/virq.h>
 #include <l4/random.h>
 #include <l4/rt.h>
@@ -175,6 +177,82 @@ static void upcall(void)
         tty_input();
         tty_wake();
     }
+    if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_TIMER))
+        sleep_wake();
+}
+
+/* --- Sleeping processes: the virtual timer, armed for the earliest ---------- */
+
+struct sleeper {
+    bool used;
+    int pid;
+    uint64_t deadline; /* ns on the PV clock */
+    l4_word_t reply;
+};
+static struct sleeper sleepers[SHIM_MAX_PROCS];
+
+uint64_t shim_now_ns(void)
+{
+    l4_word_t size = 0;
+    const struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    if (!pv || pv->magic != L4_PV_PAGE_MAGIC)
+        return 0;
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return l4_pv_clock_read(&pv->clock, (uint64_t)hi << 32 | lo);
+}
+
+static void arm_timer(void)
+{
+    uint64_t first = 0;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (sleepers[i].used && (!first || sleepers[i].deadline < first))
+            first = sleepers[i].deadline;
+    l4_word_t x;
+    if (shim.irq == L4_CPTR_NULL)
+        return;
+    if (first)
+        (void)irq_timer_set(shim.irq, first, &x);
+    else
+        (void)irq_timer_cancel(shim.irq, &x);
+}
+
+void sleep_wake(void)
+{
+    uint64_t now = shim_now_ns();
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (sleepers[i].used && sleepers[i].deadline <= now) {
+            sleepers[i].used = false;
+            shim_answer(sleepers[i].reply, 0);
+        }
+    arm_timer();
+}
+
+long shim_sleep(struct process *p, uint64_t ns)
+{
+    if (!virq || shim.irq == L4_CPTR_NULL)
+        return -LINUX_ENOSYS;
+    if (ns == 0)
+        return 0;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (!sleepers[i].used) {
+            l4_word_t r = shim_keep_reply();
+            if (!r)
+                return -LINUX_EAGAIN;
+            sleepers[i] = (struct sleeper){true, p->pid, shim_now_ns() + ns, r};
+            arm_timer();
+            return SHIM_BLOCKED;
+        }
+    return -LINUX_EAGAIN;
+}
+
+void sleep_forget(struct process *p)
+{
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (sleepers[i].used && sleepers[i].pid == p->pid) {
+            sleepers[i].used = false;
+            shim_release_reply(sleepers[i].reply);
+        }
 }
 
 static void irq_init(void)
@@ -187,6 +265,7 @@ static void irq_init(void)
         return;
     virq = &pv->irq;
     (void)l4_pv_irq_unmask(virq, L4_PV_IRQ_LINE_CONSOLE);
+    (void)l4_pv_irq_unmask(virq, L4_PV_IRQ_LINE_TIMER);
     if (l4_pv_irq_enable(virq))
         upcall();
 }

@@ -221,6 +221,7 @@ void proc_exit(struct process *p, int wait_status)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
     vfs_forget(p);
+    sleep_forget(p);
     if (p->waiting)
         shim_release_reply(p->wait_reply);
     mm_destroy(&p->mm);
@@ -505,7 +506,7 @@ bool proc_wait(struct process *p, long pid, uint64_t status, long options, struc
 void tty_signal(uint64_t signals)
 {
     extern struct shim_tty shim_tty;
-    int sig = (signals & 1) ? 2 : (signals & 4) ? 3 : 0;
+    int sig = (signals & (1u << (2 - 1))) ? 2 : (signals & (1u << (3 - 1))) ? 3 : 0;
     if (!sig)
         return;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {

@@ -25,6 +25,7 @@
 
 #define SHIM_PAGE 4096u
 
+struct process;
 /* --- What the platform gave us (main.c) ----------------------------------- */
 struct shim_platform {
     l4_cptr_t mem, console, root, irq, upcall;
@@ -45,6 +46,12 @@ l4_word_t shim_slot(void);
 /* Stop the compartment with a status (root Exit). */
 _Noreturn void shim_exit_compartment(unsigned status);
 void shim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The PV clock (ns); sleeping on the virtual timer: SHIM_BLOCKED (the
+ * answer, 0, comes when the time is up), or -errno. */
+uint64_t shim_now_ns(void);
+long shim_sleep(struct process *p, uint64_t ns);
+void sleep_wake(void);
+void sleep_forget(struct process *p);
 /* Random bytes from the compartment's seed. */
 void shim_random(void *out, size_t n);
 

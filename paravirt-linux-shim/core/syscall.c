@@ -93,14 +93,7 @@ static long do_uname(struct process *p, uint64_t buf)
 /* The PV page's clock as seconds and nanoseconds. */
 static long do_clock_gettime_k(uint64_t v[2])
 {
-    l4_word_t size = 0;
-    const struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
-    uint64_t ns = 0;
-    if (pv && pv->magic == L4_PV_PAGE_MAGIC) {
-        uint32_t lo, hi;
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        ns = l4_pv_clock_read(&pv->clock, (uint64_t)hi << 32 | lo);
-    }
+    uint64_t ns = shim_now_ns();
     v[0] = ns / 1000000000u;
     v[1] = ns % 1000000000u;
     return 0;
@@ -357,6 +350,27 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             ms = (long)(ts[0] * 1000 + ts[1] / 1000000);
         }
         r = vfs_poll(p, a[0], a[1], ms);
+        break;
+    }
+    case SYS_nanosleep:
+    case SYS_clock_nanosleep: {
+        uint64_t ts[2];
+        uint64_t req = f->nr == SYS_nanosleep ? a[0] : a[2];
+        if (f->nr == SYS_clock_nanosleep && (a[1] & 1)) { /* TIMER_ABSTIME */
+            if (mm_copy_in(&p->mm, ts, req, sizeof ts) != 0) {
+                r = -LINUX_EFAULT;
+                break;
+            }
+            uint64_t at = ts[0] * 1000000000u + ts[1], now = shim_now_ns();
+            r = shim_sleep(p, at > now ? at - now : 0);
+            break;
+        }
+        if (mm_copy_in(&p->mm, ts, req, sizeof ts) != 0)
+            r = -LINUX_EFAULT;
+        else if (ts[1] >= 1000000000u || (int64_t)ts[0] < 0)
+            r = -LINUX_EINVAL;
+        else
+            r = shim_sleep(p, ts[0] * 1000000000u + ts[1]);
         break;
     }
     case SYS_kill:

@@ -37,6 +37,7 @@
     X(24, sched_yield, DONE)                                                                       \
     X(32, dup, DONE)                                                                               \
     X(33, dup2, DONE)                                                                              \
+    X(35, nanosleep, DONE)                                                                         \
     X(39, getpid, DONE)                                                                            \
     X(56, clone, PARTIAL)                                                                          \
     X(57, fork, DONE)                                                                              \
@@ -71,6 +72,7 @@
     X(201, time, DONE)                                                                             \
     X(218, set_tid_address, DONE)                                                                  \
     X(228, clock_gettime, PARTIAL)                                                                 \
+    X(230, clock_nanosleep, PARTIAL)                                                               \
     X(231, exit_group, DONE)                                                                       \
     X(257, openat, PARTIAL)                                                                        \
     X(258, mkdirat, PARTIAL)                                                                       \

@@ -6,8 +6,9 @@ Boots the system image (the default manifest: busybox's shell in the
 'linux' compartment has the terminal) with the serial line on a
 pseudo-terminal, waits for the prompt, types commands and reads what comes
 back: a builtin, a pipeline, line editing (a mistyped character erased
-with Backspace), a program that fails, and finally `exit 3`, whose status
-must become QEMU's exit status. TAP output.
+with Backspace), a program that fails, a sleep, a sleep ended with Ctrl-C,
+and finally `exit 3`, whose status must become QEMU's exit status. TAP
+output.
 """
 import argparse
 import os
@@ -112,6 +113,25 @@ def main():
             check("a failing program: its message and status",
                   out is not None and b"No such file or directory" in out
                   and b"status 1" in out, repr(out[-200:]) if out else "no answer")
+            term.type("sleep 1; echo slept\r")
+            start = time.monotonic()
+            out = term.read_until(PROMPT)
+            took = time.monotonic() - start
+            check("sleep 1 sleeps (on the virtual timer), then the shell goes on",
+                  out is not None and b"slept\r\n" in out and took >= 0.9,
+                  f"{took:.2f} s: " + (repr(out[-200:]) if out else "no answer"))
+            term.type("sleep 30\r")
+            time.sleep(1.5)
+            start = time.monotonic()
+            os.write(term.master, b"\x03")  # Ctrl-C
+            out = term.read_until(PROMPT, timeout=15)
+            took = time.monotonic() - start
+            check("Ctrl-C ends a sleep in the foreground; the shell stays",
+                  out is not None and took < 15, f"{took:.2f} s")
+            term.type("echo still here\r")
+            out = term.read_until(PROMPT)
+            check("the shell answers after Ctrl-C", out is not None and b"still here\r\n" in out,
+                  repr(out[-200:]) if out else "no answer")
             term.type("exit 3\r")
             try:
                 rc = term.proc.wait(TIMEOUT)
