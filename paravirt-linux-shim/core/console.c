@@ -15,6 +15,7 @@
 #include <l4/platform.h>
 #include <l4/proto/console_client_gen.h>
 #include <l4/rt.h>
+#include <shim/linux_abi.h>
 #include <shim/tty.h>
 #include "shim.h"
 
@@ -64,6 +65,47 @@ void tty_input(void)
         if (ev.signals)
             tty_signal(ev.signals);
     }
+}
+
+/* The host channel (console = "host"): bytes to a stream, no processing. */
+void host_write(const char *s, size_t n, int stream)
+{
+    if (!ring || shim.console == L4_CPTR_NULL)
+        return;
+    while (n) {
+        uint32_t head = ring->head, tail = __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
+        uint32_t room = CONSOLE_RING_DATA_SIZE - (head - tail);
+        size_t k = n < room ? n : room;
+        for (size_t i = 0; i < k; i++)
+            ring->data[(head + i) % CONSOLE_RING_DATA_SIZE] = s[i];
+        __atomic_store_n(&ring->head, head + (uint32_t)k, __ATOMIC_RELEASE);
+        s += k;
+        n -= k;
+        l4_word_t written;
+        if (console_flush_stream(shim.console, (uint8_t)stream, &written) != 0)
+            return;
+    }
+}
+
+/* The host channel's input: bytes, 0 at its end, -EAGAIN if none yet. */
+long host_read(void *buf, size_t n)
+{
+    uint8_t *b = buf;
+    size_t done = 0;
+    while (done < n) {
+        l4_word_t len = 0, data = 0;
+        uint8_t want = n - done < 8 ? (uint8_t)(n - done) : 8;
+        console_status_t st = console_read(shim.console, want, &len, &data);
+        if (st == CONSOLE_ERROR_END_OF_INPUT)
+            return (long)done;
+        if (st != 0 || len == 0)
+            return done ? (long)done : -LINUX_EAGAIN;
+        for (l4_word_t i = 0; i < len && i < 8; i++)
+            b[done++] = (uint8_t)(data >> (8 * i));
+        if (len < want)
+            break;
+    }
+    return (long)done;
 }
 
 static void ring_write(const char *s, size_t n)

@@ -174,7 +174,8 @@ static void upcall(void)
             all |= lines;
     } while (l4_pv_irq_upcall_done(virq));
     if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_CONSOLE)) {
-        tty_input();
+        if (!shim.host)
+            tty_input();
         tty_wake();
     }
     if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_TIMER))
@@ -305,6 +306,8 @@ int main(int argc, char **argv)
 {
     const struct l4_start_info *si = l4_rt_start_info();
     shim.name = l4_rt_getenv(L4_PLAT_ENV_COMPARTMENT);
+    const char *console_kind = l4_rt_getenv(L4_PLAT_ENV_CONSOLE);
+    shim.host = console_kind && strcmp(console_kind, "host") == 0;
     shim.mem = l4_rt_cap(L4_PLAT_CAP_MEM);
     shim.console = l4_rt_cap(L4_PLAT_CAP_CONSOLE);
     shim.root = l4_rt_cap(L4_PLAT_CAP_ROOT);
@@ -360,7 +363,26 @@ int main(int argc, char **argv)
     char line[256];
     snprintf(line, sizeof line, "%s", argc > 1 ? argv[1] : "/init");
     const char *pargv[MAX_ARGS];
-    int pargc = split(line, pargv);
+    int pargc;
+    size_t argsize = 0;
+    int argerr = 0;
+    char *args = line[0] == '@' ? vfs_read_file(line + 1, &argsize, &argerr) : NULL;
+    if (args) {
+        /* "@FILE": the arguments are FILE's NUL-terminated strings (how
+         * tools/tessera run -- PROG passes any bytes, spaces included) */
+        pargc = 0;
+        for (size_t i = 0; i < argsize && pargc < MAX_ARGS - 1;) {
+            pargv[pargc++] = args + i;
+            while (i < argsize && args[i])
+                i++;
+            i++;
+        }
+        pargv[pargc] = NULL;
+        if (argsize == 0 || args[argsize - 1] != 0)
+            pargc = 0; /* not NUL-terminated: refused */
+    } else {
+        pargc = split(line, pargv);
+    }
     static const char *const envp[] = {"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
                                        "TERM=vt100"};
     struct process *init = pargc ? proc_spawn(pargv[0], pargc, pargv, 3, envp) : NULL;

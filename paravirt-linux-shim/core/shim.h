@@ -38,6 +38,7 @@ struct shim_platform {
     size_t initrd_size;
     uint8_t priority; /* what our processes run at */
     const char *name; /* the compartment */
+    bool host;        /* stdio on the host channel (console = "host") */
 };
 extern struct shim_platform shim;
 
@@ -216,6 +217,9 @@ void vfs_forget(struct process *p);
 /* --- Console (console.c) --------------------------------------------------- */
 void tty_init(void);
 void tty_write(const char *s, size_t n);
+/* The host channel (console = "host", tools/tessera run -- PROG). */
+void host_write(const char *s, size_t n, int stream);
+long host_read(void *buf, size_t n);
 /* Upcall: the console line was raised; take what was typed. */
 void tty_input(void);
 /* Signals the line discipline asks for (bit sig - 1): vfs.c/proc.c. */

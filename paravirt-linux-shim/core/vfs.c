@@ -35,7 +35,7 @@
 struct shim_fs shim_fs;
 static const struct shim_cred root_cred = {0, 0};
 
-enum vkind { V_TTY, V_REG, V_DIR, V_PIPE_R, V_PIPE_W };
+enum vkind { V_TTY, V_REG, V_DIR, V_PIPE_R, V_PIPE_W, V_HOST_IN, V_HOST_OUT, V_HOST_ERR };
 
 #define PIPE_BYTES 65536 /* Linux's default pipe capacity */
 
@@ -157,12 +157,24 @@ int vfs_process_init(struct process *p)
     if (!p->fds)
         return -LINUX_ENOMEM;
     shim_fd_init(p->fds);
-    struct shim_file *tty = new_file(V_TTY, NULL, LINUX_O_RDWR);
-    if (!tty)
-        return -LINUX_ENOMEM;
-    for (int fd = 0; fd < 3; fd++)
-        (void)shim_fd_install(p->fds, tty, fd, 0);
-    shim_file_put(tty);
+    if (shim.host) { /* stdin, stdout and stderr on the host channel */
+        static const enum vkind kinds[3] = {V_HOST_IN, V_HOST_OUT, V_HOST_ERR};
+        for (int fd = 0; fd < 3; fd++) {
+            struct shim_file *h =
+                new_file(kinds[fd], NULL, fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY);
+            if (!h)
+                return -LINUX_ENOMEM;
+            (void)shim_fd_install(p->fds, h, fd, 0);
+            shim_file_put(h);
+        }
+    } else {
+        struct shim_file *tty = new_file(V_TTY, NULL, LINUX_O_RDWR);
+        if (!tty)
+            return -LINUX_ENOMEM;
+        for (int fd = 0; fd < 3; fd++)
+            (void)shim_fd_install(p->fds, tty, fd, 0);
+        shim_file_put(tty);
+    }
     strcpy(p->cwd, "/");
     p->umask = 022;
     return 0;
@@ -320,7 +332,8 @@ static long tty_io(struct process *p, uint64_t buf, uint64_t n)
     char chunk[SHIM_TTY_BUF];
     if (n > sizeof chunk)
         n = sizeof chunk;
-    int64_t r = shim_tty_read(&shim_tty, chunk, (size_t)n, 0);
+    int64_t r =
+        shim.host ? host_read(chunk, (size_t)n) : shim_tty_read(&shim_tty, chunk, (size_t)n, 0);
     if (r > 0 && mm_copy_out(&p->mm, buf, chunk, (size_t)r) != 0)
         return -LINUX_EFAULT;
     return (long)r;
@@ -422,6 +435,8 @@ static long poll_now(struct process *p, uint64_t ufds, uint64_t n)
                 rev = 0x20; /* POLLNVAL */
             else if (v->kind == V_TTY)
                 rev = (int16_t)((shim_tty_readable(&shim_tty) ? 1 : 0) | 4);
+            else if (v->kind >= V_HOST_IN)
+                rev = v->kind == V_HOST_IN ? 0 : 4; /* input: not known without a read */
             else if (v->pipe)
                 rev = (int16_t)shim_pipe_poll(&v->pipe->pipe, v->kind == V_PIPE_W);
             else
@@ -511,7 +526,9 @@ long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
         return -LINUX_EBADF;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
         return -LINUX_EBADF;
-    if (v->kind == V_TTY) {
+    if (v->kind == V_HOST_OUT || v->kind == V_HOST_ERR)
+        return -LINUX_EBADF;
+    if (v->kind == V_TTY || v->kind == V_HOST_IN) {
         long r = tty_io(p, buf, n);
         if (r == -LINUX_EAGAIN && !(f->flags & 04000))
             return park(p, NULL, fd, buf, n, false);
@@ -579,6 +596,10 @@ long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off
             return done ? (long)done : -LINUX_EFAULT;
         if (v->kind == V_TTY) {
             tty_write(chunk, k);
+        } else if (v->kind == V_HOST_OUT || v->kind == V_HOST_ERR) {
+            host_write(chunk, k, v->kind == V_HOST_ERR ? 2 : 1);
+        } else if (v->kind == V_HOST_IN) {
+            return -LINUX_EBADF;
         } else {
             int64_t r = shim_fs_write(v->node, pos + done, chunk, k);
             if (r < 0)
@@ -597,7 +618,7 @@ long vfs_lseek(struct process *p, long fd, int64_t off, int whence)
     struct vnode *v = vnode_of(p, fd, &f);
     if (!v)
         return -LINUX_EBADF;
-    if (v->kind == V_TTY || v->pipe)
+    if (v->kind == V_TTY || v->pipe || v->kind >= V_HOST_IN)
         return -LINUX_ESPIPE;
     int64_t base = whence == 0   ? 0
                    : whence == 1 ? (int64_t)f->offset

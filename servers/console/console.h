@@ -22,7 +22,9 @@
 
 /* The interrupt notification's badge: above every endpoint badge the root
  * mints (<l4/platform.h>), so a message is never taken for an interrupt. */
-#define CONSOLE_IRQ_BADGE (UINT64_C(1) << 47)
+#define CONSOLE_IRQ_BADGE  (UINT64_C(1) << 47)
+#define CONSOLE_IRQ2_BADGE (UINT64_C(1) << 46) /* COM2: the host channel */
+#define HOST_IN_BYTES      4096
 
 /* Where client i's ring is mapped: one page table covers them all. */
 #define CONSOLE_RING_VA_BASE UINT64_C(0x0000500000000000)
@@ -41,6 +43,16 @@ struct console_server {
     struct l4_vspace_table tables[8];
     struct l4_vspace_frame frames[CONS_MAX_CLIENTS];
     l4_cptr_t ring_cap[CONS_MAX_CLIENTS];
+    /* The host channel (docs/servers/console.md): COM2, given to one
+     * compartment client; frames in both directions. */
+    l4_cptr_t com2, com2_irq;
+    l4_word_t host_client; /* its badge, 0 if none */
+    uint8_t host_in[HOST_IN_BYTES];
+    size_t host_len;
+    bool host_eof;
+    uint8_t frame_type, frame_left; /* the host frame being read */
+    int frame_state;                /* 0: type next, 1: length next, 2: data */
+    uint8_t out_stream;             /* the stream FlushStream is writing */
 };
 
 static inline l4_word_t ring_va(int i)

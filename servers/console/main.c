@@ -71,6 +71,8 @@ int main(int argc, char **argv)
     cs->com1 = l4_rt_cap(L4_PLAT_CAP_COM1);
     cs->com1_irq = l4_rt_cap(L4_PLAT_CAP_COM1_IRQ);
     cs->irq_ep = l4_rt_cap(L4_PLAT_CAP_IRQ); /* may be absent */
+    cs->com2 = l4_rt_cap("com2");            /* the host channel: may be absent */
+    cs->com2_irq = l4_rt_cap("com2_irq");
     cs->cnode = si->cnode;
     cs->tcb = si->tcb;
     if (!cs->ep || !untyped || !cs->com1 || !cs->com1_irq)
@@ -111,6 +113,27 @@ int main(int argc, char **argv)
     if ((e = l4_irq_handler_set_notification(cs->com1_irq, badged)) != L4_NO_ERROR)
         give_up("IRQ 4 SetNotification", e);
 
+    const char *com2_why = 0;
+    if (cs->com2 && cs->com2_irq) {
+        l4_word_t badged2 = 0;
+        uart_set_com2(cs->com2);
+        if (l4_slot_alloc(&cs->slots, &badged2) != L4_NO_ERROR)
+            com2_why = "no slot";
+        else if (l4_cnode_mint(cs->cnode, badged2, 64, cs->cnode, cs->irq_ntfn, 64,
+                               L4_CAP_RIGHTS_WRITE, CONSOLE_IRQ2_BADGE) != L4_NO_ERROR)
+            com2_why = "minting its notification";
+        else if (l4_irq_handler_set_notification(cs->com2_irq, badged2) != L4_NO_ERROR)
+            com2_why = "IRQ 3 SetNotification";
+        else if (uart_init(cs->com2) != L4_NO_ERROR)
+            com2_why = "the UART";
+        if (!com2_why) {
+            /* what the host sent before now stays: console_serve() reads it */
+        } else {
+            cs->com2 = 0; /* no host channel, then */
+        }
+    } else {
+        cs->com2 = 0;
+    }
     cons_init(&cs->core, sink, cs);
     if ((e = uart_init(cs->com1)) != L4_NO_ERROR)
         give_up("COM1", e);
@@ -119,6 +142,11 @@ int main(int argc, char **argv)
     while (uart_receive(cs->com1, junk, sizeof junk))
         ;
     l4_irq_handler_ack(cs->com1_irq);
-    cons_say(&cs->core, "ready\n");
+    if (com2_why) {
+        cons_say(&cs->core, "no host channel: COM2: ");
+        cons_say(&cs->core, com2_why);
+        cons_say(&cs->core, "\n");
+    }
+    cons_say(&cs->core, cs->com2 ? "ready (host channel on COM2)\n" : "ready\n");
     console_serve(cs);
 }

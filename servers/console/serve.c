@@ -13,6 +13,7 @@
  * messages need L4_PLAT_BADGE_ROOT (else IllegalOperation), every other
  * message a client's badge (else NoClient).
  */
+#include <string.h>
 #include <l4/proto/console_server_gen.h>
 #include <l4/stubs_gen.h>
 #include <l4/platform.h>
@@ -83,6 +84,19 @@ static console_status_t do_read(void *ctx, l4_word_t badge, const struct console
         detail[0] = 1;
         detail[1] = CONS_READ_MAX;
         return L4_RANGE_ERROR;
+    }
+    if (badge == cs->host_client) { /* the host channel's input */
+        if (cs->host_len == 0)
+            return cs->host_eof ? CONSOLE_ERROR_END_OF_INPUT : CONSOLE_ERROR_WOULD_BLOCK;
+        size_t k = cs->host_len < a->max ? cs->host_len : a->max;
+        uint64_t data = 0;
+        for (size_t i = 0; i < k; i++)
+            data |= (uint64_t)cs->host_in[i] << (8 * i);
+        memmove(cs->host_in, cs->host_in + k, cs->host_len - k);
+        cs->host_len -= k;
+        r->length = k;
+        r->data = data;
+        return L4_NO_ERROR;
     }
     uint64_t len = 0, data = 0;
     console_status_t st = cons_read(&cs->core, cons_index(badge), a->max, &len, &data);
@@ -167,6 +181,117 @@ static console_status_t do_client_remove(void *ctx, l4_word_t badge,
     return cons_client_remove(&cs->core, a->id);
 }
 
+/* The host channel's frames: a stream byte, a length byte, the bytes. */
+static void host_sink(struct console_server *cs, const char *buf, size_t n)
+{
+    uint8_t stream = cs->out_stream; /* set by do_flush_stream for this drain */
+    while (n) {
+        uint8_t k = n > 255 ? 255 : (uint8_t)n;
+        char hdr[2] = {(char)stream, (char)k};
+        uart_write(cs->com2, hdr, 2);
+        uart_write(cs->com2, buf, k);
+        buf += k;
+        n -= k;
+    }
+}
+
+static console_status_t do_flush_stream(void *ctx, l4_word_t badge,
+                                        const struct console_flush_stream_args *a,
+                                        struct console_flush_stream_result *r, l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (!cons_client(&cs->core, badge))
+        return no_client(badge, detail);
+    if ((a->stream != 1 && a->stream != 2) || badge != cs->host_client || !cs->com2) {
+        detail[0] = 0;
+        return L4_INVALID_ARGUMENT;
+    }
+    /* drain the ring as cons_ring_drain() does, into host frames: the
+     * same checks (head read once, at most the ring's size pending) */
+    struct cons_client *c = cons_client(&cs->core, badge);
+    if (!c->ring)
+        return CONSOLE_ERROR_NO_RING;
+    volatile struct console_ring *ring = c->ring;
+    uint32_t head = ring->head;
+    uint32_t pending = head - c->tail;
+    if (pending > CONSOLE_RING_DATA_SIZE) {
+        detail[0] = head;
+        detail[1] = c->tail;
+        return CONSOLE_ERROR_BAD_RING;
+    }
+    cs->out_stream = a->stream;
+    char buf[255];
+    uint32_t done = 0;
+    while (done < pending) {
+        uint32_t chunk = pending - done < sizeof buf ? pending - done : (uint32_t)sizeof buf;
+        for (uint32_t k = 0; k < chunk; k++)
+            buf[k] = ring->data[(c->tail + done + k) % CONSOLE_RING_DATA_SIZE];
+        host_sink(cs, buf, chunk);
+        done += chunk;
+    }
+    c->tail = head;
+    ring->tail = head;
+    uint64_t written = pending;
+    console_status_t st = L4_NO_ERROR;
+    r->written = written;
+    return st;
+}
+
+static console_status_t do_client_set_host(void *ctx, l4_word_t badge,
+                                           const struct console_client_set_host_args *a,
+                                           l4_word_t detail[])
+{
+    struct console_server *cs = ctx;
+    if (badge != L4_PLAT_BADGE_ROOT)
+        return L4_ILLEGAL_OPERATION;
+    if (!cons_client(&cs->core, a->id))
+        return no_client(a->id, detail);
+    if (!cs->com2) {
+        detail[0] = 0;
+        return L4_INVALID_ARGUMENT;
+    }
+    cs->host_client = a->id;
+    if (cs->host_len || cs->host_eof)
+        raise_console_line(cs, a->id); /* input that came first */
+    return L4_NO_ERROR;
+}
+
+/* COM2 interrupted: host frames in (type 0: data, 1: end of input). */
+static void handle_host_irq(struct console_server *cs)
+{
+    bool got = false;
+    for (unsigned round = 0; round < 64; round++) {
+        uint8_t buf[64];
+        size_t n = uart_receive(cs->com2, buf, sizeof buf);
+        for (size_t k = 0; k < n; k++) {
+            uint8_t b = buf[k];
+            if (cs->frame_state == 0) {
+                cs->frame_type = b;
+                cs->frame_state = 1;
+            } else if (cs->frame_state == 1) {
+                cs->frame_left = b;
+                cs->frame_state = b ? 2 : 0;
+                if (cs->frame_type == 1) { /* end of input */
+                    cs->host_eof = true;
+                    cs->frame_state = 0;
+                    got = true;
+                }
+            } else {
+                if (cs->frame_type == 0 && cs->host_len < sizeof cs->host_in)
+                    cs->host_in[cs->host_len++] = b;
+                got = true;
+                if (--cs->frame_left == 0)
+                    cs->frame_state = 0;
+            }
+        }
+        l4_irq_handler_ack(cs->com2_irq);
+        if (n == 0)
+            break;
+    }
+    if (got && cs->host_client)
+        raise_console_line(cs, cs->host_client);
+}
+
 static const struct console_server_ops ops = {
     .write = do_write,
     .flush = do_flush,
@@ -175,6 +300,8 @@ static const struct console_server_ops ops = {
     .client_add = do_client_add,
     .client_set_ring = do_client_set_ring,
     .client_remove = do_client_remove,
+    .flush_stream = do_flush_stream,
+    .client_set_host = do_client_set_host,
 };
 
 /* COM1 interrupted: take every byte the receiver holds, acknowledge, and
@@ -213,15 +340,20 @@ _Noreturn void console_serve(struct console_server *cs)
     ipc->receive_cnode = cs->cnode;
     ipc->receive_index = cs->recv_slot;
     ipc->receive_depth = 64;
-    l4_rt_ready(); /* the root task may send its admin messages now */
+    if (cs->com2)
+        handle_host_irq(cs); /* frames the host sent before we listened */
+    l4_rt_ready();           /* the root task may send its admin messages now */
     l4_error_t e = l4_recv_mrs(cs->ep, cs->reply, &badge, &info, mrs);
     for (;;) {
         if (e != L4_NO_ERROR) {
             e = l4_recv_mrs(cs->ep, cs->reply, &badge, &info, mrs);
             continue;
         }
-        if (info == 0 && (badge & CONSOLE_IRQ_BADGE)) {
-            handle_irq(cs);
+        if (info == 0 && (badge & (CONSOLE_IRQ_BADGE | CONSOLE_IRQ2_BADGE))) {
+            if (badge & CONSOLE_IRQ2_BADGE)
+                handle_host_irq(cs);
+            if (badge & CONSOLE_IRQ_BADGE)
+                handle_irq(cs);
             e = l4_recv_mrs(cs->ep, cs->reply, &badge, &info, mrs);
             continue;
         }

@@ -17,6 +17,7 @@
 #define REG_FCR   2
 #define REG_LCR   3
 #define REG_MCR   4
+#define COM2      0x2f8
 #define REG_LSR   5
 #define LSR_DR    0x01 /* a received byte waits in RBR */
 #define LSR_THRE  0x20 /* the transmitter FIFO is empty */
@@ -27,17 +28,30 @@
 
 uint64_t uart_tx_timeouts;
 
+/* The host channel's UART (COM2): the port capability that names it. */
+static l4_cptr_t com2_port;
+
+void uart_set_com2(l4_cptr_t port)
+{
+    com2_port = port;
+}
+
+static unsigned base_of(l4_cptr_t port)
+{
+    return port && port == com2_port ? COM2 : COM1;
+}
+
 static uint8_t in8(l4_cptr_t port, unsigned reg)
 {
     uint8_t v = 0;
-    if (l4_io_port_in8(port, COM1 + reg, &v) != L4_NO_ERROR)
+    if (l4_io_port_in8(port, base_of(port) + reg, &v) != L4_NO_ERROR)
         return 0;
     return v;
 }
 
 static l4_error_t out8(l4_cptr_t port, unsigned reg, uint8_t v)
 {
-    return l4_io_port_out8(port, COM1 + reg, v);
+    return l4_io_port_out8(port, base_of(port) + reg, v);
 }
 
 l4_error_t uart_init(l4_cptr_t port)
@@ -53,6 +67,11 @@ l4_error_t uart_init(l4_cptr_t port)
         {REG_IER, IER_RDA},
     };
     for (unsigned i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        /* the host channel keeps its FIFOs off: turning them on clears
+         * the receiver, and what the host sent before we started (QEMU
+         * holds the rest back while a byte waits) must not be lost */
+        if (steps[i][0] == REG_FCR && base_of(port) == COM2)
+            continue;
         l4_error_t e = out8(port, steps[i][0], steps[i][1]);
         if (e != L4_NO_ERROR)
             return e;

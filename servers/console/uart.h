@@ -19,6 +19,9 @@
 l4_error_t uart_init(l4_cptr_t port);
 void uart_write(l4_cptr_t port, const char *buf, size_t n);
 size_t uart_receive(l4_cptr_t port, uint8_t *buf, size_t max);
+/* The port capability of the host channel's UART, COM2 (0x2f8): the
+ * others are COM1. */
+void uart_set_com2(l4_cptr_t port);
 
 /* Waits that ran out (the transmitter never said empty): diagnostics. */
 extern uint64_t uart_tx_timeouts;

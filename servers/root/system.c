@@ -237,6 +237,7 @@ static l4_cptr_t irq_line(l4_word_t irq)
  * firmware, QEMU's included, declares). */
 #define PIT_IRQ_LINE  2
 #define COM1_IRQ_LINE 4
+#define COM2_IRQ_LINE 3
 
 static void describe_fault(l4_msginfo_t info, const l4_word_t *mr);
 
@@ -303,8 +304,8 @@ static void start_server(unsigned id)
     }
     chunks_allocator(&s->ua, s->uts, &s->image_mem);
 
-    struct l4_spawn_cap caps[8];
-    l4_cptr_t temp[8];
+    struct l4_spawn_cap caps[10];
+    l4_cptr_t temp[10];
     unsigned n = 0, ntemp = 0;
     caps[n++] = spawn_cap(L4_PLAT_CAP_EP, s->ep.cap, L4_CAP_ENDPOINT, L4_CAP_RIGHTS_ALL);
     caps[n++] =
@@ -315,6 +316,19 @@ static void start_server(unsigned id)
         temp[ntemp++] = irq_line(COM1_IRQ_LINE);
         caps[n++] =
             spawn_cap(L4_PLAT_CAP_COM1_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL);
+        /* COM2, the host channel (tools/tessera run -- PROG): optional */
+        l4_cptr_t com2 = ioports(0x2f8, 0x2ff), com2_irq = com2 ? irq_line(COM2_IRQ_LINE) : 0;
+        if (com2 && com2_irq) {
+            temp[ntemp++] = com2;
+            caps[n++] = spawn_cap("com2", com2, L4_CAP_IO_PORT, L4_CAP_RIGHTS_ALL);
+            temp[ntemp++] = com2_irq;
+            caps[n++] = spawn_cap("com2_irq", com2_irq, L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL);
+        } else {
+            l4_printf("root: no host channel (COM2's ports %s, IRQ %u %s)\n",
+                      com2 ? "given" : "refused", COM2_IRQ_LINE, com2_irq ? "given" : "refused");
+            if (com2)
+                root_slot_free(com2);
+        }
     }
     if (id == L4_PLAT_SERVER_IRQ) {
         temp[ntemp++] = ioports(0x40, 0x43);
@@ -523,6 +537,8 @@ static int console_setup(struct compartment *c)
     console_status_t st = console_client_add(k->admin, badge, name[0], name[1], name[2]);
     if (st == L4_NO_ERROR)
         st = console_client_set_ring(k->admin, badge, c->ring.cap);
+    if (st == L4_NO_ERROR && c->m.console == L4_MANIFEST_COMPARTMENT_RECORD_CONSOLE_HOST)
+        st = console_client_set_host(k->admin, badge);
     if (st != L4_NO_ERROR) {
         l4_printf("root: compartment '%s' not started: console server: %s\n", c->m.name,
                   st < 256 ? l4_error_name((l4_error_t)st) : console_error_name(st));
@@ -733,7 +749,10 @@ static int comp_start(struct compartment *c)
     snprintf(prio_env, sizeof prio_env, "%s=%u", L4_PLAT_ENV_PRIORITY, c->m.priority);
     char id_env[16];
     snprintf(id_env, sizeof id_env, "%s=%u", L4_PLAT_ENV_ID, comp_index(c));
-    const char *envp[] = {env, entropy, restarts, prio_env, id_env, initrd_env};
+    const char *console_env = c->m.console == L4_MANIFEST_COMPARTMENT_RECORD_CONSOLE_HOST
+                                  ? L4_PLAT_ENV_CONSOLE "=host"
+                                  : L4_PLAT_ENV_CONSOLE "=serial";
+    const char *envp[] = {env, entropy, restarts, prio_env, id_env, console_env, initrd_env};
     const char *argv[] = {c->m.image, c->m.init};
     struct l4_spawn_config cfg = {
         .image = image,
@@ -745,7 +764,7 @@ static int comp_start(struct compartment *c)
         .argv = argv,
         .argc = c->m.init ? 2 : 1,
         .envp = envp,
-        .envc = initrd ? 6 : 5,
+        .envc = initrd ? 7 : 6,
         .pages = pages_given,
         .npages = 3,
         .fault_ep = root_ep.cap,

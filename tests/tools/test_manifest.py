@@ -257,7 +257,7 @@ class ManifestCheckTest(unittest.TestCase):
     def test_bad_console_name(self):
         self.expect(self.edit('console = "serial"', 'console = "vga"'),
                     "system.toml:21: compartment 'web': key 'console': "
-                    "unknown console 'vga' (known: none, serial)")
+                    "unknown console 'vga' (known: none, serial, host)")
 
     def test_memory_out_of_range(self):
         self.expect(self.edit('memory = "512MiB"', 'memory = "16MiB"'),

@@ -43,7 +43,8 @@ MAX_SIZE = _H["max_size"]
 NAME_MAX = _H["name_max"]
 FLAG_MAIN = _C["flag_main"]
 
-CONSOLES = {"none": _C["console_none"], "serial": _C["console_serial"]}
+CONSOLES = {"none": _C["console_none"], "serial": _C["console_serial"],
+            "host": _C["console_host"]}
 ON_CRASH = {"stop": _C["crash_stop"], "restart": _C["crash_restart"]}
 
 # --- rules ------------------------------------------------------------------
@@ -436,6 +437,11 @@ def load(path, builddir=None, display=None):
             cmp.max_threads = ck.in_range(ctx, t, "max_threads",
                                           c["max_threads"], 1, MAX_THREADS)
         man.compartments.append(cmp)
+    hosts = [c.name for c in man.compartments if c.console == "host"]
+    if len(hosts) > 1:
+        raise ManifestError(
+            f"{display}: compartments {', '.join(repr(h) for h in hosts)}: "
+            "console = 'host' for more than one (there is one host channel)")
     if main_at is None:
         raise ManifestError(
             f"{display}:{ck.lines.line('compartment', 0)}: no compartment "

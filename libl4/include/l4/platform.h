@@ -57,6 +57,7 @@
 #define L4_PLAT_PAGE_MEM        "mem_batch" /* the batch pages, writable, shared with mem */
 #define L4_PLAT_ENV_COMPARTMENT "compartment" /* compartment=NAME in the environment */
 #define L4_PLAT_ENV_RESTARTS    "restarts"    /* restarts=N: how many times it was restarted */
+#define L4_PLAT_ENV_CONSOLE     "console"     /* console=serial|host: where its stdio goes */
 #define L4_PLAT_ENV_ID          "id"          /* id=I: its compartment number (EventSend) */
 #define L4_PLAT_ENV_PRIORITY    "priority"    /* priority=P: its priority (its threads' most) */
 #define L4_PLAT_ENV_INITRAMFS   "initramfs"   /* initramfs=BYTES at L4_PLAT_INITRAMFS_VA */
