@@ -668,10 +668,11 @@ long vfs_fstat(struct process *p, long fd, uint64_t buf)
     struct vnode *v = vnode_of(p, fd, NULL);
     if (!v)
         return -LINUX_EBADF;
-    if (v->pipe) {
-        struct shim_inode fifo = {
-            .ino = (uintptr_t)v->pipe >> 4, .mode = LINUX_S_IFIFO | 0600, .nlink = 1};
-        return put_stat(p, buf, &fifo, false);
+    if (v->pipe || !v->node) { /* a pipe, or an end of the host channel */
+        struct shim_inode fifo = {.ino = v->pipe ? (uintptr_t)v->pipe >> 4 : (uint64_t)v->kind,
+                                  .mode = LINUX_S_IFIFO | 0600,
+                                  .nlink = 1};
+        return put_stat(p, buf, &fifo, v->kind == V_TTY);
     }
     return put_stat(p, buf, v->node, v->kind == V_TTY);
 }

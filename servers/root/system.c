@@ -899,8 +899,8 @@ static void describe_fault(l4_msginfo_t info, const l4_word_t *mr)
 {
     l4_word_t label = l4_msginfo_get_label(info);
     if (label == L4_FAULT_LABEL_EXCEPTION)
-        l4_printf("exception %lu, error code %#lx, address %#lx", (unsigned long)mr[0],
-                  (unsigned long)mr[1], (unsigned long)mr[2]);
+        l4_printf("exception %lu, error code %#lx, address %#lx, rip %#lx", (unsigned long)mr[0],
+                  (unsigned long)mr[1], (unsigned long)mr[2], (unsigned long)mr[3]);
     else if (label == L4_FAULT_LABEL_SYSCALL)
         l4_printf("foreign system call %lu", (unsigned long)mr[0]);
     else
