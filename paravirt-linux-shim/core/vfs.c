@@ -35,7 +35,20 @@
 struct shim_fs shim_fs;
 static const struct shim_cred root_cred = {0, 0};
 
-enum vkind { V_TTY, V_REG, V_DIR, V_PIPE_R, V_PIPE_W, V_HOST_IN, V_HOST_OUT, V_HOST_ERR };
+enum vkind {
+    V_TTY,
+    V_REG,
+    V_DIR,
+    V_PIPE_R,
+    V_PIPE_W,
+    V_NULL,
+    V_ZERO,
+    V_FULL,
+    V_RANDOM,
+    V_HOST_IN,
+    V_HOST_OUT,
+    V_HOST_ERR, /* the host channel: keep last */
+};
 
 #define PIPE_BYTES 65536 /* Linux's default pipe capacity */
 
@@ -283,13 +296,28 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
     if (type == LINUX_S_IFDIR && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
         return -LINUX_EISDIR;
     enum vkind kind = type == LINUX_S_IFDIR ? V_DIR : V_REG;
-    if (type == LINUX_S_IFCHR)
-        kind = V_TTY; /* /dev/tty, /dev/console: the terminal */
-    else if (type != LINUX_S_IFDIR && type != LINUX_S_IFREG)
+    if (type == LINUX_S_IFCHR) {
+        /* the devices Linux numbers so (devices.txt): mem's minors, the
+         * terminal's */
+        uint32_t ma = node->rdev_major, mi = node->rdev_minor;
+        if (ma == 1 && mi == 3)
+            kind = V_NULL;
+        else if (ma == 1 && mi == 5)
+            kind = V_ZERO;
+        else if (ma == 1 && mi == 7)
+            kind = V_FULL;
+        else if (ma == 1 && (mi == 8 || mi == 9))
+            kind = V_RANDOM;
+        else if (ma == 5 && (mi == 0 || mi == 1))
+            kind = V_TTY; /* /dev/tty, /dev/console: the terminal */
+        else
+            return -LINUX_ENXIO;
+    } else if (type != LINUX_S_IFDIR && type != LINUX_S_IFREG) {
         return -LINUX_ENXIO;
+    }
     if (kind == V_REG && (flags & O_TRUNC) && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
         (void)shim_fs_truncate(node, 0);
-    struct shim_file *f = new_file(kind, kind == V_TTY ? NULL : node, flags);
+    struct shim_file *f = new_file(kind, kind == V_REG || kind == V_DIR ? node : NULL, flags);
     if (!f)
         return -LINUX_ENOMEM;
     int fd = shim_fd_install(p->fds, f, 0, (flags & O_CLOEXEC) != 0);
@@ -528,6 +556,23 @@ long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
         return -LINUX_EBADF;
     if (v->kind == V_HOST_OUT || v->kind == V_HOST_ERR)
         return -LINUX_EBADF;
+    if (v->kind == V_NULL)
+        return 0;
+    if (v->kind == V_ZERO || v->kind == V_FULL || v->kind == V_RANDOM) {
+        char chunk[1024];
+        uint64_t done = 0;
+        while (done < n) {
+            size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
+            if (v->kind == V_RANDOM)
+                shim_random(chunk, k);
+            else
+                memset(chunk, 0, k);
+            if (mm_copy_out(&p->mm, buf + done, chunk, k) != 0)
+                return done ? (long)done : -LINUX_EFAULT;
+            done += k;
+        }
+        return (long)done;
+    }
     if (v->kind == V_TTY || v->kind == V_HOST_IN) {
         long r = tty_io(p, buf, n);
         if (r == -LINUX_EAGAIN && !(f->flags & 04000))
@@ -575,6 +620,15 @@ long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off
         return -LINUX_EBADF;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
         return -LINUX_EBADF;
+    if (v->kind == V_NULL || v->kind == V_ZERO || v->kind == V_RANDOM) {
+        /* accepted and dropped; the bytes must still be readable */
+        char c;
+        if (n && mm_copy_in(&p->mm, &c, buf, 1) != 0)
+            return -LINUX_EFAULT;
+        return (long)n;
+    }
+    if (v->kind == V_FULL)
+        return n ? -LINUX_ENOSPC : 0;
     if (v->kind == V_PIPE_W) {
         if (off >= 0)
             return -LINUX_ESPIPE;
@@ -620,6 +674,8 @@ long vfs_lseek(struct process *p, long fd, int64_t off, int whence)
         return -LINUX_EBADF;
     if (v->kind == V_TTY || v->pipe || v->kind >= V_HOST_IN)
         return -LINUX_ESPIPE;
+    if (v->kind >= V_NULL && v->kind <= V_RANDOM)
+        return 0; /* the memory devices: every position is the same */
     int64_t base = whence == 0   ? 0
                    : whence == 1 ? (int64_t)f->offset
                    : whence == 2 ? (int64_t)(v->node ? v->node->size : 0)
@@ -668,6 +724,15 @@ long vfs_fstat(struct process *p, long fd, uint64_t buf)
     struct vnode *v = vnode_of(p, fd, NULL);
     if (!v)
         return -LINUX_EBADF;
+    if (v->kind >= V_NULL && v->kind <= V_RANDOM) {
+        static const uint32_t minor[] = {[V_NULL] = 3, [V_ZERO] = 5, [V_FULL] = 7, [V_RANDOM] = 9};
+        struct shim_inode dev = {.ino = 100 + (uint64_t)v->kind,
+                                 .mode = LINUX_S_IFCHR | 0666,
+                                 .nlink = 1,
+                                 .rdev_major = 1,
+                                 .rdev_minor = minor[v->kind]};
+        return put_stat(p, buf, &dev, false);
+    }
     if (v->pipe || !v->node) { /* a pipe, or an end of the host channel */
         struct shim_inode fifo = {.ino = v->pipe ? (uintptr_t)v->pipe >> 4 : (uint64_t)v->kind,
                                   .mode = LINUX_S_IFIFO | 0600,
