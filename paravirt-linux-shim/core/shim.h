@@ -197,6 +197,7 @@ long vfs_fstatat(struct process *p, long dirfd, uint64_t path, uint64_t buf, uns
 long vfs_getdents64(struct process *p, long fd, uint64_t buf, uint64_t count);
 long vfs_getcwd(struct process *p, uint64_t buf, uint64_t size);
 long vfs_chdir(struct process *p, uint64_t path);
+long vfs_fchdir(struct process *p, long fd);
 long vfs_readlinkat(struct process *p, long dirfd, uint64_t path, uint64_t buf, uint64_t size);
 long vfs_faccessat(struct process *p, long dirfd, uint64_t path, unsigned mode);
 long vfs_mkdirat(struct process *p, long dirfd, uint64_t path, unsigned mode);
@@ -206,6 +207,13 @@ long vfs_close(struct process *p, long fd);
 long vfs_dup3(struct process *p, long oldfd, long newfd, unsigned flags, int which);
 long vfs_fcntl(struct process *p, long fd, unsigned cmd, uint64_t arg);
 long vfs_pipe2(struct process *p, uint64_t fds, unsigned flags);
+long vfs_truncate(struct process *p, long fd, uint64_t path, int64_t len);
+long vfs_symlinkat(struct process *p, uint64_t target, long dirfd, uint64_t path);
+long vfs_linkat(struct process *p, long olddir, uint64_t oldp, long newdir, uint64_t newp);
+long vfs_chmod(struct process *p, long dirfd, uint64_t path, long fd, unsigned mode);
+long vfs_chown(struct process *p, long dirfd, uint64_t path, long fd, uint32_t uid, uint32_t gid,
+               bool follow);
+long vfs_utimensat(struct process *p, long dirfd, uint64_t path, uint64_t times, unsigned flags);
 long vfs_poll(struct process *p, uint64_t fds, uint64_t n, long timeout_ms);
 /* A process that ends: drop anything it is parked on. */
 void vfs_forget(struct process *p);

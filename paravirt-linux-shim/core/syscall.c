@@ -380,6 +380,49 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = (long)p->umask;
         p->umask = (unsigned)a[0] & 0777;
         break;
+    case SYS_fchdir:
+        r = vfs_fchdir(p, (int)a[0]);
+        break;
+    case SYS_truncate:
+        r = vfs_truncate(p, -1, a[0], (int64_t)a[1]);
+        break;
+    case SYS_ftruncate:
+        r = vfs_truncate(p, (int)a[0], 0, (int64_t)a[1]);
+        break;
+    case SYS_symlink:
+        r = vfs_symlinkat(p, a[0], -100, a[1]);
+        break;
+    case SYS_symlinkat:
+        r = vfs_symlinkat(p, a[0], (int)a[1], a[2]);
+        break;
+    case SYS_link:
+        r = vfs_linkat(p, -100, a[0], -100, a[1]);
+        break;
+    case SYS_linkat:
+        r = vfs_linkat(p, (int)a[0], a[1], (int)a[2], a[3]);
+        break;
+    case SYS_chmod:
+        r = vfs_chmod(p, -100, a[0], -1, (unsigned)a[1]);
+        break;
+    case SYS_fchmod:
+        r = vfs_chmod(p, -100, 0, (int)a[0], (unsigned)a[1]);
+        break;
+    case SYS_fchmodat:
+        r = vfs_chmod(p, (int)a[0], a[1], -1, (unsigned)a[2]);
+        break;
+    case SYS_chown:
+    case SYS_lchown:
+        r = vfs_chown(p, -100, a[0], -1, (uint32_t)a[1], (uint32_t)a[2], f->nr == SYS_chown);
+        break;
+    case SYS_fchown:
+        r = vfs_chown(p, -100, 0, (int)a[0], (uint32_t)a[1], (uint32_t)a[2], true);
+        break;
+    case SYS_fchownat:
+        r = vfs_chown(p, (int)a[0], a[1], -1, (uint32_t)a[2], (uint32_t)a[3], !(a[4] & 0x100));
+        break;
+    case SYS_utimensat:
+        r = vfs_utimensat(p, (int)a[0], a[1], a[2], (unsigned)a[3]);
+        break;
     case SYS_pipe:
         r = vfs_pipe2(p, a[0], 0);
         break;

@@ -48,13 +48,23 @@
     X(60, exit, PARTIAL)                                                                           \
     X(63, uname, DONE)                                                                             \
     X(72, fcntl, PARTIAL)                                                                          \
+    X(76, truncate, DONE)                                                                          \
+    X(77, ftruncate, DONE)                                                                         \
     X(79, getcwd, DONE)                                                                            \
     X(80, chdir, DONE)                                                                             \
+    X(81, fchdir, DONE)                                                                            \
     X(82, rename, DONE)                                                                            \
     X(83, mkdir, DONE)                                                                             \
     X(84, rmdir, DONE)                                                                             \
+    X(86, link, DONE)                                                                              \
     X(87, unlink, DONE)                                                                            \
+    X(88, symlink, DONE)                                                                           \
     X(89, readlink, PARTIAL)                                                                       \
+    X(90, chmod, DONE)                                                                             \
+    X(91, fchmod, DONE)                                                                            \
+    X(92, chown, DONE)                                                                             \
+    X(93, fchown, DONE)                                                                            \
+    X(94, lchown, DONE)                                                                            \
     X(95, umask, DONE)                                                                             \
     X(102, getuid, DONE)                                                                           \
     X(109, setpgid, DONE)                                                                          \
@@ -79,10 +89,15 @@
     X(262, newfstatat, PARTIAL)                                                                    \
     X(263, unlinkat, PARTIAL)                                                                      \
     X(264, renameat, PARTIAL)                                                                      \
+    X(260, fchownat, DONE)                                                                         \
+    X(265, linkat, PARTIAL)                                                                        \
+    X(266, symlinkat, DONE)                                                                        \
     X(267, readlinkat, PARTIAL)                                                                    \
+    X(268, fchmodat, DONE)                                                                         \
     X(269, faccessat, PARTIAL)                                                                     \
     X(271, ppoll, PARTIAL)                                                                         \
     X(273, set_robust_list, PARTIAL)                                                               \
+    X(280, utimensat, PARTIAL)                                                                     \
     X(292, dup3, DONE)                                                                             \
     X(293, pipe2, DONE)                                                                            \
     X(302, prlimit64, PARTIAL)                                                                     \

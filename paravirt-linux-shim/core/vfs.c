@@ -63,6 +63,7 @@ struct vnode {
     struct shim_inode *node; /* V_REG, V_DIR (a reference held) */
     uint64_t dir_cookie;     /* V_DIR: getdents64 position */
     struct vpipe *pipe;      /* V_PIPE_R, V_PIPE_W */
+    char *path;              /* V_DIR: its canonical path, for *at() calls */
 };
 
 static void wake_pipe(struct vpipe *vp);
@@ -72,6 +73,7 @@ static void vrelease(struct shim_file *f)
     struct vnode *v = f->priv;
     if (v->node)
         shim_fs_put(v->node);
+    free(v->path);
     if (v->pipe) {
         struct vpipe *vp = v->pipe;
         if (v->kind == V_PIPE_R)
@@ -227,19 +229,29 @@ static long user_path(struct process *p, long dirfd, uint64_t upath, char *out, 
         memcpy(out, path, (size_t)n + 1);
         return n;
     }
-    if (dirfd != AT_FDCWD)
-        return n == 0 ? -LINUX_ENOENT : -LINUX_ENOSYS; /* dirfd-relative: not yet */
     if (n == 0)
         return -LINUX_ENOENT;
-    size_t c = strlen(p->cwd);
+    const char *base = p->cwd;
+    if (dirfd != AT_FDCWD) {
+        struct shim_file *df = dirfd >= 0 ? shim_fd_get(p->fds, (int)dirfd) : NULL;
+        if (!df)
+            return -LINUX_EBADF;
+        struct vnode *dv = df->priv;
+        if (dv->kind != V_DIR || !dv->path)
+            return -LINUX_ENOTDIR;
+        base = dv->path;
+    }
+    size_t c = strlen(base);
     if (c + 1 + (size_t)n + 1 > size)
         return -LINUX_ENAMETOOLONG;
-    memcpy(out, p->cwd, c);
+    memcpy(out, base, c);
     if (c > 1)
         out[c++] = '/';
     memcpy(out + c, path, (size_t)n + 1);
     return (long)(c + (size_t)n);
 }
+
+static void canonical(char *path);
 
 static int vfs_lookup(const char *path, bool follow, struct shim_inode **out)
 {
@@ -291,6 +303,8 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
     if (e)
         return e;
     unsigned type = node->mode & LINUX_S_IFMT;
+    if ((flags & O_NOFOLLOW) && type == LINUX_S_IFLNK)
+        return -LINUX_ELOOP;
     if ((flags & O_DIRECTORY) && type != LINUX_S_IFDIR)
         return -LINUX_ENOTDIR;
     if (type == LINUX_S_IFDIR && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
@@ -320,6 +334,10 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
     struct shim_file *f = new_file(kind, kind == V_REG || kind == V_DIR ? node : NULL, flags);
     if (!f)
         return -LINUX_ENOMEM;
+    if (kind == V_DIR) {
+        canonical(path);
+        ((struct vnode *)f->priv)->path = strdup(path);
+    }
     int fd = shim_fd_install(p->fds, f, 0, (flags & O_CLOEXEC) != 0);
     shim_file_put(f);
     return fd;
@@ -856,6 +874,19 @@ long vfs_chdir(struct process *p, uint64_t upath)
     return 0;
 }
 
+long vfs_fchdir(struct process *p, long fd)
+{
+    struct vnode *v = vnode_of(p, fd, NULL);
+    if (!v)
+        return -LINUX_EBADF;
+    if (v->kind != V_DIR || !v->path)
+        return -LINUX_ENOTDIR;
+    if (strlen(v->path) >= sizeof p->cwd)
+        return -LINUX_ENAMETOOLONG;
+    strcpy(p->cwd, v->path);
+    return 0;
+}
+
 long vfs_readlinkat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, uint64_t size)
 {
     char path[PATH_MAX];
@@ -882,6 +913,8 @@ long vfs_readlinkat(struct process *p, long dirfd, uint64_t upath, uint64_t buf,
 
 long vfs_faccessat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
 {
+    if (mode & ~7u)
+        return -LINUX_EINVAL;
     char path[PATH_MAX];
     long r = user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
@@ -954,4 +987,121 @@ bool vfs_is_tty(struct process *p, long fd)
 void vfs_exec(struct process *p)
 {
     shim_fd_exec(p->fds);
+}
+
+/* --- Links, modes, sizes, times ------------------------------------------------ */
+
+long vfs_truncate(struct process *p, long fd, uint64_t upath, int64_t len)
+{
+    if (len < 0)
+        return -LINUX_EINVAL;
+    struct shim_inode *node;
+    if (upath) {
+        char path[PATH_MAX];
+        long r = user_path(p, AT_FDCWD, upath, path, sizeof path);
+        if (r < 0)
+            return r;
+        int e = vfs_lookup(path, true, &node);
+        if (e)
+            return e;
+    } else {
+        struct shim_file *f;
+        struct vnode *v = vnode_of(p, fd, &f);
+        if (!v)
+            return -LINUX_EBADF;
+        if (v->kind != V_REG || (f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
+            return -LINUX_EINVAL;
+        node = v->node;
+    }
+    if ((node->mode & LINUX_S_IFMT) == LINUX_S_IFDIR)
+        return -LINUX_EISDIR;
+    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFREG)
+        return -LINUX_EINVAL;
+    return shim_fs_truncate(node, (uint64_t)len);
+}
+
+long vfs_symlinkat(struct process *p, uint64_t utarget, long dirfd, uint64_t upath)
+{
+    char target[PATH_MAX], path[PATH_MAX];
+    long r = mm_copy_string(&p->mm, target, utarget, sizeof target);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return -LINUX_ENOENT;
+    r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    return shim_fs_symlink(&shim_fs, &root_cred, NULL, target, path);
+}
+
+long vfs_linkat(struct process *p, long olddir, uint64_t uold, long newdir, uint64_t unew)
+{
+    char a[PATH_MAX], b[PATH_MAX];
+    long r = user_path(p, olddir, uold, a, sizeof a);
+    if (r >= 0)
+        r = user_path(p, newdir, unew, b, sizeof b);
+    if (r < 0)
+        return r;
+    return shim_fs_link(&shim_fs, &root_cred, NULL, a, b);
+}
+
+/* The inode a path (or, with fd >= 0 and no path, a descriptor) names. */
+static long inode_of(struct process *p, long dirfd, uint64_t upath, long fd, bool follow,
+                     struct shim_inode **out)
+{
+    if (fd >= 0) {
+        struct vnode *v = vnode_of(p, fd, NULL);
+        if (!v)
+            return -LINUX_EBADF;
+        if (!v->node)
+            return -LINUX_EINVAL;
+        *out = v->node;
+        return 0;
+    }
+    char path[PATH_MAX];
+    long r = user_path(p, dirfd, upath, path, sizeof path);
+    if (r < 0)
+        return r;
+    return vfs_lookup(path, follow, out);
+}
+
+long vfs_chmod(struct process *p, long dirfd, uint64_t upath, long fd, unsigned mode)
+{
+    struct shim_inode *node;
+    long r = inode_of(p, dirfd, upath, fd, true, &node);
+    return r ? r : shim_fs_chmod(node, &root_cred, mode & 07777);
+}
+
+long vfs_chown(struct process *p, long dirfd, uint64_t upath, long fd, uint32_t uid, uint32_t gid,
+               bool follow)
+{
+    struct shim_inode *node;
+    long r = inode_of(p, dirfd, upath, fd, follow, &node);
+    return r ? r : shim_fs_chown(node, &root_cred, uid, gid);
+}
+
+long vfs_utimensat(struct process *p, long dirfd, uint64_t upath, uint64_t utimes, unsigned flags)
+{
+    struct shim_inode *node;
+    long r = inode_of(p, dirfd, upath, upath ? -1 : dirfd, !(flags & AT_SYMLINK_NOFOLLOW), &node);
+    if (r)
+        return r;
+    int64_t now = (int64_t)shim_now_ns(), t[2] = {now, now};
+    if (utimes) {
+        int64_t ts[4];
+        if (mm_copy_in(&p->mm, ts, utimes, sizeof ts) != 0)
+            return -LINUX_EFAULT;
+        for (int i = 0; i < 2; i++) {
+            int64_t ns = ts[2 * i + 1];
+            if (ns == (1 << 30) - 1) /* UTIME_NOW */
+                t[i] = now;
+            else if (ns == (1 << 30) - 2) /* UTIME_OMIT */
+                t[i] = i ? node->mtime : node->atime;
+            else if (ns < 0 || ns > 999999999)
+                return -LINUX_EINVAL;
+            else
+                t[i] = ts[2 * i] * 1000000000 + ns;
+        }
+    }
+    return shim_fs_utimens(node, &root_cred, t[0], t[1]);
 }
