@@ -198,6 +198,11 @@ long vfs_getdents64(struct process *p, long fd, uint64_t buf, uint64_t count);
 long vfs_getcwd(struct process *p, uint64_t buf, uint64_t size);
 long vfs_chdir(struct process *p, uint64_t path);
 long vfs_fchdir(struct process *p, long fd);
+long vfs_statx(struct process *p, long dirfd, uint64_t path, unsigned flags, unsigned mask,
+               uint64_t buf);
+long vfs_statfs(struct process *p, uint64_t path, long fd, uint64_t buf);
+long vfs_sendfile(struct process *p, long out_fd, long in_fd, uint64_t off, uint64_t count);
+long vfs_write_kernel(struct process *p, long fd, const char *buf, size_t n);
 long vfs_readlinkat(struct process *p, long dirfd, uint64_t path, uint64_t buf, uint64_t size);
 long vfs_faccessat(struct process *p, long dirfd, uint64_t path, unsigned mode);
 long vfs_mkdirat(struct process *p, long dirfd, uint64_t path, unsigned mode);

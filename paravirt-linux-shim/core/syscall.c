@@ -380,6 +380,18 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = (long)p->umask;
         p->umask = (unsigned)a[0] & 0777;
         break;
+    case SYS_statx:
+        r = vfs_statx(p, (int)a[0], a[1], (unsigned)a[2], (unsigned)a[3], a[4]);
+        break;
+    case SYS_statfs:
+        r = vfs_statfs(p, a[0], -1, a[1]);
+        break;
+    case SYS_fstatfs:
+        r = vfs_statfs(p, 0, (int)a[0], a[1]);
+        break;
+    case SYS_sendfile:
+        r = vfs_sendfile(p, (int)a[0], (int)a[1], a[2], a[3]);
+        break;
     case SYS_fchdir:
         r = vfs_fchdir(p, (int)a[0]);
         break;

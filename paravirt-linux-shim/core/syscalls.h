@@ -39,6 +39,7 @@
     X(33, dup2, DONE)                                                                              \
     X(35, nanosleep, DONE)                                                                         \
     X(39, getpid, DONE)                                                                            \
+    X(40, sendfile, PARTIAL)                                                                       \
     X(56, clone, PARTIAL)                                                                          \
     X(57, fork, DONE)                                                                              \
     X(58, vfork, PARTIAL)                                                                          \
@@ -76,6 +77,8 @@
     X(107, geteuid, DONE)                                                                          \
     X(108, getegid, DONE)                                                                          \
     X(110, getppid, DONE)                                                                          \
+    X(137, statfs, PARTIAL)                                                                        \
+    X(138, fstatfs, PARTIAL)                                                                       \
     X(158, arch_prctl, PARTIAL)                                                                    \
     X(186, gettid, DONE)                                                                           \
     X(217, getdents64, DONE)                                                                       \
@@ -102,6 +105,7 @@
     X(293, pipe2, DONE)                                                                            \
     X(302, prlimit64, PARTIAL)                                                                     \
     X(318, getrandom, DONE)                                                                        \
+    X(332, statx, PARTIAL)                                                                         \
     X(334, rseq, NOSYS)                                                                            \
     X(439, faccessat2, PARTIAL)
 

@@ -684,6 +684,47 @@ long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off
     return (long)done;
 }
 
+/* A write from the shim's own buffer (sendfile): files, the terminal, the
+ * host channel, the memory devices and pipes (what fits: no parking). */
+long vfs_write_kernel(struct process *p, long fd, const char *buf, size_t n)
+{
+    struct shim_file *f;
+    struct vnode *v = vnode_of(p, fd, &f);
+    if (!v)
+        return -LINUX_EBADF;
+    if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
+        return -LINUX_EBADF;
+    switch (v->kind) {
+    case V_TTY:
+        tty_write(buf, n);
+        return (long)n;
+    case V_HOST_OUT:
+    case V_HOST_ERR:
+        host_write(buf, n, v->kind == V_HOST_ERR ? 2 : 1);
+        return (long)n;
+    case V_NULL:
+    case V_ZERO:
+    case V_RANDOM:
+        return (long)n;
+    case V_PIPE_W: {
+        int64_t r = shim_pipe_write(&v->pipe->pipe, buf, n);
+        if (r > 0)
+            wake_pipe(v->pipe);
+        return (long)r;
+    }
+    case V_REG: {
+        if (f->flags & O_APPEND)
+            f->offset = v->node->size;
+        int64_t r = shim_fs_write(v->node, f->offset, buf, n);
+        if (r > 0)
+            f->offset += (uint64_t)r;
+        return (long)r;
+    }
+    default:
+        return -LINUX_EINVAL;
+    }
+}
+
 long vfs_lseek(struct process *p, long fd, int64_t off, int whence)
 {
     struct shim_file *f;
@@ -1104,4 +1145,123 @@ long vfs_utimensat(struct process *p, long dirfd, uint64_t upath, uint64_t utime
         }
     }
     return shim_fs_utimens(node, &root_cred, t[0], t[1]);
+}
+
+/* statx (struct statx of linux/stat.h, 256 bytes): the basic fields. */
+long vfs_statx(struct process *p, long dirfd, uint64_t upath, unsigned flags, unsigned mask,
+               uint64_t buf)
+{
+    if (mask & 0x80000000u) /* STATX__RESERVED */
+        return -LINUX_EINVAL;
+    struct shim_inode *node = NULL, tmp;
+    char first = 1;
+    if (mm_copy_in(&p->mm, &first, upath, 1) != 0)
+        return -LINUX_EFAULT;
+    if (first == 0 && (flags & AT_EMPTY_PATH)) {
+        struct vnode *v = vnode_of(p, dirfd, NULL);
+        if (!v)
+            return -LINUX_EBADF;
+        if (!v->node) {
+            memset(&tmp, 0, sizeof tmp);
+            tmp.mode = v->kind == V_TTY ? (LINUX_S_IFCHR | 0620) : (LINUX_S_IFIFO | 0600);
+            tmp.nlink = 1;
+            node = &tmp;
+        } else {
+            node = v->node;
+        }
+    } else {
+        long r = inode_of(p, dirfd, upath, -1, !(flags & AT_SYMLINK_NOFOLLOW), &node);
+        if (r)
+            return r;
+    }
+    uint8_t st[256];
+    memset(st, 0, sizeof st);
+    uint32_t w32;
+    uint64_t w64;
+#define PUT32(off, v) (w32 = (uint32_t)(v), memcpy(st + (off), &w32, 4))
+#define PUT64(off, v) (w64 = (uint64_t)(v), memcpy(st + (off), &w64, 8))
+    PUT32(0, 0x7ff); /* stx_mask: STATX_BASIC_STATS */
+    PUT32(4, 4096);  /* stx_blksize */
+    PUT32(16, node->nlink);
+    PUT32(20, node->uid);
+    PUT32(24, node->gid);
+    uint16_t mode = (uint16_t)node->mode;
+    memcpy(st + 28, &mode, 2);
+    PUT64(32, node->ino);
+    PUT64(40, node->size);
+    PUT64(48, (node->size + 511) / 512);
+    int64_t times[4] = {node->atime, node->ctime, node->ctime, node->mtime}; /* a, btime, c, m */
+    for (int i = 0; i < 4; i++) {
+        PUT64(64 + 16 * i, times[i] / 1000000000);
+        PUT32(72 + 16 * i, times[i] % 1000000000);
+    }
+    PUT32(128, node->rdev_major);
+    PUT32(132, node->rdev_minor);
+    PUT32(136, 0);
+    PUT32(140, 1);
+#undef PUT32
+#undef PUT64
+    return mm_copy_out(&p->mm, buf, st, sizeof st) ? -LINUX_EFAULT : 0;
+}
+
+/* statfs (struct statfs of x86-64, 120 bytes): an in-memory file system. */
+long vfs_statfs(struct process *p, uint64_t upath, long fd, uint64_t buf)
+{
+    struct shim_inode *node;
+    long r = inode_of(p, AT_FDCWD, upath, fd, true, &node);
+    if (r)
+        return r;
+    uint64_t st[15];
+    memset(st, 0, sizeof st);
+    st[0] = 0x01021994; /* TMPFS_MAGIC */
+    st[1] = 4096;
+    st[2] = pmem_free_pages() + 1024; /* blocks */
+    st[3] = pmem_free_pages();        /* free */
+    st[4] = pmem_free_pages();        /* available */
+    st[5] = 1u << 20;                 /* files */
+    st[6] = 1u << 19;
+    st[8] = 255;  /* f_namelen */
+    st[9] = 4096; /* f_frsize */
+    return mm_copy_out(&p->mm, buf, st, 120) ? -LINUX_EFAULT : 0;
+}
+
+/* sendfile: from a file at an offset (or its own) to any descriptor, in
+ * chunks through the shim. */
+long vfs_sendfile(struct process *p, long out_fd, long in_fd, uint64_t uoff, uint64_t count)
+{
+    struct shim_file *fin;
+    struct vnode *vin = vnode_of(p, in_fd, &fin);
+    if (!vin || !vnode_of(p, out_fd, NULL))
+        return -LINUX_EBADF;
+    if (vin->kind != V_REG)
+        return -LINUX_EINVAL;
+    int64_t off = (int64_t)fin->offset;
+    if (uoff && mm_copy_in(&p->mm, &off, uoff, 8) != 0)
+        return -LINUX_EFAULT;
+    if (off < 0)
+        return -LINUX_EINVAL;
+    /* through a bounce page of the process's own: its stack's top is not
+     * ours to use, so go page by page via a shim buffer and the writer */
+    char chunk[4096];
+    uint64_t done = 0;
+    while (done < count) {
+        size_t k = count - done < sizeof chunk ? (size_t)(count - done) : sizeof chunk;
+        int64_t r = shim_fs_read(vin->node, (uint64_t)off + done, chunk, k);
+        if (r <= 0)
+            break;
+        long w = vfs_write_kernel(p, out_fd, chunk, (size_t)r);
+        if (w < 0)
+            return done ? (long)done : w;
+        done += (uint64_t)w;
+        if ((size_t)r < k || (size_t)w < (size_t)r)
+            break;
+    }
+    if (uoff) {
+        int64_t end = off + (int64_t)done;
+        if (mm_copy_out(&p->mm, uoff, &end, 8) != 0)
+            return -LINUX_EFAULT;
+    } else {
+        fin->offset += done;
+    }
+    return (long)done;
 }
