@@ -184,9 +184,11 @@ static void server_stop(void)
     static void irq_body_##id(void)
 
 /* The server's calibration: every start's agrees with the first start's
- * within 2 %. The kernel's own calibration at boot is only a diagnostic:
- * under a loaded host it has been seen 70 % off while the server's
- * stayed within 0.1 % from start to start. */
+ * within 20 %. The kernel's own calibration at boot is only a diagnostic:
+ * under a loaded host it has been seen 70 % off. The server's stays within
+ * 0.1 % from start to start on a quiet host, but TCG's timing follows the
+ * host's load (several QEMUs at once in the test suite), so the bound is
+ * wide: it catches a broken calibration, not a slow host. */
 static uint64_t first_hz;
 
 static int calibration_ok(uint64_t hz)
@@ -197,7 +199,7 @@ static int calibration_ok(uint64_t hz)
                   (unsigned long)ut_boot_info()->tsc_hz);
     }
     uint64_t diff = hz > first_hz ? hz - first_hz : first_hz - hz;
-    if (hz < 100000000u || diff > first_hz / 50) {
+    if (hz < 100000000u || diff > first_hz / 5) {
         ut_fail(__FILE__, __LINE__, "the server's TSC: %lu Hz, at its first start %lu Hz",
                 (unsigned long)hz, (unsigned long)first_hz);
         return 0;
