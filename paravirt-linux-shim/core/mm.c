@@ -29,7 +29,7 @@
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
 
-static unsigned rights_of(unsigned prot)
+unsigned mm_rights_of(unsigned prot)
 {
     unsigned r = MEM_BATCH_ENTRY_RIGHT_READ;
     if (prot & LINUX_PROT_WRITE)
@@ -193,7 +193,7 @@ int mm_record(struct mm *mm, uint64_t addr, l4_word_t pfn, unsigned prot)
 int mm_map_page(struct mm *mm, uint64_t addr, l4_word_t pfn, unsigned prot)
 {
     uint64_t vpn = addr >> 12;
-    mem_status_t st = mem_map(shim.mem, mm->space, vpn << 12, pfn, rights_of(prot));
+    mem_status_t st = mem_map(shim.mem, mm->space, vpn << 12, pfn, mm_rights_of(prot));
     if (st != L4_NO_ERROR)
         return (int)err_of(st);
     int e = pm_insert(mm, vpn, pfn, prot);
@@ -277,7 +277,7 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
                 return -LINUX_ENOMEM;
             memcpy(pmem_ptr(pfn), pmem_ptr(e->pfn), SHIM_PAGE);
             (void)mem_unmap(shim.mem, mm->space, vpn << 12);
-            mem_status_t st = mem_map(shim.mem, mm->space, vpn << 12, pfn, rights_of(v->prot));
+            mem_status_t st = mem_map(shim.mem, mm->space, vpn << 12, pfn, mm_rights_of(v->prot));
             if (st != L4_NO_ERROR) {
                 pmem_put(pfn);
                 return (int)err_of(st);
@@ -288,7 +288,7 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
             return 0;
         }
         e->prot = v->prot;
-        return mem_protect(shim.mem, mm->space, vpn << 12, rights_of(v->prot)) == L4_NO_ERROR
+        return mem_protect(shim.mem, mm->space, vpn << 12, mm_rights_of(v->prot)) == L4_NO_ERROR
                    ? 0
                    : -LINUX_EFAULT;
     }
@@ -487,7 +487,7 @@ long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
         }
         unsigned p = pmem_refs(e->pfn) > 1 ? (prot & ~LINUX_PROT_WRITE) : prot;
         e->prot = p;
-        (void)mem_protect(shim.mem, mm->space, vpn << 12, rights_of(p));
+        (void)mem_protect(shim.mem, mm->space, vpn << 12, mm_rights_of(p));
     }
     return 0;
 }

@@ -41,16 +41,6 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
                               const char *const *argv, int envc, const char *const *envp,
                               struct process *files);
 
-static unsigned rights_of(unsigned prot)
-{
-    unsigned r = MEM_BATCH_ENTRY_RIGHT_READ;
-    if (prot & LINUX_PROT_WRITE)
-        r |= MEM_BATCH_ENTRY_RIGHT_WRITE;
-    if (prot & LINUX_PROT_EXEC)
-        r |= MEM_BATCH_ENTRY_RIGHT_EXEC;
-    return r;
-}
-
 /* Fill and map the pages of every segment: one Batch per batch-pages-full. */
 static int load_segments(struct mm *mm, const struct shim_exec_plan *plan, const uint8_t *file)
 {
@@ -80,7 +70,7 @@ static int load_segments(struct mm *mm, const struct shim_exec_plan *plan, const
                 return e;
             }
             b[n++] = (struct mem_batch_entry){
-                MEM_BATCH_ENTRY_OP_MAP, (uint32_t)mm->space, va, pfn, rights_of(seg->prot), 0};
+                MEM_BATCH_ENTRY_OP_MAP, (uint32_t)mm->space, va, pfn, mm_rights_of(seg->prot), 0};
             if (n == MEM_BATCH_ENTRY_MAX_ENTRIES || va + SHIM_PAGE >= seg->end) {
                 mem_status_t st = mem_batch(shim.mem, n, &failed, &first);
                 if (st != L4_NO_ERROR || failed)
@@ -300,14 +290,14 @@ static int share_pages(struct mm *parent, struct mm *child)
         }
         b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)child->space,
                                           pe->vpn << 12,          pe->pfn,
-                                          rights_of(prot),        0};
+                                          mm_rights_of(prot),     0};
         if (pe->prot & LINUX_PROT_WRITE) {
             pe->prot = prot; /* the parent's copy is read-only too now */
             b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_PROTECT,
                                               (uint32_t)parent->space,
                                               pe->vpn << 12,
                                               0,
-                                              rights_of(prot),
+                                              mm_rights_of(prot),
                                               0};
         }
         if (n >= MEM_BATCH_ENTRY_MAX_ENTRIES - 1) {

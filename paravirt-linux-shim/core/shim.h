@@ -12,7 +12,8 @@
  *              demand paging, brk/mmap/munmap/mprotect, user copies
  *   proc.c     processes: exec from the initramfs, exit
  *   syscall.c  the system call table (syscalls.h) and the simple calls
- *   console.c  output through the console ring, input
+ *   vfs.c      files: the in-memory file system, descriptors, pipes, devices
+ *   console.c  the terminal (line discipline) and the host channel
  */
 #ifndef SHIM_CORE_H
 #define SHIM_CORE_H
@@ -94,6 +95,8 @@ struct mm {
 };
 
 int mm_init(struct mm *mm);
+/* The memory server's rights (right_*) for a Linux protection. */
+unsigned mm_rights_of(unsigned prot);
 void mm_destroy(struct mm *mm);
 /* Add an area (no pages yet); -errno. */
 int mm_add_vma(struct mm *mm, uint64_t start, uint64_t end, unsigned prot);
@@ -239,9 +242,6 @@ void tty_input(void);
 void tty_signal(uint64_t signals);
 /* Readers parked on the terminal: answer those that can go on. */
 void tty_wake(void);
-
-/* The file a path names in the initramfs (cpio newc), or NULL. */
-const void *initrd_find(const char *path, size_t *size);
 
 static inline void *pmem_ptr(l4_word_t pfn)
 {
