@@ -205,7 +205,7 @@ uint64_t shim_now_ns(void)
 
 static void arm_timer(void)
 {
-    uint64_t first = 0;
+    uint64_t first = vfs_next_deadline();
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && (!first || sleepers[i].deadline < first))
             first = sleepers[i].deadline;
@@ -218,9 +218,15 @@ static void arm_timer(void)
         (void)irq_timer_cancel(shim.irq, &x);
 }
 
+void shim_timer_changed(void)
+{
+    arm_timer();
+}
+
 void sleep_wake(void)
 {
     uint64_t now = shim_now_ns();
+    vfs_expire(now);
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && sleepers[i].deadline <= now) {
             sleepers[i].used = false;

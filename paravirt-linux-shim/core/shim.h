@@ -223,6 +223,10 @@ long vfs_chown(struct process *p, long dirfd, uint64_t path, long fd, uint32_t u
                bool follow);
 long vfs_utimensat(struct process *p, long dirfd, uint64_t path, uint64_t times, unsigned flags);
 long vfs_poll(struct process *p, uint64_t fds, uint64_t n, long timeout_ms);
+uint64_t vfs_next_deadline(void);
+void vfs_expire(uint64_t now);
+/* A deadline was added: re-arm the virtual timer for the earliest. */
+void shim_timer_changed(void);
 /* A process that ends: drop anything it is parked on. */
 void vfs_forget(struct process *p);
 /* What a call returns when its process was parked (answered later). */

@@ -347,7 +347,11 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
                 r = -LINUX_EFAULT;
                 break;
             }
-            ms = (long)(ts[0] * 1000 + ts[1] / 1000000);
+            if ((int64_t)ts[0] < 0 || ts[1] >= 1000000000u) {
+                r = -LINUX_EINVAL;
+                break;
+            }
+            ms = (long)(ts[0] * 1000 + (ts[1] + 999999) / 1000000);
         }
         r = vfs_poll(p, a[0], a[1], ms);
         break;

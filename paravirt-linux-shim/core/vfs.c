@@ -363,7 +363,8 @@ struct waiter {
     bool write;
     l4_word_t reply;
     struct vpipe *pipe;
-    bool poll; /* a poll: buf is its pollfd array, n their number */
+    bool poll;         /* a poll: buf is its pollfd array, n their number */
+    uint64_t deadline; /* a poll's timeout on the PV clock (0: none) */
 };
 
 static long poll_now(struct process *p, uint64_t ufds, uint64_t n);
@@ -449,7 +450,7 @@ static long park(struct process *p, struct vpipe *vp, long fd, uint64_t buf, uin
             l4_word_t r = shim_keep_reply();
             if (!r)
                 return -LINUX_EAGAIN;
-            waiters[i] = (struct waiter){true, p->pid, fd, buf, n, write, r, vp, false};
+            waiters[i] = (struct waiter){true, p->pid, fd, buf, n, write, r, vp, false, 0};
             return SHIM_BLOCKED;
         }
     return -LINUX_EAGAIN;
@@ -499,8 +500,8 @@ static long poll_now(struct process *p, uint64_t ufds, uint64_t n)
 }
 
 /* poll and ppoll: a timeout of 0 answers now; otherwise a poll with
- * nothing ready is parked until the terminal or a pipe moves (a finite
- * timeout is not yet kept: such a poll waits like an infinite one). */
+ * nothing ready is parked until the terminal or a pipe moves, or its
+ * timeout passes (then it answers 0: the virtual timer, main.c). */
 long vfs_poll(struct process *p, uint64_t ufds, uint64_t n, long timeout_ms)
 {
     if (n > SHIM_FD_TABLE_SIZE)
@@ -513,7 +514,12 @@ long vfs_poll(struct process *p, uint64_t ufds, uint64_t n, long timeout_ms)
             l4_word_t reply = shim_keep_reply();
             if (!reply)
                 return -LINUX_EAGAIN;
-            waiters[i] = (struct waiter){true, p->pid, -1, ufds, n, false, reply, NULL, true};
+            uint64_t deadline =
+                timeout_ms > 0 ? shim_now_ns() + (uint64_t)timeout_ms * 1000000u : 0;
+            waiters[i] =
+                (struct waiter){true, p->pid, -1, ufds, n, false, reply, NULL, true, deadline};
+            if (deadline)
+                shim_timer_changed();
             return SHIM_BLOCKED;
         }
     return -LINUX_EAGAIN;
@@ -1264,4 +1270,28 @@ long vfs_sendfile(struct process *p, long out_fd, long in_fd, uint64_t uoff, uin
         fin->offset += done;
     }
     return (long)done;
+}
+
+/* The earliest poll timeout (0: none), and answering the polls whose
+ * timeout has passed with 0. */
+uint64_t vfs_next_deadline(void)
+{
+    uint64_t first = 0;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (waiters[i].used && waiters[i].deadline && (!first || waiters[i].deadline < first))
+            first = waiters[i].deadline;
+    return first;
+}
+
+void vfs_expire(uint64_t now)
+{
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        struct waiter *w = &waiters[i];
+        if (!w->used || !w->deadline || w->deadline > now)
+            continue;
+        w->used = false;
+        struct process *p = proc_by_pid(w->pid);
+        long r = p && !p->zombie ? poll_now(p, w->buf, w->n) : 0;
+        shim_answer(w->reply, (l4_word_t)(r < 0 ? r : r));
+    }
 }
