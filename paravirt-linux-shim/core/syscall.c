@@ -153,8 +153,11 @@ static long do_kill(struct process *p, int pid, int sig)
         if (!match)
             continue;
         found++;
-        if (sig == 0 || (ignored_or_stop >> (sig - 1) & 1) || q->pid == 1)
-            continue; /* init ignores what it does not handle, as on Linux */
+        /* init ignores what it does not handle, as on Linux; a program run
+         * with `tools/tessera run -- PROG` is pid 1 too but is treated as
+         * the ordinary process it is natively */
+        if (sig == 0 || (ignored_or_stop >> (sig - 1) & 1) || (q->pid == 1 && !shim.host))
+            continue;
         if (q == p)
             return SHIM_KILLED_SELF;
         proc_exit(q, sig);
@@ -380,6 +383,27 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_kill:
         r = do_kill(p, (int)a[0], (int)a[1]);
         break;
+    case SYS_tkill: /* one thread per process: the thread is the process */
+        r = (int)a[0] <= 0 ? -LINUX_EINVAL : do_kill(p, (int)a[0], (int)a[1]);
+        break;
+    case SYS_tgkill:
+        r = (int)a[0] <= 0 || (int)a[1] <= 0 ? -LINUX_EINVAL
+            : (int)a[0] != (int)a[1]         ? -LINUX_ESRCH
+                                             : do_kill(p, (int)a[1], (int)a[2]);
+        break;
+    case SYS_getrusage: { /* no accounting yet: zeros, as a fresh process has */
+        uint8_t ru[144] = {0};
+        int who = (int)a[0];
+        r = who != 0 && who != -1 && who != 1 ? -LINUX_EINVAL
+                                              : mm_copy_out(&p->mm, a[1], ru, sizeof ru);
+        break;
+    }
+    case SYS_times: {
+        uint64_t t[4] = {0, 0, 0, 0};
+        r = a[0] && mm_copy_out(&p->mm, a[0], t, sizeof t) ? -LINUX_EFAULT
+                                                           : (long)(shim_now_ns() / 10000000u);
+        break;
+    }
     case SYS_umask:
         r = (long)p->umask;
         p->umask = (unsigned)a[0] & 0777;

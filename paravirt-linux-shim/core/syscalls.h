@@ -67,6 +67,8 @@
     X(93, fchown, DONE)                                                                            \
     X(94, lchown, DONE)                                                                            \
     X(95, umask, DONE)                                                                             \
+    X(98, getrusage, PARTIAL)                                                                      \
+    X(100, times, PARTIAL)                                                                         \
     X(102, getuid, DONE)                                                                           \
     X(109, setpgid, DONE)                                                                          \
     X(111, getpgrp, DONE)                                                                          \
@@ -82,11 +84,13 @@
     X(158, arch_prctl, PARTIAL)                                                                    \
     X(186, gettid, DONE)                                                                           \
     X(217, getdents64, DONE)                                                                       \
+    X(200, tkill, PARTIAL)                                                                         \
     X(201, time, DONE)                                                                             \
     X(218, set_tid_address, DONE)                                                                  \
     X(228, clock_gettime, PARTIAL)                                                                 \
     X(230, clock_nanosleep, PARTIAL)                                                               \
     X(231, exit_group, DONE)                                                                       \
+    X(234, tgkill, PARTIAL)                                                                        \
     X(257, openat, PARTIAL)                                                                        \
     X(258, mkdirat, PARTIAL)                                                                       \
     X(262, newfstatat, PARTIAL)                                                                    \

@@ -41,6 +41,10 @@ def main():
     check("glibc busybox: stdin to its end, stdout and stderr apart, status",
           r.returncode == 5 and r.stdout == b"typed in\nand more\n" and r.stderr == b"err\n",
           f"status {r.returncode}, stdout {r.stdout[:200]!r}, stderr {r.stderr[:200]!r}")
+    r = run(a.builddir, ["/bin/busybox", "sh", "-c", "echo bye; kill -TERM $$; echo not here"])
+    check("a program ended by a signal: status 128 + N, as a shell reports it",
+          r.returncode == 143 and r.stdout == b"bye\n",
+          f"status {r.returncode}, stdout {r.stdout[:200]!r}")
     r = run(a.builddir, ["/bin/busybox", "wc", "-l"])
     check("an empty stdin is end of file at once", r.returncode == 0 and r.stdout.strip() == b"0",
           f"status {r.returncode}, stdout {r.stdout!r}")

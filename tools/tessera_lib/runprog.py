@@ -199,7 +199,7 @@ def _relay(proc, c1, c2, verbose, timeout):
                     sys.stderr.buffer.write(data)
                     sys.stderr.buffer.flush()
                 log_tail.append(data)
-                log_tail = log_tail[-64:]
+                log_tail = log_tail[-256:]
             else:
                 buf += data
                 while len(buf) >= 2 and len(buf) >= 2 + buf[1]:
@@ -212,6 +212,14 @@ def _relay(proc, c1, c2, verbose, timeout):
             break
     info = qemu.decode_exit(proc.returncode, proc.stderr.read().decode(errors="replace"))
     if info.kind == "kernel":
+        # QEMU's exit code keeps 7 bits of the status (it exits with
+        # status * 2 + 1): 128 + N for a signal needs the root task's own
+        # line on COM1, which names the whole status
+        import re
+        text = b"".join(log_tail).decode(errors="replace")
+        m = re.findall(r"power-off with status (\d+) \(main compartment", text)
+        if m and int(m[-1]) & 0x7f == info.status:
+            return int(m[-1])
         return info.status
     sys.stderr.write("".join(d.decode(errors="replace") for d in log_tail)[-2000:])
     raise TesseraError(f"the system did not finish: {info.describe()}")
