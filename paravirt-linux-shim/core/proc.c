@@ -114,6 +114,10 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
     struct shim_fdtable *keep_fds = files ? files->fds : NULL;
     char keep_cwd[sizeof p->cwd];
     unsigned keep_umask = files ? files->umask : 022;
+    uint64_t keep_ign = 0, keep_mask = files ? files->sigmask : 0;
+    for (unsigned i = 0; files && i < 64; i++)
+        if (files->sigaction[i][0] == 1) /* SIG_IGN survives execve; handlers do not */
+            keep_ign |= UINT64_C(1) << i;
     if (files)
         memcpy(keep_cwd, files->cwd, sizeof keep_cwd);
     memset(p, 0, sizeof *p);
@@ -127,6 +131,10 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
         p->fds = keep_fds;
         memcpy(p->cwd, keep_cwd, sizeof p->cwd);
         p->umask = keep_umask;
+        p->sigmask = keep_mask;
+        for (unsigned i = 0; i < 64; i++)
+            if (keep_ign >> i & 1)
+                p->sigaction[i][0] = 1;
         vfs_exec(p);
     } else if ((e = vfs_process_init(p)) != 0) {
         shim_log("cannot start %s: no descriptors", path);
@@ -324,6 +332,8 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
     c->ppid = p->pid;
     c->pgrp = p->pgrp;
     c->sid = p->sid;
+    memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
+    c->sigmask = p->sigmask;
     c->mm.brk_start = p->mm.brk_start;
     c->mm.brk = p->mm.brk;
     c->mm.mmap_top = p->mm.mmap_top;

@@ -140,10 +140,14 @@ struct process {
     struct shim_fdtable *fds; /* its descriptors (vfs.c) */
     char cwd[256];            /* its working directory, canonical */
     unsigned umask;           /* file mode creation mask */
-    char exe[256];            /* the path it was started from (/proc/self/exe) */
-    l4_cptr_t tcb;            /* its thread's TCB capability (our slot) */
-    l4_word_t thread;         /* the memory server's handle */
-    uint64_t tid_address;     /* set_tid_address */
+    /* signal actions (struct kernel_sigaction: handler, flags, restorer,
+     * mask), kept for rt_sigaction; handlers are not yet called */
+    uint64_t sigaction[64][4];
+    uint64_t sigmask;
+    char exe[256];        /* the path it was started from (/proc/self/exe) */
+    l4_cptr_t tcb;        /* its thread's TCB capability (our slot) */
+    l4_word_t thread;     /* the memory server's handle */
+    uint64_t tid_address; /* set_tid_address */
 };
 
 #define SHIM_MAX_PROCS 64
@@ -233,6 +237,8 @@ void vfs_forget(struct process *p);
 #define SHIM_BLOCKED (-100000L)
 /* What kill returns when the caller ended itself (no answer). */
 #define SHIM_KILLED_SELF (-100001L)
+/* A write to a pipe with no reader, SIGPIPE at its default: the writer ends. */
+#define SHIM_KILLED_SIGPIPE (-100002L)
 
 /* --- Console (console.c) --------------------------------------------------- */
 void tty_init(void);

@@ -158,6 +158,8 @@ static long do_kill(struct process *p, int pid, int sig)
          * the ordinary process it is natively */
         if (sig == 0 || (ignored_or_stop >> (sig - 1) & 1) || (q->pid == 1 && !shim.host))
             continue;
+        if (sig != 9 && q->sigaction[sig - 1][0] != 0)
+            continue; /* ignored, or a handler (not yet called: signal/ is not wired in) */
         if (q == p)
             return SHIM_KILLED_SELF;
         proc_exit(q, sig);
@@ -491,10 +493,47 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_mprotect:
         r = mm_mprotect(&p->mm, a[0], a[1], (unsigned)a[2]);
         break;
-    case SYS_rt_sigaction:
-    case SYS_rt_sigprocmask:
-        r = 0; /* accepted; signals come with signal/ */
+    case SYS_rt_sigaction: {
+        int sig = (int)a[0];
+        if (sig < 1 || sig > 64 || a[3] != 8 || ((sig == 9 || sig == 19) && a[1])) {
+            r = -LINUX_EINVAL;
+            break;
+        }
+        uint64_t act[4];
+        if (a[1] && mm_copy_in(&p->mm, act, a[1], sizeof act) != 0) {
+            r = -LINUX_EFAULT;
+            break;
+        }
+        if (a[2] && mm_copy_out(&p->mm, a[2], p->sigaction[sig - 1], 32) != 0) {
+            r = -LINUX_EFAULT;
+            break;
+        }
+        if (a[1])
+            memcpy(p->sigaction[sig - 1], act, sizeof act);
+        r = 0;
         break;
+    }
+    case SYS_rt_sigprocmask: {
+        if (a[3] != 8 || (a[1] && a[0] > 2)) {
+            r = -LINUX_EINVAL;
+            break;
+        }
+        uint64_t set = 0, old = p->sigmask;
+        if (a[1] && mm_copy_in(&p->mm, &set, a[1], 8) != 0) {
+            r = -LINUX_EFAULT;
+            break;
+        }
+        if (a[2] && mm_copy_out(&p->mm, a[2], &old, 8) != 0) {
+            r = -LINUX_EFAULT;
+            break;
+        }
+        if (a[1]) {
+            set &= ~((UINT64_C(1) << 8) | (UINT64_C(1) << 18)); /* SIGKILL, SIGSTOP */
+            p->sigmask = a[0] == 0 ? (old | set) : a[0] == 1 ? (old & ~set) : set;
+        }
+        r = 0;
+        break;
+    }
     case SYS_ioctl:
         r = do_ioctl(p, (int)a[0], (unsigned)a[1], a[2]);
         break;
@@ -585,7 +624,11 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     if (r == SHIM_BLOCKED)
         return false; /* parked: answered when it can go on */
     if (r == SHIM_KILLED_SELF) {
-        proc_exit(p, (int)a[1]);
+        proc_exit(p, f->nr == SYS_tgkill ? (int)a[2] : (int)a[1]);
+        return false;
+    }
+    if (r == SHIM_KILLED_SIGPIPE) {
+        proc_exit(p, 13);
         return false;
     }
     f->nr = (l4_word_t)r;

@@ -657,6 +657,8 @@ long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off
         if (off >= 0)
             return -LINUX_ESPIPE;
         long r = pipe_io(p, v->pipe, buf, n, true);
+        if (r == -LINUX_EPIPE && p->sigaction[13 - 1][0] == 0)
+            return SHIM_KILLED_SIGPIPE; /* SIGPIPE's default action ends the writer */
         if (r > 0)
             wake_pipe(v->pipe); /* bytes for parked readers */
         if (r == -LINUX_EAGAIN && !(f->flags & 04000))
