@@ -213,6 +213,8 @@ struct process *proc_spawn(const char *path, int argc, const char *const *argv, 
     return proc_spawn_as(path, next_pid++, 0, argc, argv, envc, envp, NULL);
 }
 
+static long report_child(struct process *parent, struct process *z, uint64_t addr, bool siginfo);
+
 void proc_exit(struct process *p, int wait_status)
 {
     if (p->thread)
@@ -238,11 +240,8 @@ void proc_exit(struct process *p, int wait_status)
     struct process *parent = proc_by_pid(p->ppid);
     if (parent && !parent->zombie && parent->waiting &&
         (parent->wait_pid <= 0 || parent->wait_pid == p->pid)) {
-        long r = p->pid;
-        if (parent->wait_status_addr &&
-            mm_copy_out(&parent->mm, parent->wait_status_addr, &wait_status, 4) != 0)
-            r = -LINUX_EFAULT;
-        else
+        long r = report_child(parent, p, parent->wait_status_addr, parent->wait_siginfo);
+        if (r >= 0)
             p->live = false; /* reaped */
         parent->waiting = false;
         shim_answer(parent->wait_reply, (l4_word_t)r);
@@ -418,7 +417,7 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
         return envc;
     size_t size;
     int ferr = 0;
-    uint8_t *file = vfs_read_file(path, &size, &ferr);
+    uint8_t *file = vfs_read_exec(p, path, &size, &ferr);
     if (!file)
         return ferr;
     struct shim_exec_plan plan;
@@ -435,6 +434,11 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
     p->thread = 0;
     mm_destroy(&p->mm);
     p->live = false;
+    if (path[0] != '/') { /* the new image's path, as the old process named it */
+        char abs[EXEC_MAX_STR];
+        snprintf(abs, sizeof abs, "%s%s%s", p->cwd, strcmp(p->cwd, "/") ? "/" : "", path);
+        snprintf(path, sizeof path, "%s", abs);
+    }
     struct process files = *p; /* its descriptors and directory go over */
     p->fds = NULL;
     struct process *n = proc_spawn_as(path, pid, ppid, (int)argc, argv, (int)envc, envp, &files);
@@ -451,6 +455,28 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
 
 /* --- wait4 ------------------------------------------------------------------ */
 
+/* What wait4 (the status word, returns the pid) or waitid (a siginfo:
+ * SIGCHLD, CLD_EXITED or CLD_KILLED, pid, uid, status; returns 0) tells
+ * parent about zombie z. */
+static long report_child(struct process *parent, struct process *z, uint64_t addr, bool siginfo)
+{
+    if (!siginfo) {
+        if (addr && mm_copy_out(&parent->mm, addr, &z->wait_status, 4) != 0)
+            return -LINUX_EFAULT;
+        return z->pid;
+    }
+    if (!addr)
+        return 0;
+    int32_t si[32] = {0};
+    si[0] = 17; /* SIGCHLD */
+    bool killed = (z->wait_status & 0x7f) != 0;
+    si[2] = killed ? 2 : 1; /* CLD_KILLED, CLD_EXITED */
+    si[4] = z->pid;
+    si[5] = 0; /* uid */
+    si[6] = killed ? (z->wait_status & 0x7f) : ((z->wait_status >> 8) & 0xff);
+    return mm_copy_out(&parent->mm, addr, si, sizeof si) ? -LINUX_EFAULT : 0;
+}
+
 static struct process *zombie_child(struct process *p, long pid, bool *any)
 {
     *any = false;
@@ -460,6 +486,10 @@ static struct process *zombie_child(struct process *p, long pid, bool *any)
             continue;
         if (pid > 0 && c->pid != pid)
             continue;
+        if (pid < -1 && c->pgrp != -pid)
+            continue;
+        if (pid == 0 && c->pgrp != p->pgrp)
+            continue;
         *any = true;
         if (c->zombie)
             return c;
@@ -467,17 +497,16 @@ static struct process *zombie_child(struct process *p, long pid, bool *any)
     return NULL;
 }
 
-bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f)
+static bool wait_common(struct process *p, long pid, uint64_t status, long options,
+                        struct syscall_frame *f, bool siginfo)
 {
     bool any;
     struct process *z = zombie_child(p, pid, &any);
     if (z) {
-        if (status && mm_copy_out(&p->mm, status, &z->wait_status, 4) != 0) {
-            f->nr = (l4_word_t)-LINUX_EFAULT;
-            return true;
-        }
-        f->nr = (l4_word_t)z->pid;
-        z->live = false;
+        long r = report_child(p, z, status, siginfo);
+        if (r >= 0)
+            z->live = false;
+        f->nr = (l4_word_t)r;
         return true;
     }
     if (!any) {
@@ -497,7 +526,39 @@ bool proc_wait(struct process *p, long pid, uint64_t status, long options, struc
     p->wait_pid = (int)pid;
     p->wait_reply = r;
     p->wait_status_addr = status;
+    p->wait_siginfo = siginfo;
     return false;
+}
+
+bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f)
+{
+    if (options & ~(long)(1 | 2 | 8 | 0x01000000 | 0x20000000 | 0x40000000 | 0x80000000)) {
+        f->nr = (l4_word_t)-LINUX_EINVAL; /* beyond WNOHANG, WUNTRACED, WCONTINUED, __W* */
+        return true;
+    }
+    return wait_common(p, pid, status, options, f, false);
+}
+
+bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long options,
+                 struct syscall_frame *f)
+{
+    if (!(options & 4) || (options & ~(long)(1 | 2 | 4 | 8 | 0x01000000)) || idtype < 0 ||
+        idtype > 2) { /* WEXITED needed; P_ALL, P_PID, P_PGID */
+        f->nr = (l4_word_t)-LINUX_EINVAL;
+        return true;
+    }
+    long pid = idtype == 0 ? -1 : idtype == 1 ? id : -id;
+    if (idtype == 1 && id <= 0) {
+        f->nr = (l4_word_t)-LINUX_EINVAL;
+        return true;
+    }
+    bool answered = wait_common(p, pid, info, options, f, true);
+    if (answered && (long)f->nr == 0 && info) {
+        /* WNOHANG with no child ready: a zeroed siginfo */
+        uint8_t zero[128] = {0};
+        (void)mm_copy_out(&p->mm, info, zero, sizeof zero);
+    }
+    return answered;
 }
 
 /* Signals from the terminal (^C, ^\, ^Z): until signals exist, the default

@@ -136,6 +136,7 @@ struct process {
     int wait_pid;
     l4_word_t wait_reply;
     uint64_t wait_status_addr;
+    bool wait_siginfo; /* waitid: a siginfo at wait_status_addr, answer 0 */
     struct mm mm;
     struct shim_fdtable *fds; /* its descriptors (vfs.c) */
     char cwd[256];            /* its working directory, canonical */
@@ -169,6 +170,9 @@ long proc_execve(struct process *p, uint64_t path, uint64_t argv, uint64_t envp)
 /* wait4: true if answered now (f->nr holds the result); false if p now
  * waits (its reply is kept). */
 bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f);
+/* waitid (P_ALL, P_PID, P_PGID with WEXITED): the same, with a siginfo. */
+bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long options,
+                 struct syscall_frame *f);
 
 /* --- Replies kept for later (main.c) --------------------------------------- */
 /* Keep the Reply object the current fault came in on; the loop takes
@@ -194,6 +198,7 @@ int vfs_process_fork(struct process *child, const struct process *parent);
 void vfs_process_exit(struct process *p);
 void vfs_exec(struct process *p);
 void *vfs_read_file(const char *path, size_t *size, int *err);
+void *vfs_read_exec(struct process *p, const char *path, size_t *size, int *err);
 bool vfs_is_tty(struct process *p, long fd);
 long vfs_openat(struct process *p, long dirfd, uint64_t path, unsigned flags, unsigned mode);
 long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off);

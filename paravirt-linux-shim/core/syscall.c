@@ -613,6 +613,11 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             return false;
         r = (long)f->nr;
         break;
+    case SYS_waitid:
+        if (!proc_waitid(p, (long)(int)a[0], (long)(int)a[1], a[2], (long)(int)a[3], f))
+            return false;
+        r = (long)f->nr;
+        break;
     case SYS_exit:
     case SYS_exit_group:
         proc_exit(p, (int)((a[0] & 0xff) << 8));

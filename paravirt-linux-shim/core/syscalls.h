@@ -91,6 +91,7 @@
     X(230, clock_nanosleep, PARTIAL)                                                               \
     X(231, exit_group, DONE)                                                                       \
     X(234, tgkill, PARTIAL)                                                                        \
+    X(247, waitid, PARTIAL)                                                                        \
     X(257, openat, PARTIAL)                                                                        \
     X(258, mkdirat, PARTIAL)                                                                       \
     X(262, newfstatat, PARTIAL)                                                                    \

@@ -8,6 +8,7 @@
  * paths and descriptors are here; every path and buffer is the process's
  * and goes through mm.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <l4/platform.h>
@@ -258,15 +259,36 @@ static int vfs_lookup(const char *path, bool follow, struct shim_inode **out)
     return shim_fs_lookup(&shim_fs, &root_cred, NULL, path, follow ? 0 : SHIM_FS_NOFOLLOW, out);
 }
 
-/* Read a whole regular file into a fresh heap buffer (execve). */
+/* Read a whole regular file into a fresh heap buffer (execve: a path
+ * relative to the cwd of p if given; it must be a regular file with an x
+ * bit, else EACCES). */
 void *vfs_read_file(const char *path, size_t *size, int *err)
 {
+    return vfs_read_exec(NULL, path, size, err);
+}
+
+void *vfs_read_exec(struct process *p, const char *rel, size_t *size, int *err)
+{
+    char path[PATH_MAX];
+    if (p && rel[0] != '/') {
+        size_t c = strlen(p->cwd), n = strlen(rel);
+        if (c + n + 2 > sizeof path) {
+            *err = -LINUX_ENAMETOOLONG;
+            return NULL;
+        }
+        memcpy(path, p->cwd, c);
+        if (c > 1)
+            path[c++] = '/';
+        memcpy(path + c, rel, n + 1);
+    } else {
+        snprintf(path, sizeof path, "%s", rel);
+    }
     struct shim_inode *node;
     *err = vfs_lookup(path, true, &node);
     if (*err)
         return NULL;
-    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFREG) {
-        *err = (node->mode & LINUX_S_IFMT) == LINUX_S_IFDIR ? -LINUX_EACCES : -LINUX_EACCES;
+    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFREG || (p && !(node->mode & 0111))) {
+        *err = -LINUX_EACCES;
         return NULL;
     }
     void *buf = malloc(node->size ? node->size : 1);
