@@ -12,7 +12,11 @@
  *              demand paging, brk/mmap/munmap/mprotect, user copies
  *   proc.c     processes: exec from the initramfs, exit
  *   syscall.c  the system call table (syscalls.h) and the simple calls
- *   vfs.c      files: the in-memory file system, descriptors, pipes, devices
+ *   vfs.c      files: the in-memory file system, descriptors, reads and
+ *              writes, directories, devices (vfs_internal.h: what the
+ *              three vfs files share)
+ *   vfs_block.c  pipes, readers and writers parked, poll and its timeout
+ *   vfs_attr.c   links, modes, owners, times, sizes, statx, statfs, sendfile
  *   console.c  the terminal (line discipline) and the host channel
  */
 #ifndef SHIM_CORE_H

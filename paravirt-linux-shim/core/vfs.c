@@ -9,65 +9,16 @@
  * and goes through mm.c.
  */
 #include <stdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <l4/platform.h>
-#include <l4/pv/pvclock.h>
 #include <l4/rt.h>
-#include <l4/structs_gen.h>
-#include <shim/fd.h>
 #include <shim/linux_abi.h>
-#include <shim/pipe.h>
-#include <shim/tmpfs.h>
-#include <shim/tty.h>
-#include "shim.h"
-
-#define AT_FDCWD            (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_EMPTY_PATH       0x1000
-#define O_DIRECTORY         0200000
-#define O_NOFOLLOW          0400000
-#define O_CLOEXEC           02000000
-#define O_TRUNC             01000
-#define O_APPEND            02000
-#define O_EXCL              0200
-#define PATH_MAX            4096
+#include "vfs_internal.h"
 
 struct shim_fs shim_fs;
-static const struct shim_cred root_cred = {0, 0};
-
-enum vkind {
-    V_TTY,
-    V_REG,
-    V_DIR,
-    V_PIPE_R,
-    V_PIPE_W,
-    V_NULL,
-    V_ZERO,
-    V_FULL,
-    V_RANDOM,
-    V_HOST_IN,
-    V_HOST_OUT,
-    V_HOST_ERR, /* the host channel: keep last */
-};
-
-#define PIPE_BYTES 65536 /* Linux's default pipe capacity */
-
-struct vpipe {
-    struct shim_pipe pipe;
-    unsigned ends; /* descriptions of either end still open */
-    unsigned char buf[PIPE_BYTES];
-};
-
-struct vnode {
-    enum vkind kind;
-    struct shim_inode *node; /* V_REG, V_DIR (a reference held) */
-    uint64_t dir_cookie;     /* V_DIR: getdents64 position */
-    struct vpipe *pipe;      /* V_PIPE_R, V_PIPE_W */
-    char *path;              /* V_DIR: its canonical path, for *at() calls */
-};
-
-static void wake_pipe(struct vpipe *vp);
+const struct shim_cred vfs_root_cred = {0, 0};
 
 static void vrelease(struct shim_file *f)
 {
@@ -81,7 +32,7 @@ static void vrelease(struct shim_file *f)
             vp->pipe.readers--;
         else
             vp->pipe.writers--;
-        wake_pipe(vp); /* end of file, or EPIPE, for those parked on it */
+        vfs_wake_pipe(vp); /* end of file, or EPIPE, for those parked on it */
         if (--vp->ends == 0)
             free(vp);
     }
@@ -150,7 +101,7 @@ int vfs_init(void)
 
 /* --- Descriptions ------------------------------------------------------------ */
 
-static struct shim_file *new_file(enum vkind kind, struct shim_inode *node, uint32_t flags)
+struct shim_file *vfs_new_file(enum vkind kind, struct shim_inode *node, uint32_t flags)
 {
     struct shim_file *f = calloc(1, sizeof *f);
     struct vnode *v = calloc(1, sizeof *v);
@@ -177,14 +128,14 @@ int vfs_process_init(struct process *p)
         static const enum vkind kinds[3] = {V_HOST_IN, V_HOST_OUT, V_HOST_ERR};
         for (int fd = 0; fd < 3; fd++) {
             struct shim_file *h =
-                new_file(kinds[fd], NULL, fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY);
+                vfs_new_file(kinds[fd], NULL, fd == 0 ? LINUX_O_RDONLY : LINUX_O_WRONLY);
             if (!h)
                 return -LINUX_ENOMEM;
             (void)shim_fd_install(p->fds, h, fd, 0);
             shim_file_put(h);
         }
     } else {
-        struct shim_file *tty = new_file(V_TTY, NULL, LINUX_O_RDWR);
+        struct shim_file *tty = vfs_new_file(V_TTY, NULL, LINUX_O_RDWR);
         if (!tty)
             return -LINUX_ENOMEM;
         for (int fd = 0; fd < 3; fd++)
@@ -220,7 +171,7 @@ void vfs_process_exit(struct process *p)
 /* --- Paths ------------------------------------------------------------------ */
 
 /* The process's path, made absolute against dirfd (AT_FDCWD: its cwd). */
-static long user_path(struct process *p, long dirfd, uint64_t upath, char *out, size_t size)
+long vfs_user_path(struct process *p, long dirfd, uint64_t upath, char *out, size_t size)
 {
     char path[PATH_MAX];
     long n = mm_copy_string(&p->mm, path, upath, sizeof path);
@@ -252,11 +203,11 @@ static long user_path(struct process *p, long dirfd, uint64_t upath, char *out, 
     return (long)(c + (size_t)n);
 }
 
-static void canonical(char *path);
+void vfs_canonical(char *path);
 
-static int vfs_lookup(const char *path, bool follow, struct shim_inode **out)
+int vfs_lookup(const char *path, bool follow, struct shim_inode **out)
 {
-    return shim_fs_lookup(&shim_fs, &root_cred, NULL, path, follow ? 0 : SHIM_FS_NOFOLLOW, out);
+    return shim_fs_lookup(&shim_fs, &vfs_root_cred, NULL, path, follow ? 0 : SHIM_FS_NOFOLLOW, out);
 }
 
 /* Read a whole regular file into a fresh heap buffer (execve: a path
@@ -311,13 +262,13 @@ void *vfs_read_exec(struct process *p, const char *rel, size_t *size, int *err)
 long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, unsigned mode)
 {
     char path[PATH_MAX];
-    long r = user_path(p, dirfd, upath, path, sizeof path);
+    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
     struct shim_inode *node = NULL;
     int e = vfs_lookup(path, !(flags & O_NOFOLLOW), &node);
     if (e == -LINUX_ENOENT && (flags & LINUX_O_CREAT)) {
-        e = shim_fs_mknod(&shim_fs, &root_cred, NULL, path,
+        e = shim_fs_mknod(&shim_fs, &vfs_root_cred, NULL, path,
                           LINUX_S_IFREG | (mode & 07777 & ~p->umask), 0, 0, &node);
     } else if (e == 0 && (flags & LINUX_O_CREAT) && (flags & O_EXCL)) {
         return -LINUX_EEXIST;
@@ -353,11 +304,11 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
     }
     if (kind == V_REG && (flags & O_TRUNC) && (flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY)
         (void)shim_fs_truncate(node, 0);
-    struct shim_file *f = new_file(kind, kind == V_REG || kind == V_DIR ? node : NULL, flags);
+    struct shim_file *f = vfs_new_file(kind, kind == V_REG || kind == V_DIR ? node : NULL, flags);
     if (!f)
         return -LINUX_ENOMEM;
     if (kind == V_DIR) {
-        canonical(path);
+        vfs_canonical(path);
         ((struct vnode *)f->priv)->path = strdup(path);
     }
     int fd = shim_fd_install(p->fds, f, 0, (flags & O_CLOEXEC) != 0);
@@ -365,7 +316,7 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
     return fd;
 }
 
-static struct vnode *vnode_of(struct process *p, long fd, struct shim_file **file)
+struct vnode *vfs_vnode_of(struct process *p, long fd, struct shim_file **file)
 {
     struct shim_file *f = fd >= 0 ? shim_fd_get(p->fds, (int)fd) : NULL;
     if (file)
@@ -373,229 +324,10 @@ static struct vnode *vnode_of(struct process *p, long fd, struct shim_file **fil
     return f ? f->priv : NULL;
 }
 
-/* --- Pipes and the processes parked on them ------------------------------------ */
-
-/* A read or write that would block parks its process: its reply is kept
- * and the operation is tried again whenever the pipe moves. */
-struct waiter {
-    bool used;
-    int pid;
-    long fd;
-    uint64_t buf, n;
-    bool write;
-    l4_word_t reply;
-    struct vpipe *pipe;
-    bool poll;         /* a poll: buf is its pollfd array, n their number */
-    uint64_t deadline; /* a poll's timeout on the PV clock (0: none) */
-};
-
-static long poll_now(struct process *p, uint64_t ufds, uint64_t n);
-static struct waiter waiters[SHIM_MAX_PROCS];
-
-extern struct shim_tty shim_tty;
-
-/* A read of the terminal: what the line discipline gives, -EAGAIN if
- * nothing yet. */
-static long tty_io(struct process *p, uint64_t buf, uint64_t n)
-{
-    char chunk[SHIM_TTY_BUF];
-    if (n > sizeof chunk)
-        n = sizeof chunk;
-    int64_t r =
-        shim.host ? host_read(chunk, (size_t)n) : shim_tty_read(&shim_tty, chunk, (size_t)n, 0);
-    if (r > 0 && mm_copy_out(&p->mm, buf, chunk, (size_t)r) != 0)
-        return -LINUX_EFAULT;
-    return (long)r;
-}
-
-/* Move what can move between the process and the pipe; -EAGAIN if nothing. */
-static long pipe_io(struct process *p, struct vpipe *vp, uint64_t buf, uint64_t n, bool write)
-{
-    char chunk[1024];
-    uint64_t done = 0;
-    while (done < n) {
-        size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
-        int64_t r;
-        if (write) {
-            if (mm_copy_in(&p->mm, chunk, buf + done, k) != 0)
-                return done ? (long)done : -LINUX_EFAULT;
-            r = shim_pipe_write(&vp->pipe, chunk, k);
-        } else {
-            r = shim_pipe_read(&vp->pipe, chunk, k);
-            if (r > 0 && mm_copy_out(&p->mm, buf + done, chunk, (size_t)r) != 0)
-                return done ? (long)done : -LINUX_EFAULT;
-        }
-        if (r < 0)
-            return done ? (long)done : (long)r;
-        if (r == 0)
-            break;
-        done += (uint64_t)r;
-        if ((size_t)r < k)
-            break;
-    }
-    return (long)done;
-}
-
-static void wake_pipe(struct vpipe *vp)
-{
-    bool moved = true;
-    while (moved) {
-        moved = false;
-        for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
-            struct waiter *w = &waiters[i];
-            if (!w->used || (w->pipe != vp && !w->poll))
-                continue;
-            struct process *p = proc_by_pid(w->pid);
-            if (!p || p->zombie) {
-                w->used = false;
-                continue;
-            }
-            long r = w->poll ? poll_now(p, w->buf, w->n)
-                     : vp    ? pipe_io(p, vp, w->buf, w->n, w->write)
-                             : tty_io(p, w->buf, w->n);
-            if (w->poll && r == 0)
-                continue;
-            if (r == -LINUX_EAGAIN)
-                continue;
-            w->used = false;
-            shim_answer(w->reply, (l4_word_t)r);
-            moved = true;
-        }
-    }
-}
-
-/* Park p on a pipe: SHIM_BLOCKED, or -EAGAIN if no reply can be kept. */
-static long park(struct process *p, struct vpipe *vp, long fd, uint64_t buf, uint64_t n, bool write)
-{
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
-        if (!waiters[i].used) {
-            l4_word_t r = shim_keep_reply();
-            if (!r)
-                return -LINUX_EAGAIN;
-            waiters[i] = (struct waiter){true, p->pid, fd, buf, n, write, r, vp, false, 0};
-            return SHIM_BLOCKED;
-        }
-    return -LINUX_EAGAIN;
-}
-
-/* The terminal's parked readers (pipe NULL), and every parked poll. */
-void tty_wake(void)
-{
-    wake_pipe(NULL);
-}
-
-/* poll's answer now: the number of descriptors with events (each pollfd's
- * revents written), 0 if none. Terminal: readable when a read would
- * return; pipes: pipe(7)'s rules; files and directories: always ready. */
-static long poll_now(struct process *p, uint64_t ufds, uint64_t n)
-{
-    long ready = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        struct {
-            int32_t fd;
-            int16_t events, revents;
-        } pfd;
-        if (mm_copy_in(&p->mm, &pfd, ufds + 8 * i, 8) != 0)
-            return -LINUX_EFAULT;
-        int16_t rev = 0;
-        if (pfd.fd >= 0) {
-            struct vnode *v = vnode_of(p, pfd.fd, NULL);
-            if (!v)
-                rev = 0x20; /* POLLNVAL */
-            else if (v->kind == V_TTY)
-                rev = (int16_t)((shim_tty_readable(&shim_tty) ? 1 : 0) | 4);
-            else if (v->kind >= V_HOST_IN)
-                rev = v->kind == V_HOST_IN ? 0 : 4; /* input: not known without a read */
-            else if (v->pipe)
-                rev = (int16_t)shim_pipe_poll(&v->pipe->pipe, v->kind == V_PIPE_W);
-            else
-                rev = 1 | 4;
-            rev &= (int16_t)(pfd.events | 0x38); /* POLLERR, POLLHUP, POLLNVAL always */
-        }
-        pfd.revents = rev;
-        if (mm_copy_out(&p->mm, ufds + 8 * i + 6, &pfd.revents, 2) != 0)
-            return -LINUX_EFAULT;
-        if (rev)
-            ready++;
-    }
-    return ready;
-}
-
-/* poll and ppoll: a timeout of 0 answers now; otherwise a poll with
- * nothing ready is parked until the terminal or a pipe moves, or its
- * timeout passes (then it answers 0: the virtual timer, main.c). */
-long vfs_poll(struct process *p, uint64_t ufds, uint64_t n, long timeout_ms)
-{
-    if (n > SHIM_FD_TABLE_SIZE)
-        return -LINUX_EINVAL;
-    long r = poll_now(p, ufds, n);
-    if (r != 0 || timeout_ms == 0)
-        return r;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
-        if (!waiters[i].used) {
-            l4_word_t reply = shim_keep_reply();
-            if (!reply)
-                return -LINUX_EAGAIN;
-            uint64_t deadline =
-                timeout_ms > 0 ? shim_now_ns() + (uint64_t)timeout_ms * 1000000u : 0;
-            waiters[i] =
-                (struct waiter){true, p->pid, -1, ufds, n, false, reply, NULL, true, deadline};
-            if (deadline)
-                shim_timer_changed();
-            return SHIM_BLOCKED;
-        }
-    return -LINUX_EAGAIN;
-}
-
-void vfs_forget(struct process *p)
-{
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
-        if (waiters[i].used && waiters[i].pid == p->pid) {
-            waiters[i].used = false;
-            shim_release_reply(waiters[i].reply);
-        }
-}
-
-long vfs_pipe2(struct process *p, uint64_t fds_out, unsigned flags)
-{
-    if (flags & ~(unsigned)(O_CLOEXEC | 04000))
-        return -LINUX_EINVAL;
-    struct vpipe *vp = calloc(1, sizeof *vp);
-    if (!vp)
-        return -LINUX_ENFILE;
-    shim_pipe_init(&vp->pipe, vp->buf, sizeof vp->buf);
-    struct shim_file *r = new_file(V_PIPE_R, NULL, LINUX_O_RDONLY | (flags & 04000));
-    struct shim_file *w = new_file(V_PIPE_W, NULL, LINUX_O_WRONLY | (flags & 04000));
-    if (!r || !w) {
-        free(vp);
-        return -LINUX_ENFILE;
-    }
-    ((struct vnode *)r->priv)->pipe = vp;
-    ((struct vnode *)w->priv)->pipe = vp;
-    vp->ends = 2;
-    int cloexec = (flags & O_CLOEXEC) != 0;
-    int a = shim_fd_install(p->fds, r, 0, cloexec);
-    int b = a < 0 ? a : shim_fd_install(p->fds, w, 0, cloexec);
-    shim_file_put(r);
-    shim_file_put(w);
-    if (b < 0) {
-        if (a >= 0)
-            (void)shim_fd_close(p->fds, a);
-        return b;
-    }
-    int32_t pair[2] = {a, b};
-    if (mm_copy_out(&p->mm, fds_out, pair, sizeof pair) != 0) {
-        (void)shim_fd_close(p->fds, a);
-        (void)shim_fd_close(p->fds, b);
-        return -LINUX_EFAULT;
-    }
-    return 0;
-}
-
 long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
 {
     struct shim_file *f;
-    struct vnode *v = vnode_of(p, fd, &f);
+    struct vnode *v = vfs_vnode_of(p, fd, &f);
     if (!v)
         return -LINUX_EBADF;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_WRONLY)
@@ -620,9 +352,9 @@ long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
         return (long)done;
     }
     if (v->kind == V_TTY || v->kind == V_HOST_IN) {
-        long r = tty_io(p, buf, n);
+        long r = vfs_tty_io(p, buf, n);
         if (r == -LINUX_EAGAIN && !(f->flags & 04000))
-            return park(p, NULL, fd, buf, n, false);
+            return vfs_park(p, NULL, fd, buf, n, false);
         return r;
     }
     if (v->kind == V_DIR)
@@ -630,11 +362,11 @@ long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
     if (v->kind == V_PIPE_R) {
         if (off >= 0)
             return -LINUX_ESPIPE;
-        long r = pipe_io(p, v->pipe, buf, n, false);
+        long r = vfs_pipe_io(p, v->pipe, buf, n, false);
         if (r > 0)
-            wake_pipe(v->pipe); /* room for parked writers */
+            vfs_wake_pipe(v->pipe); /* room for parked writers */
         if (r == -LINUX_EAGAIN && !(f->flags & 04000))
-            return park(p, v->pipe, fd, buf, n, false);
+            return vfs_park(p, v->pipe, fd, buf, n, false);
         return r;
     }
     uint64_t pos = off >= 0 ? (uint64_t)off : f->offset;
@@ -661,7 +393,7 @@ long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
 long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
 {
     struct shim_file *f;
-    struct vnode *v = vnode_of(p, fd, &f);
+    struct vnode *v = vfs_vnode_of(p, fd, &f);
     if (!v)
         return -LINUX_EBADF;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
@@ -678,13 +410,13 @@ long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off
     if (v->kind == V_PIPE_W) {
         if (off >= 0)
             return -LINUX_ESPIPE;
-        long r = pipe_io(p, v->pipe, buf, n, true);
+        long r = vfs_pipe_io(p, v->pipe, buf, n, true);
         if (r == -LINUX_EPIPE && p->sigaction[13 - 1][0] == 0)
             return SHIM_KILLED_SIGPIPE; /* SIGPIPE's default action ends the writer */
         if (r > 0)
-            wake_pipe(v->pipe); /* bytes for parked readers */
+            vfs_wake_pipe(v->pipe); /* bytes for parked readers */
         if (r == -LINUX_EAGAIN && !(f->flags & 04000))
-            return park(p, v->pipe, fd, buf, n, true);
+            return vfs_park(p, v->pipe, fd, buf, n, true);
         return r;
     }
     char chunk[1024];
@@ -719,7 +451,7 @@ long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off
 long vfs_write_kernel(struct process *p, long fd, const char *buf, size_t n)
 {
     struct shim_file *f;
-    struct vnode *v = vnode_of(p, fd, &f);
+    struct vnode *v = vfs_vnode_of(p, fd, &f);
     if (!v)
         return -LINUX_EBADF;
     if ((f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
@@ -739,7 +471,7 @@ long vfs_write_kernel(struct process *p, long fd, const char *buf, size_t n)
     case V_PIPE_W: {
         int64_t r = shim_pipe_write(&v->pipe->pipe, buf, n);
         if (r > 0)
-            wake_pipe(v->pipe);
+            vfs_wake_pipe(v->pipe);
         return (long)r;
     }
     case V_REG: {
@@ -758,7 +490,7 @@ long vfs_write_kernel(struct process *p, long fd, const char *buf, size_t n)
 long vfs_lseek(struct process *p, long fd, int64_t off, int whence)
 {
     struct shim_file *f;
-    struct vnode *v = vnode_of(p, fd, &f);
+    struct vnode *v = vfs_vnode_of(p, fd, &f);
     if (!v)
         return -LINUX_EBADF;
     if (v->kind == V_TTY || v->pipe || v->kind >= V_HOST_IN)
@@ -785,7 +517,7 @@ long vfs_lseek(struct process *p, long fd, int64_t off, int whence)
 }
 
 /* struct stat of x86-64 (asm/stat.h), 144 bytes. */
-static long put_stat(struct process *p, uint64_t buf, const struct shim_inode *n, bool tty)
+long vfs_put_stat(struct process *p, uint64_t buf, const struct shim_inode *n, bool tty)
 {
     uint64_t st[18];
     memset(st, 0, sizeof st);
@@ -810,7 +542,7 @@ static long put_stat(struct process *p, uint64_t buf, const struct shim_inode *n
 
 long vfs_fstat(struct process *p, long fd, uint64_t buf)
 {
-    struct vnode *v = vnode_of(p, fd, NULL);
+    struct vnode *v = vfs_vnode_of(p, fd, NULL);
     if (!v)
         return -LINUX_EBADF;
     if (v->kind >= V_NULL && v->kind <= V_RANDOM) {
@@ -820,15 +552,15 @@ long vfs_fstat(struct process *p, long fd, uint64_t buf)
                                  .nlink = 1,
                                  .rdev_major = 1,
                                  .rdev_minor = minor[v->kind]};
-        return put_stat(p, buf, &dev, false);
+        return vfs_put_stat(p, buf, &dev, false);
     }
     if (v->pipe || !v->node) { /* a pipe, or an end of the host channel */
         struct shim_inode fifo = {.ino = v->pipe ? (uintptr_t)v->pipe >> 4 : (uint64_t)v->kind,
                                   .mode = LINUX_S_IFIFO | 0600,
                                   .nlink = 1};
-        return put_stat(p, buf, &fifo, v->kind == V_TTY);
+        return vfs_put_stat(p, buf, &fifo, v->kind == V_TTY);
     }
-    return put_stat(p, buf, v->node, v->kind == V_TTY);
+    return vfs_put_stat(p, buf, v->node, v->kind == V_TTY);
 }
 
 long vfs_fstatat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, unsigned flags)
@@ -837,19 +569,19 @@ long vfs_fstatat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, un
     if ((flags & AT_EMPTY_PATH) && mm_copy_in(&p->mm, &first, upath, 1) == 0 && first == 0)
         return vfs_fstat(p, dirfd, buf);
     char path[PATH_MAX];
-    long r = user_path(p, dirfd, upath, path, sizeof path);
+    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
     struct shim_inode *node;
     int e = vfs_lookup(path, !(flags & AT_SYMLINK_NOFOLLOW), &node);
     if (e)
         return e;
-    return put_stat(p, buf, node, false);
+    return vfs_put_stat(p, buf, node, false);
 }
 
 long vfs_getdents64(struct process *p, long fd, uint64_t buf, uint64_t count)
 {
-    struct vnode *v = vnode_of(p, fd, NULL);
+    struct vnode *v = vfs_vnode_of(p, fd, NULL);
     if (!v)
         return -LINUX_EBADF;
     if (v->kind != V_DIR)
@@ -894,7 +626,7 @@ long vfs_getcwd(struct process *p, uint64_t buf, uint64_t size)
 }
 
 /* Make path (absolute) canonical: no ".", "..", double slashes. */
-static void canonical(char *path)
+void vfs_canonical(char *path)
 {
     char out[PATH_MAX];
     size_t o = 0;
@@ -929,7 +661,7 @@ static void canonical(char *path)
 long vfs_chdir(struct process *p, uint64_t upath)
 {
     char path[PATH_MAX];
-    long r = user_path(p, AT_FDCWD, upath, path, sizeof path);
+    long r = vfs_user_path(p, AT_FDCWD, upath, path, sizeof path);
     if (r < 0)
         return r;
     struct shim_inode *node;
@@ -938,7 +670,7 @@ long vfs_chdir(struct process *p, uint64_t upath)
         return e;
     if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFDIR)
         return -LINUX_ENOTDIR;
-    canonical(path);
+    vfs_canonical(path);
     if (strlen(path) >= sizeof p->cwd)
         return -LINUX_ENAMETOOLONG;
     strcpy(p->cwd, path);
@@ -947,7 +679,7 @@ long vfs_chdir(struct process *p, uint64_t upath)
 
 long vfs_fchdir(struct process *p, long fd)
 {
-    struct vnode *v = vnode_of(p, fd, NULL);
+    struct vnode *v = vfs_vnode_of(p, fd, NULL);
     if (!v)
         return -LINUX_EBADF;
     if (v->kind != V_DIR || !v->path)
@@ -961,7 +693,7 @@ long vfs_fchdir(struct process *p, long fd)
 long vfs_readlinkat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, uint64_t size)
 {
     char path[PATH_MAX];
-    long r = user_path(p, dirfd, upath, path, sizeof path);
+    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
     const char *target;
@@ -987,7 +719,7 @@ long vfs_faccessat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
     if (mode & ~7u)
         return -LINUX_EINVAL;
     char path[PATH_MAX];
-    long r = user_path(p, dirfd, upath, path, sizeof path);
+    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
     struct shim_inode *node;
@@ -1002,32 +734,32 @@ long vfs_faccessat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
 long vfs_mkdirat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
 {
     char path[PATH_MAX];
-    long r = user_path(p, dirfd, upath, path, sizeof path);
+    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
-    return shim_fs_mknod(&shim_fs, &root_cred, NULL, path,
+    return shim_fs_mknod(&shim_fs, &vfs_root_cred, NULL, path,
                          LINUX_S_IFDIR | (mode & 07777 & ~p->umask), 0, 0, NULL);
 }
 
 long vfs_unlinkat(struct process *p, long dirfd, uint64_t upath, unsigned flags)
 {
     char path[PATH_MAX];
-    long r = user_path(p, dirfd, upath, path, sizeof path);
+    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
-    return (flags & 0x200) ? shim_fs_rmdir(&shim_fs, &root_cred, NULL, path)
-                           : shim_fs_unlink(&shim_fs, &root_cred, NULL, path);
+    return (flags & 0x200) ? shim_fs_rmdir(&shim_fs, &vfs_root_cred, NULL, path)
+                           : shim_fs_unlink(&shim_fs, &vfs_root_cred, NULL, path);
 }
 
 long vfs_renameat(struct process *p, long olddir, uint64_t uold, long newdir, uint64_t unew)
 {
     char a[PATH_MAX], b[PATH_MAX];
-    long r = user_path(p, olddir, uold, a, sizeof a);
+    long r = vfs_user_path(p, olddir, uold, a, sizeof a);
     if (r >= 0)
-        r = user_path(p, newdir, unew, b, sizeof b);
+        r = vfs_user_path(p, newdir, unew, b, sizeof b);
     if (r < 0)
         return r;
-    return shim_fs_rename(&shim_fs, &root_cred, NULL, a, b);
+    return shim_fs_rename(&shim_fs, &vfs_root_cred, NULL, a, b);
 }
 
 long vfs_close(struct process *p, long fd)
@@ -1051,271 +783,11 @@ long vfs_fcntl(struct process *p, long fd, unsigned cmd, uint64_t arg)
 
 bool vfs_is_tty(struct process *p, long fd)
 {
-    struct vnode *v = vnode_of(p, fd, NULL);
+    struct vnode *v = vfs_vnode_of(p, fd, NULL);
     return v && v->kind == V_TTY;
 }
 
 void vfs_exec(struct process *p)
 {
     shim_fd_exec(p->fds);
-}
-
-/* --- Links, modes, sizes, times ------------------------------------------------ */
-
-long vfs_truncate(struct process *p, long fd, uint64_t upath, int64_t len)
-{
-    if (len < 0)
-        return -LINUX_EINVAL;
-    struct shim_inode *node;
-    if (upath) {
-        char path[PATH_MAX];
-        long r = user_path(p, AT_FDCWD, upath, path, sizeof path);
-        if (r < 0)
-            return r;
-        int e = vfs_lookup(path, true, &node);
-        if (e)
-            return e;
-    } else {
-        struct shim_file *f;
-        struct vnode *v = vnode_of(p, fd, &f);
-        if (!v)
-            return -LINUX_EBADF;
-        if (v->kind != V_REG || (f->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY)
-            return -LINUX_EINVAL;
-        node = v->node;
-    }
-    if ((node->mode & LINUX_S_IFMT) == LINUX_S_IFDIR)
-        return -LINUX_EISDIR;
-    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFREG)
-        return -LINUX_EINVAL;
-    return shim_fs_truncate(node, (uint64_t)len);
-}
-
-long vfs_symlinkat(struct process *p, uint64_t utarget, long dirfd, uint64_t upath)
-{
-    char target[PATH_MAX], path[PATH_MAX];
-    long r = mm_copy_string(&p->mm, target, utarget, sizeof target);
-    if (r < 0)
-        return r;
-    if (r == 0)
-        return -LINUX_ENOENT;
-    r = user_path(p, dirfd, upath, path, sizeof path);
-    if (r < 0)
-        return r;
-    return shim_fs_symlink(&shim_fs, &root_cred, NULL, target, path);
-}
-
-long vfs_linkat(struct process *p, long olddir, uint64_t uold, long newdir, uint64_t unew)
-{
-    char a[PATH_MAX], b[PATH_MAX];
-    long r = user_path(p, olddir, uold, a, sizeof a);
-    if (r >= 0)
-        r = user_path(p, newdir, unew, b, sizeof b);
-    if (r < 0)
-        return r;
-    return shim_fs_link(&shim_fs, &root_cred, NULL, a, b);
-}
-
-/* The inode a path (or, with fd >= 0 and no path, a descriptor) names. */
-static long inode_of(struct process *p, long dirfd, uint64_t upath, long fd, bool follow,
-                     struct shim_inode **out)
-{
-    if (fd >= 0) {
-        struct vnode *v = vnode_of(p, fd, NULL);
-        if (!v)
-            return -LINUX_EBADF;
-        if (!v->node)
-            return -LINUX_EINVAL;
-        *out = v->node;
-        return 0;
-    }
-    char path[PATH_MAX];
-    long r = user_path(p, dirfd, upath, path, sizeof path);
-    if (r < 0)
-        return r;
-    return vfs_lookup(path, follow, out);
-}
-
-long vfs_chmod(struct process *p, long dirfd, uint64_t upath, long fd, unsigned mode)
-{
-    struct shim_inode *node;
-    long r = inode_of(p, dirfd, upath, fd, true, &node);
-    return r ? r : shim_fs_chmod(node, &root_cred, mode & 07777);
-}
-
-long vfs_chown(struct process *p, long dirfd, uint64_t upath, long fd, uint32_t uid, uint32_t gid,
-               bool follow)
-{
-    struct shim_inode *node;
-    long r = inode_of(p, dirfd, upath, fd, follow, &node);
-    return r ? r : shim_fs_chown(node, &root_cred, uid, gid);
-}
-
-long vfs_utimensat(struct process *p, long dirfd, uint64_t upath, uint64_t utimes, unsigned flags)
-{
-    struct shim_inode *node;
-    long r = inode_of(p, dirfd, upath, upath ? -1 : dirfd, !(flags & AT_SYMLINK_NOFOLLOW), &node);
-    if (r)
-        return r;
-    int64_t now = (int64_t)shim_now_ns(), t[2] = {now, now};
-    if (utimes) {
-        int64_t ts[4];
-        if (mm_copy_in(&p->mm, ts, utimes, sizeof ts) != 0)
-            return -LINUX_EFAULT;
-        for (int i = 0; i < 2; i++) {
-            int64_t ns = ts[2 * i + 1];
-            if (ns == (1 << 30) - 1) /* UTIME_NOW */
-                t[i] = now;
-            else if (ns == (1 << 30) - 2) /* UTIME_OMIT */
-                t[i] = i ? node->mtime : node->atime;
-            else if (ns < 0 || ns > 999999999)
-                return -LINUX_EINVAL;
-            else
-                t[i] = ts[2 * i] * 1000000000 + ns;
-        }
-    }
-    return shim_fs_utimens(node, &root_cred, t[0], t[1]);
-}
-
-/* statx (struct statx of linux/stat.h, 256 bytes): the basic fields. */
-long vfs_statx(struct process *p, long dirfd, uint64_t upath, unsigned flags, unsigned mask,
-               uint64_t buf)
-{
-    if (mask & 0x80000000u) /* STATX__RESERVED */
-        return -LINUX_EINVAL;
-    struct shim_inode *node = NULL, tmp;
-    char first = 1;
-    if (mm_copy_in(&p->mm, &first, upath, 1) != 0)
-        return -LINUX_EFAULT;
-    if (first == 0 && (flags & AT_EMPTY_PATH)) {
-        struct vnode *v = vnode_of(p, dirfd, NULL);
-        if (!v)
-            return -LINUX_EBADF;
-        if (!v->node) {
-            memset(&tmp, 0, sizeof tmp);
-            tmp.mode = v->kind == V_TTY ? (LINUX_S_IFCHR | 0620) : (LINUX_S_IFIFO | 0600);
-            tmp.nlink = 1;
-            node = &tmp;
-        } else {
-            node = v->node;
-        }
-    } else {
-        long r = inode_of(p, dirfd, upath, -1, !(flags & AT_SYMLINK_NOFOLLOW), &node);
-        if (r)
-            return r;
-    }
-    uint8_t st[256];
-    memset(st, 0, sizeof st);
-    uint32_t w32;
-    uint64_t w64;
-#define PUT32(off, v) (w32 = (uint32_t)(v), memcpy(st + (off), &w32, 4))
-#define PUT64(off, v) (w64 = (uint64_t)(v), memcpy(st + (off), &w64, 8))
-    PUT32(0, 0x7ff); /* stx_mask: STATX_BASIC_STATS */
-    PUT32(4, 4096);  /* stx_blksize */
-    PUT32(16, node->nlink);
-    PUT32(20, node->uid);
-    PUT32(24, node->gid);
-    uint16_t mode = (uint16_t)node->mode;
-    memcpy(st + 28, &mode, 2);
-    PUT64(32, node->ino);
-    PUT64(40, node->size);
-    PUT64(48, (node->size + 511) / 512);
-    int64_t times[4] = {node->atime, node->ctime, node->ctime, node->mtime}; /* a, btime, c, m */
-    for (int i = 0; i < 4; i++) {
-        PUT64(64 + 16 * i, times[i] / 1000000000);
-        PUT32(72 + 16 * i, times[i] % 1000000000);
-    }
-    PUT32(128, node->rdev_major);
-    PUT32(132, node->rdev_minor);
-    PUT32(136, 0);
-    PUT32(140, 1);
-#undef PUT32
-#undef PUT64
-    return mm_copy_out(&p->mm, buf, st, sizeof st) ? -LINUX_EFAULT : 0;
-}
-
-/* statfs (struct statfs of x86-64, 120 bytes): an in-memory file system. */
-long vfs_statfs(struct process *p, uint64_t upath, long fd, uint64_t buf)
-{
-    struct shim_inode *node;
-    long r = inode_of(p, AT_FDCWD, upath, fd, true, &node);
-    if (r)
-        return r;
-    uint64_t st[15];
-    memset(st, 0, sizeof st);
-    st[0] = 0x01021994; /* TMPFS_MAGIC */
-    st[1] = 4096;
-    st[2] = pmem_free_pages() + 1024; /* blocks */
-    st[3] = pmem_free_pages();        /* free */
-    st[4] = pmem_free_pages();        /* available */
-    st[5] = 1u << 20;                 /* files */
-    st[6] = 1u << 19;
-    st[8] = 255;  /* f_namelen */
-    st[9] = 4096; /* f_frsize */
-    return mm_copy_out(&p->mm, buf, st, 120) ? -LINUX_EFAULT : 0;
-}
-
-/* sendfile: from a file at an offset (or its own) to any descriptor, in
- * chunks through the shim. */
-long vfs_sendfile(struct process *p, long out_fd, long in_fd, uint64_t uoff, uint64_t count)
-{
-    struct shim_file *fin;
-    struct vnode *vin = vnode_of(p, in_fd, &fin);
-    if (!vin || !vnode_of(p, out_fd, NULL))
-        return -LINUX_EBADF;
-    if (vin->kind != V_REG)
-        return -LINUX_EINVAL;
-    int64_t off = (int64_t)fin->offset;
-    if (uoff && mm_copy_in(&p->mm, &off, uoff, 8) != 0)
-        return -LINUX_EFAULT;
-    if (off < 0)
-        return -LINUX_EINVAL;
-    /* through a bounce page of the process's own: its stack's top is not
-     * ours to use, so go page by page via a shim buffer and the writer */
-    char chunk[4096];
-    uint64_t done = 0;
-    while (done < count) {
-        size_t k = count - done < sizeof chunk ? (size_t)(count - done) : sizeof chunk;
-        int64_t r = shim_fs_read(vin->node, (uint64_t)off + done, chunk, k);
-        if (r <= 0)
-            break;
-        long w = vfs_write_kernel(p, out_fd, chunk, (size_t)r);
-        if (w < 0)
-            return done ? (long)done : w;
-        done += (uint64_t)w;
-        if ((size_t)r < k || (size_t)w < (size_t)r)
-            break;
-    }
-    if (uoff) {
-        int64_t end = off + (int64_t)done;
-        if (mm_copy_out(&p->mm, uoff, &end, 8) != 0)
-            return -LINUX_EFAULT;
-    } else {
-        fin->offset += done;
-    }
-    return (long)done;
-}
-
-/* The earliest poll timeout (0: none), and answering the polls whose
- * timeout has passed with 0. */
-uint64_t vfs_next_deadline(void)
-{
-    uint64_t first = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
-        if (waiters[i].used && waiters[i].deadline && (!first || waiters[i].deadline < first))
-            first = waiters[i].deadline;
-    return first;
-}
-
-void vfs_expire(uint64_t now)
-{
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
-        struct waiter *w = &waiters[i];
-        if (!w->used || !w->deadline || w->deadline > now)
-            continue;
-        w->used = false;
-        struct process *p = proc_by_pid(w->pid);
-        long r = p && !p->zombie ? poll_now(p, w->buf, w->n) : 0;
-        shim_answer(w->reply, (l4_word_t)(r < 0 ? r : r));
-    }
 }
