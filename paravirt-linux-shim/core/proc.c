@@ -220,6 +220,7 @@ void proc_exit(struct process *p, int wait_status)
     if (p->thread)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
+    proc_vfork_release(p);
     vfs_forget(p);
     sleep_forget(p);
     if (p->waiting)
@@ -441,6 +442,7 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
     }
     struct process files = *p; /* its descriptors and directory go over */
     p->fds = NULL;
+    proc_vfork_release(&files); /* the vfork parent goes on once we exec */
     struct process *n = proc_spawn_as(path, pid, ppid, (int)argc, argv, (int)envc, envp, &files);
     if (!n) {
         /* nothing to return to: the process dies as Linux kills it */
@@ -575,4 +577,16 @@ void tty_signal(uint64_t signals)
         if (q->live && !q->zombie && q->pid != 1 && q->pgrp == shim_tty.fg_pgrp)
             proc_exit(q, sig);
     }
+}
+
+void proc_vfork_release(struct process *child)
+{
+    if (!child->vfork_parent)
+        return;
+    struct process *parent = proc_by_pid(child->vfork_parent);
+    if (parent && !parent->zombie)
+        shim_answer(child->vfork_reply, (l4_word_t)child->pid);
+    else
+        shim_release_reply(child->vfork_reply);
+    child->vfork_parent = 0;
 }

@@ -140,7 +140,9 @@ struct process {
     int wait_pid;
     l4_word_t wait_reply;
     uint64_t wait_status_addr;
-    bool wait_siginfo; /* waitid: a siginfo at wait_status_addr, answer 0 */
+    bool wait_siginfo;     /* waitid: a siginfo at wait_status_addr, answer 0 */
+    int vfork_parent;      /* vfork: the parent waits until this child execs or ends */
+    l4_word_t vfork_reply; /* its kept answer */
     struct mm mm;
     struct shim_fdtable *fds; /* its descriptors (vfs.c) */
     char cwd[256];            /* its working directory, canonical */
@@ -171,6 +173,8 @@ long proc_fork(struct process *p, const struct syscall_frame *f);
 /* execve: replace p's image; 0 (p now runs the new program: no reply) or
  * -errno (p goes on with the error). */
 long proc_execve(struct process *p, uint64_t path, uint64_t argv, uint64_t envp);
+/* A vfork child execs or ends: its parent goes on. */
+void proc_vfork_release(struct process *child);
 /* wait4: true if answered now (f->nr holds the result); false if p now
  * waits (its reply is kept). */
 bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f);

@@ -600,9 +600,22 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = proc_fork(p, f);
         break;
     case SYS_fork:
-    case SYS_vfork: /* as fork: the parent does not wait for the child's exec */
         r = proc_fork(p, f);
         break;
+    case SYS_vfork: {
+        /* a copy-on-write fork whose parent waits until the child execs or
+         * ends, as vfork's callers expect (the memory is not shared) */
+        r = proc_fork(p, f);
+        if (r <= 0)
+            break;
+        struct process *c = proc_by_pid((int)r);
+        l4_word_t kept = c ? shim_keep_reply() : 0;
+        if (!kept)
+            break; /* no Reply left: go on as fork does */
+        c->vfork_parent = p->pid;
+        c->vfork_reply = kept;
+        return false;
+    }
     case SYS_execve:
         r = proc_execve(p, a[0], a[1], a[2]);
         if (r == 0)
