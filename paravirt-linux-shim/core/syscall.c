@@ -471,6 +471,24 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_pipe2:
         r = vfs_pipe2(p, a[0], (unsigned)a[1]);
         break;
+    case SYS_gettimeofday: {
+        uint64_t ts[2];
+        (void)do_clock_gettime_k(ts);
+        uint64_t tv[2] = {ts[0], ts[1] / 1000};
+        r = a[0] && mm_copy_out(&p->mm, a[0], tv, sizeof tv) ? -LINUX_EFAULT : 0;
+        if (r == 0 && a[1]) {
+            uint32_t tz[2] = {0, 0};
+            r = mm_copy_out(&p->mm, a[1], tz, sizeof tz) ? -LINUX_EFAULT : 0;
+        }
+        break;
+    }
+    case SYS_clock_getres: {
+        uint64_t res[2] = {0, 1};
+        r = (int)a[0] < 0 || (int)a[0] > 11                      ? -LINUX_EINVAL
+            : a[1] && mm_copy_out(&p->mm, a[1], res, sizeof res) ? -LINUX_EFAULT
+                                                                 : 0;
+        break;
+    }
     case SYS_time: {
         uint64_t ts[2];
         r = do_clock_gettime_k(ts);

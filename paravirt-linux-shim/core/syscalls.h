@@ -67,6 +67,7 @@
     X(93, fchown, DONE)                                                                            \
     X(94, lchown, DONE)                                                                            \
     X(95, umask, DONE)                                                                             \
+    X(96, gettimeofday, DONE)                                                                      \
     X(98, getrusage, PARTIAL)                                                                      \
     X(100, times, PARTIAL)                                                                         \
     X(102, getuid, DONE)                                                                           \
@@ -88,6 +89,7 @@
     X(201, time, DONE)                                                                             \
     X(218, set_tid_address, DONE)                                                                  \
     X(228, clock_gettime, PARTIAL)                                                                 \
+    X(229, clock_getres, DONE)                                                                     \
     X(230, clock_nanosleep, PARTIAL)                                                               \
     X(231, exit_group, DONE)                                                                       \
     X(234, tgkill, PARTIAL)                                                                        \
