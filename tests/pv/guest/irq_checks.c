@@ -64,9 +64,11 @@ void pvtest_irq_checks(void)
     /* the timer, delivered as an upcall: not early */
     l4_word_t server_now = 0, badge = 0;
     (void)take_all();
-    uint64_t deadline = now_ns() + 2000000; /* 2 ms */
+    uint64_t before = now_ns(), deadline = before + 2000000; /* 2 ms */
     irq_status_t st = irq_timer_set(irq, deadline, &server_now);
-    PVTEST_CHECK(st == L4_NO_ERROR && server_now <= deadline, "TimerSet 2 ms ahead");
+    /* the server's clock is the page's: not behind what the guest read
+     * (how far ahead depends on what else ran meanwhile) */
+    PVTEST_CHECK(st == L4_NO_ERROR && server_now >= before, "TimerSet 2 ms ahead");
     /* wait for the upcall (bounded: a lost one fails the check, not the run) */
     uint64_t give_up = now_ns() + 2000000000u;
     bool signalled = false;
