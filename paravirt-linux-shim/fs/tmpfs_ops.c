@@ -8,6 +8,7 @@
  * the tree in steps that cannot fail: a refused or out-of-memory call
  * leaves the file system as it was.
  */
+#include <stdbool.h>
 #include <string.h>
 #include "tmpfs_internal.h"
 #include "tmpfs_path.h"
@@ -38,6 +39,22 @@ static void link_into(struct shim_inode *dir, struct shim_dirent *d, struct shim
     }
 }
 
+/* Where a new name goes: the parent directory, checked for a free entry
+ * and for write permission. A trailing slash is allowed only for a new
+ * directory. */
+static int lookup_new(struct shim_fs *fs, const struct shim_cred *cr, struct shim_inode *cwd,
+                      const char *path, bool is_dir, struct tmpfs_last *l)
+{
+    int err = tmpfs_lookup_parent(fs, cr, cwd, path, l);
+    if (err)
+        return err;
+    if (l->dot || tmpfs_dir_find(l->dir, l->name, l->len))
+        return -LINUX_EEXIST;
+    if (l->slash && !is_dir)
+        return -LINUX_ENOENT;
+    return may_change(l->dir, cr);
+}
+
 int shim_fs_mknod(struct shim_fs *fs, const struct shim_cred *cr, struct shim_inode *cwd,
                   const char *path, uint32_t mode, uint32_t major, uint32_t minor,
                   struct shim_inode **out)
@@ -54,14 +71,8 @@ int shim_fs_mknod(struct shim_fs *fs, const struct shim_cred *cr, struct shim_in
         return -LINUX_EINVAL;
     }
     struct tmpfs_last l;
-    int err = tmpfs_lookup_parent(fs, cr, cwd, path, &l);
+    int err = lookup_new(fs, cr, cwd, path, (mode & LINUX_S_IFMT) == LINUX_S_IFDIR, &l);
     if (err)
-        return err;
-    if (l.dot || tmpfs_dir_find(l.dir, l.name, l.len))
-        return -LINUX_EEXIST;
-    if (l.slash && (mode & LINUX_S_IFMT) != LINUX_S_IFDIR)
-        return -LINUX_ENOENT;
-    if ((err = may_change(l.dir, cr)))
         return err;
     if ((mode & LINUX_S_IFMT) == LINUX_S_IFDIR && l.dir->nlink >= SHIM_FS_MAX_NLINK)
         return -LINUX_EMLINK;
@@ -100,14 +111,8 @@ int shim_fs_symlink(struct shim_fs *fs, const struct shim_cred *cr, struct shim_
     if (tlen == LINUX_PATH_MAX)
         return -LINUX_ENAMETOOLONG;
     struct tmpfs_last l;
-    int err = tmpfs_lookup_parent(fs, cr, cwd, path, &l);
+    int err = lookup_new(fs, cr, cwd, path, false, &l);
     if (err)
-        return err;
-    if (l.dot || tmpfs_dir_find(l.dir, l.name, l.len))
-        return -LINUX_EEXIST;
-    if (l.slash)
-        return -LINUX_ENOENT;
-    if ((err = may_change(l.dir, cr)))
         return err;
     struct shim_inode *node = tmpfs_inode_new(fs, LINUX_S_IFLNK | 0777, cr);
     struct shim_dirent *d = tmpfs_dirent_new(fs, l.name, l.len);
@@ -133,14 +138,8 @@ int tmpfs_link_node(struct shim_fs *fs, const struct shim_cred *cr, struct shim_
                     struct shim_inode *old, const char *newpath)
 {
     struct tmpfs_last l;
-    int err = tmpfs_lookup_parent(fs, cr, cwd, newpath, &l);
+    int err = lookup_new(fs, cr, cwd, newpath, false, &l);
     if (err)
-        return err;
-    if (l.dot || tmpfs_dir_find(l.dir, l.name, l.len))
-        return -LINUX_EEXIST;
-    if (l.slash)
-        return -LINUX_ENOENT;
-    if ((err = may_change(l.dir, cr)))
         return err;
     if (IS_DIR(old))
         return -LINUX_EPERM;
