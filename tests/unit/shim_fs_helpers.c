@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Test helpers for the shim's fs/ suites (see shim_fs_helpers.h). */
+#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +107,17 @@ struct shim_fs_ops test_fs_ops(void)
     test_mem.fail_after = -1;
     test_mem.clock = 1000;
     return (struct shim_fs_ops){NULL, t_alloc, t_free, t_page_alloc, t_page_free, t_now};
+}
+
+void test_fs_start(struct shim_fs *fs)
+{
+    struct shim_fs_ops ops = test_fs_ops();
+    ck_assert_int_eq(shim_fs_init(fs, &ops), 0);
+}
+
+void test_fs_finish(struct shim_fs *fs)
+{
+    shim_fs_destroy(fs);
+    ck_assert_int_eq(test_mem.live_allocs, 0);
+    ck_assert_int_eq(test_mem.live_pages, 0);
 }

@@ -31,4 +31,9 @@ struct test_alloc {
 extern struct test_alloc test_mem;
 struct shim_fs_ops test_fs_ops(void);
 
+/* A test's file system: made over test_fs_ops, and at the end destroyed
+ * and checked that no allocation or page is left. */
+void test_fs_start(struct shim_fs *fs);
+void test_fs_finish(struct shim_fs *fs);
+
 #endif

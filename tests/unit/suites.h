@@ -36,6 +36,7 @@ Suite *irq_deadline_suite(void);
 Suite *irq_compartment_suite(void);
 Suite *shim_cpio_suite(void);
 Suite *shim_tmpfs_suite(void);
+Suite *shim_tmpfs_linux_suite(void);
 Suite *shim_fd_suite(void);
 Suite *shim_tty_suite(void);
 Suite *shim_signal_suite(void);
