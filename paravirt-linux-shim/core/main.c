@@ -45,7 +45,9 @@ static struct l4_random rng;
  * answers given later (a blocked wait4, read, ...). */
 #define MAX_REPLIES L4_PLAT_GUEST_REPLIES_MAX
 static bool reply_kept[MAX_REPLIES];
+static int reply_owner[MAX_REPLIES]; /* the pid whose call it answers */
 static unsigned reply_cur;
+struct process *shim_current;
 
 l4_word_t shim_keep_reply(void)
 {
@@ -54,6 +56,7 @@ l4_word_t shim_keep_reply(void)
         if (!reply_kept[k]) {
             l4_word_t kept = shim.reply_first + reply_cur;
             reply_kept[reply_cur] = true;
+            reply_owner[reply_cur] = shim_current ? shim_current->pid : 0;
             reply_cur = k;
             return kept;
         }
@@ -67,12 +70,32 @@ void shim_release_reply(l4_word_t reply)
         reply_kept[reply - shim.reply_first] = false;
 }
 
+l4_word_t shim_parked_reply(int pid)
+{
+    for (unsigned i = 0; i < shim.nreplies; i++)
+        if (reply_kept[i] && reply_owner[i] == pid)
+            return shim.reply_first + i;
+    return 0;
+}
+
 void shim_answer(l4_word_t reply, l4_word_t value)
 {
+    struct process *p = NULL;
+    if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies) {
+        unsigned k = (unsigned)(reply - shim.reply_first);
+        reply_kept[k] = false;
+        p = reply_owner[k] ? proc_by_pid(reply_owner[k]) : NULL;
+    }
+    if (p && p != shim_current && sig_deliverable(p)) {
+        sig_at_answer(p, value); /* a signal came while it waited */
+        return;
+    }
+    if (p && p->restore_mask) { /* ppoll's or pselect6's mask goes */
+        p->sigmask = p->saved_mask;
+        p->restore_mask = false;
+    }
     l4_set_mr(0, value);
     (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
-    if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies)
-        reply_kept[reply - shim.reply_first] = false;
 }
 
 l4_word_t shim_slot(void)
@@ -133,8 +156,21 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
         for (unsigned i = 0; i < 12; i++)
             w[i] = l4_get_mr(i);
         bool reply_fs = false;
-        if (!syscall_dispatch(p, &f, &reply_fs))
+        p->sys_nr = f.nr;
+        memcpy(p->sys_a, f.a, sizeof f.a);
+        shim_current = p;
+        bool now = syscall_dispatch(p, &f, &reply_fs);
+        shim_current = NULL;
+        if (!now || !p->live || p->zombie)
             return; /* the process is gone, or the answer comes later */
+        if (sig_deliverable(p)) {
+            (void)sig_at_return(p, &f, reply_fs); /* a handler runs first */
+            return;
+        }
+        if (p->restore_mask) {
+            p->sigmask = p->saved_mask;
+            p->restore_mask = false;
+        }
         if (reply_fs) {
             for (unsigned i = 0; i < 12; i++)
                 l4_set_mr(i, w[i]);
@@ -153,11 +189,16 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
         (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 0));
         return;
     }
-    int sig = signal_of(vector);
-    shim_log("pid %d: %s at %#lx (rip %#lx): killed by signal %d", p->pid,
-             vector == 14 ? "bad memory access" : "exception", (unsigned long)addr,
-             (unsigned long)rip, sig);
-    proc_exit(p, sig);
+    int sig = signal_of(vector), si_code = LINUX_SI_KERNEL;
+    if (vector == 14)
+        si_code = mm_find_vma(&p->mm, addr) ? LINUX_SEGV_ACCERR : LINUX_SEGV_MAPERR;
+    else if (vector == 0 || vector == 3)
+        si_code = 1; /* FPE_INTDIV, TRAP_BRKPT */
+    else if (vector == 6)
+        si_code = 2; /* ILL_ILLOPN */
+    /* si_addr: the address of a page fault, the instruction of the rest
+     * (none for a general protection fault, as Linux gives) */
+    sig_fault(p, sig, si_code, vector == 14 ? addr : (sig == 11 ? 0 : rip), vector, code);
 }
 
 /* The virtual interrupt controller (docs/paravirt-abi.md): the upcall
@@ -205,7 +246,9 @@ uint64_t shim_now_ns(void)
 
 static void arm_timer(void)
 {
-    uint64_t first = vfs_next_deadline();
+    uint64_t first = vfs_next_deadline(), sig = sig_next_deadline();
+    if (sig && (!first || sig < first))
+        first = sig;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && (!first || sleepers[i].deadline < first))
             first = sleepers[i].deadline;
@@ -227,6 +270,7 @@ void sleep_wake(void)
 {
     uint64_t now = shim_now_ns();
     vfs_expire(now);
+    sig_expire(now);
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && sleepers[i].deadline <= now) {
             sleepers[i].used = false;
@@ -253,13 +297,21 @@ long shim_sleep(struct process *p, uint64_t ns)
     return -LINUX_EAGAIN;
 }
 
-void sleep_forget(struct process *p)
+uint64_t sleep_cancel(struct process *p)
 {
+    uint64_t left = 0, now = shim_now_ns();
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && sleepers[i].pid == p->pid) {
             sleepers[i].used = false;
             shim_release_reply(sleepers[i].reply);
+            left = sleepers[i].deadline > now ? sleepers[i].deadline - now : 0;
         }
+    return left;
+}
+
+void sleep_forget(struct process *p)
+{
+    (void)sleep_cancel(p);
 }
 
 static void irq_init(void)
@@ -366,6 +418,7 @@ int main(int argc, char **argv)
     }
 
     irq_init();
+    sig_init();
     char line[256];
     snprintf(line, sizeof line, "%s", argc > 1 ? argv[1] : "/init");
     const char *pargv[MAX_ARGS];

@@ -114,10 +114,6 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
     struct shim_fdtable *keep_fds = files ? files->fds : NULL;
     char keep_cwd[sizeof p->cwd];
     unsigned keep_umask = files ? files->umask : 022;
-    uint64_t keep_ign = 0, keep_mask = files ? files->sigmask : 0;
-    for (unsigned i = 0; files && i < 64; i++)
-        if (files->sigaction[i][0] == 1) /* SIG_IGN survives execve; handlers do not */
-            keep_ign |= UINT64_C(1) << i;
     if (files)
         memcpy(keep_cwd, files->cwd, sizeof keep_cwd);
     memset(p, 0, sizeof *p);
@@ -131,10 +127,7 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
         p->fds = keep_fds;
         memcpy(p->cwd, keep_cwd, sizeof p->cwd);
         p->umask = keep_umask;
-        p->sigmask = keep_mask;
-        for (unsigned i = 0; i < 64; i++)
-            if (keep_ign >> i & 1)
-                p->sigaction[i][0] = 1;
+        sig_exec(p, files); /* SIG_IGN, the mask, pending signals stay */
         vfs_exec(p);
     } else if ((e = vfs_process_init(p)) != 0) {
         shim_log("cannot start %s: no descriptors", path);
@@ -215,16 +208,27 @@ struct process *proc_spawn(const char *path, int argc, const char *const *argv, 
 
 static long report_child(struct process *parent, struct process *z, uint64_t addr, bool siginfo);
 
+/* The child matches the pid argument of its parent's wait4. */
+static bool waits_for(const struct process *parent, const struct process *c)
+{
+    long pid = parent->wait_pid;
+    return pid == -1 || (pid > 0 && c->pid == pid) || (pid == 0 && c->pgrp == parent->pgrp) ||
+           (pid < -1 && c->pgrp == -pid);
+}
+
 void proc_exit(struct process *p, int wait_status)
 {
     if (p->thread)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
+    p->tcb = 0;
     proc_vfork_release(p);
     vfs_forget(p);
     sleep_forget(p);
-    if (p->waiting)
-        shim_release_reply(p->wait_reply);
+    for (l4_word_t r; (r = shim_parked_reply(p->pid)) != 0;)
+        shim_release_reply(r); /* wait4, pause, sigtimedwait: nobody answers */
+    p->alarm_at = 0;
+    p->sigwait_set = 0;
     mm_destroy(&p->mm);
     vfs_process_exit(p);
     p->zombie = true;
@@ -239,8 +243,9 @@ void proc_exit(struct process *p, int wait_status)
         }
     /* a parent blocked in wait4 for it gets it now */
     struct process *parent = proc_by_pid(p->ppid);
-    if (parent && !parent->zombie && parent->waiting &&
-        (parent->wait_pid <= 0 || parent->wait_pid == p->pid)) {
+    if (parent && !parent->zombie && sig_reaps_children(parent) && !parent->waiting) {
+        p->live = false; /* SIGCHLD ignored: no zombie */
+    } else if (parent && !parent->zombie && parent->waiting && waits_for(parent, p)) {
         long r = report_child(parent, p, parent->wait_status_addr, parent->wait_siginfo);
         if (r >= 0)
             p->live = false; /* reaped */
@@ -249,6 +254,8 @@ void proc_exit(struct process *p, int wait_status)
     } else if (!parent || parent->zombie) {
         p->live = false; /* nobody to wait for it */
     }
+    if (parent && !parent->zombie)
+        sig_child_exited(p, wait_status); /* SIGCHLD */
     bool any = false;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         any = any || (procs[i].live && !procs[i].zombie);
@@ -332,8 +339,7 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
     c->ppid = p->pid;
     c->pgrp = p->pgrp;
     c->sid = p->sid;
-    memcpy(c->sigaction, p->sigaction, sizeof c->sigaction);
-    c->sigmask = p->sigmask;
+    sig_fork(c, p);
     c->mm.brk_start = p->mm.brk_start;
     c->mm.brk = p->mm.brk;
     c->mm.mmap_top = p->mm.mmap_top;
@@ -357,6 +363,7 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
         regs.rax = 0;
         regs.fs_base = f->fs;
         regs.gs_base = f->gs;
+        sig_copy_fpu(p, c); /* MXCSR, the x87 control word, the registers */
         if (l4_tcb_write_registers(c->tcb, true, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
             e = -LINUX_EFAULT;
     }
@@ -440,7 +447,8 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
         snprintf(abs, sizeof abs, "%s%s%s", p->cwd, strcmp(p->cwd, "/") ? "/" : "", path);
         snprintf(path, sizeof path, "%s", abs);
     }
-    struct process files = *p; /* its descriptors and directory go over */
+    static struct process files; /* its descriptors and directory go over */
+    files = *p;
     p->fds = NULL;
     proc_vfork_release(&files); /* the vfork parent goes on once we exec */
     struct process *n = proc_spawn_as(path, pid, ppid, (int)argc, argv, (int)envc, envp, &files);
@@ -458,28 +466,51 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
 /* --- wait4 ------------------------------------------------------------------ */
 
 /* What wait4 (the status word, returns the pid) or waitid (a siginfo:
- * SIGCHLD, CLD_EXITED or CLD_KILLED, pid, uid, status; returns 0) tells
- * parent about zombie z. */
+ * SIGCHLD, CLD_EXITED, CLD_KILLED, CLD_STOPPED or CLD_CONTINUED, pid, uid,
+ * status; returns 0) tells parent about child z: its end, or (status
+ * given) a stop or continuation. */
 static long report_child(struct process *parent, struct process *z, uint64_t addr, bool siginfo)
 {
+    int st = z->zombie ? z->wait_status : z->stop_report;
     if (!siginfo) {
-        if (addr && mm_copy_out(&parent->mm, addr, &z->wait_status, 4) != 0)
+        if (addr && mm_copy_out(&parent->mm, addr, &st, 4) != 0)
             return -LINUX_EFAULT;
         return z->pid;
     }
     if (!addr)
         return 0;
     int32_t si[32] = {0};
-    si[0] = 17; /* SIGCHLD */
-    bool killed = (z->wait_status & 0x7f) != 0;
-    si[2] = killed ? 2 : 1; /* CLD_KILLED, CLD_EXITED */
+    si[0] = LINUX_SIGCHLD;
+    if (!z->zombie) {
+        bool continued = st == 0xffff;
+        si[2] = continued ? LINUX_CLD_CONTINUED : LINUX_CLD_STOPPED;
+        si[6] = continued ? LINUX_SIGCONT : (st >> 8) & 0xff;
+    } else {
+        bool killed = (st & 0x7f) != 0;
+        si[2] = killed ? LINUX_CLD_KILLED : LINUX_CLD_EXITED;
+        si[6] = killed ? (st & 0x7f) : ((st >> 8) & 0xff);
+    }
     si[4] = z->pid;
     si[5] = 0; /* uid */
-    si[6] = killed ? (z->wait_status & 0x7f) : ((z->wait_status >> 8) & 0xff);
     return mm_copy_out(&parent->mm, addr, si, sizeof si) ? -LINUX_EFAULT : 0;
 }
 
-static struct process *zombie_child(struct process *p, long pid, bool *any)
+/* Options of wait4 and waitid that report stops and continuations. */
+#define W_STOPPED   2 /* WUNTRACED, WSTOPPED */
+#define W_CONTINUED 8
+#define W_NOWAIT    0x01000000
+
+/* A child that has something to report for these options. */
+static bool reportable(const struct process *c, long options)
+{
+    if (c->zombie)
+        return true;
+    if (c->stop_report == 0xffff)
+        return options & W_CONTINUED;
+    return c->stop_report && c->stopped && (options & W_STOPPED);
+}
+
+static struct process *ready_child(struct process *p, long pid, long options, bool *any)
 {
     *any = false;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
@@ -493,22 +524,33 @@ static struct process *zombie_child(struct process *p, long pid, bool *any)
         if (pid == 0 && c->pgrp != p->pgrp)
             continue;
         *any = true;
-        if (c->zombie)
+        if (reportable(c, options))
             return c;
     }
     return NULL;
+}
+
+/* Report z to p; a zombie is reaped, a stop or continuation said once. */
+static long take_report(struct process *p, struct process *z, uint64_t addr, bool siginfo,
+                        long options)
+{
+    long r = report_child(p, z, addr, siginfo);
+    if (r >= 0 && !(options & W_NOWAIT)) {
+        if (z->zombie)
+            z->live = false;
+        else
+            z->stop_report = 0;
+    }
+    return r;
 }
 
 static bool wait_common(struct process *p, long pid, uint64_t status, long options,
                         struct syscall_frame *f, bool siginfo)
 {
     bool any;
-    struct process *z = zombie_child(p, pid, &any);
+    struct process *z = ready_child(p, pid, options, &any);
     if (z) {
-        long r = report_child(p, z, status, siginfo);
-        if (r >= 0)
-            z->live = false;
-        f->nr = (l4_word_t)r;
+        f->nr = (l4_word_t)take_report(p, z, status, siginfo, options);
         return true;
     }
     if (!any) {
@@ -529,7 +571,25 @@ static bool wait_common(struct process *p, long pid, uint64_t status, long optio
     p->wait_reply = r;
     p->wait_status_addr = status;
     p->wait_siginfo = siginfo;
+    p->wait_options = options;
     return false;
+}
+
+void proc_child_changed(struct process *child)
+{
+    struct process *parent = proc_by_pid(child->ppid);
+    if (!parent || parent->zombie || !parent->waiting || !waits_for(parent, child) ||
+        !reportable(child, parent->wait_options))
+        return;
+    long r = take_report(parent, child, parent->wait_status_addr, parent->wait_siginfo,
+                         parent->wait_options);
+    parent->waiting = false;
+    shim_answer(parent->wait_reply, (l4_word_t)r);
+}
+
+void proc_wait_cancel(struct process *p)
+{
+    p->waiting = false; /* the caller gives the reply back */
 }
 
 bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f)
@@ -563,19 +623,20 @@ bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long op
     return answered;
 }
 
-/* Signals from the terminal (^C, ^\, ^Z): until signals exist, the default
- * action of SIGINT and SIGQUIT (end the process) for every process of the
- * foreground group but init, which a shell protects anyway. */
+/* Signals from the terminal (^C, ^\, ^Z) go to every process of the
+ * foreground group. */
 void tty_signal(uint64_t signals)
 {
     extern struct shim_tty shim_tty;
-    int sig = (signals & (1u << (2 - 1))) ? 2 : (signals & (1u << (3 - 1))) ? 3 : 0;
-    if (!sig)
-        return;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
-        struct process *q = &procs[i];
-        if (q->live && !q->zombie && q->pid != 1 && q->pgrp == shim_tty.fg_pgrp)
-            proc_exit(q, sig);
+    static const int sigs[] = {LINUX_SIGINT, LINUX_SIGQUIT, LINUX_SIGTSTP};
+    for (unsigned k = 0; k < 3; k++) {
+        if (!(signals & shim_sigbit(sigs[k])))
+            continue;
+        for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+            struct process *q = &procs[i];
+            if (q->live && !q->zombie && q->pgrp == shim_tty.fg_pgrp)
+                sig_send_kernel(q, sigs[k], LINUX_SI_KERNEL, 0);
+        }
     }
 }
 

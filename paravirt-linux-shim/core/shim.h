@@ -27,6 +27,9 @@
 #include <stdint.h>
 #include <l4/abi_gen.h>
 #include <shim/fd.h>
+#include <shim/signal.h>
+
+#define SHIM_SIGQ_MAX 32 /* real-time signals queued per process */
 
 #define SHIM_PAGE 4096u
 
@@ -58,6 +61,8 @@ uint64_t shim_now_ns(void);
 long shim_sleep(struct process *p, uint64_t ns);
 void sleep_wake(void);
 void sleep_forget(struct process *p);
+/* The same, returning the time it had left (ns). */
+uint64_t sleep_cancel(struct process *p);
 /* Random bytes from the compartment's seed. */
 void shim_random(void *out, size_t n);
 
@@ -147,14 +152,27 @@ struct process {
     struct shim_fdtable *fds; /* its descriptors (vfs.c) */
     char cwd[256];            /* its working directory, canonical */
     unsigned umask;           /* file mode creation mask */
-    /* signal actions (struct kernel_sigaction: handler, flags, restorer,
-     * mask), kept for rt_sigaction; handlers are not yet called */
+    /* signals (signal.c): actions (struct shim_sigaction: handler, flags,
+     * restorer, mask), the mask, what is pending */
     uint64_t sigaction[64][4];
     uint64_t sigmask;
-    char exe[256];        /* the path it was started from (/proc/self/exe) */
-    l4_cptr_t tcb;        /* its thread's TCB capability (our slot) */
-    l4_word_t thread;     /* the memory server's handle */
-    uint64_t tid_address; /* set_tid_address */
+    uint64_t sigpending;                    /* standard signals (1..31) pending */
+    struct shim_siginfo sig_info[31];       /* and their siginfo */
+    struct shim_siginfo rtq[SHIM_SIGQ_MAX]; /* real-time signals queued, in order */
+    unsigned nrtq;
+    struct shim_stack altstack; /* sigaltstack */
+    bool restore_mask;          /* sigsuspend, ppoll: saved_mask comes back */
+    uint64_t saved_mask;
+    bool stopped;    /* by SIGSTOP & co. (its thread suspended) */
+    int stop_report; /* for wait4 WUNTRACED/WCONTINUED, or 0 */
+    uint64_t sigwait_set, sigwait_info, sigwait_deadline; /* parked in sigtimedwait */
+    uint64_t alarm_at, alarm_every; /* ITIMER_REAL (ns on the PV clock; 0: off) */
+    l4_word_t sys_nr, sys_a[6];     /* the system call it is in */
+    long wait_options;              /* wait4's while waiting */
+    char exe[256];                  /* the path it was started from (/proc/self/exe) */
+    l4_cptr_t tcb;                  /* its thread's TCB capability (our slot) */
+    l4_word_t thread;               /* the memory server's handle */
+    uint64_t tid_address;           /* set_tid_address */
 };
 
 #define SHIM_MAX_PROCS 64
@@ -173,6 +191,10 @@ long proc_fork(struct process *p, const struct syscall_frame *f);
 /* execve: replace p's image; 0 (p now runs the new program: no reply) or
  * -errno (p goes on with the error). */
 long proc_execve(struct process *p, uint64_t path, uint64_t argv, uint64_t envp);
+/* A child of a waiting parent stopped or continued: answer its wait4. */
+void proc_child_changed(struct process *child);
+/* p no longer waits in wait4 (a signal interrupts it). */
+void proc_wait_cancel(struct process *p);
 /* A vfork child execs or ends: its parent goes on. */
 void proc_vfork_release(struct process *child);
 /* wait4: true if answered now (f->nr holds the result); false if p now
@@ -190,6 +212,34 @@ l4_word_t shim_keep_reply(void);
 void shim_answer(l4_word_t reply, l4_word_t value);
 /* Give back a kept reply nobody will answer (its thread is gone). */
 void shim_release_reply(l4_word_t reply);
+/* The reply kept for process pid (it waits in a call), or 0. */
+l4_word_t shim_parked_reply(int pid);
+/* The process whose fault is being handled, or NULL. */
+extern struct process *shim_current;
+
+/* --- Signals (signal.c, docs/linux/signals.md) ----------------------------- */
+void sig_init(void);
+/* Send sig (info: its siginfo, or NULL for one from the kernel). */
+void sig_send(struct process *q, int sig, const struct shim_siginfo *info);
+void sig_send_kernel(struct process *q, int sig, int code, int pid);
+/* A signal is pending and not blocked. */
+bool sig_deliverable(const struct process *p);
+/* p's call ends with f->nr (the current fault): deliver what is pending.
+ * False if p is gone. */
+bool sig_at_return(struct process *p, const struct syscall_frame *f, bool reply_fs);
+/* A parked call of p is answered with value while a signal is pending. */
+void sig_at_answer(struct process *p, l4_word_t value);
+/* A fault p's handler may take (SIGSEGV & co.); else p dies. */
+void sig_fault(struct process *p, int sig, int code, uint64_t addr, uint64_t trapno, uint64_t err);
+/* The signal system calls; SHIM_BLOCKED when answered otherwise. */
+long sig_syscall(struct process *p, struct syscall_frame *f);
+void sig_child_exited(struct process *child, int wait_status);
+bool sig_reaps_children(const struct process *p);
+void sig_fork(struct process *child, const struct process *parent);
+void sig_exec(struct process *p, const struct process *old);
+void sig_copy_fpu(const struct process *from, const struct process *to);
+uint64_t sig_next_deadline(void);
+void sig_expire(uint64_t now);
 
 /* --- System calls (syscall.c) ---------------------------------------------- */
 

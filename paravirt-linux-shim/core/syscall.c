@@ -131,42 +131,6 @@ static long do_getrandom(struct process *p, uint64_t buf, uint64_t n, unsigned f
     return (long)done;
 }
 
-/* kill: until signal handlers exist, a signal whose default action ends a
- * process ends it (its status says which), one whose default is to be
- * ignored or to stop is ignored, and 0 only checks. */
-static long do_kill(struct process *p, int pid, int sig)
-{
-    if (sig < 0 || sig > 64)
-        return -LINUX_EINVAL;
-    static const uint64_t ignored_or_stop = (1u << (17 - 1)) | (1u << (18 - 1)) | (1u << (19 - 1)) |
-                                            (1u << (20 - 1)) | (1u << (21 - 1)) | (1u << (22 - 1)) |
-                                            (1u << (23 - 1)) | (1u << (28 - 1));
-    int found = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
-        struct process *q = &procs[i];
-        if (!q->live || q->zombie)
-            continue;
-        bool match = pid > 0     ? q->pid == pid
-                     : pid == 0  ? q->pgrp == p->pgrp
-                     : pid == -1 ? q->pid != 1
-                                 : q->pgrp == -pid;
-        if (!match)
-            continue;
-        found++;
-        /* init ignores what it does not handle, as on Linux; a program run
-         * with `tools/tessera run -- PROG` is pid 1 too but is treated as
-         * the ordinary process it is natively */
-        if (sig == 0 || (ignored_or_stop >> (sig - 1) & 1) || (q->pid == 1 && !shim.host))
-            continue;
-        if (sig != 9 && q->sigaction[sig - 1][0] != 0)
-            continue; /* ignored, or a handler (not yet called: signal/ is not wired in) */
-        if (q == p)
-            return SHIM_KILLED_SELF;
-        proc_exit(q, sig);
-    }
-    return found ? 0 : -LINUX_ESRCH;
-}
-
 static long do_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg)
 {
     if (!shim_fd_get(p->fds, (int)fd))
@@ -382,17 +346,6 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             r = shim_sleep(p, ts[0] * 1000000000u + ts[1]);
         break;
     }
-    case SYS_kill:
-        r = do_kill(p, (int)a[0], (int)a[1]);
-        break;
-    case SYS_tkill: /* one thread per process: the thread is the process */
-        r = (int)a[0] <= 0 ? -LINUX_EINVAL : do_kill(p, (int)a[0], (int)a[1]);
-        break;
-    case SYS_tgkill:
-        r = (int)a[0] <= 0 || (int)a[1] <= 0 ? -LINUX_EINVAL
-            : (int)a[0] != (int)a[1]         ? -LINUX_ESRCH
-                                             : do_kill(p, (int)a[1], (int)a[2]);
-        break;
     case SYS_getrusage: { /* no accounting yet: zeros, as a fresh process has */
         uint8_t ru[144] = {0};
         int who = (int)a[0];
@@ -511,47 +464,24 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_mprotect:
         r = mm_mprotect(&p->mm, a[0], a[1], (unsigned)a[2]);
         break;
-    case SYS_rt_sigaction: {
-        int sig = (int)a[0];
-        if (sig < 1 || sig > 64 || a[3] != 8 || ((sig == 9 || sig == 19) && a[1])) {
-            r = -LINUX_EINVAL;
-            break;
-        }
-        uint64_t act[4];
-        if (a[1] && mm_copy_in(&p->mm, act, a[1], sizeof act) != 0) {
-            r = -LINUX_EFAULT;
-            break;
-        }
-        if (a[2] && mm_copy_out(&p->mm, a[2], p->sigaction[sig - 1], 32) != 0) {
-            r = -LINUX_EFAULT;
-            break;
-        }
-        if (a[1])
-            memcpy(p->sigaction[sig - 1], act, sizeof act);
-        r = 0;
+    case SYS_rt_sigaction:
+    case SYS_rt_sigprocmask:
+    case SYS_rt_sigreturn:
+    case SYS_rt_sigpending:
+    case SYS_rt_sigsuspend:
+    case SYS_rt_sigtimedwait:
+    case SYS_rt_sigqueueinfo:
+    case SYS_rt_tgsigqueueinfo:
+    case SYS_sigaltstack:
+    case SYS_pause:
+    case SYS_alarm:
+    case SYS_setitimer:
+    case SYS_getitimer:
+    case SYS_kill:
+    case SYS_tkill:
+    case SYS_tgkill:
+        r = sig_syscall(p, f);
         break;
-    }
-    case SYS_rt_sigprocmask: {
-        if (a[3] != 8 || (a[1] && a[0] > 2)) {
-            r = -LINUX_EINVAL;
-            break;
-        }
-        uint64_t set = 0, old = p->sigmask;
-        if (a[1] && mm_copy_in(&p->mm, &set, a[1], 8) != 0) {
-            r = -LINUX_EFAULT;
-            break;
-        }
-        if (a[2] && mm_copy_out(&p->mm, a[2], &old, 8) != 0) {
-            r = -LINUX_EFAULT;
-            break;
-        }
-        if (a[1]) {
-            set &= ~((UINT64_C(1) << 8) | (UINT64_C(1) << 18)); /* SIGKILL, SIGSTOP */
-            p->sigmask = a[0] == 0 ? (old | set) : a[0] == 1 ? (old & ~set) : set;
-        }
-        r = 0;
-        break;
-    }
     case SYS_ioctl:
         r = do_ioctl(p, (int)a[0], (unsigned)a[1], a[2]);
         break;
@@ -659,14 +589,13 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     }
     if (r == SHIM_BLOCKED)
         return false; /* parked: answered when it can go on */
-    if (r == SHIM_KILLED_SELF) {
-        proc_exit(p, f->nr == SYS_tgkill ? (int)a[2] : (int)a[1]);
+    if (r == SHIM_KILLED_SIGPIPE)
+        r = -LINUX_EPIPE;
+    if (r == -LINUX_EPIPE && (f->nr == SYS_write || f->nr == SYS_writev || f->nr == SYS_pwrite64 ||
+                              f->nr == SYS_sendfile))
+        sig_send_kernel(p, LINUX_SIGPIPE, LINUX_SI_USER, p->pid); /* as Linux: with EPIPE */
+    if (!p->live || p->zombie)
         return false;
-    }
-    if (r == SHIM_KILLED_SIGPIPE) {
-        proc_exit(p, 13);
-        return false;
-    }
     f->nr = (l4_word_t)r;
     return true;
 }

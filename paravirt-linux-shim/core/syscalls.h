@@ -25,8 +25,9 @@
     X(10, mprotect, PARTIAL)                                                                       \
     X(11, munmap, DONE)                                                                            \
     X(12, brk, DONE)                                                                               \
-    X(13, rt_sigaction, PARTIAL)                                                                   \
-    X(14, rt_sigprocmask, PARTIAL)                                                                 \
+    X(13, rt_sigaction, DONE)                                                                      \
+    X(14, rt_sigprocmask, DONE)                                                                    \
+    X(15, rt_sigreturn, DONE)                                                                      \
     X(16, ioctl, PARTIAL)                                                                          \
     X(17, pread64, DONE)                                                                           \
     X(18, pwrite64, DONE)                                                                          \
@@ -37,7 +38,11 @@
     X(24, sched_yield, DONE)                                                                       \
     X(32, dup, DONE)                                                                               \
     X(33, dup2, DONE)                                                                              \
+    X(34, pause, DONE)                                                                             \
     X(35, nanosleep, DONE)                                                                         \
+    X(36, getitimer, PARTIAL)                                                                      \
+    X(37, alarm, DONE)                                                                             \
+    X(38, setitimer, PARTIAL)                                                                      \
     X(39, getpid, DONE)                                                                            \
     X(40, sendfile, PARTIAL)                                                                       \
     X(56, clone, PARTIAL)                                                                          \
@@ -45,7 +50,7 @@
     X(58, vfork, PARTIAL)                                                                          \
     X(59, execve, PARTIAL)                                                                         \
     X(61, wait4, PARTIAL)                                                                          \
-    X(62, kill, PARTIAL)                                                                           \
+    X(62, kill, DONE)                                                                              \
     X(60, exit, PARTIAL)                                                                           \
     X(63, uname, DONE)                                                                             \
     X(72, fcntl, PARTIAL)                                                                          \
@@ -76,6 +81,11 @@
     X(112, setsid, DONE)                                                                           \
     X(121, getpgid, DONE)                                                                          \
     X(124, getsid, DONE)                                                                           \
+    X(127, rt_sigpending, DONE)                                                                    \
+    X(128, rt_sigtimedwait, DONE)                                                                  \
+    X(129, rt_sigqueueinfo, DONE)                                                                  \
+    X(130, rt_sigsuspend, DONE)                                                                    \
+    X(131, sigaltstack, DONE)                                                                      \
     X(104, getgid, DONE)                                                                           \
     X(107, geteuid, DONE)                                                                          \
     X(108, getegid, DONE)                                                                          \
@@ -85,15 +95,16 @@
     X(158, arch_prctl, PARTIAL)                                                                    \
     X(186, gettid, DONE)                                                                           \
     X(217, getdents64, DONE)                                                                       \
-    X(200, tkill, PARTIAL)                                                                         \
+    X(200, tkill, DONE)                                                                            \
     X(201, time, DONE)                                                                             \
     X(218, set_tid_address, DONE)                                                                  \
     X(228, clock_gettime, PARTIAL)                                                                 \
     X(229, clock_getres, DONE)                                                                     \
     X(230, clock_nanosleep, PARTIAL)                                                               \
     X(231, exit_group, DONE)                                                                       \
-    X(234, tgkill, PARTIAL)                                                                        \
+    X(234, tgkill, DONE)                                                                           \
     X(247, waitid, PARTIAL)                                                                        \
+    X(297, rt_tgsigqueueinfo, DONE)                                                                \
     X(257, openat, PARTIAL)                                                                        \
     X(258, mkdirat, PARTIAL)                                                                       \
     X(262, newfstatat, PARTIAL)                                                                    \

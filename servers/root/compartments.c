@@ -46,8 +46,8 @@ void comp_reclaim(struct compartment *c)
     l4_rt_free(c->initrd_slots);
     c->initrd_slots = 0;
     c->ninitrd = 0;
-    struct l4_object *objs[] = {&c->pv, &c->ring, &c->upcall};
-    for (unsigned i = 0; i < 3; i++)
+    struct l4_object *objs[] = {&c->pv, &c->ring, &c->upcall, &c->fpu};
+    for (unsigned i = 0; i < 4; i++)
         if (objs[i]->cap) {
             (void)l4_cnode_revoke(L4_ROOT_SLOT_CNODE, objs[i]->cap, 64);
             (void)l4_untyped_free_object(&c->ua, objs[i]);
@@ -239,7 +239,7 @@ int comp_start(struct compartment *c)
         root_unmap_module();
         return -1;
     }
-    uint64_t kbytes = kernel_part_bytes(pages + L4_PLAT_MEM_BATCH_PAGES + 2);
+    uint64_t kbytes = kernel_part_bytes(pages + L4_PLAT_MEM_BATCH_PAGES + 3);
     if (kbytes + (UINT64_C(1) << 20) > c->m.quota) {
         l4_printf("root: %s not started: quota too small for its image (", who);
         root_print_size("needs ", kbytes + (UINT64_C(1) << 20));
@@ -259,6 +259,8 @@ int comp_start(struct compartment *c)
     if (e == L4_NO_ERROR)
         e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_FRAME_4K, 0, 0, &c->ring);
     if (e == L4_NO_ERROR)
+        e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_FRAME_4K, 0, 0, &c->fpu);
+    if (e == L4_NO_ERROR)
         e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_NOTIFICATION, 0, 0, &c->upcall);
     for (unsigned i = 0; e == L4_NO_ERROR && i < L4_PLAT_MEM_BATCH_PAGES; i++)
         e = l4_untyped_alloc_object(&c->ua, L4_OBJECT_FRAME_4K, 0, 0, &c->batch[i]);
@@ -270,7 +272,7 @@ int comp_start(struct compartment *c)
     }
 
     l4_word_t badge = L4_PLAT_BADGE_COMPARTMENT(comp_index(c));
-    struct l4_spawn_cap caps[6];
+    struct l4_spawn_cap caps[7];
     l4_cptr_t temp[4];
     unsigned n = 0, ntemp = 0;
     static const struct {
@@ -292,6 +294,10 @@ int comp_start(struct compartment *c)
                               L4_CAP_RIGHTS_WRITE | L4_CAP_RIGHTS_GRANT_REPLY);
     caps[n++] =
         spawn_cap(L4_PLAT_CAP_UPCALL, c->upcall.cap, L4_CAP_NOTIFICATION, L4_CAP_RIGHTS_ALL);
+    /* the FPU page: a frame the guest kernel also has mapped, for TCB
+     * ReadFPU/WriteFPU of its processes' threads (signal frames, fork) */
+    caps[n++] = spawn_cap(L4_PLAT_CAP_FPU, c->fpu.cap, L4_CAP_FRAME_4K,
+                          L4_CAP_RIGHTS_READ | L4_CAP_RIGHTS_WRITE);
     if (!servers[L4_PLAT_SERVER_CONSOLE].up)
         caps[n++] = spawn_cap(L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE,
                               L4_CAP_DEBUG_CONSOLE, L4_CAP_RIGHTS_ALL);
@@ -314,6 +320,7 @@ int comp_start(struct compartment *c)
     const struct l4_spawn_page pages_given[] = {
         {L4_PLAT_PAGE_PV, &c->pv.cap, 1, L4_SPAWN_INFO_VA + 0x10000, true},
         {L4_PLAT_PAGE_CONSOLE, &c->ring.cap, 1, L4_SPAWN_INFO_VA + 0x11000, true},
+        {L4_PLAT_PAGE_FPU, &c->fpu.cap, 1, L4_SPAWN_INFO_VA + 0x12000, true},
         {L4_PLAT_PAGE_MEM, batch, L4_PLAT_MEM_BATCH_PAGES, L4_PLAT_MEM_BATCH_VA, true},
     };
     char env[L4_MANIFEST_HEADER_NAME_MAX + 16];
@@ -355,7 +362,7 @@ int comp_start(struct compartment *c)
         .envp = envp,
         .envc = initrd ? 7 : 6,
         .pages = pages_given,
-        .npages = 3,
+        .npages = 4,
         .fault_ep = root_ep.cap,
         .fault_badge = badge | L4_PLAT_BADGE_FAULT,
         .priority = c->m.priority,

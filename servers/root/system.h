@@ -55,7 +55,7 @@ struct compartment {
     struct root_chunks kernel_part, mem_part;
     struct l4_untyped_alloc ua; /* over kernel_part */
     struct l4_untyped uts[ROOT_MAX_CHUNKS];
-    struct l4_object pv, ring, upcall, batch[L4_PLAT_MEM_BATCH_PAGES];
+    struct l4_object pv, ring, upcall, fpu, batch[L4_PLAT_MEM_BATCH_PAGES];
     bool mem_set_up;         /* the memory server has it */
     bool console_set_up;     /* the console server has it */
     bool irq_set_up;         /* the interrupt server has it */

@@ -52,9 +52,14 @@
 #define L4_PLAT_CAP_UPCALL        "upcall" /* Notification: the guest binds it to its thread */
 #define L4_PLAT_PAGE_PV           "pv"     /* struct l4_pv_page, writable, shared with irq */
 #define L4_PLAT_PAGE_CONSOLE                                                                       \
-    "console_ring"                          /* struct console_ring, writable, shared with console  \
-                                             */
-#define L4_PLAT_PAGE_MEM        "mem_batch" /* the batch pages, writable, shared with mem */
+    "console_ring"                   /* struct console_ring, writable, shared with console         \
+                                      */
+#define L4_PLAT_PAGE_MEM "mem_batch" /* the batch pages, writable, shared with mem */
+/* The FPU page: one frame the guest kernel has mapped (writable) and also
+ * holds as a capability (L4_PLAT_CAP_FPU, Read and Write), the frame TCB
+ * ReadFPU and WriteFPU of its threads go through. Nobody else has it. */
+#define L4_PLAT_PAGE_FPU        "fpu"
+#define L4_PLAT_CAP_FPU         "fpu"
 #define L4_PLAT_ENV_COMPARTMENT "compartment" /* compartment=NAME in the environment */
 #define L4_PLAT_ENV_RESTARTS    "restarts"    /* restarts=N: how many times it was restarted */
 #define L4_PLAT_ENV_CONSOLE     "console"     /* console=serial|host: where its stdio goes */

@@ -1,0 +1,823 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Signals in the shim (docs/linux/signals.md): sending, the pending sets,
+ * default actions, stopping and continuing, and delivery to a handler on
+ * a real rt_sigframe (signal/frame.c lays it out), rt_sigreturn, the
+ * signal system calls, and ITIMER_REAL.
+ *
+ * Delivery always takes one path. The thread is first stopped with TCB
+ * ReadRegisters(suspend): whatever it was doing in the kernel ends there
+ * (a fault the shim has not answered yet is aborted, and the kernel moves
+ * RIP back to its `syscall` instruction, RAX still the number). The shim
+ * then knows every register and decides how the thread goes on:
+ *
+ *   it was answered      RAX = the result, RIP after the `syscall`
+ *   it was parked        SA_RESTART and a restartable call: as aborted
+ *                        (the call runs again after the handler); else
+ *                        RAX = -EINTR, RIP after the `syscall`
+ *   it ran in user mode  as it was
+ *   it faulted           as it was (the handler may fix and return)
+ *
+ * and on top of that state builds the frame (registers, FPU image read
+ * with TCB ReadFPU through the FPU page, mask, siginfo) on the process's
+ * stack, and starts the handler with WriteRegisters(resume). rt_sigreturn
+ * is the reverse: the frame is read back, checked, and the registers and
+ * FPU image written.
+ *
+ * When: a signal for the process whose call is being answered is
+ * delivered at the answer (syscall.c's caller, main.c); one for a parked
+ * process interrupts it now; one for a process that runs (preempted: the
+ * shim outranks every process) stops it now. One signal per return to
+ * user mode; the next is delivered at the next (a handler's rt_sigreturn
+ * is one).
+ */
+#include <string.h>
+#include <l4/platform.h>
+#include <l4/rt.h>
+#include <l4/stubs_gen.h>
+#include <shim/linux_abi.h>
+#include <shim/signal.h>
+#include "shim.h"
+#include "syscalls.h"
+
+#define NS                 1000000000ull
+#define TIMER_ABSTIME_FLAG 1
+
+static uint8_t *fpu_page;   /* the FPU page, mapped */
+static l4_cptr_t fpu_frame; /* and its capability */
+
+void sig_init(void)
+{
+    l4_word_t size = 0;
+    fpu_page = l4_rt_shared_page(L4_PLAT_PAGE_FPU, &size);
+    fpu_frame = l4_rt_cap(L4_PLAT_CAP_FPU);
+    if (!fpu_page || fpu_frame == L4_CPTR_NULL)
+        shim_log("no FPU page: signal frames carry no FPU state");
+}
+
+/* --- Registers: the kernel's order and sigcontext's ------------------------ */
+
+static void regs_from(struct shim_regs *r, const struct l4_user_context *u)
+{
+    *r = (struct shim_regs){.r8 = u->r8,
+                            .r9 = u->r9,
+                            .r10 = u->r10,
+                            .r11 = u->r11,
+                            .r12 = u->r12,
+                            .r13 = u->r13,
+                            .r14 = u->r14,
+                            .r15 = u->r15,
+                            .rdi = u->rdi,
+                            .rsi = u->rsi,
+                            .rbp = u->rbp,
+                            .rbx = u->rbx,
+                            .rdx = u->rdx,
+                            .rax = u->rax,
+                            .rcx = u->rcx,
+                            .rsp = u->rsp,
+                            .rip = u->rip,
+                            .rflags = u->rflags};
+}
+
+static void regs_to(struct l4_user_context *u, const struct shim_regs *r)
+{
+    u->r8 = r->r8, u->r9 = r->r9, u->r10 = r->r10, u->r11 = r->r11;
+    u->r12 = r->r12, u->r13 = r->r13, u->r14 = r->r14, u->r15 = r->r15;
+    u->rdi = r->rdi, u->rsi = r->rsi, u->rbp = r->rbp, u->rbx = r->rbx;
+    u->rdx = r->rdx, u->rax = r->rax, u->rcx = r->rcx, u->rsp = r->rsp;
+    u->rip = r->rip, u->rflags = r->rflags;
+}
+
+/* FPU state between two threads (fork), through the FPU page. */
+void sig_copy_fpu(const struct process *from, const struct process *to)
+{
+    if (fpu_page && l4_tcb_read_fpu(from->tcb, fpu_frame) == L4_NO_ERROR)
+        (void)l4_tcb_write_fpu(to->tcb, fpu_frame);
+}
+
+/* --- Actions and pending sets ---------------------------------------------- */
+
+static const struct shim_sigaction *action(const struct process *p, int sig)
+{
+    return (const struct shim_sigaction *)p->sigaction[sig - 1];
+}
+
+/* What a signal sent now would do if delivered by its action. */
+static bool ignored(const struct process *p, int sig)
+{
+    uint64_t h = action(p, sig)->handler;
+    if (h == SHIM_SIG_IGN)
+        return true;
+    if (h == SHIM_SIG_DFL && p->pid == 1 && !shim.host && sig != LINUX_SIGKILL)
+        return true; /* init only gets the signals it handles, as on Linux */
+    enum shim_sig_default d = shim_signal_default(sig);
+    return h == SHIM_SIG_DFL && (d == SHIM_SIG_IGNORE || d == SHIM_SIG_CONT);
+}
+
+static uint64_t pending_set(const struct process *p)
+{
+    uint64_t s = p->sigpending;
+    for (unsigned i = 0; i < p->nrtq; i++)
+        s |= shim_sigbit(p->rtq[i].si_signo);
+    return s;
+}
+
+bool sig_deliverable(const struct process *p)
+{
+    return p->live && !p->zombie && (pending_set(p) & ~(p->sigmask & ~SHIM_SIG_UNBLOCKABLE)) != 0;
+}
+
+/* Take signal sig off the pending sets; its siginfo into *info. */
+static void dequeue(struct process *p, int sig, struct shim_siginfo *info)
+{
+    if (sig < LINUX_SIGRTMIN) {
+        *info = p->sig_info[sig - 1];
+        p->sigpending &= ~shim_sigbit(sig);
+        return;
+    }
+    for (unsigned i = 0; i < p->nrtq; i++)
+        if (p->rtq[i].si_signo == sig) {
+            *info = p->rtq[i];
+            memmove(&p->rtq[i], &p->rtq[i + 1], (p->nrtq - i - 1) * sizeof p->rtq[0]);
+            p->nrtq--;
+            return;
+        }
+    memset(info, 0, sizeof *info);
+    info->si_signo = sig;
+}
+
+static void discard(struct process *p, uint64_t set)
+{
+    p->sigpending &= ~set;
+    unsigned k = 0;
+    for (unsigned i = 0; i < p->nrtq; i++)
+        if (!(set & shim_sigbit(p->rtq[i].si_signo)))
+            p->rtq[k++] = p->rtq[i];
+    p->nrtq = k;
+}
+
+/* The kept reply p waits on, if it is parked (and may be interrupted). */
+static l4_word_t parked(const struct process *p)
+{
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (procs[i].live && procs[i].vfork_parent == p->pid)
+            return 0; /* a vfork parent goes on when its child execs */
+    return shim_parked_reply(p->pid);
+}
+
+/* --- Stop and continue ---------------------------------------------------- */
+
+static void notify_parent(struct process *p, int code, int status)
+{
+    struct process *parent = proc_by_pid(p->ppid);
+    if (!parent || parent->zombie)
+        return;
+    if ((code == LINUX_CLD_STOPPED || code == LINUX_CLD_CONTINUED) &&
+        (action(parent, LINUX_SIGCHLD)->flags & LINUX_SA_NOCLDSTOP))
+        return;
+    struct shim_siginfo si = {.si_signo = LINUX_SIGCHLD, .si_code = code};
+    si.u.chld.pid = p->pid;
+    si.u.chld.status = status;
+    sig_send(parent, LINUX_SIGCHLD, &si);
+}
+
+/* p stops (its thread is suspended already, its registers written). */
+static void stop(struct process *p, int sig)
+{
+    p->stopped = true;
+    p->stop_report = 0x7f | sig << 8;
+    notify_parent(p, LINUX_CLD_STOPPED, sig);
+    proc_child_changed(p);
+}
+
+static void cont(struct process *p)
+{
+    discard(p, shim_sigbit(LINUX_SIGSTOP) | shim_sigbit(LINUX_SIGTSTP) |
+                   shim_sigbit(LINUX_SIGTTIN) | shim_sigbit(LINUX_SIGTTOU));
+    if (!p->stopped)
+        return;
+    p->stopped = false;
+    p->stop_report = 0xffff;
+    (void)l4_tcb_resume(p->tcb);
+    notify_parent(p, LINUX_CLD_CONTINUED, LINUX_SIGCONT);
+    proc_child_changed(p);
+}
+
+/* --- Delivery ---------------------------------------------------------------- */
+
+/* Build sig's frame on top of *r and point *r at the handler; false if the
+ * frame cannot be written (the process then dies of SIGSEGV). */
+static bool setup_frame(struct process *p, struct shim_regs *r, const struct shim_siginfo *info,
+                        uint64_t trapno, uint64_t err, uint64_t cr2)
+{
+    int sig = info->si_signo;
+    struct shim_sigaction act = *action(p, sig);
+    uint8_t fx[SHIM_FXSAVE_SIZE];
+    memset(fx, 0, sizeof fx);
+    if (fpu_page && l4_tcb_read_fpu(p->tcb, fpu_frame) == L4_NO_ERROR)
+        memcpy(fx, fpu_page, sizeof fx);
+    uint64_t saved = p->restore_mask ? p->saved_mask : p->sigmask;
+    static uint8_t buf[SHIM_SIGFRAME_MAX];
+    struct shim_sigframe_out out;
+    if (shim_signal_build_frame(r, fx, info, &act, saved, &p->altstack, trapno, err, cr2, buf,
+                                &out) != 0)
+        return false;
+    if (mm_copy_out(&p->mm, out.frame, buf, out.size) != 0)
+        return false;
+    *r = out.regs;
+    /* the frame keeps the mask to go back to (sigsuspend's: the one from
+     * before it); the handler runs with the mask now, its sa_mask and,
+     * unless SA_NODEFER, the signal itself */
+    p->sigmask |= act.mask;
+    if (!(act.flags & LINUX_SA_NODEFER))
+        p->sigmask |= shim_sigbit(sig);
+    p->sigmask &= ~SHIM_SIG_UNBLOCKABLE;
+    p->restore_mask = false;
+    if (out.disarm) /* SS_AUTODISARM: the stack is the handler's now */
+        p->altstack = (struct shim_stack){.ss_flags = LINUX_SS_DISABLE};
+    if (act.flags & LINUX_SA_RESETHAND)
+        memset(p->sigaction[sig - 1], 0, sizeof p->sigaction[0]);
+    return true;
+}
+
+/* The thread of p is suspended with registers *u (as it should go on).
+ * Take the pending signals in order: a handler gets a frame and the thread
+ * runs it; a default action is taken. The thread is resumed unless p stops
+ * or dies. trapno/err/cr2 describe a fault being delivered (else 0). */
+static void go_on(struct process *p, struct l4_user_context *u, uint64_t trapno, uint64_t err,
+                  uint64_t cr2)
+{
+    for (;;) {
+        int sig = shim_signal_next(pending_set(p), p->sigmask);
+        if (!sig)
+            break;
+        struct shim_siginfo info;
+        dequeue(p, sig, &info);
+        const struct shim_sigaction *act = action(p, sig);
+        if (act->handler == SHIM_SIG_IGN)
+            continue;
+        if (act->handler == SHIM_SIG_DFL) {
+            enum shim_sig_default d = shim_signal_default(sig);
+            if (d == SHIM_SIG_IGNORE || d == SHIM_SIG_CONT)
+                continue;
+            if (p->pid == 1 && !shim.host && sig != LINUX_SIGKILL && !trapno)
+                continue; /* init only dies of what it handles, as on Linux */
+            if (d == SHIM_SIG_STOP) {
+                if (p->restore_mask) {
+                    p->sigmask = p->saved_mask;
+                    p->restore_mask = false;
+                }
+                (void)l4_tcb_write_registers(p->tcb, false, L4_USER_CONTEXT_WORDS, u);
+                stop(p, sig);
+                return;
+            }
+            proc_exit(p, sig);
+            return;
+        }
+        struct shim_regs r;
+        regs_from(&r, u);
+        if (!setup_frame(p, &r, &info, trapno, err, cr2)) {
+            shim_log("pid %d: no room for a signal frame at %#lx: killed by signal 11", p->pid,
+                     (unsigned long)u->rsp);
+            proc_exit(p, LINUX_SIGSEGV);
+            return;
+        }
+        regs_to(u, &r);
+        break; /* one frame per return to user mode */
+    }
+    if (p->restore_mask) {
+        p->sigmask = p->saved_mask;
+        p->restore_mask = false;
+    }
+    (void)l4_tcb_write_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, u);
+}
+
+/* Stop p's thread; its registers, or false (it is gone). */
+static bool halt(struct process *p, struct l4_user_context *u)
+{
+    return p->tcb && l4_tcb_read_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, u) == L4_NO_ERROR;
+}
+
+bool sig_at_return(struct process *p, const struct syscall_frame *f, bool reply_fs)
+{
+    struct l4_user_context u;
+    if (!halt(p, &u))
+        return false;
+    u.rax = f->nr; /* the result */
+    u.rip = f->rip;
+    if (reply_fs)
+        u.fs_base = f->fs;
+    go_on(p, &u, 0, 0, 0);
+    return true;
+}
+
+void sig_at_answer(struct process *p, l4_word_t value)
+{
+    struct l4_user_context u;
+    if (!halt(p, &u))
+        return;
+    u.rax = value;
+    u.rip += 2; /* the aborted call is answered: past its `syscall` */
+    go_on(p, &u, 0, 0, 0);
+}
+
+/* Calls a handler with SA_RESTART runs again; the others give EINTR. */
+static bool restartable(l4_word_t nr)
+{
+    switch (nr) {
+    case SYS_read:
+    case SYS_write:
+    case SYS_readv:
+    case SYS_writev:
+    case SYS_pread64:
+    case SYS_pwrite64:
+    case SYS_wait4:
+    case SYS_waitid:
+    case SYS_ioctl:
+    case SYS_open:
+    case SYS_openat:
+    case SYS_sendfile:
+        return true;
+    }
+    return false;
+}
+
+/* Interrupt p (not the process being answered) for a pending signal. */
+static void interrupt(struct process *p)
+{
+    if (!p->live || p->zombie || p->stopped || !p->tcb)
+        return;
+    l4_word_t kept = parked(p);
+    if (!kept && shim_parked_reply(p->pid))
+        return; /* a vfork parent: at the answer */
+    struct l4_user_context u;
+    if (!halt(p, &u))
+        return;
+    if (kept) {
+        /* out of whatever it waits in; the call either runs again after
+         * the handler or ends with EINTR */
+        uint64_t left = sleep_cancel(p);
+        vfs_forget(p);
+        proc_wait_cancel(p);
+        p->sigwait_set = 0;
+        shim_release_reply(kept);
+        int sig = shim_signal_next(pending_set(p), p->sigmask);
+        const struct shim_sigaction *act = sig ? action(p, sig) : NULL;
+        bool handler = act && act->handler > SHIM_SIG_IGN;
+        u.rax = p->sys_nr;
+        if (!handler && act && act->handler == SHIM_SIG_DFL &&
+            shim_signal_default(sig) == SHIM_SIG_STOP) {
+            /* stopped in the call: it runs again when continued */
+        } else if (!(handler && (act->flags & LINUX_SA_RESTART) && restartable(p->sys_nr))) {
+            u.rax = (l4_word_t)-LINUX_EINTR;
+            u.rip += 2;
+            uint64_t rem = p->sys_nr == SYS_nanosleep         ? p->sys_a[1]
+                           : p->sys_nr == SYS_clock_nanosleep ? p->sys_a[3]
+                                                              : 0;
+            if (rem && !(p->sys_nr == SYS_clock_nanosleep && (p->sys_a[1] & TIMER_ABSTIME_FLAG))) {
+                uint64_t ts[2] = {left / NS, left % NS};
+                (void)mm_copy_out(&p->mm, rem, ts, sizeof ts);
+            }
+        }
+    }
+    go_on(p, &u, 0, 0, 0);
+}
+
+void sig_send(struct process *q, int sig, const struct shim_siginfo *info)
+{
+    if (!q->live || q->zombie || sig < 1 || sig > LINUX_NSIG)
+        return;
+    if (sig == LINUX_SIGKILL) {
+        proc_exit(q, LINUX_SIGKILL);
+        return;
+    }
+    if (sig == LINUX_SIGCONT)
+        cont(q);
+    enum shim_sig_default d = shim_signal_default(sig);
+    if (d == SHIM_SIG_STOP || sig == LINUX_SIGSTOP)
+        discard(q, shim_sigbit(LINUX_SIGCONT));
+    bool blocked = (q->sigmask & shim_sigbit(sig)) && sig != LINUX_SIGSTOP;
+    bool waited = q->sigwait_set & shim_sigbit(sig);
+    if (!blocked && !waited && ignored(q, sig))
+        return; /* discarded at once */
+    struct shim_siginfo si;
+    if (info) {
+        si = *info;
+    } else {
+        memset(&si, 0, sizeof si);
+        si.si_code = LINUX_SI_KERNEL;
+    }
+    si.si_signo = sig;
+    if (sig < LINUX_SIGRTMIN) {
+        if (q->sigpending & shim_sigbit(sig))
+            return; /* a standard signal is pending once */
+        q->sigpending |= shim_sigbit(sig);
+        q->sig_info[sig - 1] = si;
+    } else {
+        if (q->nrtq == SHIM_SIGQ_MAX)
+            return; /* the queue is full (Linux: EAGAIN for sigqueue) */
+        q->rtq[q->nrtq++] = si;
+    }
+    if (waited) { /* a sigtimedwait for it takes it */
+        struct shim_siginfo got;
+        dequeue(q, sig, &got);
+        l4_word_t kept = shim_parked_reply(q->pid);
+        q->sigwait_set = 0;
+        if (q->sigwait_info)
+            (void)mm_copy_out(&q->mm, q->sigwait_info, &got, sizeof got);
+        if (kept)
+            shim_answer(kept, (l4_word_t)sig);
+        return;
+    }
+    if (q == shim_current)
+        return; /* at the answer of its call */
+    if (blocked)
+        return;
+    if (q->stopped && sig != LINUX_SIGCONT)
+        return;
+    interrupt(q);
+}
+
+void sig_send_kernel(struct process *q, int sig, int code, int pid)
+{
+    struct shim_siginfo si = {.si_signo = sig, .si_code = code};
+    si.u.kill.pid = pid;
+    sig_send(q, sig, &si);
+}
+
+void sig_fault(struct process *p, int sig, int code, uint64_t addr, uint64_t trapno, uint64_t err)
+{
+    /* a fault's signal cannot be blocked or ignored: that kills */
+    const struct shim_sigaction *act = action(p, sig);
+    if ((p->sigmask & shim_sigbit(sig)) || act->handler <= SHIM_SIG_IGN) {
+        shim_log("pid %d: %s at %#lx: killed by signal %d", p->pid,
+                 trapno == 14 ? "bad memory access" : "exception", (unsigned long)addr, sig);
+        proc_exit(p, sig);
+        return;
+    }
+    struct l4_user_context u;
+    if (!halt(p, &u))
+        return;
+    struct shim_siginfo si = {.si_signo = sig, .si_code = code};
+    si.u.fault.addr = addr;
+    p->sigpending |= shim_sigbit(sig);
+    p->sig_info[sig - 1] = si;
+    go_on(p, &u, trapno, err, trapno == 14 ? addr : 0);
+}
+
+void sig_child_exited(struct process *child, int wait_status)
+{
+    bool killed = (wait_status & 0x7f) != 0;
+    notify_parent(child, killed ? LINUX_CLD_KILLED : LINUX_CLD_EXITED,
+                  killed ? (wait_status & 0x7f) : (wait_status >> 8) & 0xff);
+}
+
+bool sig_reaps_children(const struct process *p)
+{
+    const struct shim_sigaction *a = action(p, LINUX_SIGCHLD);
+    return a->handler == SHIM_SIG_IGN || (a->flags & LINUX_SA_NOCLDWAIT);
+}
+
+void sig_fork(struct process *child, const struct process *parent)
+{
+    memcpy(child->sigaction, parent->sigaction, sizeof child->sigaction);
+    child->sigmask = parent->sigmask;
+    child->altstack = parent->altstack;
+}
+
+void sig_exec(struct process *p, const struct process *old)
+{
+    /* handlers go back to SIG_DFL, SIG_IGN stays; the mask and pending
+     * signals stay; the alternate stack goes */
+    for (unsigned i = 0; i < 64; i++)
+        if (old->sigaction[i][0] == SHIM_SIG_IGN)
+            p->sigaction[i][0] = SHIM_SIG_IGN;
+    p->sigmask = old->sigmask;
+    p->sigpending = old->sigpending;
+    memcpy(p->sig_info, old->sig_info, sizeof p->sig_info);
+    p->nrtq = old->nrtq;
+    memcpy(p->rtq, old->rtq, sizeof p->rtq);
+    p->alarm_at = old->alarm_at;
+    p->alarm_every = old->alarm_every;
+}
+
+/* --- ITIMER_REAL and sigtimedwait's deadline ------------------------------- */
+
+uint64_t sig_next_deadline(void)
+{
+    uint64_t first = 0;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        const struct process *p = &procs[i];
+        if (!p->live || p->zombie)
+            continue;
+        if (p->alarm_at && (!first || p->alarm_at < first))
+            first = p->alarm_at;
+        if (p->sigwait_set && p->sigwait_deadline && (!first || p->sigwait_deadline < first))
+            first = p->sigwait_deadline;
+    }
+    return first;
+}
+
+void sig_expire(uint64_t now)
+{
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        struct process *p = &procs[i];
+        if (!p->live || p->zombie)
+            continue;
+        if (p->sigwait_set && p->sigwait_deadline && p->sigwait_deadline <= now) {
+            l4_word_t kept = shim_parked_reply(p->pid);
+            p->sigwait_set = 0;
+            if (kept)
+                shim_answer(kept, (l4_word_t)-LINUX_EAGAIN);
+        }
+        if (p->alarm_at && p->alarm_at <= now) {
+            p->alarm_at = p->alarm_every ? now + p->alarm_every : 0;
+            sig_send_kernel(p, LINUX_SIGALRM, LINUX_SI_KERNEL, 0);
+        }
+    }
+}
+
+/* --- The system calls ------------------------------------------------------ */
+
+/* kill, tkill, tgkill, rt_sigqueueinfo: to one process, a group, or all. */
+static long do_kill(struct process *p, int pid, int sig, const struct shim_siginfo *given)
+{
+    if (sig < 0 || sig > LINUX_NSIG)
+        return -LINUX_EINVAL;
+    struct shim_siginfo si = {.si_signo = sig, .si_code = LINUX_SI_USER};
+    si.u.kill.pid = p->pid;
+    if (given)
+        si = *given;
+    int found = 0;
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        struct process *q = &procs[i];
+        if (!q->live || q->zombie)
+            continue;
+        bool match = pid > 0     ? q->pid == pid
+                     : pid == 0  ? q->pgrp == p->pgrp
+                     : pid == -1 ? q->pid != 1 && q != p
+                                 : q->pgrp == -pid;
+        if (!match)
+            continue;
+        found++;
+        if (sig)
+            sig_send(q, sig, &si);
+    }
+    return found ? 0 : -LINUX_ESRCH;
+}
+
+static long do_sigaction(struct process *p, int sig, uint64_t uact, uint64_t uold, uint64_t size)
+{
+    struct shim_sigaction act;
+    if (size != 8)
+        return -LINUX_EINVAL;
+    if (uact && mm_copy_in(&p->mm, &act, uact, sizeof act) != 0)
+        return -LINUX_EFAULT;
+    int e = shim_signal_check_action(sig, uact ? &act : NULL);
+    if (e)
+        return e;
+    if (uold && mm_copy_out(&p->mm, uold, p->sigaction[sig - 1], sizeof act) != 0)
+        return -LINUX_EFAULT;
+    if (uact) {
+        act.mask &= ~SHIM_SIG_UNBLOCKABLE;
+        memcpy(p->sigaction[sig - 1], &act, sizeof act);
+        if (ignored(p, sig)) /* pending instances go (POSIX) */
+            discard(p, shim_sigbit(sig));
+    }
+    return 0;
+}
+
+static long do_sigprocmask(struct process *p, long how, uint64_t uset, uint64_t uold, uint64_t size)
+{
+    if (size != 8 || (uset && (how < 0 || how > 2)))
+        return -LINUX_EINVAL;
+    uint64_t set = 0, old = p->sigmask;
+    if (uset && mm_copy_in(&p->mm, &set, uset, 8) != 0)
+        return -LINUX_EFAULT;
+    if (uold && mm_copy_out(&p->mm, uold, &old, 8) != 0)
+        return -LINUX_EFAULT;
+    if (uset) {
+        set &= ~SHIM_SIG_UNBLOCKABLE;
+        p->sigmask = how == 0 ? (old | set) : how == 1 ? (old & ~set) : set;
+    }
+    return 0;
+}
+
+/* rt_sigreturn: the frame the handler returned over is at rsp - 8. */
+static long do_sigreturn(struct process *p, const struct syscall_frame *f)
+{
+    struct l4_user_context u;
+    if (!halt(p, &u))
+        return SHIM_BLOCKED;
+    static struct shim_rt_sigframe frame;
+    struct shim_regs cur;
+    regs_from(&cur, &u);
+    struct shim_sigreturn out;
+    uint8_t fx[SHIM_FXSAVE_SIZE];
+    if (mm_copy_in(&p->mm, &frame, f->rsp - 8, sizeof frame) != 0 ||
+        shim_signal_parse_frame(&frame, &cur, &out) != 0 ||
+        (out.fpstate && mm_copy_in(&p->mm, fx, out.fpstate, sizeof fx) != 0)) {
+        shim_log("pid %d: rt_sigreturn with a bad frame at %#lx: killed by signal 11", p->pid,
+                 (unsigned long)(f->rsp - 8));
+        proc_exit(p, LINUX_SIGSEGV);
+        return SHIM_BLOCKED;
+    }
+    if (out.fpstate && fpu_page && l4_tcb_read_fpu(p->tcb, fpu_frame) == L4_NO_ERROR) {
+        /* the legacy region from the frame; the rest (the AVX halves) as
+         * the thread has it */
+        shim_signal_sanitize_fx(fx);
+        memcpy(fpu_page, fx, sizeof fx);
+        fpu_page[512] |= 3; /* XSTATE_BV: x87 and SSE from the image */
+        (void)l4_tcb_write_fpu(p->tcb, fpu_frame);
+    }
+    regs_to(&u, &out.regs);
+    p->sigmask = out.blocked;
+    if (!(out.stack.ss_flags & ~(int32_t)(LINUX_SS_AUTODISARM | LINUX_SS_DISABLE)))
+        p->altstack = out.stack; /* sigaltstack's settings come back */
+    go_on(p, &u, 0, 0, 0);
+    return SHIM_BLOCKED;
+}
+
+static long do_sigaltstack(struct process *p, uint64_t uss, uint64_t uold, uint64_t rsp)
+{
+    const struct shim_stack *alt = &p->altstack;
+    bool on = alt->ss_size && rsp > alt->ss_sp && rsp - alt->ss_sp <= alt->ss_size &&
+              !(alt->ss_flags & LINUX_SS_AUTODISARM);
+    if (uold) {
+        struct shim_stack o = *alt;
+        if (!o.ss_size)
+            o = (struct shim_stack){.ss_flags = LINUX_SS_DISABLE};
+        else
+            o.ss_flags = (o.ss_flags & (int32_t)LINUX_SS_AUTODISARM) | (on ? LINUX_SS_ONSTACK : 0);
+        if (mm_copy_out(&p->mm, uold, &o, sizeof o) != 0)
+            return -LINUX_EFAULT;
+    }
+    if (!uss)
+        return 0;
+    struct shim_stack ss;
+    if (mm_copy_in(&p->mm, &ss, uss, sizeof ss) != 0)
+        return -LINUX_EFAULT;
+    if (on)
+        return -LINUX_EPERM;
+    int32_t mode = ss.ss_flags & ~(int32_t)LINUX_SS_AUTODISARM;
+    if (mode != 0 && mode != LINUX_SS_DISABLE && mode != LINUX_SS_ONSTACK)
+        return -LINUX_EINVAL;
+    if (mode == LINUX_SS_DISABLE) {
+        p->altstack = (struct shim_stack){.ss_flags = LINUX_SS_DISABLE};
+        return 0;
+    }
+    if (ss.ss_size < 2048) /* MINSIGSTKSZ */
+        return -LINUX_ENOMEM;
+    p->altstack = ss;
+    p->altstack.ss_flags &= (int32_t)LINUX_SS_AUTODISARM;
+    return 0;
+}
+
+/* Park p until a signal interrupts it (pause, sigsuspend). */
+static long park(struct process *p)
+{
+    if (sig_deliverable(p))
+        return -LINUX_EINTR;
+    return shim_keep_reply() ? SHIM_BLOCKED : -LINUX_EAGAIN;
+}
+
+static long do_itimer(struct process *p, long which, uint64_t unew, uint64_t uold)
+{
+    if (which != 0)
+        return which == 1 || which == 2 ? -LINUX_ENOSYS : -LINUX_EINVAL;
+    uint64_t now = shim_now_ns();
+    uint64_t left = p->alarm_at > now ? p->alarm_at - now : (p->alarm_at ? 1000 : 0);
+    uint64_t old[4] = {p->alarm_every / NS, p->alarm_every % NS / 1000, left / NS,
+                       (left % NS + 999) / 1000};
+    if (old[3] == 1000000) {
+        old[2]++;
+        old[3] = 0;
+    }
+    uint64_t v[4];
+    if (unew && mm_copy_in(&p->mm, v, unew, sizeof v) != 0)
+        return -LINUX_EFAULT;
+    if (unew && (v[1] >= 1000000 || v[3] >= 1000000 || (int64_t)v[0] < 0 || (int64_t)v[2] < 0))
+        return -LINUX_EINVAL;
+    if (uold && mm_copy_out(&p->mm, uold, old, sizeof old) != 0)
+        return -LINUX_EFAULT;
+    if (unew) {
+        uint64_t every = v[0] * NS + v[1] * 1000, value = v[2] * NS + v[3] * 1000;
+        p->alarm_every = value ? every : 0;
+        p->alarm_at = value ? now + value : 0;
+        shim_timer_changed();
+    }
+    return 0;
+}
+
+static long do_sigtimedwait(struct process *p, uint64_t uset, uint64_t uinfo, uint64_t uts,
+                            uint64_t size)
+{
+    uint64_t set, ts[2] = {0, 0};
+    if (size != 8)
+        return -LINUX_EINVAL;
+    if (mm_copy_in(&p->mm, &set, uset, 8) != 0 || (uts && mm_copy_in(&p->mm, ts, uts, 16) != 0))
+        return -LINUX_EFAULT;
+    if (uts && (ts[1] >= NS || (int64_t)ts[0] < 0))
+        return -LINUX_EINVAL;
+    set &= ~SHIM_SIG_UNBLOCKABLE;
+    int sig = shim_signal_next(pending_set(p) & set, 0);
+    if (sig) {
+        struct shim_siginfo info;
+        dequeue(p, sig, &info);
+        if (uinfo && mm_copy_out(&p->mm, uinfo, &info, sizeof info) != 0)
+            return -LINUX_EFAULT;
+        return sig;
+    }
+    if (uts && ts[0] == 0 && ts[1] == 0)
+        return -LINUX_EAGAIN;
+    if (sig_deliverable(p))
+        return -LINUX_EINTR;
+    if (!shim_keep_reply())
+        return -LINUX_EAGAIN;
+    p->sigwait_set = set;
+    p->sigwait_info = uinfo;
+    p->sigwait_deadline = uts ? shim_now_ns() + ts[0] * NS + ts[1] : 0;
+    shim_timer_changed();
+    return SHIM_BLOCKED;
+}
+
+long sig_syscall(struct process *p, struct syscall_frame *f)
+{
+    const l4_word_t *a = f->a;
+    switch (f->nr) {
+    case SYS_rt_sigaction:
+        return do_sigaction(p, (int)a[0], a[1], a[2], a[3]);
+    case SYS_rt_sigprocmask:
+        return do_sigprocmask(p, (long)(int)a[0], a[1], a[2], a[3]);
+    case SYS_rt_sigreturn:
+        return do_sigreturn(p, f);
+    case SYS_rt_sigpending: {
+        if (a[1] > 8)
+            return -LINUX_EINVAL;
+        uint64_t s = pending_set(p) & p->sigmask;
+        return mm_copy_out(&p->mm, a[0], &s, a[1]) ? -LINUX_EFAULT : 0;
+    }
+    case SYS_rt_sigsuspend: {
+        uint64_t set;
+        if (a[1] != 8)
+            return -LINUX_EINVAL;
+        if (mm_copy_in(&p->mm, &set, a[0], 8) != 0)
+            return -LINUX_EFAULT;
+        p->saved_mask = p->sigmask;
+        p->restore_mask = true;
+        p->sigmask = set & ~SHIM_SIG_UNBLOCKABLE;
+        return park(p);
+    }
+    case SYS_pause:
+        return park(p);
+    case SYS_sigaltstack:
+        return do_sigaltstack(p, a[0], a[1], f->rsp);
+    case SYS_alarm: {
+        uint64_t now = shim_now_ns();
+        long left = p->alarm_at
+                        ? (long)((p->alarm_at > now ? p->alarm_at - now : 0) + NS / 2) / (long)NS
+                        : 0;
+        if (p->alarm_at && left == 0)
+            left = 1;
+        p->alarm_every = 0;
+        p->alarm_at = (unsigned)a[0] ? now + (uint64_t)(unsigned)a[0] * NS : 0;
+        shim_timer_changed();
+        return left;
+    }
+    case SYS_setitimer:
+        return do_itimer(p, (long)(int)a[0], a[1], a[2]);
+    case SYS_getitimer:
+        return a[1] ? do_itimer(p, (long)(int)a[0], 0, a[1]) : -LINUX_EFAULT;
+    case SYS_kill:
+        return do_kill(p, (int)a[0], (int)a[1], NULL);
+    case SYS_tkill: /* one thread per process: the thread is the process */
+        return (int)a[0] <= 0 ? -LINUX_EINVAL : do_kill(p, (int)a[0], (int)a[1], NULL);
+    case SYS_tgkill: {
+        if ((int)a[0] <= 0 || (int)a[1] <= 0)
+            return -LINUX_EINVAL;
+        if ((int)a[0] != (int)a[1])
+            return -LINUX_ESRCH;
+        struct shim_siginfo si = {.si_signo = (int)a[2], .si_code = LINUX_SI_TKILL};
+        si.u.kill.pid = p->pid;
+        return do_kill(p, (int)a[1], (int)a[2], &si);
+    }
+    case SYS_rt_sigqueueinfo:
+    case SYS_rt_tgsigqueueinfo: {
+        bool tg = f->nr == SYS_rt_tgsigqueueinfo;
+        int pid = (int)a[0], sig = (int)a[tg ? 2 : 1];
+        struct shim_siginfo si;
+        if (mm_copy_in(&p->mm, &si, a[tg ? 3 : 2], sizeof si) != 0)
+            return -LINUX_EFAULT;
+        /* a process may not pretend to be the kernel, nor kill() */
+        if ((si.si_code >= 0 || si.si_code == LINUX_SI_TKILL) && pid != p->pid)
+            return -LINUX_EPERM;
+        if (tg && (int)a[1] != pid)
+            return -LINUX_ESRCH;
+        si.si_signo = sig;
+        return pid <= 0 ? -LINUX_EINVAL : do_kill(p, pid, sig, &si);
+    }
+    case SYS_rt_sigtimedwait:
+        return do_sigtimedwait(p, a[0], a[1], a[2], a[3]);
+    }
+    return -LINUX_ENOSYS;
+}
