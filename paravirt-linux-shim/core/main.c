@@ -185,8 +185,13 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
     l4_word_t code = l4_get_mr(L4_FAULT_EXCEPTION_MR_ERROR_CODE);
     l4_word_t addr = l4_get_mr(L4_FAULT_EXCEPTION_MR_ADDRESS);
     l4_word_t rip = l4_get_mr(L4_FAULT_EXCEPTION_MR_CONTEXT);
-    if (vector == 14 && mm_fault(&p->mm, addr, code & 2, code & 16) == 0) {
+    int r = vector == 14 ? mm_fault(&p->mm, addr, code & 2, code & 16) : -1;
+    if (r == 0) {
         (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 0));
+        return;
+    }
+    if (r == MM_FAULT_SIGBUS) {
+        sig_fault(p, LINUX_SIGBUS, 2 /* BUS_ADRERR */, addr, vector, code);
         return;
     }
     int sig = signal_of(vector), si_code = LINUX_SI_KERNEL;

@@ -147,7 +147,8 @@ static int vma_cut(struct mm *mm, uint64_t start, uint64_t end)
             if (mm->nvmas == MM_MAX_VMAS)
                 return -LINUX_ENOMEM;
             memmove(&mm->vmas[i + 2], &mm->vmas[i + 1], (mm->nvmas - i - 1) * sizeof *v);
-            mm->vmas[i + 1] = (struct vma){end, v->end, v->prot};
+            mm->vmas[i + 1] = *v;
+            mm->vmas[i + 1].start = end;
             v->end = start;
             mm->nvmas++;
             return 0;
@@ -167,6 +168,38 @@ static int vma_cut(struct mm *mm, uint64_t start, uint64_t end)
 
 int mm_add_vma(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
 {
+    struct vma v = {start, end, prot, 0, 0};
+    return mm_add_area(mm, &v);
+}
+
+/* Split the area that straddles at, if any. */
+static int vma_split(struct mm *mm, uint64_t at)
+{
+    for (unsigned i = 0; i < mm->nvmas; i++) {
+        struct vma *v = &mm->vmas[i];
+        if (v->start < at && v->end > at) {
+            if (mm->nvmas == MM_MAX_VMAS)
+                return -LINUX_ENOMEM;
+            memmove(&mm->vmas[i + 1], v, (mm->nvmas - i) * sizeof *v);
+            mm->nvmas++;
+            v->end = at;
+            mm->vmas[i + 1].start = at;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+bool mm_page_shared(const struct mm *mm, uint64_t addr)
+{
+    const struct vma *v = mm_find_vma(mm, addr);
+    return v && (v->flags & VMA_SHARED);
+}
+
+int mm_add_area(struct mm *mm, const struct vma *area)
+{
+    uint64_t start = area->start, end = area->end;
+    unsigned prot = area->prot;
     if (start >= end || start < USER_MIN || end > USER_TOP)
         return -LINUX_EINVAL;
     int e = vma_cut(mm, start, end);
@@ -178,7 +211,8 @@ int mm_add_vma(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
     while (i < mm->nvmas && mm->vmas[i].start < start)
         i++;
     memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nvmas - i) * sizeof mm->vmas[0]);
-    mm->vmas[i] = (struct vma){start, end, prot};
+    mm->vmas[i] = *area;
+    mm->vmas[i].prot = prot;
     mm->nvmas++;
     return 0;
 }
@@ -269,9 +303,23 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
         return -LINUX_EFAULT;
     uint64_t vpn = addr >> 12;
     struct pagemap_entry *e = pm_find(mm, vpn);
+    if (!e && v->bus_from && addr >= v->bus_from)
+        return MM_FAULT_SIGBUS;
+    if (e && e->prot == LINUX_PROT_NONE) {
+        /* kept while the area was PROT_NONE (not mapped): map it again */
+        unsigned p = pmem_refs(e->pfn) > 1 && !(v->flags & VMA_SHARED) ? v->prot & ~LINUX_PROT_WRITE
+                                                                       : v->prot;
+        if (!(write && p != v->prot)) {
+            mem_status_t st = mem_map(shim.mem, mm->space, vpn << 12, e->pfn, mm_rights_of(p));
+            if (st != L4_NO_ERROR)
+                return (int)err_of(st);
+            e->prot = p;
+            return 0;
+        }
+    }
     if (e) {
         /* mapped already: copy-on-write, or rights behind the area's */
-        if (write && pmem_refs(e->pfn) > 1) {
+        if (write && pmem_refs(e->pfn) > 1 && !(v->flags & VMA_SHARED)) {
             l4_word_t pfn = pmem_alloc();
             if (pfn == ~0ul)
                 return -LINUX_ENOMEM;
@@ -308,7 +356,9 @@ static uint8_t *user_byte(struct mm *mm, uint64_t addr, bool write)
     if (addr < USER_MIN || addr >= USER_TOP)
         return NULL;
     struct pagemap_entry *e = pm_find(mm, addr >> 12);
-    if (!e || (write && (!(e->prot & LINUX_PROT_WRITE) || pmem_refs(e->pfn) > 1))) {
+    if (!e || e->prot == LINUX_PROT_NONE ||
+        (write &&
+         (!(e->prot & LINUX_PROT_WRITE) || (pmem_refs(e->pfn) > 1 && !mm_page_shared(mm, addr))))) {
         if (mm_fault(mm, addr, write, false) != 0)
             return NULL;
         e = pm_find(mm, addr >> 12);
@@ -417,8 +467,8 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot, unsigned
         return -LINUX_EINVAL;
     if (!(flags & (MAP_PRIVATE | MAP_SHARED)))
         return -LINUX_EINVAL;
-    if (!(flags & MAP_ANONYMOUS) || fd != -1)
-        return -LINUX_ENODEV; /* file mappings: not yet */
+    if (!(flags & MAP_ANONYMOUS) && fd >= 0)
+        return -LINUX_ENODEV; /* file mappings: vfs_mmap() */
     len = PAGE_UP(len);
     if (len == 0 || len > USER_TOP)
         return -LINUX_ENOMEM;
@@ -433,7 +483,10 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot, unsigned
         if (!start)
             return -LINUX_ENOMEM;
     }
-    int e = mm_add_vma(mm, start, start + len, prot);
+    struct vma v = {start, start + len, prot, 0, 0};
+    if ((flags & MAP_SHARED) && (flags & MAP_ANONYMOUS))
+        v.flags = VMA_SHARED;
+    int e = mm_add_area(mm, &v);
     return e ? e : (long)start;
 }
 
@@ -463,31 +516,143 @@ long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
             return -LINUX_ENOMEM;
         a = v->end;
     }
-    /* re-make the areas with the new protection */
-    for (uint64_t a = addr; a < end;) {
-        const struct vma *v = mm_find_vma(mm, a);
-        uint64_t e = v->end < end ? v->end : end;
-        int r = mm_add_vma(mm, a, e, prot);
-        if (r)
-            return r;
-        a = e;
-    }
-    /* and the pages already mapped: dropped if now inaccessible, else
-     * their rights changed (a shared page stays read-only: copy-on-write) */
+    /* the areas, split at both ends, take the new protection (and keep
+     * the rest of their description) */
+    int r = vma_split(mm, addr);
+    if (r == 0)
+        r = vma_split(mm, end);
+    if (r)
+        return r;
+    for (unsigned i = 0; i < mm->nvmas; i++)
+        if (mm->vmas[i].start >= addr && mm->vmas[i].end <= end)
+            mm->vmas[i].prot = prot;
+    /* and the pages already mapped: unmapped if now inaccessible (the
+     * mirror keeps them, their contents stay), else their rights changed
+     * (a page shared copy-on-write stays read-only) */
     for (uint64_t vpn = addr >> 12; vpn < end >> 12; vpn++) {
         struct pagemap_entry *e = pm_find(mm, vpn);
         if (!e)
             continue;
         if (prot == LINUX_PROT_NONE) {
-            (void)mem_unmap(shim.mem, mm->space, vpn << 12);
-            pmem_put(e->pfn);
-            e->vpn = TOMB;
-            mm->map_used--;
+            if (e->prot != LINUX_PROT_NONE)
+                (void)mem_unmap(shim.mem, mm->space, vpn << 12);
+            e->prot = LINUX_PROT_NONE;
             continue;
         }
-        unsigned p = pmem_refs(e->pfn) > 1 ? (prot & ~LINUX_PROT_WRITE) : prot;
+        if (e->prot == LINUX_PROT_NONE)
+            continue; /* mapped again at its next fault */
+        unsigned p = pmem_refs(e->pfn) > 1 && !mm_page_shared(mm, vpn << 12)
+                         ? (prot & ~LINUX_PROT_WRITE)
+                         : prot;
         e->prot = p;
         (void)mem_protect(shim.mem, mm->space, vpn << 12, mm_rights_of(p));
     }
     return 0;
+}
+
+/* --- mremap ------------------------------------------------------------------ */
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED   2
+
+/* Move the pages of [old, old + len) to new (free): the mirror's entries
+ * change address, the server maps them there (one Batch per batch-pages
+ * full) and unmaps the old range. */
+static int move_pages(struct mm *mm, uint64_t old, uint64_t len, uint64_t new)
+{
+    l4_word_t size = 0, failed = 0, first = 0;
+    struct mem_batch_entry *b = l4_rt_shared_page(L4_PLAT_PAGE_MEM, &size);
+    if (!b)
+        return -LINUX_ENOMEM;
+    unsigned n = 0;
+    for (uint64_t off = 0; off < len; off += SHIM_PAGE) {
+        struct pagemap_entry *e = pm_find(mm, (old + off) >> 12);
+        if (!e)
+            continue;
+        l4_word_t pfn = e->pfn;
+        unsigned prot = e->prot;
+        pmem_get(pfn);
+        int r = pm_insert(mm, (new + off) >> 12, pfn, prot);
+        if (r) {
+            pmem_put(pfn);
+            return r;
+        }
+        if (prot != LINUX_PROT_NONE)
+            b[n++] = (struct mem_batch_entry){
+                MEM_BATCH_ENTRY_OP_MAP, (uint32_t)mm->space, new + off, pfn, mm_rights_of(prot), 0};
+        if (n == MEM_BATCH_ENTRY_MAX_ENTRIES) {
+            if (mem_batch(shim.mem, n, &failed, &first) != L4_NO_ERROR || failed)
+                return -LINUX_ENOMEM;
+            n = 0;
+        }
+    }
+    if (n && (mem_batch(shim.mem, n, &failed, &first) != L4_NO_ERROR || failed))
+        return -LINUX_ENOMEM;
+    unmap_range(mm, old, old + len);
+    return 0;
+}
+
+/* The range [start, end) is free of areas. */
+static bool range_free(const struct mm *mm, uint64_t start, uint64_t end)
+{
+    if (end > USER_TOP || end < start)
+        return false;
+    for (unsigned i = 0; i < mm->nvmas; i++)
+        if (mm->vmas[i].start < end && mm->vmas[i].end > start)
+            return false;
+    return true;
+}
+
+long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags,
+               uint64_t new_addr)
+{
+    if ((old & 0xfff) || (flags & ~(unsigned)(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+        ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+        return -LINUX_EINVAL;
+    old_len = PAGE_UP(old_len);
+    new_len = PAGE_UP(new_len);
+    if (new_len == 0 || old_len == 0) /* old_len 0 duplicates shared memory: not here */
+        return -LINUX_EINVAL;
+    const struct vma *v = mm_find_vma(mm, old);
+    if (!v || old + old_len > v->end)
+        return -LINUX_EFAULT;
+    struct vma area = *v;
+    if (flags & MREMAP_FIXED) {
+        if ((new_addr & 0xfff) || new_addr < USER_MIN || new_addr + new_len > USER_TOP ||
+            (new_addr < old + old_len && new_addr + new_len > old))
+            return -LINUX_EINVAL;
+        (void)mm_munmap(mm, new_addr, new_len);
+    } else if (new_len <= old_len) {
+        if (new_len < old_len)
+            (void)mm_munmap(mm, old + new_len, old_len - new_len);
+        return (long)old;
+    } else if (range_free(mm, old + old_len, old + new_len)) {
+        /* grow in place */
+        area.start = old + old_len;
+        area.end = old + new_len;
+        int e = mm_add_area(mm, &area);
+        return e ? e : (long)old;
+    } else if (!(flags & MREMAP_MAYMOVE)) {
+        return -LINUX_ENOMEM;
+    } else {
+        new_addr = find_gap(mm, new_len);
+        if (!new_addr)
+            return -LINUX_ENOMEM;
+    }
+    uint64_t keep = old_len < new_len ? old_len : new_len;
+    area.start = new_addr;
+    area.end = new_addr + new_len;
+    if (area.bus_from)
+        area.bus_from = area.bus_from - old + new_addr;
+    int e = mm_add_area(mm, &area);
+    if (e == 0)
+        e = move_pages(mm, old, keep, new_addr);
+    if (e) {
+        unmap_range(mm, new_addr, new_addr + new_len);
+        (void)vma_cut(mm, new_addr, new_addr + new_len);
+        return e;
+    }
+    unmap_range(mm, old, old + old_len);
+    (void)vma_cut(mm, old, old + old_len);
+    return (long)new_addr;
 }

@@ -288,7 +288,7 @@ static int share_pages(struct mm *parent, struct mm *child)
         return -LINUX_ENOMEM;
     unsigned n = 0;
     for (unsigned i = 0; i < parent->nvmas; i++) {
-        int e = mm_add_vma(child, parent->vmas[i].start, parent->vmas[i].end, parent->vmas[i].prot);
+        int e = mm_add_area(child, &parent->vmas[i]);
         if (e)
             return e;
     }
@@ -296,17 +296,21 @@ static int share_pages(struct mm *parent, struct mm *child)
         struct pagemap_entry *pe = &parent->map[i];
         if (pe->vpn <= 1)
             continue;
-        unsigned prot = pe->prot & ~LINUX_PROT_WRITE;
+        /* MAP_SHARED pages stay writable in both; PROT_NONE ones are
+         * kept, not mapped */
+        bool shared = mm_page_shared(parent, pe->vpn << 12);
+        unsigned prot = shared ? pe->prot : pe->prot & ~LINUX_PROT_WRITE;
         pmem_get(pe->pfn);
         int e = mm_record(child, pe->vpn << 12, pe->pfn, prot);
         if (e) {
             pmem_put(pe->pfn);
             return e;
         }
-        b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)child->space,
-                                          pe->vpn << 12,          pe->pfn,
-                                          mm_rights_of(prot),     0};
-        if (pe->prot & LINUX_PROT_WRITE) {
+        if (prot != LINUX_PROT_NONE)
+            b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)child->space,
+                                              pe->vpn << 12,          pe->pfn,
+                                              mm_rights_of(prot),     0};
+        if (!shared && (pe->prot & LINUX_PROT_WRITE)) {
             pe->prot = prot; /* the parent's copy is read-only too now */
             b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_PROTECT,
                                               (uint32_t)parent->space,

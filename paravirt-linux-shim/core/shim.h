@@ -84,7 +84,11 @@ static inline void *pmem_ptr(l4_word_t pfn);
 struct vma {
     uint64_t start, end; /* page-aligned */
     unsigned prot;       /* LINUX_PROT_* */
+    unsigned flags;      /* VMA_* */
+    uint64_t bus_from;   /* a file mapping: pages from here on are past the
+                            file's end (SIGBUS); 0: none */
 };
+#define VMA_SHARED 1u /* MAP_SHARED|MAP_ANONYMOUS: fork shares, no copy-on-write */
 
 /* The mirror of the process's page table: virtual page -> pfn and prot,
  * an open-addressing hash. */
@@ -109,14 +113,18 @@ unsigned mm_rights_of(unsigned prot);
 void mm_destroy(struct mm *mm);
 /* Add an area (no pages yet); -errno. */
 int mm_add_vma(struct mm *mm, uint64_t start, uint64_t end, unsigned prot);
+/* The same with the rest of an area's description. */
+int mm_add_area(struct mm *mm, const struct vma *v);
 const struct vma *mm_find_vma(const struct mm *mm, uint64_t addr);
 /* Record in the mirror a page the caller maps itself (in a Batch); the
  * mirror takes the reference. 0 or -errno. */
 int mm_record(struct mm *mm, uint64_t addr, l4_word_t pfn, unsigned prot);
 /* Map page pfn (already referenced) at addr with prot; 0 or -errno. */
 int mm_map_page(struct mm *mm, uint64_t addr, l4_word_t pfn, unsigned prot);
-/* A page fault: 0 (resolved: the thread retries) or -EFAULT (SIGSEGV). */
+/* A page fault: 0 (resolved: the thread retries), -EFAULT (SIGSEGV) or
+ * MM_FAULT_SIGBUS (past the end of a mapped file). */
 int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec);
+#define MM_FAULT_SIGBUS 1
 /* Copies between the process and the shim; 0 or -EFAULT. */
 int mm_copy_in(struct mm *mm, void *dst, uint64_t src, size_t n);
 int mm_copy_out(struct mm *mm, uint64_t dst, const void *src, size_t n);
@@ -127,6 +135,11 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot, unsigned
              uint64_t off);
 long mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
 long mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot);
+long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags,
+               uint64_t new_addr);
+/* Whether a mirrored page is shared on purpose (MAP_SHARED): writes need no
+ * copy. */
+bool mm_page_shared(const struct mm *mm, uint64_t addr);
 
 /* The message words of a syscall fault (docs/kernel/faults.md). */
 struct syscall_frame {
@@ -289,6 +302,8 @@ long vfs_chmod(struct process *p, long dirfd, uint64_t path, long fd, unsigned m
 long vfs_chown(struct process *p, long dirfd, uint64_t path, long fd, uint32_t uid, uint32_t gid,
                bool follow);
 long vfs_utimensat(struct process *p, long dirfd, uint64_t path, uint64_t times, unsigned flags);
+long vfs_mmap(struct process *p, uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
+              long fd, uint64_t off);
 long vfs_poll(struct process *p, uint64_t fds, uint64_t n, long timeout_ms);
 uint64_t vfs_next_deadline(void);
 void vfs_expire(uint64_t now);

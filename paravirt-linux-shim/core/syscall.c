@@ -456,7 +456,13 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = mm_brk(&p->mm, a[0]);
         break;
     case SYS_mmap:
-        r = mm_mmap(&p->mm, a[0], a[1], (unsigned)a[2], (unsigned)a[3], (int)a[4], a[5]);
+        if (!(a[3] & 0x20) && a[1] && (a[3] & 3) && !(a[2] & ~7ul)) /* a file */
+            r = vfs_mmap(p, a[0], a[1], (unsigned)a[2], (unsigned)a[3], (int)a[4], a[5]);
+        else
+            r = mm_mmap(&p->mm, a[0], a[1], (unsigned)a[2], (unsigned)a[3], (int)a[4], a[5]);
+        break;
+    case SYS_mremap:
+        r = mm_mremap(&p->mm, a[0], a[1], a[2], (unsigned)a[3], a[4]);
         break;
     case SYS_munmap:
         r = mm_munmap(&p->mm, a[0], a[1]);

@@ -36,6 +36,7 @@
     X(21, access, PARTIAL)                                                                         \
     X(22, pipe, DONE)                                                                              \
     X(24, sched_yield, DONE)                                                                       \
+    X(25, mremap, DONE)                                                                            \
     X(32, dup, DONE)                                                                               \
     X(33, dup2, DONE)                                                                              \
     X(34, pause, DONE)                                                                             \
