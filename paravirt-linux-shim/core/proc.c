@@ -207,6 +207,7 @@ struct process *proc_spawn(const char *path, int argc, const char *const *argv, 
 }
 
 static long report_child(struct process *parent, struct process *z, uint64_t addr, bool siginfo);
+static void give_back(struct process *child);
 
 /* The child matches the pid argument of its parent's wait4. */
 static bool waits_for(const struct process *parent, const struct process *c)
@@ -222,7 +223,14 @@ void proc_exit(struct process *p, int wait_status)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
     p->tcb = 0;
+    give_back(p);
     proc_vfork_release(p);
+    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+        if (procs[i].live && procs[i].mm_lent && procs[i].vfork_parent == p->pid) {
+            /* its vfork child runs in its memory: the child keeps it */
+            procs[i].mm_lent = false;
+            memset(&p->mm, 0, sizeof p->mm);
+        }
     vfs_forget(p);
     sleep_forget(p);
     for (l4_word_t r; (r = shim_parked_reply(p->pid)) != 0;)
@@ -330,14 +338,20 @@ static int share_pages(struct mm *parent, struct mm *child)
     return 0;
 }
 
-long proc_fork(struct process *p, const struct syscall_frame *f)
+/* vfork's child runs in its parent's memory, lent (the struct mm moves to
+ * the child and back), until it execs or ends; fork's gets a copy. */
+static long fork_common(struct process *p, const struct syscall_frame *f, bool lend)
 {
     struct process *c = new_slot();
     if (!c)
         return -LINUX_EAGAIN;
     memset(c, 0, sizeof *c);
-    if (mm_init(&c->mm) != 0)
+    if (lend) {
+        c->mm = p->mm;
+        c->mm_lent = true;
+    } else if (mm_init(&c->mm) != 0) {
         return -LINUX_ENOMEM;
+    }
     c->live = true;
     c->pid = next_pid++;
     c->ppid = p->pid;
@@ -348,7 +362,7 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
     c->mm.brk = p->mm.brk;
     c->mm.mmap_top = p->mm.mmap_top;
     long e = vfs_process_fork(c, p);
-    if (e == 0)
+    if (e == 0 && !lend)
         e = share_pages(&p->mm, &c->mm);
     struct l4_user_context regs;
     if (e == 0 && l4_tcb_read_registers(p->tcb, false, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
@@ -374,12 +388,37 @@ long proc_fork(struct process *p, const struct syscall_frame *f)
     if (e) {
         if (c->thread)
             (void)mem_thread_destroy(shim.mem, c->thread);
-        mm_destroy(&c->mm);
+        if (!lend)
+            mm_destroy(&c->mm);
         vfs_process_exit(c);
         c->live = false;
         return e;
     }
     return c->pid;
+}
+
+long proc_fork(struct process *p, const struct syscall_frame *f)
+{
+    return fork_common(p, f, false);
+}
+
+long proc_vfork(struct process *p, const struct syscall_frame *f)
+{
+    return fork_common(p, f, true);
+}
+
+/* A vfork child gives its parent's memory back (it execs or ends). */
+static void give_back(struct process *child)
+{
+    if (!child->mm_lent)
+        return;
+    struct process *parent = proc_by_pid(child->vfork_parent);
+    if (parent && !parent->zombie)
+        parent->mm = child->mm;
+    else
+        mm_destroy(&child->mm); /* nobody to give it to */
+    memset(&child->mm, 0, sizeof child->mm);
+    child->mm_lent = false;
 }
 
 /* --- execve ---------------------------------------------------------------- */
@@ -444,7 +483,10 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
     int pid = p->pid, ppid = p->ppid;
     (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
-    mm_destroy(&p->mm);
+    if (p->mm_lent)
+        give_back(p);
+    else
+        mm_destroy(&p->mm);
     p->live = false;
     if (path[0] != '/') { /* the new image's path, as the old process named it */
         char abs[EXEC_MAX_STR];

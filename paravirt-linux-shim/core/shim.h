@@ -161,6 +161,7 @@ struct process {
     bool wait_siginfo;     /* waitid: a siginfo at wait_status_addr, answer 0 */
     int vfork_parent;      /* vfork: the parent waits until this child execs or ends */
     l4_word_t vfork_reply; /* its kept answer */
+    bool mm_lent;          /* vfork: mm is its parent's, lent until exec or exit */
     struct mm mm;
     struct shim_fdtable *fds; /* its descriptors (vfs.c) */
     char cwd[256];            /* its working directory, canonical */
@@ -201,6 +202,9 @@ void proc_exit(struct process *p, int wait_status);
 /* fork: a copy of p (its memory copy-on-write) that returns 0 from the
  * system call at rip; the child's pid or -errno. */
 long proc_fork(struct process *p, const struct syscall_frame *f);
+/* vfork: the same, but the child runs in p's memory (lent) until it execs
+ * or ends; the caller keeps p waiting until then. */
+long proc_vfork(struct process *p, const struct syscall_frame *f);
 /* execve: replace p's image; 0 (p now runs the new program: no reply) or
  * -errno (p goes on with the error). */
 long proc_execve(struct process *p, uint64_t path, uint64_t argv, uint64_t envp);

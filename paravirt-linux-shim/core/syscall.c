@@ -171,6 +171,27 @@ static long do_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg
     return -LINUX_ENOTTY;
 }
 
+/* vfork: the child runs in the parent's memory; the parent waits (its
+ * reply kept) until the child execs or ends. False if the parent now
+ * waits; true with *r to answer now (an error). */
+static bool do_vfork(struct process *p, const struct syscall_frame *f, long *r)
+{
+    l4_word_t kept = shim_keep_reply();
+    if (!kept) {
+        *r = -LINUX_EAGAIN;
+        return true;
+    }
+    *r = proc_vfork(p, f);
+    struct process *c = *r > 0 ? proc_by_pid((int)*r) : NULL;
+    if (!c) {
+        shim_release_reply(kept);
+        return true;
+    }
+    c->vfork_parent = p->pid;
+    c->vfork_reply = kept;
+    return false;
+}
+
 bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs)
 {
     const l4_word_t *a = f->a;
@@ -546,7 +567,17 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         }
         break;
     case SYS_clone:
-        /* threads (CLONE_VM, CLONE_THREAD) come later; a fork otherwise */
+        /* CLONE_VM|CLONE_VFORK (posix_spawn) on a stack of its own is a
+         * vfork; threads (CLONE_VM, CLONE_THREAD) come later; a fork
+         * otherwise */
+        if ((a[0] & 0x14100) == 0x4100) {
+            struct syscall_frame g = *f;
+            if (a[1])
+                g.rsp = a[1];
+            if (!do_vfork(p, &g, &r))
+                return false;
+            break;
+        }
         if (a[0] & 0x10100) {
             r = nosys(f->nr);
             break;
@@ -556,20 +587,10 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_fork:
         r = proc_fork(p, f);
         break;
-    case SYS_vfork: {
-        /* a copy-on-write fork whose parent waits until the child execs or
-         * ends, as vfork's callers expect (the memory is not shared) */
-        r = proc_fork(p, f);
-        if (r <= 0)
-            break;
-        struct process *c = proc_by_pid((int)r);
-        l4_word_t kept = c ? shim_keep_reply() : 0;
-        if (!kept)
-            break; /* no Reply left: go on as fork does */
-        c->vfork_parent = p->pid;
-        c->vfork_reply = kept;
-        return false;
-    }
+    case SYS_vfork:
+        if (!do_vfork(p, f, &r))
+            return false;
+        break;
     case SYS_execve:
         r = proc_execve(p, a[0], a[1], a[2]);
         if (r == 0)
