@@ -172,7 +172,7 @@ static long do_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg
     if (!shim_fd_get(p->fds, (int)fd))
         return -LINUX_EBADF;
     if (!vfs_is_tty(p, fd))
-        return -LINUX_ENOTTY;
+        return vfs_ioctl(p, fd, req, arg);
     extern struct shim_tty shim_tty;
     switch (req) {
     case TIOCGWINSZ:
@@ -361,6 +361,12 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = vfs_poll(p, a[0], a[1], ms);
         break;
     }
+    case SYS_select:
+        r = vfs_select(p, (int)a[0], a[1], a[2], a[3], a[4], false);
+        break;
+    case SYS_pselect6:
+        r = vfs_select(p, (int)a[0], a[1], a[2], a[3], a[4], true);
+        break;
     case SYS_nanosleep:
     case SYS_clock_nanosleep: {
         uint64_t ts[2];
@@ -393,19 +399,6 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             : (int)a[0] != (int)a[1]         ? -LINUX_ESRCH
                                              : do_kill(p, (int)a[1], (int)a[2]);
         break;
-    case SYS_getrusage: { /* no accounting yet: zeros, as a fresh process has */
-        uint8_t ru[144] = {0};
-        int who = (int)a[0];
-        r = who != 0 && who != -1 && who != 1 ? -LINUX_EINVAL
-                                              : mm_copy_out(&p->mm, a[1], ru, sizeof ru);
-        break;
-    }
-    case SYS_times: {
-        uint64_t t[4] = {0, 0, 0, 0};
-        r = a[0] && mm_copy_out(&p->mm, a[0], t, sizeof t) ? -LINUX_EFAULT
-                                                           : (long)(shim_now_ns() / 10000000u);
-        break;
-    }
     case SYS_umask:
         r = (long)p->umask;
         p->umask = (unsigned)a[0] & 0777;
@@ -565,12 +558,6 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_getppid:
         r = p->ppid;
         break;
-    case SYS_getuid:
-    case SYS_getgid:
-    case SYS_geteuid:
-    case SYS_getegid:
-        r = 0;
-        break;
     case SYS_uname:
         r = do_uname(p, a[0]);
         break;
@@ -601,13 +588,6 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         break;
     case SYS_getrandom:
         r = do_getrandom(p, a[0], a[1], (unsigned)a[2]);
-        break;
-    case SYS_prlimit64:
-        r = 0;
-        if (a[3]) {
-            uint64_t inf[2] = {~UINT64_C(0), ~UINT64_C(0)};
-            r = mm_copy_out(&p->mm, a[3], inf, sizeof inf);
-        }
         break;
     case SYS_clone:
         /* threads (CLONE_VM, CLONE_THREAD) come later; a fork otherwise */
@@ -640,7 +620,7 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             return false; /* the new image runs; nothing to answer */
         break;
     case SYS_wait4:
-        if (!proc_wait(p, (long)(int)a[0], a[1], (long)(int)a[2], f))
+        if (!proc_wait(p, (long)(int)a[0], a[1], (long)(int)a[2], a[3], f))
             return false;
         r = (long)f->nr;
         break;
@@ -653,9 +633,13 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_exit_group:
         proc_exit(p, (int)((a[0] & 0xff) << 8));
         return false;
-    default:
-        r = nosys(f->nr);
+    default: {
+        bool handled;
+        r = sys_resource(p, f, &handled);
+        if (!handled)
+            r = nosys(f->nr);
         break;
+    }
     }
     if (r == SHIM_BLOCKED)
         return false; /* parked: answered when it can go on */
@@ -663,8 +647,8 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         proc_exit(p, f->nr == SYS_tgkill ? (int)a[2] : (int)a[1]);
         return false;
     }
-    if (r == SHIM_KILLED_SIGPIPE) {
-        proc_exit(p, 13);
+    if (r == SHIM_KILLED_SIGPIPE || r == SHIM_KILLED_SIGXFSZ) {
+        proc_exit(p, r == SHIM_KILLED_SIGPIPE ? 13 : 25);
         return false;
     }
     f->nr = (l4_word_t)r;
