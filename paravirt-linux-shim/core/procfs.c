@@ -169,8 +169,8 @@ void procfs_stat(struct process *p, const struct procfs_ent *e, struct shim_inod
              (uint64_t)(e->fd + 1);
     n->mode = mode_of(e->what);
     n->nlink = (n->mode & LINUX_S_IFMT) == LINUX_S_IFDIR ? 2 : 1;
-    n->uid = q ? q->res.cred.euid : 0;
-    n->gid = q ? q->res.cred.egid : 0;
+    n->uid = q ? q->res.cred.u.eff : 0;
+    n->gid = q ? q->res.cred.g.eff : 0;
     n->atime = n->mtime = n->ctime = (int64_t)shim_now_ns();
     if ((n->mode & LINUX_S_IFMT) == LINUX_S_IFLNK) {
         link_target(p, e, target, sizeof target);
@@ -348,7 +348,7 @@ static void gen_status(struct out *o, const struct process *q)
                      : "running",
         q->pid, q->pid);
     put(o, "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", q->ppid,
-        c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid);
+        c->u.real, c->u.eff, c->u.saved, c->u.fs, c->g.real, c->g.eff, c->g.saved, c->g.fs);
     put(o, "FDSize:\t%u\nGroups:\t", q->fds ? q->fds->nofile : 0);
     for (uint32_t i = 0; i < c->ngroups; i++)
         put(o, "%u ", c->groups[i]);

@@ -67,8 +67,8 @@ void proc_res_exec(struct process *p, const struct process *old)
 const struct shim_cred *proc_fs_cred(const struct process *p)
 {
     static struct shim_cred c;
-    c.uid = p->res.cred.fsuid;
-    c.gid = p->res.cred.fsgid;
+    c.uid = p->res.cred.u.fs;
+    c.gid = p->res.cred.g.fs;
     return &c;
 }
 
@@ -141,9 +141,9 @@ static long do_prlimit(struct process *p, int pid, unsigned res, uint64_t unew, 
             return -LINUX_EINVAL;
         if (res == RL_NOFILE && nl[1] > NR_OPEN)
             return -LINUX_EPERM;
-        if (nl[1] > q->res.rlim[res][1] && p->res.cred.euid != 0)
+        if (nl[1] > q->res.rlim[res][1] && p->res.cred.u.eff != 0)
             return -LINUX_EPERM;
-        if (q != p && p->res.cred.euid != 0 && p->res.cred.uid != q->res.cred.uid)
+        if (q != p && p->res.cred.u.eff != 0 && p->res.cred.u.real != q->res.cred.u.real)
             return -LINUX_EPERM;
     }
     if (uold) {
@@ -177,7 +177,7 @@ static long do_setgroups(struct process *p, long n, uint64_t list)
     uint32_t g[SHIM_GROUPS];
     if (n < 0 || (uint64_t)n > SHIM_NGROUPS_MAX)
         return -LINUX_EINVAL;
-    if (p->res.cred.euid != 0)
+    if (p->res.cred.u.eff != 0)
         return -LINUX_EPERM;
     if ((uint64_t)n > SHIM_GROUPS)
         return -LINUX_ENOMEM;
@@ -213,13 +213,13 @@ long sys_resource(struct process *p, const struct syscall_frame *f, bool *handle
     *handled = true;
     switch (f->nr) {
     case SYS_getuid:
-        return c->uid;
+        return c->u.real;
     case SYS_geteuid:
-        return c->euid;
+        return c->u.eff;
     case SYS_getgid:
-        return c->gid;
+        return c->g.real;
     case SYS_getegid:
-        return c->egid;
+        return c->g.eff;
     case SYS_setuid:
         return shim_cred_setuid(c, (uint32_t)a[0]);
     case SYS_setgid:
@@ -233,9 +233,9 @@ long sys_resource(struct process *p, const struct syscall_frame *f, bool *handle
     case SYS_setresgid:
         return shim_cred_setresgid(c, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
     case SYS_getresuid:
-        return put_ids(p, a, c->uid, c->euid, c->suid);
+        return put_ids(p, a, c->u.real, c->u.eff, c->u.saved);
     case SYS_getresgid:
-        return put_ids(p, a, c->gid, c->egid, c->sgid);
+        return put_ids(p, a, c->g.real, c->g.eff, c->g.saved);
     case SYS_setfsuid:
         return shim_cred_setfsuid(c, (uint32_t)a[0]);
     case SYS_setfsgid:

@@ -723,7 +723,7 @@ long vfs_faccessat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
     if (e)
         return e;
     /* with the real ids, not the effective ones (access(2)) */
-    struct shim_cred real = {p->res.cred.uid, p->res.cred.gid};
+    struct shim_cred real = {p->res.cred.u.real, p->res.cred.g.real};
     return mode ? shim_fs_permission(node, &real, mode) : 0;
 }
 

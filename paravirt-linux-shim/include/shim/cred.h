@@ -18,9 +18,13 @@
 #define SHIM_GROUPS      32u        /* what a credential holds; more is ENOMEM */
 #define SHIM_ID_KEEP     UINT32_MAX /* (uid_t)-1: leave this id alone */
 
+/* One kind of id (user or group): real, effective, saved, file system. */
+struct shim_ids {
+    uint32_t real, eff, saved, fs;
+};
+
 struct shim_creds {
-    uint32_t uid, euid, suid, fsuid;
-    uint32_t gid, egid, sgid, fsgid;
+    struct shim_ids u, g;
     uint32_t ngroups;
     uint32_t groups[SHIM_GROUPS];
 };
