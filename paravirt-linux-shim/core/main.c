@@ -468,7 +468,10 @@ int main(int argc, char **argv)
         }
         struct process *p = proc_by_pid((int)badge);
         if (!p)
-            continue; /* a process that is gone: its thread is too */
+            continue;             /* a process that is gone: its thread is too */
+        unsigned cur = reply_cur; /* moves when the call is parked (its reply kept) */
+        proc_acct_enter(p);
         handle_fault(p, info, reply);
+        proc_acct_leave(p, reply_cur == cur);
     }
 }

@@ -136,6 +136,11 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
         return NULL;
     }
     snprintf(p->exe, sizeof p->exe, "%s", path);
+    if (files)
+        proc_res_exec(p, files);
+    else
+        proc_res_init(p);
+    procfs_set_cmdline(p, argc, argv);
     p->pid = pid;
     p->ppid = ppid;
     p->pgrp = files ? files->pgrp : pid;
@@ -358,6 +363,7 @@ static long fork_common(struct process *p, const struct syscall_frame *f, bool l
     c->pgrp = p->pgrp;
     c->sid = p->sid;
     sig_fork(c, p);
+    proc_res_fork(c, p);
     c->mm.brk_start = p->mm.brk_start;
     c->mm.brk = p->mm.brk;
     c->mm.mmap_top = p->mm.mmap_top;
@@ -471,6 +477,7 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
     uint8_t *file = vfs_read_exec(p, path, &size, &ferr);
     if (!file)
         return ferr;
+    vfs_exec_path(p, path, sizeof path); /* what /proc/PID/exe will read */
     struct shim_exec_plan plan;
     static const struct shim_exec_layout layout = {
         .user_min = 0x10000, .user_top = STACK_TOP - STACK_SIZE, .pie_base = 0x555555554000};
@@ -521,8 +528,12 @@ static long report_child(struct process *parent, struct process *z, uint64_t add
     if (!siginfo) {
         if (addr && mm_copy_out(&parent->mm, addr, &st, 4) != 0)
             return -LINUX_EFAULT;
+        if (parent->wait_rusage && proc_rusage_put(parent, parent->wait_rusage, z, 2) != 0)
+            return -LINUX_EFAULT;
+        proc_acct_reap(parent, z);
         return z->pid;
     }
+    proc_acct_reap(parent, z);
     if (!addr)
         return 0;
     int32_t si[32] = {0};
@@ -638,8 +649,10 @@ void proc_wait_cancel(struct process *p)
     p->waiting = false; /* the caller gives the reply back */
 }
 
-bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f)
+bool proc_wait(struct process *p, long pid, uint64_t status, long options, uint64_t rusage,
+               struct syscall_frame *f)
 {
+    p->wait_rusage = rusage;
     if (options & ~(long)(1 | 2 | 8 | 0x01000000 | 0x20000000 | 0x40000000 | 0x80000000)) {
         f->nr = (l4_word_t)-LINUX_EINVAL; /* beyond WNOHANG, WUNTRACED, WCONTINUED, __W* */
         return true;
@@ -660,6 +673,7 @@ bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long op
         f->nr = (l4_word_t)-LINUX_EINVAL;
         return true;
     }
+    p->wait_rusage = 0;
     bool answered = wait_common(p, pid, info, options, f, true);
     if (answered && (long)f->nr == 0 && info) {
         /* WNOHANG with no child ready: a zeroed siginfo */

@@ -17,6 +17,10 @@
  *              three vfs files share)
  *   vfs_block.c  pipes, readers and writers parked, poll and its timeout
  *   vfs_attr.c   links, modes, owners, times, sizes, statx, statfs, sendfile
+ *   vfs_path.c   paths: absolute, canonical, physical; lookups (and /proc's)
+ *   vfs_select.c select and pselect6 over poll's machinery
+ *   procfs.c     /proc, generated from the shim's own tables
+ *   resource.c   credentials, resource limits, CPU time and rusage
  *   console.c  the terminal (line discipline) and the host channel
  */
 #ifndef SHIM_CORE_H
@@ -26,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <l4/abi_gen.h>
+#include <shim/cred.h>
 #include <shim/fd.h>
 #include <shim/signal.h>
 
@@ -147,6 +152,19 @@ struct syscall_frame {
 };
 
 /* --- Processes (proc.c) ---------------------------------------------------- */
+#define SHIM_RLIMITS 16 /* RLIMIT_CPU .. RLIMIT_RTTIME */
+
+/* What a process is allowed and what it has used (resource.c): kept by
+ * fork and execve. CPU time is estimated on the PV clock (resource.c). */
+struct proc_res {
+    struct shim_creds cred;
+    uint64_t rlim[SHIM_RLIMITS][2]; /* soft, hard */
+    uint64_t utime, stime;          /* ns: running, in the shim */
+    uint64_t cutime, cstime;        /* of the waited-for children */
+    uint64_t since;                 /* when it last went on running */
+    bool running;                   /* answered, not parked: utime counts */
+};
+
 struct process {
     int pid, ppid;
     int pgrp, sid;   /* process group and session */
@@ -159,6 +177,7 @@ struct process {
     l4_word_t wait_reply;
     uint64_t wait_status_addr;
     bool wait_siginfo;     /* waitid: a siginfo at wait_status_addr, answer 0 */
+    uint64_t wait_rusage;  /* wait4: where the child's struct rusage goes */
     int vfork_parent;      /* vfork: the parent waits until this child execs or ends */
     l4_word_t vfork_reply; /* its kept answer */
     bool mm_lent;          /* vfork: mm is its parent's, lent until exec or exit */
@@ -187,6 +206,9 @@ struct process {
     l4_cptr_t tcb;                  /* its thread's TCB capability (our slot) */
     l4_word_t thread;               /* the memory server's handle */
     uint64_t tid_address;           /* set_tid_address */
+    struct proc_res res;            /* credentials, limits, CPU time (resource.c) */
+    char cmdline[256];              /* argv as /proc/PID/cmdline shows it (procfs.c) */
+    unsigned cmdline_len;
 };
 
 #define SHIM_MAX_PROCS 64
@@ -216,10 +238,29 @@ void proc_wait_cancel(struct process *p);
 void proc_vfork_release(struct process *child);
 /* wait4: true if answered now (f->nr holds the result); false if p now
  * waits (its reply is kept). */
-bool proc_wait(struct process *p, long pid, uint64_t status, long options, struct syscall_frame *f);
+bool proc_wait(struct process *p, long pid, uint64_t status, long options, uint64_t rusage,
+               struct syscall_frame *f);
 /* waitid (P_ALL, P_PID, P_PGID with WEXITED): the same, with a siginfo. */
 bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long options,
                  struct syscall_frame *f);
+
+/* --- Credentials, limits, usage (resource.c) ------------------------------- */
+void proc_res_init(struct process *p);
+/* fork: the child's copy (no usage); execve: what the new image keeps. */
+void proc_res_fork(struct process *child, const struct process *parent);
+void proc_res_exec(struct process *p, const struct process *old);
+/* CPU time: a call arrives (the process ran until now), is answered. */
+void proc_acct_enter(struct process *p);
+void proc_acct_leave(struct process *p, bool answered);
+/* A waited-for child's times go to its parent; its struct rusage. */
+void proc_acct_reap(struct process *parent, const struct process *child);
+/* who: 0 itself, -1 its waited-for children, 2 both (wait4's). */
+int proc_rusage_put(struct process *p, uint64_t addr, const struct process *of, int who);
+/* The credentials file permissions are checked with (fsuid, fsgid). */
+const struct shim_cred *proc_fs_cred(const struct process *p);
+/* The soft limit of a resource (RLIMIT_FSIZE ...). */
+uint64_t proc_rlimit(const struct process *p, unsigned resource);
+long sys_resource(struct process *p, const struct syscall_frame *f, bool *handled);
 
 /* --- Replies kept for later (main.c) --------------------------------------- */
 /* Keep the Reply object the current fault came in on; the loop takes
@@ -274,7 +315,10 @@ void vfs_process_exit(struct process *p);
 void vfs_exec(struct process *p);
 void *vfs_read_file(const char *path, size_t *size, int *err);
 void *vfs_read_exec(struct process *p, const char *path, size_t *size, int *err);
+void vfs_exec_path(struct process *p, char *path, size_t size);
 bool vfs_is_tty(struct process *p, long fd);
+/* ioctl on what is not the terminal (vfs_block.c). */
+long vfs_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg);
 long vfs_openat(struct process *p, long dirfd, uint64_t path, unsigned flags, unsigned mode);
 long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off);
 long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off);
@@ -309,6 +353,11 @@ long vfs_utimensat(struct process *p, long dirfd, uint64_t path, uint64_t times,
 long vfs_mmap(struct process *p, uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
               long fd, uint64_t off);
 long vfs_poll(struct process *p, uint64_t fds, uint64_t n, long timeout_ms);
+/* select (timeval) and pselect6 (timespec; its sigmask is not applied). */
+long vfs_select(struct process *p, int nfds, uint64_t rd, uint64_t wr, uint64_t ex, uint64_t tmo,
+                bool pselect);
+/* /proc/PID/cmdline: argv as execve gave it (procfs.c). */
+void procfs_set_cmdline(struct process *p, int argc, const char *const *argv);
 uint64_t vfs_next_deadline(void);
 void vfs_expire(uint64_t now);
 /* A deadline was added: re-arm the virtual timer for the earliest. */
@@ -321,6 +370,8 @@ void vfs_forget(struct process *p);
 #define SHIM_KILLED_SELF (-100001L)
 /* A write to a pipe with no reader, SIGPIPE at its default: the writer ends. */
 #define SHIM_KILLED_SIGPIPE (-100002L)
+/* A write past RLIMIT_FSIZE, SIGXFSZ at its default: the writer ends. */
+#define SHIM_KILLED_SIGXFSZ (-100003L)
 
 /* --- Console (console.c) --------------------------------------------------- */
 void tty_init(void);

@@ -136,7 +136,7 @@ static long do_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg
     if (!shim_fd_get(p->fds, (int)fd))
         return -LINUX_EBADF;
     if (!vfs_is_tty(p, fd))
-        return -LINUX_ENOTTY;
+        return vfs_ioctl(p, fd, req, arg);
     extern struct shim_tty shim_tty;
     switch (req) {
     case TIOCGWINSZ:
@@ -346,6 +346,12 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = vfs_poll(p, a[0], a[1], ms);
         break;
     }
+    case SYS_select:
+        r = vfs_select(p, (int)a[0], a[1], a[2], a[3], a[4], false);
+        break;
+    case SYS_pselect6:
+        r = vfs_select(p, (int)a[0], a[1], a[2], a[3], a[4], true);
+        break;
     case SYS_nanosleep:
     case SYS_clock_nanosleep: {
         uint64_t ts[2];
@@ -365,19 +371,6 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             r = -LINUX_EINVAL;
         else
             r = shim_sleep(p, ts[0] * 1000000000u + ts[1]);
-        break;
-    }
-    case SYS_getrusage: { /* no accounting yet: zeros, as a fresh process has */
-        uint8_t ru[144] = {0};
-        int who = (int)a[0];
-        r = who != 0 && who != -1 && who != 1 ? -LINUX_EINVAL
-                                              : mm_copy_out(&p->mm, a[1], ru, sizeof ru);
-        break;
-    }
-    case SYS_times: {
-        uint64_t t[4] = {0, 0, 0, 0};
-        r = a[0] && mm_copy_out(&p->mm, a[0], t, sizeof t) ? -LINUX_EFAULT
-                                                           : (long)(shim_now_ns() / 10000000u);
         break;
     }
     case SYS_umask:
@@ -522,12 +515,6 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_getppid:
         r = p->ppid;
         break;
-    case SYS_getuid:
-    case SYS_getgid:
-    case SYS_geteuid:
-    case SYS_getegid:
-        r = 0;
-        break;
     case SYS_uname:
         r = do_uname(p, a[0]);
         break;
@@ -558,13 +545,6 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         break;
     case SYS_getrandom:
         r = do_getrandom(p, a[0], a[1], (unsigned)a[2]);
-        break;
-    case SYS_prlimit64:
-        r = 0;
-        if (a[3]) {
-            uint64_t inf[2] = {~UINT64_C(0), ~UINT64_C(0)};
-            r = mm_copy_out(&p->mm, a[3], inf, sizeof inf);
-        }
         break;
     case SYS_clone:
         /* CLONE_VM|CLONE_VFORK (posix_spawn) on a stack of its own is a
@@ -597,7 +577,7 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             return false; /* the new image runs; nothing to answer */
         break;
     case SYS_wait4:
-        if (!proc_wait(p, (long)(int)a[0], a[1], (long)(int)a[2], f))
+        if (!proc_wait(p, (long)(int)a[0], a[1], (long)(int)a[2], a[3], f))
             return false;
         r = (long)f->nr;
         break;
@@ -610,9 +590,13 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_exit_group:
         proc_exit(p, (int)((a[0] & 0xff) << 8));
         return false;
-    default:
-        r = nosys(f->nr);
+    default: {
+        bool handled;
+        r = sys_resource(p, f, &handled);
+        if (!handled)
+            r = nosys(f->nr);
         break;
+    }
     }
     if (r == SHIM_BLOCKED)
         return false; /* parked: answered when it can go on */
@@ -623,6 +607,10 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         sig_send_kernel(p, LINUX_SIGPIPE, LINUX_SI_USER, p->pid); /* as Linux: with EPIPE */
     if (!p->live || p->zombie)
         return false;
+    if (r == SHIM_KILLED_SIGXFSZ) { /* past RLIMIT_FSIZE: EFBIG and SIGXFSZ */
+        sig_send_kernel(p, LINUX_SIGXFSZ, LINUX_SI_USER, p->pid);
+        r = -LINUX_EFBIG;
+    }
     f->nr = (l4_word_t)r;
     return true;
 }

@@ -35,6 +35,7 @@
     X(20, writev, PARTIAL)                                                                         \
     X(21, access, PARTIAL)                                                                         \
     X(22, pipe, DONE)                                                                              \
+    X(23, select, DONE)                                                                            \
     X(24, sched_yield, DONE)                                                                       \
     X(25, mremap, DONE)                                                                            \
     X(32, dup, DONE)                                                                               \
@@ -76,7 +77,20 @@
     X(96, gettimeofday, DONE)                                                                      \
     X(98, getrusage, PARTIAL)                                                                      \
     X(100, times, PARTIAL)                                                                         \
+    X(97, getrlimit, DONE)                                                                         \
     X(102, getuid, DONE)                                                                           \
+    X(105, setuid, DONE)                                                                           \
+    X(106, setgid, DONE)                                                                           \
+    X(113, setreuid, DONE)                                                                         \
+    X(114, setregid, DONE)                                                                         \
+    X(115, getgroups, DONE)                                                                        \
+    X(116, setgroups, PARTIAL)                                                                     \
+    X(117, setresuid, DONE)                                                                        \
+    X(118, getresuid, DONE)                                                                        \
+    X(119, setresgid, DONE)                                                                        \
+    X(120, getresgid, DONE)                                                                        \
+    X(122, setfsuid, DONE)                                                                         \
+    X(123, setfsgid, DONE)                                                                         \
     X(109, setpgid, DONE)                                                                          \
     X(111, getpgrp, DONE)                                                                          \
     X(112, setsid, DONE)                                                                           \
@@ -94,6 +108,7 @@
     X(137, statfs, PARTIAL)                                                                        \
     X(138, fstatfs, PARTIAL)                                                                       \
     X(158, arch_prctl, PARTIAL)                                                                    \
+    X(160, setrlimit, PARTIAL)                                                                     \
     X(186, gettid, DONE)                                                                           \
     X(217, getdents64, DONE)                                                                       \
     X(200, tkill, DONE)                                                                            \
@@ -116,13 +131,14 @@
     X(266, symlinkat, DONE)                                                                        \
     X(267, readlinkat, PARTIAL)                                                                    \
     X(268, fchmodat, DONE)                                                                         \
+    X(270, pselect6, PARTIAL)                                                                      \
     X(269, faccessat, PARTIAL)                                                                     \
     X(271, ppoll, PARTIAL)                                                                         \
     X(273, set_robust_list, PARTIAL)                                                               \
     X(280, utimensat, PARTIAL)                                                                     \
     X(292, dup3, DONE)                                                                             \
     X(293, pipe2, DONE)                                                                            \
-    X(302, prlimit64, PARTIAL)                                                                     \
+    X(302, prlimit64, DONE)                                                                        \
     X(318, getrandom, DONE)                                                                        \
     X(332, statx, PARTIAL)                                                                         \
     X(334, rseq, NOSYS)                                                                            \

@@ -9,7 +9,6 @@
  * and goes through mm.c.
  */
 #include <stdio.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <l4/platform.h>
@@ -26,6 +25,7 @@ static void vrelease(struct shim_file *f)
     if (v->node)
         shim_fs_put(v->node);
     free(v->path);
+    free(v->buf);
     if (v->pipe) {
         struct vpipe *vp = v->pipe;
         if (v->kind == V_PIPE_R)
@@ -72,10 +72,12 @@ static void fs_page_free(void *ctx, void *page)
     pmem_put(((uintptr_t)page - shim_phys_base) / SHIM_PAGE);
 }
 
+/* The PV clock: time since the compartment started, later than every
+ * time stamp of the initramfs (SOURCE_DATE_EPOCH, 0 by default). */
 static int64_t fs_now(void *ctx)
 {
     (void)ctx;
-    return 0;
+    return (int64_t)shim_now_ns();
 }
 
 int vfs_init(void)
@@ -168,48 +170,6 @@ void vfs_process_exit(struct process *p)
     p->fds = NULL;
 }
 
-/* --- Paths ------------------------------------------------------------------ */
-
-/* The process's path, made absolute against dirfd (AT_FDCWD: its cwd). */
-long vfs_user_path(struct process *p, long dirfd, uint64_t upath, char *out, size_t size)
-{
-    char path[PATH_MAX];
-    long n = mm_copy_string(&p->mm, path, upath, sizeof path);
-    if (n < 0)
-        return n;
-    if (path[0] == '/') {
-        memcpy(out, path, (size_t)n + 1);
-        return n;
-    }
-    if (n == 0)
-        return -LINUX_ENOENT;
-    const char *base = p->cwd;
-    if (dirfd != AT_FDCWD) {
-        struct shim_file *df = dirfd >= 0 ? shim_fd_get(p->fds, (int)dirfd) : NULL;
-        if (!df)
-            return -LINUX_EBADF;
-        struct vnode *dv = df->priv;
-        if (dv->kind != V_DIR || !dv->path)
-            return -LINUX_ENOTDIR;
-        base = dv->path;
-    }
-    size_t c = strlen(base);
-    if (c + 1 + (size_t)n + 1 > size)
-        return -LINUX_ENAMETOOLONG;
-    memcpy(out, base, c);
-    if (c > 1)
-        out[c++] = '/';
-    memcpy(out + c, path, (size_t)n + 1);
-    return (long)(c + (size_t)n);
-}
-
-void vfs_canonical(char *path);
-
-int vfs_lookup(const char *path, bool follow, struct shim_inode **out)
-{
-    return shim_fs_lookup(&shim_fs, &vfs_root_cred, NULL, path, follow ? 0 : SHIM_FS_NOFOLLOW, out);
-}
-
 /* Read a whole regular file into a fresh heap buffer (execve: a path
  * relative to the cwd of p if given; it must be a regular file with an x
  * bit, else EACCES). */
@@ -235,10 +195,12 @@ void *vfs_read_exec(struct process *p, const char *rel, size_t *size, int *err)
         snprintf(path, sizeof path, "%s", rel);
     }
     struct shim_inode *node;
-    *err = vfs_lookup(path, true, &node);
+    struct procfs_ent pe;
+    *err = p ? vfs_resolve(p, path, true, &node, &pe) : vfs_lookup(path, true, &node);
     if (*err)
         return NULL;
-    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFREG || (p && !(node->mode & 0111))) {
+    if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFREG ||
+        (p && (pe.what || shim_fs_permission(node, vfs_cred(p), 1) != 0))) {
         *err = -LINUX_EACCES;
         return NULL;
     }
@@ -257,6 +219,21 @@ void *vfs_read_exec(struct process *p, const char *rel, size_t *size, int *err)
     return buf;
 }
 
+/* execve: the physical path of the program p runs (what /proc/PID/exe
+ * reads), in place; left alone if it cannot be found. */
+void vfs_exec_path(struct process *p, char *path, size_t size)
+{
+    char abs[PATH_MAX], real[PATH_MAX];
+    struct shim_inode *node;
+    struct procfs_ent pe;
+    int n = path[0] == '/' ? snprintf(abs, sizeof abs, "%s", path)
+                           : snprintf(abs, sizeof abs, "%s/%s", p->cwd, path);
+    if (n < 0 || (size_t)n >= sizeof abs || vfs_resolve(p, abs, true, &node, &pe) != 0 || pe.what ||
+        vfs_realpath(abs, real, sizeof real) != 0 || strlen(real) >= size)
+        return;
+    strcpy(path, real);
+}
+
 /* --- System calls ------------------------------------------------------------- */
 
 long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, unsigned mode)
@@ -265,17 +242,29 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
     long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
+    if (flags & O_TMPFILE_ONLY) /* O_TMPFILE: an unnamed file, not made here */
+        return (flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY ? -LINUX_EINVAL : -LINUX_EOPNOTSUPP;
     struct shim_inode *node = NULL;
-    int e = vfs_lookup(path, !(flags & O_NOFOLLOW), &node);
-    if (e == -LINUX_ENOENT && (flags & LINUX_O_CREAT)) {
-        e = shim_fs_mknod(&shim_fs, &vfs_root_cred, NULL, path,
+    struct procfs_ent pe;
+    bool created = false;
+    int e = vfs_resolve(p, path, !(flags & O_NOFOLLOW), &node, &pe);
+    if (e == 0 && pe.what)
+        return procfs_openat(p, &pe, node, flags);
+    if (e == -LINUX_ENOENT && (flags & LINUX_O_CREAT) && !vfs_proc_refuse(path)) {
+        e = shim_fs_mknod(&shim_fs, vfs_cred(p), NULL, path,
                           LINUX_S_IFREG | (mode & 07777 & ~p->umask), 0, 0, &node);
+        created = e == 0;
     } else if (e == 0 && (flags & LINUX_O_CREAT) && (flags & O_EXCL)) {
         return -LINUX_EEXIST;
     }
     if (e)
         return e;
     unsigned type = node->mode & LINUX_S_IFMT;
+    unsigned acc = flags & LINUX_O_ACCMODE;
+    unsigned want =
+        (acc != LINUX_O_WRONLY ? 4u : 0u) | (acc != LINUX_O_RDONLY || (flags & O_TRUNC) ? 2u : 0u);
+    if (!created && type != LINUX_S_IFLNK && (e = shim_fs_permission(node, vfs_cred(p), want)))
+        return e;
     if ((flags & O_NOFOLLOW) && type == LINUX_S_IFLNK)
         return -LINUX_ELOOP;
     if ((flags & O_DIRECTORY) && type != LINUX_S_IFDIR)
@@ -295,6 +284,8 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
             kind = V_FULL;
         else if (ma == 1 && (mi == 8 || mi == 9))
             kind = V_RANDOM;
+        else if (ma == 5 && mi == 0 && shim.host)
+            return -LINUX_ENXIO; /* no controlling terminal */
         else if (ma == 5 && (mi == 0 || mi == 1))
             kind = V_TTY; /* /dev/tty, /dev/console: the terminal */
         else
@@ -307,10 +298,13 @@ long vfs_openat(struct process *p, long dirfd, uint64_t upath, unsigned flags, u
     struct shim_file *f = vfs_new_file(kind, kind == V_REG || kind == V_DIR ? node : NULL, flags);
     if (!f)
         return -LINUX_ENOMEM;
-    if (kind == V_DIR) {
-        vfs_canonical(path);
-        ((struct vnode *)f->priv)->path = strdup(path);
+    /* the physical path: for *at() on a directory, and /proc/PID/fd */
+    char real[PATH_MAX];
+    if (vfs_realpath(path, real, sizeof real) != 0) {
+        snprintf(real, sizeof real, "%s", path);
+        vfs_canonical(real);
     }
+    ((struct vnode *)f->priv)->path = strdup(real);
     int fd = shim_fd_install(p->fds, f, 0, (flags & O_CLOEXEC) != 0);
     shim_file_put(f);
     return fd;
@@ -357,8 +351,18 @@ long vfs_read(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off)
             return vfs_park(p, NULL, fd, buf, n, false);
         return r;
     }
-    if (v->kind == V_DIR)
+    if (v->kind == V_DIR || v->kind == V_PROCDIR)
         return -LINUX_EISDIR;
+    if (v->kind == V_PROC) { /* the snapshot taken at open */
+        uint64_t pos = off >= 0 ? (uint64_t)off : f->offset;
+        uint64_t k = pos < v->len ? v->len - pos : 0;
+        k = k < n ? k : n;
+        if (k && mm_copy_out(&p->mm, buf, v->buf + pos, (size_t)k) != 0)
+            return -LINUX_EFAULT;
+        if (off < 0)
+            f->offset += k;
+        return (long)k;
+    }
     if (v->kind == V_PIPE_R) {
         if (off >= 0)
             return -LINUX_ESPIPE;
@@ -419,11 +423,20 @@ long vfs_write(struct process *p, long fd, uint64_t buf, uint64_t n, int64_t off
             return vfs_park(p, v->pipe, fd, buf, n, true);
         return r;
     }
+    if (v->kind == V_PROC || v->kind == V_PROCDIR || v->kind == V_DIR)
+        return -LINUX_EBADF;
     char chunk[1024];
     uint64_t done = 0;
     if (v->kind == V_REG && off < 0 && (f->flags & O_APPEND))
         f->offset = v->node->size;
     uint64_t pos = off >= 0 ? (uint64_t)off : f->offset;
+    if (v->kind == V_REG && n) { /* RLIMIT_FSIZE: short, or SIGXFSZ and EFBIG */
+        uint64_t lim = proc_rlimit(p, 1);
+        if (pos >= lim)
+            return p->sigaction[25 - 1][0] == 0 ? SHIM_KILLED_SIGXFSZ : -LINUX_EFBIG;
+        if (n > lim - pos)
+            n = lim - pos;
+    }
     while (done < n) {
         size_t k = n - done < sizeof chunk ? (size_t)(n - done) : sizeof chunk;
         if (mm_copy_in(&p->mm, chunk, buf + done, k) != 0)
@@ -493,17 +506,23 @@ long vfs_lseek(struct process *p, long fd, int64_t off, int whence)
     struct vnode *v = vfs_vnode_of(p, fd, &f);
     if (!v)
         return -LINUX_EBADF;
+    if (whence < 0 || whence > 4) /* beyond SEEK_HOLE */
+        return -LINUX_EINVAL;
     if (v->kind == V_TTY || v->pipe || v->kind >= V_HOST_IN)
         return -LINUX_ESPIPE;
     if (v->kind >= V_NULL && v->kind <= V_RANDOM)
         return 0; /* the memory devices: every position is the same */
-    int64_t base = whence == 0   ? 0
-                   : whence == 1 ? (int64_t)f->offset
-                   : whence == 2 ? (int64_t)(v->node ? v->node->size : 0)
-                                 : -1;
-    if (base < 0 || (whence > 2))
-        return -LINUX_EINVAL;
-    if (v->kind == V_DIR) {
+    int64_t size = (int64_t)(v->kind == V_PROC ? v->len : v->node ? v->node->size : 0);
+    if (whence >= 3) { /* SEEK_DATA, SEEK_HOLE: one extent of data, then the end */
+        if (v->kind != V_REG && v->kind != V_PROC)
+            return -LINUX_EINVAL;
+        if (off < 0 || off >= size)
+            return -LINUX_ENXIO;
+        f->offset = (uint64_t)(whence == 3 ? off : size);
+        return (long)f->offset;
+    }
+    int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->offset : size;
+    if (v->kind == V_DIR || v->kind == V_PROCDIR) {
         if (whence != 0 || off != 0)
             return -LINUX_EINVAL;
         v->dir_cookie = 0;
@@ -554,6 +573,11 @@ long vfs_fstat(struct process *p, long fd, uint64_t buf)
                                  .rdev_minor = minor[v->kind]};
         return vfs_put_stat(p, buf, &dev, false);
     }
+    if (v->kind == V_PROC || v->kind == V_PROCDIR) {
+        struct shim_inode n;
+        procfs_stat(p, &v->pe, &n);
+        return vfs_put_stat(p, buf, &n, false);
+    }
     if (v->pipe || !v->node) { /* a pipe, or an end of the host channel */
         struct shim_inode fifo = {.ino = v->pipe ? (uintptr_t)v->pipe >> 4 : (uint64_t)v->kind,
                                   .mode = LINUX_S_IFIFO | 0600,
@@ -568,12 +592,9 @@ long vfs_fstatat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, un
     char first;
     if ((flags & AT_EMPTY_PATH) && mm_copy_in(&p->mm, &first, upath, 1) == 0 && first == 0)
         return vfs_fstat(p, dirfd, buf);
-    char path[PATH_MAX];
-    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
-    if (r < 0)
-        return r;
     struct shim_inode *node;
-    int e = vfs_lookup(path, !(flags & AT_SYMLINK_NOFOLLOW), &node);
+    struct procfs_ent pe;
+    int e = vfs_resolve_user(p, dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), &node, &pe);
     if (e)
         return e;
     return vfs_put_stat(p, buf, node, false);
@@ -584,31 +605,42 @@ long vfs_getdents64(struct process *p, long fd, uint64_t buf, uint64_t count)
     struct vnode *v = vfs_vnode_of(p, fd, NULL);
     if (!v)
         return -LINUX_EBADF;
-    if (v->kind != V_DIR)
+    if (v->kind != V_DIR && v->kind != V_PROCDIR)
         return -LINUX_ENOTDIR;
     uint64_t used = 0;
     for (;;) {
         const char *name;
+        char pname[32];
         size_t len;
-        struct shim_inode *node;
-        uint64_t next;
-        int r = shim_fs_readdir(v->node, v->dir_cookie, &name, &len, &node, &next);
+        struct shim_inode *node = NULL;
+        uint64_t next = v->dir_cookie, ino;
+        unsigned type;
+        int r;
+        if (v->kind == V_PROCDIR) {
+            r = procfs_readdir(p, &v->pe, &next, pname, sizeof pname, &type, &ino);
+            name = pname;
+            len = strlen(pname);
+        } else {
+            r = shim_fs_readdir(v->node, v->dir_cookie, &name, &len, &node, &next);
+            if (r <= 0)
+                node = NULL; /* the end: nothing was returned */
+            ino = node ? node->ino : 0;
+            type = node ? (node->mode & LINUX_S_IFMT) >> 12 : 0; /* DT_* */
+        }
         if (r <= 0)
             return r < 0 ? r : (long)used;
+        if (len > 255)
+            len = 255;
         size_t reclen = (19 + len + 1 + 7) & ~(size_t)7;
         if (used + reclen > count)
             return used ? (long)used : -LINUX_EINVAL;
         uint8_t rec[19 + 256 + 8];
-        if (len > 255)
-            len = 255;
         memset(rec, 0, sizeof rec);
-        uint64_t ino = node ? node->ino : 0;
         memcpy(rec, &ino, 8);
         memcpy(rec + 8, &next, 8);
         uint16_t rl = (uint16_t)reclen;
         memcpy(rec + 16, &rl, 2);
-        unsigned t = node ? (node->mode & LINUX_S_IFMT) >> 12 : 0;
-        rec[18] = (uint8_t)t; /* DT_* is the mode's type >> 12 */
+        rec[18] = (uint8_t)type;
         memcpy(rec + 19, name, len);
         if (mm_copy_out(&p->mm, buf + used, rec, reclen) != 0)
             return -LINUX_EFAULT;
@@ -625,55 +657,30 @@ long vfs_getcwd(struct process *p, uint64_t buf, uint64_t size)
     return mm_copy_out(&p->mm, buf, p->cwd, n) ? -LINUX_EFAULT : (long)n;
 }
 
-/* Make path (absolute) canonical: no ".", "..", double slashes. */
-void vfs_canonical(char *path)
-{
-    char out[PATH_MAX];
-    size_t o = 0;
-    for (const char *s = path; *s;) {
-        while (*s == '/')
-            s++;
-        const char *e = s;
-        while (*e && *e != '/')
-            e++;
-        size_t len = (size_t)(e - s);
-        if (len == 0)
-            break;
-        if (len == 1 && s[0] == '.') {
-        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
-            while (o > 0 && out[o - 1] != '/')
-                o--;
-            if (o > 0)
-                o--;
-        } else if (o + 1 + len < sizeof out) {
-            out[o++] = '/';
-            memcpy(out + o, s, len);
-            o += len;
-        }
-        s = e;
-    }
-    if (o == 0)
-        out[o++] = '/';
-    out[o] = 0;
-    memcpy(path, out, o + 1);
-}
-
+/* The working directory is kept as its physical path, as getcwd reports
+ * it (a /proc directory: the path it is reached by). */
 long vfs_chdir(struct process *p, uint64_t upath)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], real[PATH_MAX];
     long r = vfs_user_path(p, AT_FDCWD, upath, path, sizeof path);
     if (r < 0)
         return r;
     struct shim_inode *node;
-    int e = vfs_lookup(path, true, &node);
+    struct procfs_ent pe;
+    int e = vfs_resolve(p, path, true, &node, &pe);
     if (e)
         return e;
     if ((node->mode & LINUX_S_IFMT) != LINUX_S_IFDIR)
         return -LINUX_ENOTDIR;
-    vfs_canonical(path);
-    if (strlen(path) >= sizeof p->cwd)
+    if ((e = shim_fs_permission(node, vfs_cred(p), 1)) != 0)
+        return e;
+    if (pe.what || vfs_realpath(path, real, sizeof real) != 0) {
+        snprintf(real, sizeof real, "%s", path);
+        vfs_canonical(real);
+    }
+    if (strlen(real) >= sizeof p->cwd)
         return -LINUX_ENAMETOOLONG;
-    strcpy(p->cwd, path);
+    strcpy(p->cwd, real);
     return 0;
 }
 
@@ -682,7 +689,7 @@ long vfs_fchdir(struct process *p, long fd)
     struct vnode *v = vfs_vnode_of(p, fd, NULL);
     if (!v)
         return -LINUX_EBADF;
-    if (v->kind != V_DIR || !v->path)
+    if ((v->kind != V_DIR && v->kind != V_PROCDIR) || !v->path)
         return -LINUX_ENOTDIR;
     if (strlen(v->path) >= sizeof p->cwd)
         return -LINUX_ENAMETOOLONG;
@@ -692,22 +699,16 @@ long vfs_fchdir(struct process *p, long fd)
 
 long vfs_readlinkat(struct process *p, long dirfd, uint64_t upath, uint64_t buf, uint64_t size)
 {
-    char path[PATH_MAX];
-    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
-    if (r < 0)
-        return r;
-    const char *target;
-    if (strcmp(path, "/proc/self/exe") == 0) {
-        target = p->exe; /* the program's own path: busybox re-executes it */
-    } else {
-        struct shim_inode *node;
-        int e = vfs_lookup(path, false, &node);
-        if (e)
-            return e;
-        target = shim_fs_readlink(node);
-        if (!target)
-            return -LINUX_EINVAL;
-    }
+    if ((int64_t)size <= 0)
+        return -LINUX_EINVAL;
+    struct shim_inode *node;
+    struct procfs_ent pe;
+    int e = vfs_resolve_user(p, dirfd, upath, false, &node, &pe);
+    if (e)
+        return e;
+    const char *target = shim_fs_readlink(node); /* /proc's links too */
+    if (!target)
+        return -LINUX_EINVAL;
     size_t n = strlen(target);
     if (n > size)
         n = size;
@@ -718,17 +719,14 @@ long vfs_faccessat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
 {
     if (mode & ~7u)
         return -LINUX_EINVAL;
-    char path[PATH_MAX];
-    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
-    if (r < 0)
-        return r;
     struct shim_inode *node;
-    int e = vfs_lookup(path, true, &node);
+    struct procfs_ent pe;
+    int e = vfs_resolve_user(p, dirfd, upath, true, &node, &pe);
     if (e)
         return e;
-    if ((mode & 1) && !(node->mode & 0111))
-        return -LINUX_EACCES; /* root may execute only what some x bit allows */
-    return 0;
+    /* with the real ids, not the effective ones (access(2)) */
+    struct shim_cred real = {p->res.cred.u.real, p->res.cred.g.real};
+    return mode ? shim_fs_permission(node, &real, mode) : 0;
 }
 
 long vfs_mkdirat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
@@ -737,7 +735,10 @@ long vfs_mkdirat(struct process *p, long dirfd, uint64_t upath, unsigned mode)
     long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
-    return shim_fs_mknod(&shim_fs, &vfs_root_cred, NULL, path,
+    int e = vfs_proc_refuse(path);
+    if (e)
+        return e == -LINUX_EBUSY ? -LINUX_EEXIST : e;
+    return shim_fs_mknod(&shim_fs, vfs_cred(p), NULL, path,
                          LINUX_S_IFDIR | (mode & 07777 & ~p->umask), 0, 0, NULL);
 }
 
@@ -747,8 +748,10 @@ long vfs_unlinkat(struct process *p, long dirfd, uint64_t upath, unsigned flags)
     long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
-    return (flags & 0x200) ? shim_fs_rmdir(&shim_fs, &vfs_root_cred, NULL, path)
-                           : shim_fs_unlink(&shim_fs, &vfs_root_cred, NULL, path);
+    if (vfs_proc_refuse(path))
+        return vfs_proc_refuse(path) == -LINUX_EBUSY ? -LINUX_EBUSY : -LINUX_EACCES;
+    return (flags & 0x200) ? shim_fs_rmdir(&shim_fs, vfs_cred(p), NULL, path)
+                           : shim_fs_unlink(&shim_fs, vfs_cred(p), NULL, path);
 }
 
 long vfs_renameat(struct process *p, long olddir, uint64_t uold, long newdir, uint64_t unew)
@@ -759,7 +762,9 @@ long vfs_renameat(struct process *p, long olddir, uint64_t uold, long newdir, ui
         r = vfs_user_path(p, newdir, unew, b, sizeof b);
     if (r < 0)
         return r;
-    return shim_fs_rename(&shim_fs, &vfs_root_cred, NULL, a, b);
+    if (vfs_proc_refuse(a) || vfs_proc_refuse(b))
+        return -LINUX_EXDEV; /* another file system */
+    return shim_fs_rename(&shim_fs, vfs_cred(p), NULL, a, b);
 }
 
 long vfs_close(struct process *p, long fd)

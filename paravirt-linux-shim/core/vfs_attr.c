@@ -24,8 +24,13 @@ long vfs_truncate(struct process *p, long fd, uint64_t upath, int64_t len)
         long r = vfs_user_path(p, AT_FDCWD, upath, path, sizeof path);
         if (r < 0)
             return r;
-        int e = vfs_lookup(path, true, &node);
+        struct procfs_ent pe;
+        int e = vfs_resolve(p, path, true, &node, &pe);
         if (e)
+            return e;
+        if (pe.what)
+            return -LINUX_EACCES;
+        if ((e = shim_fs_permission(node, vfs_cred(p), 2)) != 0)
             return e;
     } else {
         struct shim_file *f;
@@ -54,7 +59,9 @@ long vfs_symlinkat(struct process *p, uint64_t utarget, long dirfd, uint64_t upa
     r = vfs_user_path(p, dirfd, upath, path, sizeof path);
     if (r < 0)
         return r;
-    return shim_fs_symlink(&shim_fs, &vfs_root_cred, NULL, target, path);
+    if (vfs_proc_refuse(path))
+        return -LINUX_ENOENT;
+    return shim_fs_symlink(&shim_fs, vfs_cred(p), NULL, target, path);
 }
 
 long vfs_linkat(struct process *p, long olddir, uint64_t uold, long newdir, uint64_t unew)
@@ -65,12 +72,14 @@ long vfs_linkat(struct process *p, long olddir, uint64_t uold, long newdir, uint
         r = vfs_user_path(p, newdir, unew, b, sizeof b);
     if (r < 0)
         return r;
-    return shim_fs_link(&shim_fs, &vfs_root_cred, NULL, a, b);
+    if (vfs_proc_refuse(a) || vfs_proc_refuse(b))
+        return -LINUX_EXDEV;
+    return shim_fs_link(&shim_fs, vfs_cred(p), NULL, a, b);
 }
 
 /* The inode a path (or, with fd >= 0 and no path, a descriptor) names. */
 static long inode_of(struct process *p, long dirfd, uint64_t upath, long fd, bool follow,
-                     struct shim_inode **out)
+                     bool read_only, struct shim_inode **out)
 {
     if (fd >= 0) {
         struct vnode *v = vfs_vnode_of(p, fd, NULL);
@@ -81,32 +90,31 @@ static long inode_of(struct process *p, long dirfd, uint64_t upath, long fd, boo
         *out = v->node;
         return 0;
     }
-    char path[PATH_MAX];
-    long r = vfs_user_path(p, dirfd, upath, path, sizeof path);
-    if (r < 0)
-        return r;
-    return vfs_lookup(path, follow, out);
+    struct procfs_ent pe;
+    int e = vfs_resolve_user(p, dirfd, upath, follow, out, &pe);
+    return e == 0 && pe.what && !read_only ? -LINUX_EPERM : e;
 }
 
 long vfs_chmod(struct process *p, long dirfd, uint64_t upath, long fd, unsigned mode)
 {
     struct shim_inode *node;
-    long r = inode_of(p, dirfd, upath, fd, true, &node);
-    return r ? r : shim_fs_chmod(node, &vfs_root_cred, mode & 07777);
+    long r = inode_of(p, dirfd, upath, fd, true, false, &node);
+    return r ? r : shim_fs_chmod(node, vfs_cred(p), mode & 07777);
 }
 
 long vfs_chown(struct process *p, long dirfd, uint64_t upath, long fd, uint32_t uid, uint32_t gid,
                bool follow)
 {
     struct shim_inode *node;
-    long r = inode_of(p, dirfd, upath, fd, follow, &node);
-    return r ? r : shim_fs_chown(node, &vfs_root_cred, uid, gid);
+    long r = inode_of(p, dirfd, upath, fd, follow, false, &node);
+    return r ? r : shim_fs_chown(node, vfs_cred(p), uid, gid);
 }
 
 long vfs_utimensat(struct process *p, long dirfd, uint64_t upath, uint64_t utimes, unsigned flags)
 {
     struct shim_inode *node;
-    long r = inode_of(p, dirfd, upath, upath ? -1 : dirfd, !(flags & AT_SYMLINK_NOFOLLOW), &node);
+    long r =
+        inode_of(p, dirfd, upath, upath ? -1 : dirfd, !(flags & AT_SYMLINK_NOFOLLOW), false, &node);
     if (r)
         return r;
     int64_t now = (int64_t)shim_now_ns(), t[2] = {now, now};
@@ -126,7 +134,7 @@ long vfs_utimensat(struct process *p, long dirfd, uint64_t upath, uint64_t utime
                 t[i] = ts[2 * i] * 1000000000 + ns;
         }
     }
-    return shim_fs_utimens(node, &vfs_root_cred, t[0], t[1]);
+    return shim_fs_utimens(node, vfs_cred(p), t[0], t[1]);
 }
 
 /* statx (struct statx of linux/stat.h, 256 bytes): the basic fields. */
@@ -152,7 +160,7 @@ long vfs_statx(struct process *p, long dirfd, uint64_t upath, unsigned flags, un
             node = v->node;
         }
     } else {
-        long r = inode_of(p, dirfd, upath, -1, !(flags & AT_SYMLINK_NOFOLLOW), &node);
+        long r = inode_of(p, dirfd, upath, -1, !(flags & AT_SYMLINK_NOFOLLOW), true, &node);
         if (r)
             return r;
     }
@@ -190,7 +198,7 @@ long vfs_statx(struct process *p, long dirfd, uint64_t upath, unsigned flags, un
 long vfs_statfs(struct process *p, uint64_t upath, long fd, uint64_t buf)
 {
     struct shim_inode *node;
-    long r = inode_of(p, AT_FDCWD, upath, fd, true, &node);
+    long r = inode_of(p, AT_FDCWD, upath, fd, true, true, &node);
     if (r)
         return r;
     uint64_t st[15];

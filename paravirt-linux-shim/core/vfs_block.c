@@ -14,6 +14,7 @@
 #include "vfs_internal.h"
 
 static long poll_now(struct process *p, uint64_t ufds, uint64_t n);
+static long poll_check(struct process *p, const uint64_t *a, bool final);
 
 /* --- Pipes and the processes parked on them ------------------------------------ */
 
@@ -27,7 +28,9 @@ struct waiter {
     bool write;
     l4_word_t reply;
     struct vpipe *pipe;
-    bool poll;         /* a poll: buf is its pollfd array, n their number */
+    bool poll; /* a poll or select: check() answers it, or 0 to go on waiting */
+    vfs_check_fn check;
+    uint64_t args[6];
     uint64_t deadline; /* a poll's timeout on the PV clock (0: none) */
 };
 
@@ -89,7 +92,7 @@ void vfs_wake_pipe(struct vpipe *vp)
                 w->used = false;
                 continue;
             }
-            long r = w->poll ? poll_now(p, w->buf, w->n)
+            long r = w->poll ? w->check(p, w->args, false)
                      : vp    ? vfs_pipe_io(p, vp, w->buf, w->n, w->write)
                              : vfs_tty_io(p, w->buf, w->n);
             if (w->poll && r == 0)
@@ -111,7 +114,14 @@ long vfs_park(struct process *p, struct vpipe *vp, long fd, uint64_t buf, uint64
             l4_word_t r = shim_keep_reply();
             if (!r)
                 return -LINUX_EAGAIN;
-            waiters[i] = (struct waiter){true, p->pid, fd, buf, n, write, r, vp, false, 0};
+            waiters[i] = (struct waiter){.used = true,
+                                         .pid = p->pid,
+                                         .fd = fd,
+                                         .buf = buf,
+                                         .n = n,
+                                         .write = write,
+                                         .reply = r,
+                                         .pipe = vp};
             return SHIM_BLOCKED;
         }
     return -LINUX_EAGAIN;
@@ -121,6 +131,32 @@ long vfs_park(struct process *p, struct vpipe *vp, long fd, uint64_t buf, uint64
 void tty_wake(void)
 {
     vfs_wake_pipe(NULL);
+}
+
+/* One descriptor's events among those asked (POLLERR, POLLHUP and
+ * POLLNVAL always count). Terminal: readable when a read would return;
+ * pipes: pipe(7)'s rules; files and directories: always ready. */
+int16_t vfs_poll_fd(struct process *p, int fd, int16_t events)
+{
+    struct vnode *v = vfs_vnode_of(p, fd, NULL);
+    int16_t rev;
+    if (!v)
+        return 0x20; /* POLLNVAL */
+    if (v->kind == V_TTY)
+        rev = (int16_t)((shim_tty_readable(&shim_tty) ? 1 : 0) | 4);
+    else if (v->kind >= V_HOST_IN)
+        rev = v->kind == V_HOST_IN ? 0 : 4; /* input: not known without a read */
+    else if (v->pipe)
+        rev = (int16_t)shim_pipe_poll(&v->pipe->pipe, v->kind == V_PIPE_W);
+    else
+        rev = 1 | 4;
+    return (int16_t)(rev & (events | 0x38));
+}
+
+static long poll_check(struct process *p, const uint64_t *a, bool final)
+{
+    (void) final;
+    return poll_now(p, a[0], a[1]);
 }
 
 /* poll's answer now: the number of descriptors with events (each pollfd's
@@ -136,21 +172,7 @@ static long poll_now(struct process *p, uint64_t ufds, uint64_t n)
         } pfd;
         if (mm_copy_in(&p->mm, &pfd, ufds + 8 * i, 8) != 0)
             return -LINUX_EFAULT;
-        int16_t rev = 0;
-        if (pfd.fd >= 0) {
-            struct vnode *v = vfs_vnode_of(p, pfd.fd, NULL);
-            if (!v)
-                rev = 0x20; /* POLLNVAL */
-            else if (v->kind == V_TTY)
-                rev = (int16_t)((shim_tty_readable(&shim_tty) ? 1 : 0) | 4);
-            else if (v->kind >= V_HOST_IN)
-                rev = v->kind == V_HOST_IN ? 0 : 4; /* input: not known without a read */
-            else if (v->pipe)
-                rev = (int16_t)shim_pipe_poll(&v->pipe->pipe, v->kind == V_PIPE_W);
-            else
-                rev = 1 | 4;
-            rev &= (int16_t)(pfd.events | 0x38); /* POLLERR, POLLHUP, POLLNVAL always */
-        }
+        int16_t rev = pfd.fd >= 0 ? vfs_poll_fd(p, pfd.fd, pfd.events) : 0;
         pfd.revents = rev;
         if (mm_copy_out(&p->mm, ufds + 8 * i + 6, &pfd.revents, 2) != 0)
             return -LINUX_EFAULT;
@@ -170,15 +192,30 @@ long vfs_poll(struct process *p, uint64_t ufds, uint64_t n, long timeout_ms)
     long r = poll_now(p, ufds, n);
     if (r != 0 || timeout_ms == 0)
         return r;
+    const uint64_t args[6] = {ufds, n};
+    return vfs_park_check(p, poll_check, args,
+                          timeout_ms > 0 ? shim_now_ns() + (uint64_t)timeout_ms * 1000000u : 0);
+}
+
+/* Park p until check(p, args, false) is not 0 (tried whenever a pipe or
+ * the terminal moves), or the deadline (0: none) passes: then
+ * check(p, args, true) is the answer. SHIM_BLOCKED or -EAGAIN. */
+long vfs_park_check(struct process *p, vfs_check_fn check, const uint64_t args[6],
+                    uint64_t deadline)
+{
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (!waiters[i].used) {
             l4_word_t reply = shim_keep_reply();
             if (!reply)
                 return -LINUX_EAGAIN;
-            uint64_t deadline =
-                timeout_ms > 0 ? shim_now_ns() + (uint64_t)timeout_ms * 1000000u : 0;
-            waiters[i] =
-                (struct waiter){true, p->pid, -1, ufds, n, false, reply, NULL, true, deadline};
+            waiters[i] = (struct waiter){.used = true,
+                                         .pid = p->pid,
+                                         .fd = -1,
+                                         .reply = reply,
+                                         .poll = true,
+                                         .check = check,
+                                         .deadline = deadline};
+            memcpy(waiters[i].args, args, sizeof waiters[i].args);
             if (deadline)
                 shim_timer_changed();
             return SHIM_BLOCKED;
@@ -231,6 +268,43 @@ long vfs_pipe2(struct process *p, uint64_t fds_out, unsigned flags)
     return 0;
 }
 
+/* ioctl on what is not the terminal: FIONREAD on pipes and regular files
+ * (the bytes a read would give), FIOCLEX/FIONCLEX, FIONBIO; else ENOTTY. */
+long vfs_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg)
+{
+    struct shim_file *f;
+    struct vnode *v = vfs_vnode_of(p, fd, &f);
+    if (!v)
+        return -LINUX_EBADF;
+    switch (req) {
+    case 0x5451: /* FIOCLEX */
+    case 0x5450: /* FIONCLEX */
+        return shim_fd_fcntl(p->fds, (int)fd, 2, req == 0x5451);
+    case 0x5421: { /* FIONBIO */
+        int32_t on;
+        if (mm_copy_in(&p->mm, &on, arg, 4) != 0)
+            return -LINUX_EFAULT;
+        f->flags = on ? (f->flags | 04000) : (f->flags & ~(uint32_t)04000);
+        return 0;
+    }
+    case 0x541b: { /* FIONREAD */
+        int32_t n;
+        if (v->pipe && v->kind == V_PIPE_R)
+            n = (int32_t)shim_pipe_available(&v->pipe->pipe);
+        else if (v->kind == V_REG)
+            n = f->offset < v->node->size ? (int32_t)(v->node->size - f->offset) : 0;
+        else if (v->kind == V_PROC)
+            n = f->offset < v->len ? (int32_t)(v->len - f->offset) : 0;
+        else if (v->kind == V_HOST_IN)
+            n = 0;
+        else
+            return -LINUX_ENOTTY;
+        return mm_copy_out(&p->mm, arg, &n, 4) ? -LINUX_EFAULT : 0;
+    }
+    }
+    return -LINUX_ENOTTY;
+}
+
 /* The earliest poll timeout (0: none), and answering the polls whose
  * timeout has passed with 0. */
 uint64_t vfs_next_deadline(void)
@@ -250,7 +324,7 @@ void vfs_expire(uint64_t now)
             continue;
         w->used = false;
         struct process *p = proc_by_pid(w->pid);
-        long r = p && !p->zombie ? poll_now(p, w->buf, w->n) : 0;
-        shim_answer(w->reply, (l4_word_t)(r < 0 ? r : r));
+        long r = p && !p->zombie ? w->check(p, w->args, true) : 0;
+        shim_answer(w->reply, (l4_word_t)r);
     }
 }

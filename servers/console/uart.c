@@ -4,7 +4,8 @@
  * as serial_init() set it (115200 8N1, FIFOs on, no interrupts); this
  * sets it again, so the server does not depend on that, and adds the
  * receive interrupt. Output polls LSR.THRE (transmitter FIFO empty)
- * before each burst of at most 16 bytes, the FIFO's depth, so no byte is
+ * before each burst of at most 16 bytes, the FIFO's depth (one byte on
+ * COM2, the host channel, whose FIFOs stay off), so no byte is
  * written into a full FIFO; a kernel panic writing meanwhile is covered
  * in docs/servers/console.md.
  */
@@ -81,6 +82,11 @@ l4_error_t uart_init(l4_cptr_t port)
 
 void uart_write(l4_cptr_t port, const char *buf, size_t n)
 {
+    /* a burst fills the transmitter FIFO; without one (the host channel)
+     * the holding register takes one byte, and a second written before it
+     * is sent would replace it: QEMU sends it at once only while the
+     * host end takes it, not when the host is slow */
+    unsigned burst = base_of(port) == COM2 ? 1 : FIFO_SIZE;
     size_t i = 0;
     while (i < n) {
         unsigned polls = 0;
@@ -88,7 +94,7 @@ void uart_write(l4_cptr_t port, const char *buf, size_t n)
             ;
         if (polls == THRE_POLLS)
             uart_tx_timeouts++;
-        for (unsigned k = 0; k < FIFO_SIZE && i < n; k++, i++)
+        for (unsigned k = 0; k < burst && i < n; k++, i++)
             out8(port, REG_DATA, (uint8_t)buf[i]);
     }
 }

@@ -40,5 +40,6 @@ Suite *shim_tmpfs_linux_suite(void);
 Suite *shim_fd_suite(void);
 Suite *shim_tty_suite(void);
 Suite *shim_signal_suite(void);
+Suite *shim_cred_suite(void);
 
 #endif

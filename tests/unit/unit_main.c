@@ -44,6 +44,7 @@ int main(void)
     srunner_add_suite(sr, shim_fd_suite());
     srunner_add_suite(sr, shim_tty_suite());
     srunner_add_suite(sr, shim_signal_suite());
+    srunner_add_suite(sr, shim_cred_suite());
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
     int failed = srunner_ntests_failed(sr);

@@ -54,6 +54,7 @@
 #define LINUX_ELOOP        40
 #define LINUX_EOVERFLOW    75
 #define LINUX_ELIBBAD      80
+#define LINUX_EOPNOTSUPP   95
 
 /* ---- Memory ------------------------------------------------------------- */
 #define LINUX_PAGE_SIZE  4096u
