@@ -289,6 +289,10 @@ bool sig_at_return(struct process *p, const struct syscall_frame *f, bool reply_
 void sig_at_answer(struct process *p, l4_word_t value);
 /* A fault p's handler may take (SIGSEGV & co.); else p dies. */
 void sig_fault(struct process *p, int sig, int code, uint64_t addr, uint64_t trapno, uint64_t err);
+/* ppoll's and pselect6's mask (uset, or none if 0) for the rest of the
+ * call: 0, -EINTR if a signal it lets in is pending (delivered as the call
+ * returns), or -errno. The mask comes back when the call returns. */
+long sig_temp_mask(struct process *p, uint64_t uset, uint64_t size);
 /* The signal system calls; SHIM_BLOCKED when answered otherwise. */
 long sig_syscall(struct process *p, struct syscall_frame *f);
 void sig_child_exited(struct process *child, int wait_status);
@@ -353,7 +357,7 @@ long vfs_utimensat(struct process *p, long dirfd, uint64_t path, uint64_t times,
 long vfs_mmap(struct process *p, uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
               long fd, uint64_t off);
 long vfs_poll(struct process *p, uint64_t fds, uint64_t n, long timeout_ms);
-/* select (timeval) and pselect6 (timespec; its sigmask is not applied). */
+/* select (timeval) and pselect6 (timespec; its sigmask: sig_temp_mask()). */
 long vfs_select(struct process *p, int nfds, uint64_t rd, uint64_t wr, uint64_t ex, uint64_t tmo,
                 bool pselect);
 /* /proc/PID/cmdline: argv as execve gave it (procfs.c). */

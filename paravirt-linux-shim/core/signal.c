@@ -741,6 +741,21 @@ static long do_sigtimedwait(struct process *p, uint64_t uset, uint64_t uinfo, ui
     return SHIM_BLOCKED;
 }
 
+long sig_temp_mask(struct process *p, uint64_t uset, uint64_t size)
+{
+    if (!uset)
+        return 0;
+    uint64_t set;
+    if (size != 8)
+        return -LINUX_EINVAL;
+    if (mm_copy_in(&p->mm, &set, uset, 8) != 0)
+        return -LINUX_EFAULT;
+    p->saved_mask = p->sigmask;
+    p->restore_mask = true;
+    p->sigmask = set & ~SHIM_SIG_UNBLOCKABLE;
+    return sig_deliverable(p) ? -LINUX_EINTR : 0;
+}
+
 long sig_syscall(struct process *p, struct syscall_frame *f)
 {
     const l4_word_t *a = f->a;

@@ -343,15 +343,22 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             }
             ms = (long)(ts[0] * 1000 + (ts[1] + 999999) / 1000000);
         }
-        r = vfs_poll(p, a[0], a[1], ms);
+        r = sig_temp_mask(p, a[3], a[4]);
+        if (r == 0)
+            r = vfs_poll(p, a[0], a[1], ms);
         break;
     }
     case SYS_select:
         r = vfs_select(p, (int)a[0], a[1], a[2], a[3], a[4], false);
         break;
-    case SYS_pselect6:
-        r = vfs_select(p, (int)a[0], a[1], a[2], a[3], a[4], true);
+    case SYS_pselect6: {
+        uint64_t sm[2] = {0, 8}; /* the mask and its size */
+        r = a[5] && mm_copy_in(&p->mm, sm, a[5], sizeof sm) != 0 ? -LINUX_EFAULT
+                                                                 : sig_temp_mask(p, sm[0], sm[1]);
+        if (r == 0)
+            r = vfs_select(p, (int)a[0], a[1], a[2], a[3], a[4], true);
         break;
+    }
     case SYS_nanosleep:
     case SYS_clock_nanosleep: {
         uint64_t ts[2];
