@@ -394,7 +394,7 @@ int main(int argc, char **argv)
     /* the first pages are the shim's heap, the rest the processes' */
     l4_word_t heap = shim.phys_pages / 4 < HEAP_PAGES_MAX ? shim.phys_pages / 4 : HEAP_PAGES_MAX;
     if (l4_rt_heap_init((void *)(uintptr_t)L4_PLAT_PHYS_BASE, heap * SHIM_PAGE) != 0 ||
-        pmem_init(heap, shim.phys_pages - heap) != 0) {
+        pmem_init(heap, shim.phys_pages - heap) != 0 || proc_init(heap * SHIM_PAGE) != 0) {
         l4_printf("shim: cannot set up its heap\n");
         shim_exit_compartment(127);
     }

@@ -26,12 +26,22 @@
 #define STACK_SIZE  (UINT64_C(8) << 20)
 #define STACK_IMAGE 65536 /* bytes of the initial stack built at once */
 
-struct process procs[SHIM_MAX_PROCS];
+struct process *procs;
+unsigned shim_nprocs;
 static int next_pid = 1;
+
+int proc_init(size_t heap_bytes)
+{
+    /* as many slots as a quarter of the heap holds, at most SHIM_MAX_PROCS */
+    size_t n = heap_bytes / 4 / sizeof(struct process);
+    shim_nprocs = n < SHIM_MAX_PROCS ? (unsigned)n : SHIM_MAX_PROCS;
+    procs = calloc(shim_nprocs, sizeof *procs);
+    return procs && shim_nprocs >= 2 ? 0 : -LINUX_ENOMEM;
+}
 
 struct process *proc_by_pid(int pid)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         if (procs[i].live && procs[i].pid == pid)
             return &procs[i];
     return NULL;
@@ -103,7 +113,7 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
         return NULL;
     }
     struct process *p = NULL;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS && !p; i++)
+    for (unsigned i = 0; i < shim_nprocs && !p; i++)
         if (!procs[i].live)
             p = &procs[i];
     if (!p) {
@@ -230,7 +240,7 @@ void proc_exit(struct process *p, int wait_status)
     p->tcb = 0;
     give_back(p);
     proc_vfork_release(p);
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         if (procs[i].live && procs[i].mm_lent && procs[i].vfork_parent == p->pid) {
             /* its vfork child runs in its memory: the child keeps it */
             procs[i].mm_lent = false;
@@ -248,7 +258,7 @@ void proc_exit(struct process *p, int wait_status)
     p->wait_status = wait_status;
     p->waiting = false;
     /* its children are init's now; zombies among them are reaped */
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         if (procs[i].live && procs[i].ppid == p->pid) {
             procs[i].ppid = 1;
             if (procs[i].zombie)
@@ -270,7 +280,7 @@ void proc_exit(struct process *p, int wait_status)
     if (parent && !parent->zombie)
         sig_child_exited(p, wait_status); /* SIGCHLD */
     bool any = false;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         any = any || (procs[i].live && !procs[i].zombie);
     /* the first process is init: when it ends, the compartment does, with
      * its status as a shell would report it */
@@ -285,7 +295,7 @@ void proc_exit(struct process *p, int wait_status)
 
 static struct process *new_slot(void)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         if (!procs[i].live)
             return &procs[i];
     return NULL;
@@ -570,7 +580,7 @@ static bool reportable(const struct process *c, long options)
 static struct process *ready_child(struct process *p, long pid, long options, bool *any)
 {
     *any = false;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+    for (unsigned i = 0; i < shim_nprocs; i++) {
         struct process *c = &procs[i];
         if (!c->live || c->ppid != p->pid)
             continue;
@@ -692,7 +702,7 @@ void tty_signal(uint64_t signals)
     for (unsigned k = 0; k < 3; k++) {
         if (!(signals & shim_sigbit(sigs[k])))
             continue;
-        for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        for (unsigned i = 0; i < shim_nprocs; i++) {
             struct process *q = &procs[i];
             if (q->live && !q->zombie && q->pgrp == shim_tty.fg_pgrp)
                 sig_send_kernel(q, sigs[k], LINUX_SI_KERNEL, 0);

@@ -366,7 +366,7 @@ int procfs_open_contents(struct process *p, const struct procfs_ent *e, char **b
     uint64_t now = shim_now_ns();
     unsigned live = 0;
     int last = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         if (procs[i].live) {
             live++;
             last = procs[i].pid > last ? procs[i].pid : last;
@@ -498,7 +498,7 @@ int procfs_readdir(struct process *p, const struct procfs_ent *dir, uint64_t *co
         return 0;
     /* the processes, by pid: the least live pid at or past the cookie's */
     int best = -1;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         if (procs[i].live && (uint64_t)procs[i].pid + PID_COOKIE >= c &&
             (best < 0 || procs[i].pid < best))
             best = procs[i].pid;

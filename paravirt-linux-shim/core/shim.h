@@ -34,7 +34,7 @@
 #include <shim/fd.h>
 #include <shim/signal.h>
 
-#define SHIM_SIGQ_MAX 32 /* real-time signals queued per process */
+#define SHIM_SIGQ_MAX 8 /* real-time signals queued per process (then EAGAIN) */
 
 #define SHIM_PAGE 4096u
 
@@ -197,6 +197,7 @@ struct process {
     bool restore_mask;          /* sigsuspend, ppoll: saved_mask comes back */
     uint64_t saved_mask;
     bool stopped;    /* by SIGSTOP & co. (its thread suspended) */
+    bool paused;     /* in pause or sigsuspend (its thread suspended) */
     int stop_report; /* for wait4 WUNTRACED/WCONTINUED, or 0 */
     uint64_t sigwait_set, sigwait_info, sigwait_deadline; /* parked in sigtimedwait */
     uint64_t alarm_at, alarm_every; /* ITIMER_REAL (ns on the PV clock; 0: off) */
@@ -211,8 +212,12 @@ struct process {
     unsigned cmdline_len;
 };
 
-#define SHIM_MAX_PROCS 64
-extern struct process procs[SHIM_MAX_PROCS];
+/* The process slots: shim_nprocs of them (proc_init(): what a quarter of
+ * the shim's heap holds, at most SHIM_MAX_PROCS). */
+#define SHIM_MAX_PROCS 256
+extern struct process *procs;
+extern unsigned shim_nprocs;
+int proc_init(size_t heap_bytes);
 
 struct process *proc_by_pid(int pid);
 /* Start path (from the initramfs) as a new process with argv/envp; the

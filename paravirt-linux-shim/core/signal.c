@@ -159,7 +159,7 @@ static void discard(struct process *p, uint64_t set)
 /* The kept reply p waits on, if it is parked (and may be interrupted). */
 static l4_word_t parked(const struct process *p)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    for (unsigned i = 0; i < shim_nprocs; i++)
         if (procs[i].live && procs[i].vfork_parent == p->pid)
             return 0; /* a vfork parent goes on when its child execs */
     return shim_parked_reply(p->pid);
@@ -353,14 +353,16 @@ static void interrupt(struct process *p)
     struct l4_user_context u;
     if (!halt(p, &u))
         return;
-    if (kept) {
+    if (kept || p->paused) {
+        p->paused = false;
         /* out of whatever it waits in; the call either runs again after
          * the handler or ends with EINTR */
         uint64_t left = sleep_cancel(p);
         vfs_forget(p);
         proc_wait_cancel(p);
         p->sigwait_set = 0;
-        shim_release_reply(kept);
+        if (kept)
+            shim_release_reply(kept);
         int sig = shim_signal_next(pending_set(p), p->sigmask);
         const struct shim_sigaction *act = sig ? action(p, sig) : NULL;
         bool handler = act && act->handler > SHIM_SIG_IGN;
@@ -506,7 +508,7 @@ void sig_exec(struct process *p, const struct process *old)
 uint64_t sig_next_deadline(void)
 {
     uint64_t first = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+    for (unsigned i = 0; i < shim_nprocs; i++) {
         const struct process *p = &procs[i];
         if (!p->live || p->zombie)
             continue;
@@ -520,7 +522,7 @@ uint64_t sig_next_deadline(void)
 
 void sig_expire(uint64_t now)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+    for (unsigned i = 0; i < shim_nprocs; i++) {
         struct process *p = &procs[i];
         if (!p->live || p->zombie)
             continue;
@@ -549,7 +551,7 @@ static long do_kill(struct process *p, int pid, int sig, const struct shim_sigin
     if (given)
         si = *given;
     int found = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+    for (unsigned i = 0; i < shim_nprocs; i++) {
         struct process *q = &procs[i];
         if (!q->live || q->zombie)
             continue;
@@ -673,12 +675,17 @@ static long do_sigaltstack(struct process *p, uint64_t uss, uint64_t uold, uint6
     return 0;
 }
 
-/* Park p until a signal interrupts it (pause, sigsuspend). */
+/* Park p until a signal interrupts it (pause, sigsuspend): its thread is
+ * suspended (the call aborted, to be answered with EINTR by interrupt()),
+ * so that a paused process holds no Reply object. */
 static long park(struct process *p)
 {
     if (sig_deliverable(p))
         return -LINUX_EINTR;
-    return shim_keep_reply() ? SHIM_BLOCKED : -LINUX_EAGAIN;
+    if (l4_tcb_suspend(p->tcb) != L4_NO_ERROR)
+        return -LINUX_EAGAIN;
+    p->paused = true;
+    return SHIM_BLOCKED;
 }
 
 static long do_itimer(struct process *p, long which, uint64_t unew, uint64_t uold)

@@ -67,8 +67,8 @@ image = "@build/paravirt-linux-shim/paravirt-linux-shim.elf"
 initramfs = "{initramfs}"
 init = "@{argv}"
 console = "host"
-max_address_spaces = 128
-max_threads = 128
+max_address_spaces = 254
+max_threads = 256
 """
 
 
