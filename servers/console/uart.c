@@ -5,8 +5,8 @@
  * sets it again, so the server does not depend on that, and adds the
  * receive interrupt. Output polls LSR.THRE (transmitter FIFO empty)
  * before each burst of at most 16 bytes, the FIFO's depth (one byte on
- * COM2, which has its FIFOs off), so no byte is written into a full FIFO; a kernel panic writing meanwhile is covered
- * in docs/servers/console.md.
+ * COM2, which has its FIFOs off), so no byte is written into a full FIFO; a kernel panic writing
+ * meanwhile is covered in docs/servers/console.md.
  */
 #include <l4/stubs_gen.h>
 #include "uart.h"
