@@ -355,6 +355,8 @@ int main(int argc, char **argv)
     }
     if (vfs_init() != 0)
         shim_log("the initramfs could not be unpacked: files will be missing");
+    if (vdso_init() != 0)
+        shim_log("no vDSO: clocks are read with system calls");
     const char *prio = l4_rt_getenv(L4_PLAT_ENV_PRIORITY);
     unsigned long pr = prio ? strtoul(prio, 0, 10) : 2;
     shim.priority = (uint8_t)(pr > 1 ? pr - 1 : 1); /* below the shim: it preempts them */
@@ -411,6 +413,9 @@ int main(int argc, char **argv)
         struct process *p = proc_by_pid((int)badge);
         if (!p)
             continue; /* a process that is gone: its thread is too */
+        unsigned reply_before = reply_cur;
+        acct_enter(p);
         handle_fault(p, info, reply);
+        acct_leave(p, reply_cur != reply_before); /* a kept reply: parked */
     }
 }

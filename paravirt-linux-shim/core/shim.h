@@ -18,6 +18,8 @@
  *   vfs_block.c  pipes, readers and writers parked, poll and its timeout
  *   vfs_attr.c   links, modes, owners, times, sizes, statx, statfs, sendfile
  *   console.c  the terminal (line discipline) and the host channel
+ *   clock.c    the clock system calls; vdso.c the vDSO and vvar page
+ *   identity.c ids, resource limits, CPU-time accounting
  */
 #ifndef SHIM_CORE_H
 #define SHIM_CORE_H
@@ -44,6 +46,7 @@ struct shim_platform {
     uint8_t priority; /* what our processes run at */
     const char *name; /* the compartment */
     bool host;        /* stdio on the host channel (console = "host") */
+    int init_pid;     /* the first process: its end is the compartment's */
 };
 extern struct shim_platform shim;
 
@@ -128,6 +131,18 @@ struct syscall_frame {
     l4_word_t nr, a[6], rip, rsp, rflags, fs, gs;
 };
 
+/* --- Identity, limits, accounting (identity.c) ------------------------------ */
+#define SHIM_RLIMITS 16
+#define SHIM_NGROUPS 32
+struct shim_ident {
+    uint32_t uid[3], gid[3]; /* real, effective, saved */
+    uint32_t ngroups, groups[SHIM_NGROUPS];
+    uint64_t rlim[SHIM_RLIMITS][2]; /* soft, hard */
+    uint64_t utime_ns, stime_ns, cutime_ns, cstime_ns;
+    uint64_t run_since, entered; /* when it was answered / entered the shim; 0: not */
+    uint64_t maxrss_pages;
+};
+
 /* --- Processes (proc.c) ---------------------------------------------------- */
 struct process {
     int pid, ppid;
@@ -151,10 +166,11 @@ struct process {
      * mask), kept for rt_sigaction; handlers are not yet called */
     uint64_t sigaction[64][4];
     uint64_t sigmask;
-    char exe[256];        /* the path it was started from (/proc/self/exe) */
-    l4_cptr_t tcb;        /* its thread's TCB capability (our slot) */
-    l4_word_t thread;     /* the memory server's handle */
-    uint64_t tid_address; /* set_tid_address */
+    char exe[256];           /* the path it was started from (/proc/self/exe) */
+    l4_cptr_t tcb;           /* its thread's TCB capability (our slot) */
+    l4_word_t thread;        /* the memory server's handle */
+    uint64_t tid_address;    /* set_tid_address */
+    struct shim_ident ident; /* ids, limits, times (identity.c) */
 };
 
 #define SHIM_MAX_PROCS 64
@@ -181,6 +197,39 @@ bool proc_wait(struct process *p, long pid, uint64_t status, long options, struc
 /* waitid (P_ALL, P_PID, P_PGID with WEXITED): the same, with a siginfo. */
 bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long options,
                  struct syscall_frame *f);
+
+/* identity.c: the ids and limits a new image (from NULL: the defaults)
+ * or a fork child (fork: times from zero) starts with; the accounting
+ * around each call the loop handles (parked: answered later); the CPU
+ * time used; the calls it serves (ids, limits, times, getrusage,
+ * sysinfo). */
+void ident_inherit(struct process *p, const struct shim_ident *from, bool fork);
+uint64_t ident_nofile(const struct process *p);
+void acct_enter(struct process *p);
+void acct_leave(struct process *p, bool parked);
+void acct_reap(struct process *parent, const struct process *child);
+uint64_t acct_cpu_ns(struct process *p);
+long ident_syscall(struct process *p, const struct syscall_frame *f);
+
+/* --- Clocks and the vDSO (clock.c, vdso.c; docs/linux/vdso.md) ------------- */
+/* The vvar page and, above it, the vDSO in every process: below the stack. */
+#define VDSO_VVAR UINT64_C(0x00007fffff7c0000)
+/* The vDSO's and the vvar page's pages (at start-up); 0 or -errno. */
+int vdso_init(void);
+/* Copy the PV page's clock into the vvar page if it changed. */
+void vdso_refresh(void);
+/* Map the vvar page and the vDSO into a new image: the vDSO's address
+ * (AT_SYSINFO_EHDR), or 0 (none: the libc makes system calls). */
+uint64_t vdso_map(struct mm *mm);
+/* Clock clk from the vvar page, as the vDSO reads it: 0, or -1 if the
+ * page does not serve it. */
+int vdso_clock(long clk, uint64_t *ns);
+long clock_sys_gettime(struct process *p, long clk, uint64_t ts);
+long clock_sys_getres(struct process *p, long clk, uint64_t res);
+long clock_sys_gettimeofday(struct process *p, uint64_t tv, uint64_t tz);
+long clock_sys_time(struct process *p, uint64_t t);
+long clock_sys_settime(struct process *p, long clk, uint64_t ts);
+long clock_sys_settimeofday(struct process *p, uint64_t tv, uint64_t tz);
 
 /* --- Replies kept for later (main.c) --------------------------------------- */
 /* Keep the Reply object the current fault came in on; the loop takes

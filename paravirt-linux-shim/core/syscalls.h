@@ -68,6 +68,23 @@
     X(94, lchown, DONE)                                                                            \
     X(95, umask, DONE)                                                                             \
     X(96, gettimeofday, DONE)                                                                      \
+    X(97, getrlimit, DONE)                                                                         \
+    X(99, sysinfo, PARTIAL)                                                                        \
+    X(105, setuid, DONE)                                                                           \
+    X(106, setgid, DONE)                                                                           \
+    X(113, setreuid, DONE)                                                                         \
+    X(114, setregid, DONE)                                                                         \
+    X(115, getgroups, DONE)                                                                        \
+    X(116, setgroups, DONE)                                                                        \
+    X(117, setresuid, DONE)                                                                        \
+    X(118, getresuid, DONE)                                                                        \
+    X(119, setresgid, DONE)                                                                        \
+    X(120, getresgid, DONE)                                                                        \
+    X(122, setfsuid, PARTIAL)                                                                      \
+    X(123, setfsgid, PARTIAL)                                                                      \
+    X(160, setrlimit, DONE)                                                                        \
+    X(164, settimeofday, PARTIAL)                                                                  \
+    X(227, clock_settime, PARTIAL)                                                                 \
     X(98, getrusage, PARTIAL)                                                                      \
     X(100, times, PARTIAL)                                                                         \
     X(102, getuid, DONE)                                                                           \
