@@ -139,26 +139,8 @@ bool l4_pv_clock_try_read_wall(const struct l4_pv_clock *clk, uint64_t tsc, uint
 
 bool l4_pv_clock_try_read(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns)
 {
-    L4_PV_STEP();
-    uint32_t v1 = __atomic_load_n(&clk->version, __ATOMIC_ACQUIRE);
-    if (v1 & 1)
-        return false;
-    L4_PV_STEP();
-    uint64_t tsc_base = __atomic_load_n(&clk->tsc_base, __ATOMIC_RELAXED);
-    L4_PV_STEP();
-    uint64_t ns_base = __atomic_load_n(&clk->ns_base, __ATOMIC_RELAXED);
-    L4_PV_STEP();
-    uint64_t mul = __atomic_load_n(&clk->mul, __ATOMIC_RELAXED);
-    L4_PV_STEP();
-    uint32_t shift = __atomic_load_n(&clk->shift, __ATOMIC_RELAXED);
-    /* The field loads complete before the second version load. */
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    L4_PV_STEP();
-    uint32_t v2 = __atomic_load_n(&clk->version, __ATOMIC_RELAXED);
-    if (v1 != v2)
-        return false;
-    *ns = clock_at(tsc_base, ns_base, mul, shift, tsc);
-    return true;
+    uint64_t wall;
+    return l4_pv_clock_try_read_wall(clk, tsc, ns, &wall);
 }
 
 uint64_t l4_pv_clock_read(const struct l4_pv_clock *clk, uint64_t tsc)
