@@ -57,7 +57,8 @@ void l4_pv_clock_init(struct l4_pv_clock *clk)
     __atomic_store_n(&clk->shift, 0, __ATOMIC_RELAXED);
     clk->pad2 = 0;
     __atomic_store_n(&clk->tsc_hz, 0, __ATOMIC_RELAXED);
-    clk->reserved[0] = clk->reserved[1] = 0;
+    __atomic_store_n(&clk->wall_ns, 0, __ATOMIC_RELAXED);
+    clk->reserved[0] = 0;
     __atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
@@ -96,7 +97,20 @@ bool l4_pv_clock_publish(struct l4_pv_clock *clk, uint64_t tsc_hz, uint64_t tsc_
     return true;
 }
 
-bool l4_pv_clock_try_read(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns)
+void l4_pv_clock_publish_wall(struct l4_pv_clock *clk, uint64_t wall_ns)
+{
+    uint32_t v = __atomic_load_n(&clk->version, __ATOMIC_RELAXED);
+    L4_PV_STEP();
+    __atomic_store_n(&clk->version, v + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    L4_PV_STEP();
+    __atomic_store_n(&clk->wall_ns, wall_ns, __ATOMIC_RELAXED);
+    L4_PV_STEP();
+    __atomic_store_n(&clk->version, v + 2, __ATOMIC_RELEASE);
+}
+
+bool l4_pv_clock_try_read_wall(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns,
+                               uint64_t *wall_ns)
 {
     L4_PV_STEP();
     uint32_t v1 = __atomic_load_n(&clk->version, __ATOMIC_ACQUIRE);
@@ -110,6 +124,8 @@ bool l4_pv_clock_try_read(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t 
     uint64_t mul = __atomic_load_n(&clk->mul, __ATOMIC_RELAXED);
     L4_PV_STEP();
     uint32_t shift = __atomic_load_n(&clk->shift, __ATOMIC_RELAXED);
+    L4_PV_STEP();
+    uint64_t wall = __atomic_load_n(&clk->wall_ns, __ATOMIC_RELAXED);
     /* The field loads complete before the second version load. */
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     L4_PV_STEP();
@@ -117,7 +133,14 @@ bool l4_pv_clock_try_read(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t 
     if (v1 != v2)
         return false;
     *ns = clock_at(tsc_base, ns_base, mul, shift, tsc);
+    *wall_ns = wall;
     return true;
+}
+
+bool l4_pv_clock_try_read(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns)
+{
+    uint64_t wall;
+    return l4_pv_clock_try_read_wall(clk, tsc, ns, &wall);
 }
 
 uint64_t l4_pv_clock_read(const struct l4_pv_clock *clk, uint64_t tsc)
@@ -126,6 +149,14 @@ uint64_t l4_pv_clock_read(const struct l4_pv_clock *clk, uint64_t tsc)
     while (!l4_pv_clock_try_read(clk, tsc, &ns))
         __builtin_ia32_pause();
     return ns;
+}
+
+uint64_t l4_pv_clock_read_wall(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns)
+{
+    uint64_t wall;
+    while (!l4_pv_clock_try_read_wall(clk, tsc, ns, &wall))
+        __builtin_ia32_pause();
+    return wall;
 }
 
 uint64_t l4_pv_clock_read_monotonic(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *last)

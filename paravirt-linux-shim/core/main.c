@@ -412,6 +412,8 @@ int main(int argc, char **argv)
     }
     if (vfs_init() != 0)
         shim_log("the initramfs could not be unpacked: files will be missing");
+    if (vdso_init() != 0)
+        shim_log("no vDSO: clocks are read with system calls");
     const char *prio = l4_rt_getenv(L4_PLAT_ENV_PRIORITY);
     unsigned long pr = prio ? strtoul(prio, 0, 10) : 2;
     shim.priority = (uint8_t)(pr > 1 ? pr - 1 : 1); /* below the shim: it preempts them */

@@ -162,6 +162,7 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
     if (e == 0)
         e = mm_add_vma(&p->mm, STACK_TOP - STACK_SIZE, STACK_TOP,
                        LINUX_PROT_READ | LINUX_PROT_WRITE);
+    uint64_t vdso = e == 0 ? vdso_map(&p->mm) : 0;
     /* the initial stack */
     uint8_t random[16];
     shim_random(random, sizeof random);
@@ -174,6 +175,7 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
         .random = random,
         .platform = "x86_64",
         .hwcap = 0x178bfbff,
+        .sysinfo_ehdr = vdso,
     };
     struct shim_exec_stack st;
     uint8_t *image = malloc(STACK_IMAGE);
@@ -218,7 +220,16 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
 struct process *proc_spawn(const char *path, int argc, const char *const *argv, int envc,
                            const char *const *envp)
 {
-    return proc_spawn_as(path, next_pid++, 0, argc, argv, envc, envp, NULL);
+    int pid = next_pid++, ppid = 0;
+    if (pid == 1 && shim.host) {
+        /* run -- PROG: the program runs as a shell's child does, with a
+         * parent (pid 1, which the shim plays) and not as init */
+        pid = next_pid++;
+        ppid = 1;
+    }
+    if (!shim.init_pid)
+        shim.init_pid = pid;
+    return proc_spawn_as(path, pid, ppid, argc, argv, envc, envp, NULL);
 }
 
 static long report_child(struct process *parent, struct process *z, uint64_t addr, bool siginfo);
@@ -284,7 +295,7 @@ void proc_exit(struct process *p, int wait_status)
         any = any || (procs[i].live && !procs[i].zombie);
     /* the first process is init: when it ends, the compartment does, with
      * its status as a shell would report it */
-    if (p->pid == 1 || !any) {
+    if (p->pid == shim.init_pid || !any) {
         unsigned status = (wait_status & 0x7f) ? 128u + (unsigned)(wait_status & 0x7f)
                                                : (unsigned)(wait_status >> 8) & 0xff;
         shim_exit_compartment(status);

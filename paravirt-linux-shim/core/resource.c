@@ -107,6 +107,32 @@ void proc_acct_reap(struct process *parent, const struct process *child)
     parent->res.cstime += child->res.stime + child->res.cstime;
 }
 
+uint64_t proc_cpu_ns(const struct process *p)
+{
+    uint64_t now = shim_now_ns(), t = p->res.utime + p->res.stime;
+    return t + (now > p->res.since ? now - p->res.since : 0); /* now: running or in the shim */
+}
+
+/* sysinfo: uptime, the pseudo-physical memory, the processes. */
+long sys_sysinfo(struct process *p, uint64_t buf)
+{
+    uint8_t si[112] = {0};
+    uint64_t now = shim_now_ns();
+    int64_t up = (int64_t)((now + 999999999u) / 1000000000u); /* rounded up, as Linux */
+    uint64_t total = (uint64_t)shim.phys_pages * SHIM_PAGE;
+    uint64_t free = (uint64_t)pmem_free_pages() * SHIM_PAGE;
+    uint16_t nprocs = 0;
+    for (unsigned i = 0; i < shim_nprocs; i++)
+        nprocs = (uint16_t)(nprocs + (procs[i].live && !procs[i].zombie ? 1 : 0));
+    uint32_t unit = 1;
+    memcpy(si + 0, &up, 8);
+    memcpy(si + 32, &total, 8);
+    memcpy(si + 40, &free, 8);
+    memcpy(si + 80, &nprocs, 2);
+    memcpy(si + 104, &unit, 4);
+    return mm_copy_out(&p->mm, buf, si, sizeof si);
+}
+
 /* struct rusage (144 bytes): the times, and the resident set in kB. */
 int proc_rusage_put(struct process *p, uint64_t addr, const struct process *of, int who)
 {

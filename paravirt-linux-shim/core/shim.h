@@ -22,6 +22,7 @@
  *   procfs.c     /proc, generated from the shim's own tables
  *   resource.c   credentials, resource limits, CPU time and rusage
  *   console.c  the terminal (line discipline) and the host channel
+ *   clock.c    the clock system calls; vdso.c the vDSO and vvar page
  */
 #ifndef SHIM_CORE_H
 #define SHIM_CORE_H
@@ -52,6 +53,7 @@ struct shim_platform {
     uint8_t priority; /* what our processes run at */
     const char *name; /* the compartment */
     bool host;        /* stdio on the host channel (console = "host") */
+    int init_pid;     /* the first process: its end is the compartment's */
 };
 extern struct shim_platform shim;
 
@@ -266,6 +268,29 @@ const struct shim_cred *proc_fs_cred(const struct process *p);
 /* The soft limit of a resource (RLIMIT_FSIZE ...). */
 uint64_t proc_rlimit(const struct process *p, unsigned resource);
 long sys_resource(struct process *p, const struct syscall_frame *f, bool *handled);
+/* CPU time used so far (ns), the CPU-time clocks' value. */
+uint64_t proc_cpu_ns(const struct process *p);
+long sys_sysinfo(struct process *p, uint64_t buf);
+
+/* --- Clocks and the vDSO (clock.c, vdso.c; docs/linux/vdso.md) ------------- */
+/* The vvar page and, above it, the vDSO in every process: below the stack. */
+#define VDSO_VVAR UINT64_C(0x00007fffff7c0000)
+/* The vDSO's and the vvar page's pages (at start-up); 0 or -errno. */
+int vdso_init(void);
+/* Copy the PV page's clock into the vvar page if it changed. */
+void vdso_refresh(void);
+/* Map the vvar page and the vDSO into a new image: the vDSO's address
+ * (AT_SYSINFO_EHDR), or 0 (none: the libc makes system calls). */
+uint64_t vdso_map(struct mm *mm);
+/* Clock clk from the vvar page, as the vDSO reads it: 0, or -1 if the
+ * page does not serve it. */
+int vdso_clock(long clk, uint64_t *ns);
+long clock_sys_gettime(struct process *p, long clk, uint64_t ts);
+long clock_sys_getres(struct process *p, long clk, uint64_t res);
+long clock_sys_gettimeofday(struct process *p, uint64_t tv, uint64_t tz);
+long clock_sys_time(struct process *p, uint64_t t);
+long clock_sys_settime(struct process *p, long clk, uint64_t ts);
+long clock_sys_settimeofday(struct process *p, uint64_t tv, uint64_t tz);
 
 /* --- Replies kept for later (main.c) --------------------------------------- */
 /* Keep the Reply object the current fault came in on; the loop takes

@@ -90,31 +90,6 @@ static long do_uname(struct process *p, uint64_t buf)
     return mm_copy_out(&p->mm, buf, u, sizeof u);
 }
 
-/* The PV page's clock as seconds and nanoseconds. */
-static long do_clock_gettime_k(uint64_t v[2])
-{
-    uint64_t ns = shim_now_ns();
-    v[0] = ns / 1000000000u;
-    v[1] = ns % 1000000000u;
-    return 0;
-}
-
-static long do_clock_gettime(struct process *p, long clk, uint64_t ts)
-{
-    if (clk < 0 || clk > 11)
-        return -LINUX_EINVAL;
-    l4_word_t size = 0;
-    const struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
-    uint64_t ns = 0;
-    if (pv && pv->magic == L4_PV_PAGE_MAGIC) {
-        uint32_t lo, hi;
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        ns = l4_pv_clock_read(&pv->clock, (uint64_t)hi << 32 | lo);
-    }
-    uint64_t v[2] = {ns / 1000000000u, ns % 1000000000u};
-    return mm_copy_out(&p->mm, ts, v, sizeof v);
-}
-
 static long do_getrandom(struct process *p, uint64_t buf, uint64_t n, unsigned flags)
 {
     if (flags & ~7u)
@@ -380,6 +355,9 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             r = shim_sleep(p, ts[0] * 1000000000u + ts[1]);
         break;
     }
+    case SYS_sysinfo:
+        r = sys_sysinfo(p, a[0]);
+        break;
     case SYS_umask:
         r = (long)p->umask;
         p->umask = (unsigned)a[0] & 0777;
@@ -445,34 +423,21 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
     case SYS_pipe2:
         r = vfs_pipe2(p, a[0], (unsigned)a[1]);
         break;
-    case SYS_gettimeofday: {
-        uint64_t ts[2];
-        (void)do_clock_gettime_k(ts);
-        uint64_t tv[2] = {ts[0], ts[1] / 1000};
-        r = a[0] && mm_copy_out(&p->mm, a[0], tv, sizeof tv) ? -LINUX_EFAULT : 0;
-        if (r == 0 && a[1]) {
-            uint32_t tz[2] = {0, 0};
-            r = mm_copy_out(&p->mm, a[1], tz, sizeof tz) ? -LINUX_EFAULT : 0;
-        }
+    case SYS_gettimeofday:
+        r = clock_sys_gettimeofday(p, a[0], a[1]);
         break;
-    }
-    case SYS_clock_getres: {
-        uint64_t res[2] = {0, 1};
-        r = (int)a[0] < 0 || (int)a[0] > 11                      ? -LINUX_EINVAL
-            : a[1] && mm_copy_out(&p->mm, a[1], res, sizeof res) ? -LINUX_EFAULT
-                                                                 : 0;
+    case SYS_settimeofday:
+        r = clock_sys_settimeofday(p, a[0], a[1]);
         break;
-    }
-    case SYS_time: {
-        uint64_t ts[2];
-        r = do_clock_gettime_k(ts);
-        if (r == 0) {
-            r = (long)ts[0];
-            if (a[0] && mm_copy_out(&p->mm, a[0], &ts[0], 8) != 0)
-                r = -LINUX_EFAULT;
-        }
+    case SYS_clock_getres:
+        r = clock_sys_getres(p, (int)a[0], a[1]);
         break;
-    }
+    case SYS_clock_settime:
+        r = clock_sys_settime(p, (int)a[0], a[1]);
+        break;
+    case SYS_time:
+        r = clock_sys_time(p, a[0]);
+        break;
     case SYS_brk:
         r = mm_brk(&p->mm, a[0]);
         break;
@@ -548,7 +513,7 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         r = a[1] == 24 ? 0 : -LINUX_EINVAL;
         break;
     case SYS_clock_gettime:
-        r = do_clock_gettime(p, (int)a[0], a[1]);
+        r = clock_sys_gettime(p, (int)a[0], a[1]);
         break;
     case SYS_getrandom:
         r = do_getrandom(p, a[0], a[1], (unsigned)a[2]);

@@ -75,22 +75,26 @@
     X(94, lchown, DONE)                                                                            \
     X(95, umask, DONE)                                                                             \
     X(96, gettimeofday, DONE)                                                                      \
-    X(98, getrusage, PARTIAL)                                                                      \
-    X(100, times, PARTIAL)                                                                         \
     X(97, getrlimit, DONE)                                                                         \
-    X(102, getuid, DONE)                                                                           \
+    X(99, sysinfo, PARTIAL)                                                                        \
     X(105, setuid, DONE)                                                                           \
     X(106, setgid, DONE)                                                                           \
     X(113, setreuid, DONE)                                                                         \
     X(114, setregid, DONE)                                                                         \
     X(115, getgroups, DONE)                                                                        \
-    X(116, setgroups, PARTIAL)                                                                     \
+    X(116, setgroups, DONE)                                                                        \
     X(117, setresuid, DONE)                                                                        \
     X(118, getresuid, DONE)                                                                        \
     X(119, setresgid, DONE)                                                                        \
     X(120, getresgid, DONE)                                                                        \
-    X(122, setfsuid, DONE)                                                                         \
-    X(123, setfsgid, DONE)                                                                         \
+    X(122, setfsuid, PARTIAL)                                                                      \
+    X(123, setfsgid, PARTIAL)                                                                      \
+    X(160, setrlimit, DONE)                                                                        \
+    X(164, settimeofday, PARTIAL)                                                                  \
+    X(227, clock_settime, PARTIAL)                                                                 \
+    X(98, getrusage, PARTIAL)                                                                      \
+    X(100, times, PARTIAL)                                                                         \
+    X(102, getuid, DONE)                                                                           \
     X(109, setpgid, DONE)                                                                          \
     X(111, getpgrp, DONE)                                                                          \
     X(112, setsid, DONE)                                                                           \
@@ -108,7 +112,6 @@
     X(137, statfs, PARTIAL)                                                                        \
     X(138, fstatfs, PARTIAL)                                                                       \
     X(158, arch_prctl, PARTIAL)                                                                    \
-    X(160, setrlimit, PARTIAL)                                                                     \
     X(186, gettid, DONE)                                                                           \
     X(217, getdents64, DONE)                                                                       \
     X(200, tkill, DONE)                                                                            \

@@ -6,10 +6,12 @@
  * notification bound, so a single receive loop (main.c) gets both the
  * clients' messages and the PIT's interrupt (a message with label 0 and
  * no words). Files: main.c (start-up, the loop), pit.c (the PIT: the TSC
- * calibration and the one-shot timer device), pvpage.c (mapping and
+ * calibration and the one-shot timer device), rtc.c (the wall clock from
+ * the CMOS RTC), pvpage.c (mapping and
  * initialising a compartment's PV page), service.c (the protocol's
  * handlers), and the pure logic: deadline.c (the deadline queue),
- * compartment.c (compartments and the rules), clock.c (the time base).
+ * compartment.c (compartments and the rules), clock.c (the time base),
+ * rtc_time.c (the RTC's registers as a date).
  * docs/servers/irq.md describes it all.
  */
 #ifndef IRQ_IRQ_H
@@ -35,6 +37,7 @@
 struct irq_server {
     l4_cptr_t ep, cnode, vspace, tcb;
     l4_cptr_t pit, pit_irq; /* IOPort 0x40..0x43, IRQHandler of the PIT's line */
+    l4_cptr_t rtc;          /* IOPort 0x70..0x71 (the CMOS RTC), or 0 */
     l4_cptr_t ntfn;         /* the PIT line's notification, bound to our TCB */
     l4_cptr_t reply;        /* the Reply object the loop receives with */
     l4_cptr_t recv_slot;    /* where a transferred capability lands */
@@ -48,6 +51,7 @@ struct irq_server {
     struct l4_vspace_frame frames[IRQ_MAX_COMPARTMENTS];
 
     struct irq_clock clock;
+    uint64_t wall_ns; /* Unix time (ns) at clock 0, from the RTC; 0: none */
     struct irq_deadlines deadlines;
     struct irq_table table;
 
@@ -67,6 +71,10 @@ int irq_pit_init(struct irq_server *s);
 void irq_timer_run(struct irq_server *s);
 /* The PIT's line fired (or a label-0 message came): Ack, then run. */
 void irq_timer_interrupt(struct irq_server *s);
+
+/* rtc.c */
+/* Read the RTC (if given) into s->wall_ns; after the calibration. */
+void irq_rtc_init(struct irq_server *s);
 
 /* pvpage.c */
 /* Check that cap is a writable Frame4K of RAM (no side effect). */

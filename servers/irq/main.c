@@ -58,6 +58,7 @@ static int start(struct irq_server *s)
     s->ep = l4_rt_cap(L4_PLAT_CAP_EP);
     s->pit = l4_rt_cap(L4_PLAT_CAP_PIT);
     s->pit_irq = l4_rt_cap(L4_PLAT_CAP_PIT_IRQ);
+    s->rtc = l4_rt_cap(L4_PLAT_CAP_RTC); /* optional: no wall clock without it */
     l4_cptr_t ut = l4_rt_cap(L4_PLAT_CAP_UNTYPED);
     if (!s->ep || !s->pit || !s->pit_irq || !ut) {
         l4_printf("irq: missing start-up capabilities\n");
@@ -91,6 +92,7 @@ static int start(struct irq_server *s)
         l4_printf("irq: the PIT could not be set up\n");
         return -1;
     }
+    irq_rtc_init(s);
     return 0;
 }
 

@@ -59,6 +59,7 @@ static void page_init(const struct irq_server *s, struct l4_pv_page *p)
     p->version = L4_PV_PAGE_VERSION;
     l4_pv_clock_init(&p->clock);
     l4_pv_clock_publish(&p->clock, s->clock.hz, 0, 0);
+    l4_pv_clock_publish_wall(&p->clock, s->wall_ns);
     l4_pv_irq_init(&p->irq);
 }
 

@@ -160,6 +160,9 @@ static void start_server(unsigned id)
         temp[ntemp++] = irq_line(PIT_IRQ_LINE);
         caps[n++] =
             spawn_cap(L4_PLAT_CAP_PIT_IRQ, temp[ntemp - 1], L4_CAP_IRQ_HANDLER, L4_CAP_RIGHTS_ALL);
+        /* the CMOS RTC, for the wall clock (the kernel never touches it) */
+        temp[ntemp++] = ioports(0x70, 0x71);
+        caps[n++] = spawn_cap(L4_PLAT_CAP_RTC, temp[ntemp - 1], L4_CAP_IO_PORT, L4_CAP_RIGHTS_ALL);
     }
     /* the interrupt server prints through the kernel's console: the
      * console server calls it (RaiseLine), so a call back could deadlock */

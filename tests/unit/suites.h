@@ -33,6 +33,8 @@ Suite *console_core_suite(void);
 Suite *shim_exec_suite(void);
 Suite *mem_core_suite(void);
 Suite *irq_deadline_suite(void);
+Suite *irq_rtc_suite(void);
+Suite *shim_vvar_suite(void);
 Suite *irq_compartment_suite(void);
 Suite *shim_cpio_suite(void);
 Suite *shim_tmpfs_suite(void);

@@ -38,6 +38,8 @@ int main(void)
     srunner_add_suite(sr, mem_core_suite());
     srunner_add_suite(sr, irq_deadline_suite());
     srunner_add_suite(sr, irq_compartment_suite());
+    srunner_add_suite(sr, irq_rtc_suite());
+    srunner_add_suite(sr, shim_vvar_suite());
     srunner_add_suite(sr, shim_cpio_suite());
     srunner_add_suite(sr, shim_tmpfs_suite());
     srunner_add_suite(sr, shim_tmpfs_linux_suite());

@@ -43,6 +43,7 @@
 /* Interrupt server */
 #define L4_PLAT_CAP_PIT     "pit"     /* IOPort: 0x40..0x43 */
 #define L4_PLAT_CAP_PIT_IRQ "pit_irq" /* IRQHandler: the PIT's line */
+#define L4_PLAT_CAP_RTC     "rtc"     /* IOPort: 0x70..0x71, the CMOS RTC (optional) */
 /* Guests */
 /* Reply objects for the guest kernel's answers given later: the first of a
  * range that ends at the start-info page's free_first (Reply capabilities

@@ -5,7 +5,8 @@
  * Each test starts the server afresh from its embedded image, as the root
  * task of the system does (docs/servers/README.md): its own CSpace and
  * VSpace, the capabilities "ep", "untyped", "pit" (IOPort 0x40..0x43),
- * "pit_irq" (IRQHandler of GSI 2, where QEMU's PIT arrives) and, for its
+ * "pit_irq" (IRQHandler of GSI 2, where QEMU's PIT arrives), "rtc"
+ * (IOPort 0x70..0x71; QEMU runs with -rtc base=RTC_BASE) and, for its
  * output, the kernel's DebugConsole as "debug_console"; its faults come to
  * an endpoint of the test, which must stay empty. The test then acts as
  * the root task (badge L4_PLAT_BADGE_ROOT), the console server (its
@@ -49,7 +50,7 @@ static struct l4_spawn server;
 
 /* One test's server and clients. */
 static struct {
-    l4_cptr_t ep, fault, fault_reply, ports, irqh, ut;
+    l4_cptr_t ep, fault, fault_reply, ports, irqh, ut, rtc;
     l4_cptr_t root, console, stranger, comp[NCOMP + 1]; /* badged endpoint capabilities */
     l4_cptr_t frame[NCOMP + 1];                         /* the PV pages, mapped here */
     struct l4_pv_page *page[NCOMP + 1];
@@ -80,7 +81,11 @@ static int server_start(void)
     t.ut = ut_new(L4_OBJECT_UNTYPED, 16);
     t.ports = ut_slot();
     t.irqh = ut_slot();
-    if (!t.ep || !t.fault || !t.fault_reply || !t.ut || !t.ports || !t.irqh)
+    t.rtc = ut_slot();
+    if (!t.ep || !t.fault || !t.fault_reply || !t.ut || !t.ports || !t.irqh || !t.rtc)
+        return 0;
+    if (l4_io_port_control_issue(L4_ROOT_SLOT_IOPORT_CONTROL, 0x70, 0x71, UT_CNODE, t.rtc,
+                                 UT_DEPTH) != L4_NO_ERROR)
         return 0;
     if (l4_io_port_control_issue(L4_ROOT_SLOT_IOPORT_CONTROL, 0x40, 0x43, UT_CNODE, t.ports,
                                  UT_DEPTH) != L4_NO_ERROR ||
@@ -100,6 +105,7 @@ static int server_start(void)
         {L4_PLAT_CAP_UNTYPED, t.ut, L4_CAP_UNTYPED, ALL},
         {L4_PLAT_CAP_PIT, t.ports, L4_CAP_IO_PORT, ALL},
         {L4_PLAT_CAP_PIT_IRQ, t.irqh, L4_CAP_IRQ_HANDLER, ALL},
+        {L4_PLAT_CAP_RTC, t.rtc, L4_CAP_IO_PORT, ALL},
         {L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE, L4_CAP_DEBUG_CONSOLE, ALL},
     };
     static const char *const argv[] = {"irq"};
@@ -314,6 +320,25 @@ IRQ_TEST(irq_add_page,
         ;
     uint64_t b = clock_of(0);
     UT_ASSERT(b >= a + 900000 && b < a + 100 * MS);
+}
+
+/* QEMU's RTC starts at -rtc base=2031-05-06T07:08:09 (tests/servers/irq/
+ * meson.build) and runs with the host's clock from there. */
+#define RTC_BASE UINT64_C(1935817689)
+
+IRQ_TEST(irq_wall_clock, "irq: the PV clock's wall_ns is the RTC's date (QEMU's -rtc base) at "
+                         "monotonic 0, after 2020, under the page's sequence lock")
+{
+    UT_OK(irq_compartment_add(t.root, 0, t.frame[0]));
+    struct l4_pv_page *p = t.page[0];
+    UT_EQ(p->clock.version & 1, 0);
+    uint64_t mono, wall = l4_pv_clock_read_wall(&p->clock, rdtsc(), &mono);
+    uint64_t now_s = (wall + mono) / 1000000000u;
+    UT_ASSERT(now_s > UINT64_C(1577836800)); /* 2020-01-01 */
+    /* the RTC counts whole seconds from the base since QEMU started: not
+     * before it, and not later than the suite's timeout after it */
+    UT_ASSERT(now_s >= RTC_BASE && now_s < RTC_BASE + 400);
+    UT_EQ(p->clock.reserved[0], 0);
 }
 
 IRQ_TEST(irq_admin_errors, "irq: admin messages only from the root badge; numbers above 63, a "

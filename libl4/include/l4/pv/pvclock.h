@@ -9,7 +9,9 @@
  * guest reads it with its own rdtsc value and retries while the version is
  * odd or changed. Publishing never moves the clock back: the new line
  * starts no lower than the old one at the same TSC value. The protocol is
- * in docs/paravirt-abi.md, "Time page". Pure logic (the TSC value is an
+ * in docs/paravirt-abi.md, "Time page". The wall clock (CLOCK_REALTIME) is
+ * wall_ns + that monotonic time: wall_ns is the Unix time at monotonic 0,
+ * from the RTC, published under the same lock. Pure logic (the TSC value is an
  * argument), host-tested (tests/unit/test_pv_clock.c).
  */
 #ifndef L4_PV_PVCLOCK_H
@@ -51,11 +53,24 @@ void l4_pv_clock_init(struct l4_pv_clock *clk);
 bool l4_pv_clock_publish(struct l4_pv_clock *clk, uint64_t tsc_hz, uint64_t tsc_now,
                          uint64_t ns_now);
 
+/* Publish the wall clock: wall_ns nanoseconds since the Unix epoch at
+ * monotonic time 0 (0: none), under the same sequence lock. */
+void l4_pv_clock_publish_wall(struct l4_pv_clock *clk, uint64_t wall_ns);
+
 /* --- Guest side ------------------------------------------------------------- */
 
 /* One attempt: *ns = the time at TSC value tsc, true if the read was not
  * torn (version even and unchanged), false (retry) otherwise. */
 bool l4_pv_clock_try_read(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns);
+
+/* l4_pv_clock_try_read() that also gives wall_ns, from the same
+ * consistent snapshot. */
+bool l4_pv_clock_try_read_wall(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns,
+                               uint64_t *wall_ns);
+/* The wall-clock offset (wall_ns, 0 if none) and *ns the monotonic time
+ * at tsc, from one snapshot, retrying while the server writes: the wall
+ * time is their sum. */
+uint64_t l4_pv_clock_read_wall(const struct l4_pv_clock *clk, uint64_t tsc, uint64_t *ns);
 
 /* The time at TSC value tsc, retrying while the server writes. Monotonic
  * as long as the server publishes with a tsc_now no older than any TSC
