@@ -39,6 +39,12 @@ static long clock_now(struct process *p, long clk, uint64_t *ns)
     return 0;
 }
 
+uint64_t shim_realtime_ns(void)
+{
+    uint64_t ns;
+    return vdso_clock(SHIM_CLOCK_REALTIME, &ns) == 0 ? ns : shim_now_ns();
+}
+
 long clock_sys_gettime(struct process *p, long clk, uint64_t ts)
 {
     uint64_t ns;

@@ -286,6 +286,8 @@ uint64_t vdso_map(struct mm *mm);
  * page does not serve it. */
 int vdso_clock(long clk, uint64_t *ns);
 long clock_sys_gettime(struct process *p, long clk, uint64_t ts);
+/* CLOCK_REALTIME (the PV clock if there is no wall clock): file times. */
+uint64_t shim_realtime_ns(void);
 long clock_sys_getres(struct process *p, long clk, uint64_t res);
 long clock_sys_gettimeofday(struct process *p, uint64_t tv, uint64_t tz);
 long clock_sys_time(struct process *p, uint64_t t);

@@ -72,12 +72,11 @@ static void fs_page_free(void *ctx, void *page)
     pmem_put(((uintptr_t)page - shim_phys_base) / SHIM_PAGE);
 }
 
-/* The PV clock: time since the compartment started, later than every
- * time stamp of the initramfs (SOURCE_DATE_EPOCH, 0 by default). */
+/* The wall clock (CLOCK_REALTIME), as Linux stamps files. */
 static int64_t fs_now(void *ctx)
 {
     (void)ctx;
-    return (int64_t)shim_now_ns();
+    return (int64_t)shim_realtime_ns();
 }
 
 int vfs_init(void)

@@ -117,7 +117,7 @@ long vfs_utimensat(struct process *p, long dirfd, uint64_t upath, uint64_t utime
         inode_of(p, dirfd, upath, upath ? -1 : dirfd, !(flags & AT_SYMLINK_NOFOLLOW), false, &node);
     if (r)
         return r;
-    int64_t now = (int64_t)shim_now_ns(), t[2] = {now, now};
+    int64_t now = (int64_t)shim_realtime_ns(), t[2] = {now, now};
     if (utimes) {
         int64_t ts[4];
         if (mm_copy_in(&p->mm, ts, utimes, sizeof ts) != 0)
