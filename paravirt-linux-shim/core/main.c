@@ -251,9 +251,11 @@ uint64_t shim_now_ns(void)
 
 static void arm_timer(void)
 {
-    uint64_t first = vfs_next_deadline(), sig = sig_next_deadline();
+    uint64_t first = vfs_next_deadline(), sig = sig_next_deadline(), fx = futex_next_deadline();
     if (sig && (!first || sig < first))
         first = sig;
+    if (fx && (!first || fx < first))
+        first = fx;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && (!first || sleepers[i].deadline < first))
             first = sleepers[i].deadline;
@@ -276,6 +278,7 @@ void sleep_wake(void)
     uint64_t now = shim_now_ns();
     vfs_expire(now);
     sig_expire(now);
+    futex_expire(now);
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && sleepers[i].deadline <= now) {
             sleepers[i].used = false;

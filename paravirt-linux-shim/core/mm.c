@@ -190,6 +190,15 @@ static int vma_split(struct mm *mm, uint64_t at)
     return 0;
 }
 
+bool mm_pfn_of(const struct mm *mm, uint64_t addr, l4_word_t *pfn)
+{
+    const struct pagemap_entry *e = pm_find(mm, addr >> 12);
+    if (!e)
+        return false;
+    *pfn = e->pfn;
+    return true;
+}
+
 bool mm_page_shared(const struct mm *mm, uint64_t addr)
 {
     const struct vma *v = mm_find_vma(mm, addr);

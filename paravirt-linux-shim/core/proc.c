@@ -245,6 +245,7 @@ static bool waits_for(const struct process *parent, const struct process *c)
 
 void proc_exit(struct process *p, int wait_status)
 {
+    futex_forget(p);
     if (p->thread)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;

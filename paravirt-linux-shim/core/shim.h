@@ -147,6 +147,8 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, 
 /* Whether a mirrored page is shared on purpose (MAP_SHARED): writes need no
  * copy. */
 bool mm_page_shared(const struct mm *mm, uint64_t addr);
+/* The pseudo-physical page behind a mapped address (true), or false. */
+bool mm_pfn_of(const struct mm *mm, uint64_t addr, l4_word_t *pfn);
 
 /* The message words of a syscall fault (docs/kernel/faults.md). */
 struct syscall_frame {
@@ -306,6 +308,13 @@ void shim_release_reply(l4_word_t reply);
 l4_word_t shim_parked_reply(int pid);
 /* The process whose fault is being handled, or NULL. */
 extern struct process *shim_current;
+
+/* --- futex (futex.c) -------------------------------------------------------- */
+long futex_syscall(struct process *p, const struct syscall_frame *f);
+/* A process that ends or is interrupted: its wait dropped. */
+void futex_forget(struct process *p);
+uint64_t futex_next_deadline(void);
+void futex_expire(uint64_t now);
 
 /* --- Signals (signal.c, docs/linux/signals.md) ----------------------------- */
 void sig_init(void);

@@ -359,6 +359,7 @@ static void interrupt(struct process *p)
          * the handler or ends with EINTR */
         uint64_t left = sleep_cancel(p);
         vfs_forget(p);
+        futex_forget(p);
         proc_wait_cancel(p);
         p->sigwait_set = 0;
         if (kept)

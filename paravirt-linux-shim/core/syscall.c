@@ -505,6 +505,9 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
             r = -LINUX_EINVAL;
         }
         break;
+    case SYS_futex:
+        r = futex_syscall(p, f);
+        break;
     case SYS_set_tid_address:
         p->tid_address = a[0];
         r = p->pid;

@@ -116,6 +116,7 @@
     X(217, getdents64, DONE)                                                                       \
     X(200, tkill, DONE)                                                                            \
     X(201, time, DONE)                                                                             \
+    X(202, futex, PARTIAL)                                                                         \
     X(218, set_tid_address, DONE)                                                                  \
     X(228, clock_gettime, PARTIAL)                                                                 \
     X(229, clock_getres, DONE)                                                                     \

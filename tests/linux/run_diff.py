@@ -110,6 +110,7 @@ TESTS = [
     Test("random"),
     Test("procdev"),
     Test("errors"),
+    Test("futex"),
     Test("workload", script=True, timeout=60),
     Test("shell", script=True),
     Test("hostile_syscalls", timeout=60),

@@ -55,6 +55,7 @@
 #define LINUX_EOVERFLOW    75
 #define LINUX_ELIBBAD      80
 #define LINUX_EOPNOTSUPP   95
+#define LINUX_ETIMEDOUT    110
 
 /* ---- Memory ------------------------------------------------------------- */
 #define LINUX_PAGE_SIZE  4096u
