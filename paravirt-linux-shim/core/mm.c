@@ -44,6 +44,8 @@ static long err_of(mem_status_t st)
     return st == MEM_ERROR_QUOTA_EXHAUSTED ? -LINUX_ENOMEM : -LINUX_EFAULT;
 }
 
+static void unmap_range(struct mm *mm, uint64_t start, uint64_t end);
+
 /* --- The page map mirror --------------------------------------------------- */
 
 static size_t slot_of(const struct mm *mm, uint64_t vpn)
@@ -197,6 +199,13 @@ bool mm_pfn_of(const struct mm *mm, uint64_t addr, l4_word_t *pfn)
         return false;
     *pfn = e->pfn;
     return true;
+}
+
+void mm_drop_page(struct mm *mm, uint64_t addr)
+{
+    addr &= ~UINT64_C(0xfff);
+    if (pm_find(mm, addr >> 12))
+        unmap_range(mm, addr, addr + SHIM_PAGE);
 }
 
 bool mm_page_shared(const struct mm *mm, uint64_t addr)

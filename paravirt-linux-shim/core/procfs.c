@@ -317,6 +317,8 @@ static void gen_cpuinfo(struct out *o)
 
 static const char *comm_of(const struct process *q)
 {
+    if (q->comm[0])
+        return q->comm;
     const char *s = strrchr(q->exe, '/');
     return s ? s + 1 : q->exe;
 }

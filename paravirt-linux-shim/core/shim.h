@@ -96,6 +96,7 @@ struct vma {
                             file's end (SIGBUS); 0: none */
 };
 #define VMA_SHARED 1u /* MAP_SHARED|MAP_ANONYMOUS: fork shares, no copy-on-write */
+#define VMA_FILE   2u /* a file's pages, copied in at mmap (vfs_mmap.c) */
 
 /* The mirror of the process's page table: virtual page -> pfn and prot,
  * an open-addressing hash. */
@@ -149,6 +150,8 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, 
 bool mm_page_shared(const struct mm *mm, uint64_t addr);
 /* The pseudo-physical page behind a mapped address (true), or false. */
 bool mm_pfn_of(const struct mm *mm, uint64_t addr, l4_word_t *pfn);
+/* Unmap and free the page at addr, if any (madvise MADV_DONTNEED). */
+void mm_drop_page(struct mm *mm, uint64_t addr);
 
 /* The message words of a syscall fault (docs/kernel/faults.md). */
 struct syscall_frame {
@@ -208,6 +211,7 @@ struct process {
     l4_word_t sys_nr, sys_a[6];     /* the system call it is in */
     long wait_options;              /* wait4's while waiting */
     char exe[256];                  /* the path it was started from (/proc/self/exe) */
+    char comm[16];                  /* prctl(PR_SET_NAME), or empty: exe's last part */
     l4_cptr_t tcb;                  /* its thread's TCB capability (our slot) */
     l4_word_t thread;               /* the memory server's handle */
     uint64_t tid_address;           /* set_tid_address */
@@ -270,6 +274,8 @@ const struct shim_cred *proc_fs_cred(const struct process *p);
 /* The soft limit of a resource (RLIMIT_FSIZE ...). */
 uint64_t proc_rlimit(const struct process *p, unsigned resource);
 long sys_resource(struct process *p, const struct syscall_frame *f, bool *handled);
+/* The small calls (syscall_misc.c); *handled false for any other. */
+long sys_misc(struct process *p, const struct syscall_frame *f, bool *handled);
 /* CPU time used so far (ns), the CPU-time clocks' value. */
 uint64_t proc_cpu_ns(const struct process *p);
 long sys_sysinfo(struct process *p, uint64_t buf);

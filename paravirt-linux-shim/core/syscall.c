@@ -569,6 +569,8 @@ bool syscall_dispatch(struct process *p, struct syscall_frame *f, bool *reply_fs
         bool handled;
         r = sys_resource(p, f, &handled);
         if (!handled)
+            r = sys_misc(p, f, &handled);
+        if (!handled)
             r = nosys(f->nr);
         break;
     }

@@ -146,7 +146,25 @@
     X(318, getrandom, DONE)                                                                        \
     X(332, statx, PARTIAL)                                                                         \
     X(334, rseq, NOSYS)                                                                            \
-    X(439, faccessat2, PARTIAL)
+    X(439, faccessat2, PARTIAL)                                                                    \
+    X(26, msync, DONE)                                                                             \
+    X(28, madvise, PARTIAL)                                                                        \
+    X(73, flock, PARTIAL)                                                                          \
+    X(74, fsync, DONE)                                                                             \
+    X(75, fdatasync, DONE)                                                                         \
+    X(135, personality, PARTIAL)                                                                   \
+    X(140, getpriority, PARTIAL)                                                                   \
+    X(141, setpriority, PARTIAL)                                                                   \
+    X(143, sched_getparam, DONE)                                                                   \
+    X(145, sched_getscheduler, DONE)                                                               \
+    X(146, sched_get_priority_max, DONE)                                                           \
+    X(147, sched_get_priority_min, DONE)                                                           \
+    X(157, prctl, PARTIAL)                                                                         \
+    X(162, sync, DONE)                                                                             \
+    X(203, sched_setaffinity, DONE)                                                                \
+    X(204, sched_getaffinity, DONE)                                                                \
+    X(306, syncfs, DONE)                                                                           \
+    X(309, getcpu, DONE)
 
 #define SHIM_SYSCALL_ENUM(nr, name, status) SYS_##name = nr,
 enum shim_sysno { SHIM_SYSCALLS(SHIM_SYSCALL_ENUM) };

@@ -38,8 +38,11 @@ long vfs_mmap(struct process *p, uint64_t addr, uint64_t len, unsigned prot, uns
     uint64_t file_pages = size > off ? (size - off + 0xfff) >> 12 : 0;
     uint64_t bus = (uint64_t)start + (file_pages << 12);
     struct vma *area = (struct vma *)mm_find_vma(&p->mm, (uint64_t)start);
-    if (area && bus < end)
-        area->bus_from = bus;
+    if (area) {
+        area->flags |= VMA_FILE;
+        if (bus < end)
+            area->bus_from = bus;
+    }
     for (uint64_t va = (uint64_t)start; va < end && va < bus; va += SHIM_PAGE) {
         l4_word_t pfn = pmem_alloc();
         if (pfn == ~0ul) {

@@ -111,6 +111,7 @@ TESTS = [
     Test("procdev"),
     Test("errors"),
     Test("futex"),
+    Test("misc"),
     Test("workload", script=True, timeout=60),
     Test("shell", script=True),
     Test("hostile_syscalls", timeout=60),

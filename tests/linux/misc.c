@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * misc: the small calls programs make on the way: madvise (MADV_DONTNEED
+ * gives private anonymous pages back, reading as zero), msync, the sync
+ * calls, flock, prctl's name, the scheduling queries (CPU counts are
+ * machine facts: only "at least one" is printed), personality.
+ */
+#include "lt.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+int main(void)
+{
+    lt_init();
+    char *m = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memset(m, 7, 4 * 4096);
+    CHECK_OK("madvise MADV_DONTNEED", madvise(m + 4096, 2 * 4096, MADV_DONTNEED));
+    CHECK("dropped pages read as zero, the others kept",
+          m[0] == 7 && m[4096] == 0 && m[3 * 4096 - 1] == 0 && m[3 * 4096] == 7);
+    CHECK_OK("madvise MADV_NORMAL", madvise(m, 4096, MADV_NORMAL));
+    CHECK_ERR("madvise unaligned", madvise(m + 1, 4096, MADV_DONTNEED), EINVAL);
+    CHECK_ERR("madvise of an unmapped range", madvise((void *)0x200000000, 4096, MADV_NORMAL),
+              ENOMEM);
+    CHECK_OK("msync", msync(m, 4096, MS_SYNC));
+    CHECK_ERR("msync unaligned", msync(m + 1, 4096, MS_SYNC), EINVAL);
+    munmap(m, 4 * 4096);
+
+    char dir[64];
+    lt_tmpdir(dir, sizeof dir);
+    int fd = open("file", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    CHECK("write a file", write(fd, "x", 1) == 1);
+    CHECK_OK("fsync", fsync(fd));
+    CHECK_OK("fdatasync", fdatasync(fd));
+    CHECK_OK("flock LOCK_EX", flock(fd, LOCK_EX));
+    CHECK_OK("flock LOCK_UN", flock(fd, LOCK_UN));
+    CHECK_ERR("fsync of a closed fd", fsync(999), EBADF);
+    close(fd);
+    unlink("file");
+    if (chdir("/") == 0)
+        rmdir(dir);
+    sync();
+
+    char name[16] = {0};
+    CHECK_OK("prctl PR_SET_NAME", prctl(PR_SET_NAME, "a-long-name-for-it", 0, 0, 0));
+    CHECK("PR_GET_NAME: cut to 15 bytes",
+          prctl(PR_GET_NAME, name, 0, 0, 0) == 0 && strcmp(name, "a-long-name-for") == 0);
+
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CHECK("sched_getaffinity: at least one CPU",
+          sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 1);
+    CHECK("getpriority: nice 0", getpriority(PRIO_PROCESS, 0) == 0);
+    CHECK_ERR("getpriority of a bad which", getpriority(7, 0), EINVAL);
+    CHECK("sched_getscheduler (raw: musl has no wrapper): SCHED_OTHER",
+          syscall(SYS_sched_getscheduler, 0) == SCHED_OTHER);
+    CHECK("SCHED_FIFO priorities 1..99",
+          sched_get_priority_min(SCHED_FIFO) == 1 && sched_get_priority_max(SCHED_FIFO) == 99);
+    CHECK("personality query: PER_LINUX", syscall(SYS_personality, 0xffffffffUL) == 0);
+    return lt_done();
+}
