@@ -212,15 +212,23 @@ static bool setup_frame(struct process *p, struct shim_regs *r, const struct shi
 {
     int sig = info->si_signo;
     struct shim_sigaction act = *action(p, sig);
-    uint8_t fx[SHIM_FXSAVE_SIZE];
+    /* the thread's FPU image: an xsave image of the components it has
+     * (x87 and SSE, and AVX where the CPU has it), as Linux's frames carry */
+    uint8_t fx[SHIM_XSAVE_MAX];
     memset(fx, 0, sizeof fx);
-    if (fpu_page && l4_tcb_read_fpu(p->tcb, fpu_frame) == L4_NO_ERROR)
+    size_t fpsize = SHIM_FXSAVE_SIZE;
+    uint64_t features = 0;
+    if (fpu_page && l4_tcb_read_fpu(p->tcb, fpu_frame) == L4_NO_ERROR) {
         memcpy(fx, fpu_page, sizeof fx);
+        memcpy(&features, fx + 512, 8); /* XSTATE_BV: every enabled component */
+        features &= 7;
+        fpsize = features & 4 ? SHIM_XSAVE_MAX : SHIM_FXSAVE_SIZE + 64;
+    }
     uint64_t saved = p->restore_mask ? p->saved_mask : p->sigmask;
     static uint8_t buf[SHIM_SIGFRAME_MAX];
     struct shim_sigframe_out out;
-    if (shim_signal_build_frame(r, fx, info, &act, saved, &p->altstack, trapno, err, cr2, buf,
-                                &out) != 0)
+    if (shim_signal_build_frame_x(r, fx, fpsize, features, info, &act, saved, &p->altstack, trapno,
+                                  err, cr2, buf, &out) != 0)
         return false;
     if (mm_copy_out(&p->mm, out.frame, buf, out.size) != 0)
         return false;
@@ -616,21 +624,36 @@ static long do_sigreturn(struct process *p, const struct syscall_frame *f)
     struct shim_regs cur;
     regs_from(&cur, &u);
     struct shim_sigreturn out;
-    uint8_t fx[SHIM_FXSAVE_SIZE];
+    static uint8_t fx[SHIM_XSAVE_MAX + 4];
     if (mm_copy_in(&p->mm, &frame, f->rsp - 8, sizeof frame) != 0 ||
         shim_signal_parse_frame(&frame, &cur, &out) != 0 ||
-        (out.fpstate && mm_copy_in(&p->mm, fx, out.fpstate, sizeof fx) != 0)) {
+        (out.fpstate && mm_copy_in(&p->mm, fx, out.fpstate, SHIM_FXSAVE_SIZE) != 0)) {
         shim_log("pid %d: rt_sigreturn with a bad frame at %#lx: killed by signal 11", p->pid,
                  (unsigned long)(f->rsp - 8));
         proc_exit(p, LINUX_SIGSEGV);
         return SHIM_BLOCKED;
     }
     if (out.fpstate && fpu_page && l4_tcb_read_fpu(p->tcb, fpu_frame) == L4_NO_ERROR) {
-        /* the legacy region from the frame; the rest (the AVX halves) as
-         * the thread has it */
-        shim_signal_sanitize_fx(fx);
-        memcpy(fpu_page, fx, sizeof fx);
-        fpu_page[512] |= 3; /* XSTATE_BV: x87 and SSE from the image */
+        /* an xsave image if the frame says so (and it can be read whole),
+         * else the legacy region over what the thread has */
+        size_t size = SHIM_FXSAVE_SIZE;
+        uint32_t claimed;
+        memcpy(&claimed, fx + 464 + 16, 4);
+        if (claimed > SHIM_FXSAVE_SIZE && claimed <= SHIM_XSAVE_MAX &&
+            mm_copy_in(&p->mm, fx, out.fpstate, claimed + 4) == 0)
+            size = shim_signal_frame_fpsize(fx, claimed + 4);
+        uint64_t features;
+        memcpy(&features, fpu_page + 512, 8);
+        features &= 7;
+        if (size > SHIM_FXSAVE_SIZE) {
+            memset(fpu_page, 0, SHIM_XSAVE_MAX);
+            memcpy(fpu_page, fx, size);
+            shim_signal_sanitize_xstate(fpu_page, SHIM_XSAVE_MAX, features);
+        } else {
+            shim_signal_sanitize_fx(fx);
+            memcpy(fpu_page, fx, SHIM_FXSAVE_SIZE);
+            fpu_page[512] |= 3; /* XSTATE_BV: x87 and SSE from the image */
+        }
         (void)l4_tcb_write_fpu(p->tcb, fpu_frame);
     }
     regs_to(&u, &out.regs);

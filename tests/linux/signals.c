@@ -66,6 +66,24 @@ static void on_clobber(int sig)
                          : "rbx", "r12", "r13", "r14", "r15", "xmm0", "xmm1", "xmm8", "xmm15");
 }
 
+static volatile unsigned long frame_uc_flags;
+static volatile unsigned frame_magic1, frame_xstate_size;
+
+/* Clobbers the upper halves of ymm0 and ymm9 and looks at its frame. */
+static void on_ymm(int sig, siginfo_t *si, void *ucv)
+{
+    (void)sig;
+    (void)si;
+    ucontext_t *uc = ucv;
+    frame_uc_flags = uc->uc_flags;
+    const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
+    memcpy((void *)&frame_magic1, fp + 464, 4);
+    memcpy((void *)&frame_xstate_size, fp + 464 + 16, 4);
+    handler_count++;
+    __asm__ volatile("vpcmpeqd %%ymm0, %%ymm0, %%ymm0\n\tvpcmpeqd %%ymm9, %%ymm9, %%ymm9" ::
+                         : "xmm0", "xmm9");
+}
+
 static void set_handler(int sig, void (*fn)(int), int flags)
 {
     struct sigaction sa;
@@ -190,6 +208,42 @@ static void sigreturn_tests(void)
     double b = a * 3.0;
     raise(SIGUSR1);
     CHECK("FPU state survives a handler", b == a * 3.0);
+    signal(SIGUSR1, SIG_DFL);
+}
+
+/* The AVX state: the frame is an xsave frame (UC_FP_XSTATE, magic1 and
+ * the xstate size in the software-reserved bytes), and the upper halves of
+ * the ymm registers come back after a handler that changed them. Only
+ * where the CPU has AVX (the host and QEMU's -cpu max do). */
+static void xstate_tests(void)
+{
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx")) {
+        printf("no AVX: xstate checks skipped\n");
+        return;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_ymm;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, NULL);
+    handler_count = 0;
+    uint64_t hi0[2], hi9[2];
+    uint64_t pid = (uint64_t)getpid();
+    __asm__ volatile("mov $0x0102030405060708, %%rax\n\tmovq %%rax, %%xmm1\n\t"
+                     "vpbroadcastq %%xmm1, %%ymm0\n\tvmovdqa %%ymm0, %%ymm9\n\t"
+                     "mov %[pid], %%rdi\n\tmov %[sig], %%esi\n\tmov %[nr], %%eax\n\tsyscall\n\t"
+                     "vextracti128 $1, %%ymm0, %%xmm1\n\tvmovdqu %%xmm1, %[h0]\n\t"
+                     "vextracti128 $1, %%ymm9, %%xmm1\n\tvmovdqu %%xmm1, %[h9]\n\tvzeroupper"
+                     : [h0] "=m"(hi0), [h9] "=m"(hi9)
+                     : [pid] "r"(pid), [sig] "i"(SIGUSR1), [nr] "i"(SYS_kill)
+                     : "rax", "rdi", "rsi", "rcx", "r11", "xmm0", "xmm1", "xmm9", "memory");
+    CHECK("handler ran", handler_count == 1);
+    CHECK("the frame has the xsave state (UC_FP_XSTATE, FP_XSTATE_MAGIC1)",
+          (frame_uc_flags & 1) && frame_magic1 == 0x46505853u && frame_xstate_size >= 832);
+    CHECK("sigreturn restored the upper halves of ymm0 and ymm9",
+          hi0[0] == 0x0102030405060708ull && hi0[1] == 0x0102030405060708ull &&
+              hi9[0] == 0x0102030405060708ull && hi9[1] == 0x0102030405060708ull);
     signal(SIGUSR1, SIG_DFL);
 }
 
@@ -390,6 +444,7 @@ int main(void)
     lt_init();
     handler_tests();
     sigreturn_tests();
+    xstate_tests();
     restart_tests();
     suspend_chld_tests();
     default_action_tests();

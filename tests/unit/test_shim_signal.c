@@ -407,6 +407,81 @@ START_TEST(signal_defaults_and_choice)
 }
 END_TEST
 
+/* An xsave frame: Linux's layout on a CPU with x87, SSE and AVX, read back
+ * as rt_sigreturn reads it; corrupted software bytes fall back to fxsave. */
+START_TEST(signal_xsave_frame)
+{
+    struct shim_regs r = some_regs();
+    uint8_t img[SHIM_XSAVE_MAX];
+    for (unsigned i = 0; i < sizeof img; i++)
+        img[i] = (uint8_t)(i * 7 + 1);
+    uint64_t bv = 7;
+    memcpy(img + 512, &bv, 8);
+    struct shim_siginfo info = {.si_signo = LINUX_SIGUSR1};
+    struct shim_sigaction act = {0x402000, LINUX_SA_RESTORER, 0x403000, 0};
+    struct shim_stack none = {0, LINUX_SS_DISABLE, 0, 0};
+    static uint8_t buf[SHIM_SIGFRAME_MAX];
+    struct shim_sigframe_out out;
+    ck_assert_int_eq(shim_signal_build_frame_x(&r, img, sizeof img, 7, &info, &act, 0, &none, 0, 0,
+                                               0, buf, &out),
+                     0);
+    ck_assert_uint_le(out.size, SHIM_SIGFRAME_MAX);
+    /* the image and its magic2 below the red zone, 64-aligned */
+    ck_assert_uint_eq(out.fpstate, (r.rsp - 128 - (832 + 4)) & ~UINT64_C(63));
+    ck_assert_uint_eq(out.frame, ((out.fpstate - 440) & ~UINT64_C(15)) - 8);
+    ck_assert_uint_eq(out.size, out.fpstate + 836 - out.frame);
+    const struct shim_rt_sigframe *f = (const void *)buf;
+    ck_assert_uint_eq(f->uc.uc_flags & 1, 1); /* UC_FP_XSTATE */
+    const uint8_t *fp = buf + (out.fpstate - out.frame);
+    uint32_t w[5], magic2;
+    memcpy(w, fp + 464, sizeof w);
+    ck_assert_uint_eq(w[0], 0x46505853u); /* FP_XSTATE_MAGIC1 */
+    ck_assert_uint_eq(w[1], 836);         /* extended size */
+    ck_assert_uint_eq(w[2] | (uint64_t)w[3] << 32, 7);
+    ck_assert_uint_eq(w[4], 832);
+    memcpy(&magic2, fp + 832, 4);
+    ck_assert_uint_eq(magic2, 0x46505845u);
+    ck_assert_mem_eq(fp, img, 464);
+    ck_assert_mem_eq(fp + 512, img + 512, 832 - 512); /* header and AVX halves */
+    ck_assert_uint_eq(shim_signal_frame_fpsize(fp, 836), 832);
+    /* read back short, or with a software byte or magic2 wrong: legacy */
+    ck_assert_uint_eq(shim_signal_frame_fpsize(fp, 835), 512);
+    ck_assert_uint_eq(shim_signal_frame_fpsize(fp, 100), 0);
+    uint8_t bad[836];
+    memcpy(bad, fp, sizeof bad);
+    bad[832] ^= 1;
+    ck_assert_uint_eq(shim_signal_frame_fpsize(bad, sizeof bad), 512);
+    memcpy(bad, fp, sizeof bad);
+    uint32_t huge = 4096;
+    memcpy(bad + 480, &huge, 4);
+    ck_assert_uint_eq(shim_signal_frame_fpsize(bad, sizeof bad), 512);
+    /* a fxsave-only frame claims nothing */
+    ck_assert_int_eq(
+        shim_signal_build_frame_x(&r, img, 512, 0, &info, &act, 0, &none, 0, 0, 0, buf, &out), 0);
+    ck_assert_uint_eq(((const struct shim_rt_sigframe *)buf)->uc.uc_flags & 1, 0);
+    ck_assert_uint_eq(shim_signal_frame_fpsize(buf + (out.fpstate - out.frame), 836), 512);
+    /* sizes between the two forms, or beyond what the kernel keeps */
+    ck_assert_int_eq(
+        shim_signal_build_frame_x(&r, img, 600 - 64, 7, &info, &act, 0, &none, 0, 0, 0, buf, &out),
+        -LINUX_EINVAL);
+    ck_assert_int_eq(
+        shim_signal_build_frame_x(&r, img, 4096, 7, &info, &act, 0, &none, 0, 0, 0, buf, &out),
+        -LINUX_EINVAL);
+    /* sanitising: XSTATE_BV within the features, the rest of the header 0 */
+    uint8_t x[SHIM_XSAVE_MAX];
+    memset(x, 0xff, sizeof x);
+    shim_signal_sanitize_xstate(x, sizeof x, 3);
+    memcpy(&bv, x + 512, 8);
+    ck_assert_uint_eq(bv, 3);
+    for (int i = 520; i < 576; i++)
+        ck_assert_uint_eq(x[i], 0);
+    ck_assert_uint_eq(x[576], 0xff); /* the AVX halves as given */
+    uint32_t mxcsr;
+    memcpy(&mxcsr, x + 24, 4);
+    ck_assert_uint_eq(mxcsr, 0xffbf);
+}
+END_TEST
+
 Suite *shim_signal_suite(void)
 {
     Suite *s = suite_create("shim_signal");
@@ -414,6 +489,7 @@ Suite *shim_signal_suite(void)
     tcase_add_test(tc, signal_layout_matches_host_headers);
     tcase_add_loop_test(tc, signal_frame_matches_linux, 0, 4);
     tcase_add_test(tc, signal_frame_details);
+    tcase_add_test(tc, signal_xsave_frame);
     tcase_add_test(tc, signal_alternate_stack);
     tcase_add_test(tc, signal_sigreturn_checks);
     tcase_add_test(tc, signal_defaults_and_choice);

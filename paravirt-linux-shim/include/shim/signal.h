@@ -126,13 +126,14 @@ _Static_assert(offsetof(struct shim_rt_sigframe, info) == 312, "rt_sigframe.info
 _Static_assert(sizeof(struct shim_rt_sigframe) == 440, "rt_sigframe");
 
 #define SHIM_FXSAVE_SIZE          512
+#define SHIM_XSAVE_MAX            832 /* x87, SSE and AVX: what the kernel keeps */
 #define SHIM_REDZONE              128
 #define SHIM_UC_SIGCONTEXT_SS     0x2
 #define SHIM_UC_STRICT_RESTORE_SS 0x4
 #define SHIM_USER_CS              0x33 /* Linux __USER_CS and __USER_DS */
 #define SHIM_USER_DS              0x2b
 /* The most a frame and its fpstate take: the buffer size to pass. */
-#define SHIM_SIGFRAME_MAX (sizeof(struct shim_rt_sigframe) + 16 + 64 + SHIM_FXSAVE_SIZE)
+#define SHIM_SIGFRAME_MAX (sizeof(struct shim_rt_sigframe) + 16 + 64 + SHIM_XSAVE_MAX + 4)
 
 /* The kernel's struct sigaction for rt_sigaction on x86-64. */
 struct shim_sigaction {
@@ -171,6 +172,20 @@ int shim_signal_build_frame(const struct shim_regs *regs, const uint8_t fx[SHIM_
                             uint64_t err, uint64_t cr2, uint8_t *buf,
                             struct shim_sigframe_out *out);
 
+/*
+ * The same with an FPU image of fpsize bytes: 512 (fxsave, as above) or an
+ * xsave image in the standard form (legacy region, header, components;
+ * at most SHIM_XSAVE_MAX), laid out as Linux does on a CPU with xsave:
+ * uc_flags has UC_FP_XSTATE, the image's software-reserved bytes say
+ * FP_XSTATE_MAGIC1, its size and xfeatures, FP_XSTATE_MAGIC2 follows it.
+ * -LINUX_EINVAL for another size.
+ */
+int shim_signal_build_frame_x(const struct shim_regs *regs, const uint8_t *fx, size_t fpsize,
+                              uint64_t xfeatures, const struct shim_siginfo *info,
+                              const struct shim_sigaction *act, uint64_t blocked,
+                              const struct shim_stack *alt, uint64_t trapno, uint64_t err,
+                              uint64_t cr2, uint8_t *buf, struct shim_sigframe_out *out);
+
 struct shim_sigreturn {
     struct shim_regs regs;
     uint64_t blocked;        /* uc_sigmask without SIGKILL and SIGSTOP */
@@ -187,6 +202,15 @@ int shim_signal_parse_frame(const struct shim_rt_sigframe *frame, const struct s
 /* Makes an fxsave image from the process safe to load: MXCSR's reserved
  * bits cleared (a set one faults fxrstor), the software area zeroed. */
 void shim_signal_sanitize_fx(uint8_t fx[SHIM_FXSAVE_SIZE]);
+/* rt_sigreturn's FPU image at fpstate, of which avail bytes were read: the
+ * size the frame claims, checked as Linux checks it (magic1, sizes within
+ * SHIM_XSAVE_MAX, magic2 after the image): an xsave image's size, or 512
+ * (the legacy region only), or 0 if fewer than 512 bytes were given. */
+size_t shim_signal_frame_fpsize(const uint8_t *img, size_t avail);
+/* An xsave image from the process made safe to load: the legacy region as
+ * shim_signal_sanitize_fx(), XSTATE_BV within features, XCOMP_BV and the
+ * header's reserved bytes zero. */
+void shim_signal_sanitize_xstate(uint8_t *img, size_t size, uint64_t features);
 
 /* ---- Sets, actions, choice ------------------------------------------------ */
 
