@@ -18,6 +18,7 @@
  *   vfs_block.c  pipes, readers and writers parked, poll and its timeout
  *   vfs_attr.c   links, modes, owners, times, sizes, statx, statfs, sendfile
  *   console.c  the terminal (line discipline) and the host channel
+ *   sched.c    the one virtual CPU: which process runs, time slices
  */
 #ifndef SHIM_CORE_H
 #define SHIM_CORE_H
@@ -173,6 +174,11 @@ struct process {
     l4_cptr_t tcb;                  /* its thread's TCB capability (our slot) */
     l4_word_t thread;               /* the memory server's handle */
     uint64_t tid_address;           /* set_tid_address */
+    /* scheduling (sched.c): queued for the CPU with its answer kept (a
+     * Reply object and RAX), or with its thread suspended (run_reply 0) */
+    bool queued;
+    l4_word_t run_reply, run_value;
+    uint64_t slice_left; /* what a wake-up cut short of its slice (ns) */
 };
 
 #define SHIM_MAX_PROCS 64
@@ -208,14 +214,39 @@ bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long op
 /* Keep the Reply object the current fault came in on; the loop takes
  * another for its next receive. The kept one, or 0 if none is free. */
 l4_word_t shim_keep_reply(void);
-/* Answer a kept reply with RAX = value, and give it back. */
+/* Answer a kept reply with RAX = value, and give it back: now if its
+ * process gets the CPU, else when its turn comes (sched.c). */
 void shim_answer(l4_word_t reply, l4_word_t value);
+/* Answer now and give it back (the scheduler's last step). */
+void shim_reply_send(l4_word_t reply, l4_word_t value);
 /* Give back a kept reply nobody will answer (its thread is gone). */
 void shim_release_reply(l4_word_t reply);
 /* The reply kept for process pid (it waits in a call), or 0. */
 l4_word_t shim_parked_reply(int pid);
 /* The process whose fault is being handled, or NULL. */
 extern struct process *shim_current;
+
+/* --- The virtual CPU (sched.c, docs/linux/scheduling.md) ------------------ */
+/* p's thread is suspended with its registers set (new, forked, a signal
+ * frame built, continued): true if p holds the CPU now and the caller
+ * resumes it; false if p is queued (resumed when its turn comes). */
+bool sched_may_run(struct process *p);
+/* p's parked call ends with value: through reply now, or queued. */
+void sched_answer(struct process *p, l4_word_t reply, l4_word_t value);
+/* p's queued answer, if any, goes into its registers (its thread
+ * suspended, the Reply given back): before a signal changes them. */
+void sched_settle(struct process *p);
+/* p stops or ends: it leaves the queue, or gives up the CPU. */
+void sched_leave(struct process *p);
+/* A fault of p is handled; at the end, not answered: p blocked. */
+void sched_fault_begin(struct process *p);
+void sched_fault_end(int pid, bool answered);
+/* At the end of every event: if the CPU is free, the next one runs. */
+void sched_dispatch(void);
+/* The virtual timer fired: preempt at the end of a slice. */
+void sched_tick(uint64_t now);
+/* When the timer must fire for the running slice (0: no need). */
+uint64_t sched_next_deadline(void);
 
 /* --- Signals (signal.c, docs/linux/signals.md) ----------------------------- */
 void sig_init(void);
