@@ -270,8 +270,11 @@ static struct sleeper sleepers[SHIM_MAX_PROCS];
 
 uint64_t shim_now_ns(void)
 {
-    l4_word_t size = 0;
-    const struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    static const struct l4_pv_page *pv;
+    if (!pv) {
+        l4_word_t size = 0;
+        pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    }
     if (!pv || pv->magic != L4_PV_PAGE_MAGIC)
         return 0;
     uint32_t lo, hi;
@@ -307,6 +310,12 @@ static void arm_timer(void)
 void shim_timer_changed(void)
 {
     arm_timer();
+}
+
+void shim_timer_at(uint64_t deadline)
+{
+    if (!timer_armed || timer_armed > deadline)
+        arm_timer();
 }
 
 void sleep_wake(void)

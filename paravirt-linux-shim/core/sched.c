@@ -7,7 +7,8 @@
  * queued (ready: its answer kept, or its thread suspended), stopped, or
  * gone. Round robin with a 10 ms slice on the virtual timer; a process
  * woken from a block goes ahead of the others and preempts the running
- * one, at once or within WAKE_GRAN_NS.
+ * one: at once from an event (timer, input), at the running one's next
+ * call once it has run WAKE_GRAN_NS, at the latest when its slice ends.
  *
  * Interface (shim.h); all of it runs with the virtual IF off (the event
  * loop masks it around each event, main.c):
@@ -102,8 +103,10 @@ static bool claim(struct process *p)
     if (p->queued)
         return false;
     if (cur) {
+        if (cur_in_shim)
+            return false;
         uint64_t now = shim_now_ns();
-        if (cur_in_shim || (cur_woken && now - cur_since < WAKE_GRAN_NS))
+        if (cur_woken && now - cur_since < WAKE_GRAN_NS)
             return false;
         preempt(now, false);
     }
@@ -116,7 +119,7 @@ bool sched_may_run(struct process *p)
     if (claim(p))
         return true;
     enqueue(p, 0, true);
-    shim_timer_changed(); /* the slice, or the wake-up's wait, must end */
+    shim_timer_at(slice_end); /* the running slice must end */
     return false;
 }
 
@@ -133,7 +136,7 @@ void sched_answer(struct process *p, l4_word_t reply, l4_word_t value)
     p->run_reply = reply; /* kept until its turn (one per process) */
     p->run_value = value;
     enqueue(p, 0, true);
-    shim_timer_changed();
+    shim_timer_at(slice_end);
 }
 
 void sched_settle(struct process *p)
@@ -179,9 +182,21 @@ void sched_fault_begin(struct process *p)
 
 void sched_fault_end(int pid, bool answered)
 {
-    if (cur == pid && cur_in_shim && !answered && !cur_went_on)
-        cur = 0; /* parked: it blocks and holds no CPU */
+    bool in_shim = cur_in_shim;
     cur_in_shim = false;
+    if (cur != pid || !in_shim)
+        return;
+    if (!answered && !cur_went_on) {
+        cur = 0; /* parked: it blocks and holds no CPU */
+        return;
+    }
+    /* it goes on: a process it woke waits for it at most WAKE_GRAN_NS
+     * (checked here, at its calls, and at the end of its slice) */
+    if (nwoken) {
+        uint64_t now = shim_now_ns();
+        if (now - cur_since >= WAKE_GRAN_NS)
+            preempt(now, false);
+    }
 }
 
 void sched_dispatch(void)
@@ -205,7 +220,7 @@ void sched_dispatch(void)
         armed = true;
     }
     if (armed && qlen)
-        shim_timer_changed();
+        shim_timer_at(slice_end);
 }
 
 void sched_tick(uint64_t now)
@@ -220,8 +235,5 @@ void sched_tick(uint64_t now)
 
 uint64_t sched_next_deadline(void)
 {
-    if (!cur || !qlen)
-        return 0;
-    uint64_t wake = cur_since + WAKE_GRAN_NS;
-    return nwoken && wake < slice_end ? wake : slice_end;
+    return cur && qlen ? slice_end : 0;
 }

@@ -325,6 +325,9 @@ uint64_t vfs_next_deadline(void);
 void vfs_expire(uint64_t now);
 /* A deadline was added: re-arm the virtual timer for the earliest. */
 void shim_timer_changed(void);
+/* The same, for a deadline known to be among them (no work if the timer
+ * fires by then anyway). */
+void shim_timer_at(uint64_t deadline);
 /* A process that ends: drop anything it is parked on. */
 void vfs_forget(struct process *p);
 /* What a call returns when its process was parked (answered later). */
