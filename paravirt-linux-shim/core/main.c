@@ -78,15 +78,22 @@ l4_word_t shim_parked_reply(int pid)
     return 0;
 }
 
+void shim_reply_send(l4_word_t reply, l4_word_t value)
+{
+    shim_release_reply(reply);
+    l4_set_mr(0, value);
+    (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
+}
+
 void shim_answer(l4_word_t reply, l4_word_t value)
 {
     struct process *p = NULL;
     if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies) {
         unsigned k = (unsigned)(reply - shim.reply_first);
-        reply_kept[k] = false;
         p = reply_owner[k] ? proc_by_pid(reply_owner[k]) : NULL;
     }
     if (p && p != shim_current && sig_deliverable(p)) {
+        shim_release_reply(reply);
         sig_at_answer(p, value); /* a signal came while it waited */
         return;
     }
@@ -94,8 +101,10 @@ void shim_answer(l4_word_t reply, l4_word_t value)
         p->sigmask = p->saved_mask;
         p->restore_mask = false;
     }
-    l4_set_mr(0, value);
-    (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
+    if (p)
+        sched_answer(p, reply, value); /* now, or when its turn comes */
+    else
+        shim_reply_send(reply, value);
 }
 
 l4_word_t shim_slot(void)
@@ -148,7 +157,8 @@ static int signal_of(l4_word_t vector)
     }
 }
 
-static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
+/* Handle a fault of p; true if it was answered now (p runs on). */
+static bool handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
 {
     if (l4_msginfo_get_label(info) == L4_FAULT_LABEL_SYSCALL) {
         struct syscall_frame f;
@@ -162,10 +172,10 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
         bool now = syscall_dispatch(p, &f, &reply_fs);
         shim_current = NULL;
         if (!now || !p->live || p->zombie)
-            return; /* the process is gone, or the answer comes later */
+            return false; /* the process is gone, or the answer comes later */
         if (sig_deliverable(p)) {
             (void)sig_at_return(p, &f, reply_fs); /* a handler runs first */
-            return;
+            return false;
         }
         if (p->restore_mask) {
             p->sigmask = p->saved_mask;
@@ -179,7 +189,7 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
             l4_set_mr(0, f.nr);
             (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
         }
-        return;
+        return true;
     }
     l4_word_t vector = l4_get_mr(L4_FAULT_EXCEPTION_MR_VECTOR);
     l4_word_t code = l4_get_mr(L4_FAULT_EXCEPTION_MR_ERROR_CODE);
@@ -188,11 +198,11 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
     int r = vector == 14 ? mm_fault(&p->mm, addr, code & 2, code & 16) : -1;
     if (r == 0) {
         (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 0));
-        return;
+        return true;
     }
     if (r == MM_FAULT_SIGBUS) {
         sig_fault(p, LINUX_SIGBUS, 2 /* BUS_ADRERR */, addr, vector, code);
-        return;
+        return false;
     }
     int sig = signal_of(vector), si_code = LINUX_SI_KERNEL;
     if (vector == 14)
@@ -204,28 +214,53 @@ static void handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
     /* si_addr: the address of a page fault, the instruction of the rest
      * (none for a general protection fault, as Linux gives) */
     sig_fault(p, sig, si_code, vector == 14 ? addr : (sig == 11 ? 0 : rip), vector, code);
+    return false;
 }
 
 /* The virtual interrupt controller (docs/paravirt-abi.md): the upcall
- * handler takes every pending line; the console line means input. */
+ * handler takes every pending line, with the virtual IF off; the console
+ * line means input, the timer line deadlines and the end of a slice. */
 static struct l4_pv_irq *virq;
+static uint64_t timer_armed; /* the virtual timer's deadline; 0: not armed */
 
 static void upcall(void)
 {
     if (!virq)
         return;
-    uint64_t all = 0, lines;
-    do {
-        while ((lines = l4_pv_irq_take(virq)) != 0)
-            all |= lines;
-    } while (l4_pv_irq_upcall_done(virq));
-    if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_CONSOLE)) {
-        if (!shim.host)
-            tty_input();
-        tty_wake();
+    for (;;) {
+        unsigned long f = l4_pv_irq_save(virq);
+        uint64_t all = 0, lines;
+        do {
+            while ((lines = l4_pv_irq_take(virq)) != 0)
+                all |= lines;
+        } while (l4_pv_irq_upcall_done(virq));
+        if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_CONSOLE)) {
+            if (!shim.host)
+                tty_input();
+            tty_wake();
+        }
+        if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_TIMER)) {
+            timer_armed = 0; /* it fired */
+            sleep_wake();
+        }
+        sched_dispatch(); /* a slice ended: the next one runs */
+        if (!l4_pv_irq_restore(virq, f))
+            return;
     }
-    if (all & (UINT64_C(1) << L4_PV_IRQ_LINE_TIMER))
-        sleep_wake();
+}
+
+/* cli and sti around an event: what the upcall touches (the run queue,
+ * sleepers, parked calls) changes only with the virtual IF off; an upcall
+ * that came meanwhile runs at the sti. */
+static unsigned long irq_save(void)
+{
+    return virq ? l4_pv_irq_save(virq) : L4_PV_IRQ_FLAGS_DISABLED;
+}
+
+static void irq_restore(unsigned long f)
+{
+    if (virq && l4_pv_irq_restore(virq, f))
+        upcall();
 }
 
 /* --- Sleeping processes: the virtual timer, armed for the earliest ---------- */
@@ -240,8 +275,11 @@ static struct sleeper sleepers[SHIM_MAX_PROCS];
 
 uint64_t shim_now_ns(void)
 {
-    l4_word_t size = 0;
-    const struct l4_pv_page *pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    static const struct l4_pv_page *pv;
+    if (!pv) {
+        l4_word_t size = 0;
+        pv = l4_rt_shared_page(L4_PLAT_PAGE_PV, &size);
+    }
     if (!pv || pv->magic != L4_PV_PAGE_MAGIC)
         return 0;
     uint32_t lo, hi;
@@ -249,28 +287,43 @@ uint64_t shim_now_ns(void)
     return l4_pv_clock_read(&pv->clock, (uint64_t)hi << 32 | lo);
 }
 
+/* The virtual timer for the earliest deadline: sleepers, polls,
+ * ITIMER_REAL and sigtimedwait, the running slice. One armed earlier is
+ * left alone: when it fires, it is armed again for what is left. */
 static void arm_timer(void)
 {
-    uint64_t first = vfs_next_deadline(), sig = sig_next_deadline(), fx = futex_next_deadline();
+    uint64_t first = vfs_next_deadline(), sig = sig_next_deadline(), fx = futex_next_deadline(),
+             slice = sched_next_deadline();
     if (sig && (!first || sig < first))
         first = sig;
     if (fx && (!first || fx < first))
         first = fx;
+    if (slice && (!first || slice < first))
+        first = slice;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (sleepers[i].used && (!first || sleepers[i].deadline < first))
             first = sleepers[i].deadline;
     l4_word_t x;
-    if (shim.irq == L4_CPTR_NULL)
+    if (shim.irq == L4_CPTR_NULL || (first && timer_armed && timer_armed <= first))
         return;
-    if (first)
-        (void)irq_timer_set(shim.irq, first, &x);
-    else
+    if (first) {
+        if (irq_timer_set(shim.irq, first, &x) == L4_NO_ERROR)
+            timer_armed = first;
+    } else if (timer_armed) {
         (void)irq_timer_cancel(shim.irq, &x);
+        timer_armed = 0;
+    }
 }
 
 void shim_timer_changed(void)
 {
     arm_timer();
+}
+
+void shim_timer_at(uint64_t deadline)
+{
+    if (!timer_armed || timer_armed > deadline)
+        arm_timer();
 }
 
 void sleep_wake(void)
@@ -284,6 +337,7 @@ void sleep_wake(void)
             sleepers[i].used = false;
             shim_answer(sleepers[i].reply, 0);
         }
+    sched_tick(now);
     arm_timer();
 }
 
@@ -333,8 +387,7 @@ static void irq_init(void)
     virq = &pv->irq;
     (void)l4_pv_irq_unmask(virq, L4_PV_IRQ_LINE_CONSOLE);
     (void)l4_pv_irq_unmask(virq, L4_PV_IRQ_LINE_TIMER);
-    if (l4_pv_irq_enable(virq))
-        upcall();
+    irq_restore(0); /* sti */
 }
 
 /* Split init's command line into argv: words separated by spaces, a
@@ -454,7 +507,9 @@ int main(int argc, char **argv)
     }
     static const char *const envp[] = {"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin",
                                        "TERM=vt100"};
+    unsigned long flags = irq_save();
     struct process *init = pargc ? proc_spawn(pargv[0], pargc, pargv, 3, envp) : NULL;
+    irq_restore(flags);
     if (!init)
         shim_exit_compartment(127);
     /* init leads the session whose controlling terminal this is */
@@ -467,16 +522,21 @@ int main(int argc, char **argv)
         l4_cptr_t reply = shim.reply_first + reply_cur;
         if (l4_recv(shim.ep, reply, &badge, &info) != L4_NO_ERROR)
             continue;
-        if (l4_msginfo_get_label(info) == 0 && l4_msginfo_get_length(info) == 0) {
+        unsigned long f = irq_save();
+        struct process *p = NULL;
+        if (l4_msginfo_get_label(info) == 0 && l4_msginfo_get_length(info) == 0)
             upcall(); /* the bound notification: the interrupt server's */
-            continue;
+        else
+            p = proc_by_pid((int)badge); /* NULL: gone, and its thread too */
+        if (p) {
+            int pid = p->pid;
+            proc_acct_enter(p);
+            sched_fault_begin(p);
+            bool answered = handle_fault(p, info, reply);
+            sched_fault_end(pid, answered);
+            proc_acct_leave(p, answered);
         }
-        struct process *p = proc_by_pid((int)badge);
-        if (!p)
-            continue;             /* a process that is gone: its thread is too */
-        unsigned cur = reply_cur; /* moves when the call is parked (its reply kept) */
-        proc_acct_enter(p);
-        handle_fault(p, info, reply);
-        proc_acct_leave(p, reply_cur == cur);
+        sched_dispatch(); /* the CPU is free: the next one runs */
+        irq_restore(f);
     }
 }

@@ -202,8 +202,10 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
         regs.rip = plan.entry;
         regs.rsp = st.rsp;
         regs.rflags = 0x202;
-        if (l4_tcb_write_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
+        if (l4_tcb_write_registers(p->tcb, false, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
             e = -LINUX_EFAULT;
+        else if (sched_may_run(p)) /* else it runs when its turn comes */
+            (void)l4_tcb_resume(p->tcb);
     }
     if (e) {
         shim_log("cannot start %s: error %d", path, e);
@@ -246,6 +248,7 @@ static bool waits_for(const struct process *parent, const struct process *c)
 void proc_exit(struct process *p, int wait_status)
 {
     futex_forget(p);
+    sched_leave(p); /* the CPU goes at the end of this event */
     if (p->thread)
         (void)mem_thread_destroy(shim.mem, p->thread);
     p->thread = 0;
@@ -410,8 +413,10 @@ static long fork_common(struct process *p, const struct syscall_frame *f, bool l
         regs.fs_base = f->fs;
         regs.gs_base = f->gs;
         sig_copy_fpu(p, c); /* MXCSR, the x87 control word, the registers */
-        if (l4_tcb_write_registers(c->tcb, true, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
+        if (l4_tcb_write_registers(c->tcb, false, L4_USER_CONTEXT_WORDS, &regs) != L4_NO_ERROR)
             e = -LINUX_EFAULT;
+        else if (sched_may_run(c)) /* queued: the parent is answered first */
+            (void)l4_tcb_resume(c->tcb);
     }
     if (e) {
         if (c->thread)
@@ -638,6 +643,10 @@ static bool wait_common(struct process *p, long pid, uint64_t status, long optio
     }
     if (options & 1) { /* WNOHANG */
         f->nr = 0;
+        if (siginfo && status) { /* waitid: a zeroed siginfo */
+            uint8_t zero[128] = {0};
+            (void)mm_copy_out(&p->mm, status, zero, sizeof zero);
+        }
         return true;
     }
     l4_word_t r = shim_keep_reply();

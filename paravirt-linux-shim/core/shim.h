@@ -23,6 +23,7 @@
  *   resource.c   credentials, resource limits, CPU time and rusage
  *   console.c  the terminal (line discipline) and the host channel
  *   clock.c    the clock system calls; vdso.c the vDSO and vvar page
+ *   sched.c    the one virtual CPU: which process runs, time slices
  */
 #ifndef SHIM_CORE_H
 #define SHIM_CORE_H
@@ -218,6 +219,11 @@ struct process {
     struct proc_res res;            /* credentials, limits, CPU time (resource.c) */
     char cmdline[256];              /* argv as /proc/PID/cmdline shows it (procfs.c) */
     unsigned cmdline_len;
+    /* scheduling (sched.c): queued for the CPU with its answer kept (a
+     * Reply object and RAX), or with its thread suspended (run_reply 0) */
+    bool queued;
+    l4_word_t run_reply, run_value;
+    uint64_t slice_left; /* what a wake-up cut short of its slice (ns) */
 };
 
 /* The process slots: shim_nprocs of them (proc_init(): what a quarter of
@@ -306,8 +312,11 @@ long clock_sys_settimeofday(struct process *p, uint64_t tv, uint64_t tz);
 /* Keep the Reply object the current fault came in on; the loop takes
  * another for its next receive. The kept one, or 0 if none is free. */
 l4_word_t shim_keep_reply(void);
-/* Answer a kept reply with RAX = value, and give it back. */
+/* Answer a kept reply with RAX = value, and give it back: now if its
+ * process gets the CPU, else when its turn comes (sched.c). */
 void shim_answer(l4_word_t reply, l4_word_t value);
+/* Answer now and give it back (the scheduler's last step). */
+void shim_reply_send(l4_word_t reply, l4_word_t value);
 /* Give back a kept reply nobody will answer (its thread is gone). */
 void shim_release_reply(l4_word_t reply);
 /* The reply kept for process pid (it waits in a call), or 0. */
@@ -321,6 +330,27 @@ long futex_syscall(struct process *p, const struct syscall_frame *f);
 void futex_forget(struct process *p);
 uint64_t futex_next_deadline(void);
 void futex_expire(uint64_t now);
+/* --- The virtual CPU (sched.c, docs/linux/scheduling.md) ------------------ */
+/* p's thread is suspended with its registers set (new, forked, a signal
+ * frame built, continued): true if p holds the CPU now and the caller
+ * resumes it; false if p is queued (resumed when its turn comes). */
+bool sched_may_run(struct process *p);
+/* p's parked call ends with value: through reply now, or queued. */
+void sched_answer(struct process *p, l4_word_t reply, l4_word_t value);
+/* p's queued answer, if any, goes into its registers (its thread
+ * suspended, the Reply given back): before a signal changes them. */
+void sched_settle(struct process *p);
+/* p stops or ends: it leaves the queue, or gives up the CPU. */
+void sched_leave(struct process *p);
+/* A fault of p is handled; at the end, not answered: p blocked. */
+void sched_fault_begin(struct process *p);
+void sched_fault_end(int pid, bool answered);
+/* At the end of every event: if the CPU is free, the next one runs. */
+void sched_dispatch(void);
+/* The virtual timer fired: preempt at the end of a slice. */
+void sched_tick(uint64_t now);
+/* When the timer must fire for the running slice (0: no need). */
+uint64_t sched_next_deadline(void);
 
 /* --- Signals (signal.c, docs/linux/signals.md) ----------------------------- */
 void sig_init(void);
@@ -413,6 +443,9 @@ uint64_t vfs_next_deadline(void);
 void vfs_expire(uint64_t now);
 /* A deadline was added: re-arm the virtual timer for the earliest. */
 void shim_timer_changed(void);
+/* The same, for a deadline known to be among them (no work if the timer
+ * fires by then anyway). */
+void shim_timer_at(uint64_t deadline);
 /* A process that ends: drop anything it is parked on. */
 void vfs_forget(struct process *p);
 /* What a call returns when its process was parked (answered later). */

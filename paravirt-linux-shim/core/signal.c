@@ -184,6 +184,7 @@ static void notify_parent(struct process *p, int code, int status)
 /* p stops (its thread is suspended already, its registers written). */
 static void stop(struct process *p, int sig)
 {
+    sched_leave(p);
     p->stopped = true;
     p->stop_report = 0x7f | sig << 8;
     notify_parent(p, LINUX_CLD_STOPPED, sig);
@@ -198,7 +199,8 @@ static void cont(struct process *p)
         return;
     p->stopped = false;
     p->stop_report = 0xffff;
-    (void)l4_tcb_resume(p->tcb);
+    if (sched_may_run(p))
+        (void)l4_tcb_resume(p->tcb);
     notify_parent(p, LINUX_CLD_CONTINUED, LINUX_SIGCONT);
     proc_child_changed(p);
 }
@@ -297,7 +299,8 @@ static void go_on(struct process *p, struct l4_user_context *u, uint64_t trapno,
         p->sigmask = p->saved_mask;
         p->restore_mask = false;
     }
-    (void)l4_tcb_write_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, u);
+    /* it runs now if it holds the CPU (or gets it), else when its turn comes */
+    (void)l4_tcb_write_registers(p->tcb, sched_may_run(p), L4_USER_CONTEXT_WORDS, u);
 }
 
 /* Stop p's thread; its registers, or false (it is gone). */
@@ -355,6 +358,7 @@ static void interrupt(struct process *p)
 {
     if (!p->live || p->zombie || p->stopped || !p->tcb)
         return;
+    sched_settle(p); /* a queued answer: its call ended, it is not parked */
     l4_word_t kept = parked(p);
     if (!kept && shim_parked_reply(p->pid))
         return; /* a vfork parent: at the answer */
