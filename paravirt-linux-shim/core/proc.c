@@ -705,13 +705,7 @@ bool proc_waitid(struct process *p, long idtype, long id, uint64_t info, long op
         return true;
     }
     p->wait_rusage = 0;
-    bool answered = wait_common(p, pid, info, options, f, true);
-    if (answered && (long)f->nr == 0 && info) {
-        /* WNOHANG with no child ready: a zeroed siginfo */
-        uint8_t zero[128] = {0};
-        (void)mm_copy_out(&p->mm, info, zero, sizeof zero);
-    }
-    return answered;
+    return wait_common(p, pid, info, options, f, true);
 }
 
 /* Signals from the terminal (^C, ^\, ^Z) go to every process of the
