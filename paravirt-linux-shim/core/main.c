@@ -78,6 +78,38 @@ l4_word_t shim_parked_reply(int pid)
     return 0;
 }
 
+/* The answer to the call just handled, when it is one to four words: sent
+ * by the loop's next ReplyRecv (the answer and the next receive in one
+ * system call, on the kernel's fastpath), or by shim_flush_reply() before
+ * anything else touches a thread (a suspension would abort the call
+ * unanswered, and the call would run again). */
+static struct {
+    bool set;
+    l4_cptr_t reply;
+    unsigned len;
+    l4_word_t w[4];
+} deferred;
+
+static void defer_reply(l4_cptr_t reply, unsigned len, const l4_word_t *w)
+{
+    shim_flush_reply();
+    deferred.set = true;
+    deferred.reply = reply;
+    deferred.len = len;
+    for (unsigned i = 0; i < len; i++)
+        deferred.w[i] = w[i];
+}
+
+void shim_flush_reply(void)
+{
+    if (!deferred.set)
+        return;
+    deferred.set = false;
+    for (unsigned i = 0; i < deferred.len; i++)
+        l4_set_mr(i, deferred.w[i]);
+    (void)l4_send(deferred.reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, deferred.len));
+}
+
 void shim_reply_send(l4_word_t reply, l4_word_t value)
 {
     shim_release_reply(reply);
@@ -186,8 +218,7 @@ static bool handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
                 l4_set_mr(i, w[i]);
             (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 11));
         } else {
-            l4_set_mr(0, f.nr);
-            (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
+            defer_reply(reply, 1, &f.nr); /* with the next receive */
         }
         return true;
     }
@@ -197,7 +228,7 @@ static bool handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
     l4_word_t rip = l4_get_mr(L4_FAULT_EXCEPTION_MR_CONTEXT);
     int r = vector == 14 ? mm_fault(&p->mm, addr, code & 2, code & 16) : -1;
     if (r == 0) {
-        (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 0));
+        defer_reply(reply, 0, NULL); /* the thread retries, after the next receive */
         return true;
     }
     if (r == MM_FAULT_SIGBUS) {
@@ -520,7 +551,19 @@ int main(int argc, char **argv)
         l4_word_t badge = 0;
         l4_msginfo_t info;
         l4_cptr_t reply = shim.reply_first + reply_cur;
-        if (l4_recv(shim.ep, reply, &badge, &info) != L4_NO_ERROR)
+        l4_error_t e;
+        if (deferred.set && deferred.reply == reply) {
+            /* answer the last call and receive the next in one */
+            deferred.set = false;
+            for (unsigned i = 0; i < deferred.len; i++)
+                l4_set_mr(i, deferred.w[i]);
+            e = l4_reply_recv(shim.ep, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, deferred.len),
+                              reply, &badge, &info);
+        } else {
+            shim_flush_reply();
+            e = l4_recv(shim.ep, reply, &badge, &info);
+        }
+        if (e != L4_NO_ERROR)
             continue;
         unsigned long f = irq_save();
         struct process *p = NULL;

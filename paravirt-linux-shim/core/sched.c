@@ -86,6 +86,7 @@ static void preempt(uint64_t now, bool slice_over)
     cur = 0;
     if (!p || !p->tcb)
         return;
+    shim_flush_reply(); /* its answer first: suspending aborts an unanswered call */
     (void)l4_tcb_suspend(p->tcb);
     p->slice_left = slice_over || slice_end <= now ? 0 : slice_end - now;
     enqueue(p, p->slice_left ? nwoken : qlen, false);
@@ -146,6 +147,7 @@ void sched_settle(struct process *p)
         return;
     p->run_reply = 0;
     struct l4_user_context u = {0};
+    shim_flush_reply();
     /* aborting the answered call moves RIP back to its `syscall`: past it
      * again, with the result (as signal.c's sig_at_answer) */
     if (p->tcb && l4_tcb_read_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, &u) == L4_NO_ERROR) {

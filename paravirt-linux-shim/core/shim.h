@@ -317,6 +317,9 @@ l4_word_t shim_keep_reply(void);
 void shim_answer(l4_word_t reply, l4_word_t value);
 /* Answer now and give it back (the scheduler's last step). */
 void shim_reply_send(l4_word_t reply, l4_word_t value);
+/* Send the answer of the call just handled now, if the loop still holds
+ * it for its ReplyRecv: before anything suspends or changes a thread. */
+void shim_flush_reply(void);
 /* Give back a kept reply nobody will answer (its thread is gone). */
 void shim_release_reply(l4_word_t reply);
 /* The reply kept for process pid (it waits in a call), or 0. */

@@ -308,6 +308,7 @@ static void go_on(struct process *p, struct l4_user_context *u, uint64_t trapno,
 /* Stop p's thread; its registers, or false (it is gone). */
 static bool halt(struct process *p, struct l4_user_context *u)
 {
+    shim_flush_reply(); /* an answer held for the loop's ReplyRecv goes first */
     return p->tcb && l4_tcb_read_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, u) == L4_NO_ERROR;
 }
 
