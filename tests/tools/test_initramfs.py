@@ -230,6 +230,17 @@ class AddTest(unittest.TestCase):
         self.assertEqual(got["etc/link"][1], b"motd")
         self.assertIn("bin/busybox", got)
 
+    def test_add_follows_a_named_link(self):
+        f = self.dir / "real"
+        f.write_text("content\n")
+        os.symlink("real", self.dir / "alias")
+        got = self.build(f"{self.dir / 'alias'}:/etc/os-release")
+        self.assertEqual(stat.S_IFMT(got["etc/os-release"][0]["mode"]), stat.S_IFREG)
+        self.assertEqual(got["etc/os-release"][1], b"content\n")
+        os.symlink("nowhere", self.dir / "dangling")
+        with self.assertRaises(Exception):
+            self.build(f"{self.dir / 'dangling'}:/x")
+
     def test_later_add_wins(self):
         a, b = self.dir / "a", self.dir / "b"
         a.write_text("a")

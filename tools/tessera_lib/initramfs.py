@@ -182,8 +182,17 @@ class Tree:
         self.remove(path)
         self.entries[path] = entry
 
-    def add_host(self, host, guest):
-        """Copies a host file, link or directory (recursively) to guest."""
+    def add_host(self, host, guest, top=False):
+        """Copies a host file, link or directory (recursively) to guest.
+        The path named on the command line (top) is followed if it is a
+        link, as `cp -H` does (/etc/os-release is a link to its file);
+        links inside a directory stay links."""
+        if top and host.is_symlink():
+            target = host.resolve()
+            if not target.exists():
+                raise TesseraError(f"--add {host}: a link to {target}, which "
+                                   "does not exist")
+            host = target
         st = host.lstat()
         if stat.S_ISLNK(st.st_mode):
             self.put(guest, symlink(os.readlink(host)))
@@ -271,7 +280,7 @@ def build(adds=(), busybox=BUSYBOX_PATH, mtime=None):
     parsed = [parse_add(spec) for spec in adds]  # every spec checked first
     tree = base_tree(busybox)
     for host, guest in parsed:
-        tree.add_host(host, guest)
+        tree.add_host(host, guest, top=True)
     return tree.archive(mtime)
 
 

@@ -206,8 +206,17 @@ def _relay(proc, c1, c2, verbose, timeout):
                     stream, n = buf[0], buf[1]
                     chunk, buf = buf[2:2 + n], buf[2 + n:]
                     target = out.get(stream, sys.stderr.buffer)
-                    target.write(chunk)
-                    target.flush()
+                    try:
+                        target.write(chunk)
+                        target.flush()
+                    except BrokenPipeError:
+                        # the reader went away (`| head`): as a program
+                        # in a shell pipeline, end with SIGPIPE's status
+                        proc.kill()
+                        proc.wait()
+                        devnull = os.open(os.devnull, os.O_WRONLY)
+                        os.dup2(devnull, target.fileno())
+                        return 128 + 13
         if proc.poll() is not None and not events:
             break
     info = qemu.decode_exit(proc.returncode, proc.stderr.read().decode(errors="replace"))
