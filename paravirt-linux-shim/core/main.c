@@ -49,6 +49,19 @@ static int reply_owner[MAX_REPLIES]; /* the pid whose call it answers */
 static unsigned reply_cur;
 struct process *shim_current;
 
+/* When every Reply object is kept, a call that blocks parks its process
+ * by suspension instead: its thread is suspended (the kernel aborts the
+ * call: RIP back at the `syscall`, RAX the number) and the "reply" is a
+ * token naming the process; the answer then goes into its registers (RAX,
+ * RIP past the `syscall`) and it is resumed. Slower, but no blocking call
+ * fails for want of a Reply object however many processes wait. */
+#define SUSPENDED_TOKEN UINT64_C(0x40000000)
+
+static struct process *token_owner(l4_word_t reply)
+{
+    return reply > SUSPENDED_TOKEN ? proc_by_pid((int)(reply - SUSPENDED_TOKEN)) : NULL;
+}
+
 l4_word_t shim_keep_reply(void)
 {
     for (unsigned i = 1; i < shim.nreplies; i++) {
@@ -61,12 +74,19 @@ l4_word_t shim_keep_reply(void)
             return kept;
         }
     }
-    return 0;
+    struct process *p = shim_current;
+    if (!p || !p->tcb || p->park_suspended || l4_tcb_suspend(p->tcb) != L4_NO_ERROR)
+        return 0;
+    p->park_suspended = true;
+    return SUSPENDED_TOKEN + (l4_word_t)p->pid;
 }
 
 void shim_release_reply(l4_word_t reply)
 {
-    if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies)
+    struct process *p = token_owner(reply);
+    if (p)
+        p->park_suspended = false;
+    else if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies)
         reply_kept[reply - shim.reply_first] = false;
 }
 
@@ -75,7 +95,8 @@ l4_word_t shim_parked_reply(int pid)
     for (unsigned i = 0; i < shim.nreplies; i++)
         if (reply_kept[i] && reply_owner[i] == pid)
             return shim.reply_first + i;
-    return 0;
+    struct process *p = proc_by_pid(pid);
+    return p && p->park_suspended ? SUSPENDED_TOKEN + (l4_word_t)pid : 0;
 }
 
 /* The answer to the call just handled, when it is one to four words: sent
@@ -112,6 +133,17 @@ void shim_flush_reply(void)
 
 void shim_reply_send(l4_word_t reply, l4_word_t value)
 {
+    struct process *t = token_owner(reply);
+    if (t) { /* parked by suspension: the answer into its registers */
+        t->park_suspended = false;
+        struct l4_user_context u = {0};
+        if (l4_tcb_read_registers(t->tcb, true, L4_USER_CONTEXT_WORDS, &u) == L4_NO_ERROR) {
+            u.rax = value;
+            u.rip += 2;
+            (void)l4_tcb_write_registers(t->tcb, true, L4_USER_CONTEXT_WORDS, &u);
+        }
+        return;
+    }
     shim_release_reply(reply);
     l4_set_mr(0, value);
     (void)l4_send(reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, 1));
@@ -119,7 +151,7 @@ void shim_reply_send(l4_word_t reply, l4_word_t value)
 
 void shim_answer(l4_word_t reply, l4_word_t value)
 {
-    struct process *p = NULL;
+    struct process *p = token_owner(reply);
     if (reply >= shim.reply_first && reply < shim.reply_first + shim.nreplies) {
         unsigned k = (unsigned)(reply - shim.reply_first);
         p = reply_owner[k] ? proc_by_pid(reply_owner[k]) : NULL;
@@ -139,9 +171,23 @@ void shim_answer(l4_word_t reply, l4_word_t value)
         shim_reply_send(reply, value);
 }
 
+/* Slots given back (a process's TCB capability, gone with its thread),
+ * taken again before new ones. */
+#define FREE_SLOTS 1024
+static l4_word_t free_slots[FREE_SLOTS];
+static unsigned nfree_slots;
+
 l4_word_t shim_slot(void)
 {
+    if (nfree_slots)
+        return free_slots[--nfree_slots];
     return next_slot < end_slot ? next_slot++ : 0;
+}
+
+void shim_slot_free(l4_word_t slot)
+{
+    if (slot && nfree_slots < FREE_SLOTS)
+        free_slots[nfree_slots++] = slot;
 }
 
 void shim_random(void *out, size_t n)

@@ -39,6 +39,17 @@ int proc_init(size_t heap_bytes)
     return procs && shim_nprocs >= 2 ? 0 : -LINUX_ENOMEM;
 }
 
+/* A process's thread goes (the memory server destroys it, and with it our
+ * TCB capability): its slot is free again. */
+static void thread_destroy(struct process *p)
+{
+    if (p->thread)
+        (void)mem_thread_destroy(shim.mem, p->thread);
+    shim_slot_free(p->tcb);
+    p->thread = 0;
+    p->tcb = 0;
+}
+
 struct process *proc_by_pid(int pid)
 {
     for (unsigned i = 0; i < shim_nprocs; i++)
@@ -194,6 +205,8 @@ struct process *proc_spawn_as(const char *path, int pid, int ppid, int argc,
                                             shim.ep, shim.cnode, p->tcb, &p->thread);
         if (ms != L4_NO_ERROR) {
             shim_log("cannot start %s: ThreadCreate: %s", path, mem_error_name(ms));
+            shim_slot_free(p->tcb);
+            p->tcb = 0;
             e = -LINUX_ENOMEM;
         }
     }
@@ -249,10 +262,7 @@ void proc_exit(struct process *p, int wait_status)
 {
     futex_forget(p);
     sched_leave(p); /* the CPU goes at the end of this event */
-    if (p->thread)
-        (void)mem_thread_destroy(shim.mem, p->thread);
-    p->thread = 0;
-    p->tcb = 0;
+    thread_destroy(p);
     give_back(p);
     proc_vfork_release(p);
     for (unsigned i = 0; i < shim_nprocs; i++)
@@ -401,8 +411,11 @@ static long fork_common(struct process *p, const struct syscall_frame *f, bool l
     if (e == 0) {
         c->tcb = shim_slot();
         if (!c->tcb || mem_thread_create(shim.mem, c->mm.space, (l4_word_t)c->pid, shim.priority,
-                                         shim.ep, shim.cnode, c->tcb, &c->thread) != L4_NO_ERROR)
+                                         shim.ep, shim.cnode, c->tcb, &c->thread) != L4_NO_ERROR) {
+            shim_slot_free(c->tcb);
+            c->tcb = 0;
             e = -LINUX_EAGAIN;
+        }
     }
     if (e == 0) {
         /* the child returns 0 from the same system call */
@@ -419,8 +432,7 @@ static long fork_common(struct process *p, const struct syscall_frame *f, bool l
             (void)l4_tcb_resume(c->tcb);
     }
     if (e) {
-        if (c->thread)
-            (void)mem_thread_destroy(shim.mem, c->thread);
+        thread_destroy(c);
         if (!lend)
             mm_destroy(&c->mm);
         vfs_process_exit(c);
@@ -515,8 +527,7 @@ long proc_execve(struct process *p, uint64_t upath, uint64_t uargv, uint64_t uen
     /* past the point of no return: a fresh image in a fresh process slot
      * state, the same pid; the old thread and space go */
     int pid = p->pid, ppid = p->ppid;
-    (void)mem_thread_destroy(shim.mem, p->thread);
-    p->thread = 0;
+    thread_destroy(p);
     if (p->mm_lent)
         give_back(p);
     else

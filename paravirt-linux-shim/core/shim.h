@@ -58,8 +58,10 @@ struct shim_platform {
 };
 extern struct shim_platform shim;
 
-/* A free slot of our CNode, or 0. */
+/* A free slot of our CNode, or 0; one whose capability is gone (deleted
+ * by the server that made it) comes back with shim_slot_free(). */
 l4_word_t shim_slot(void);
+void shim_slot_free(l4_word_t slot);
 /* Stop the compartment with a status (root Exit). */
 _Noreturn void shim_exit_compartment(unsigned status);
 void shim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -204,9 +206,10 @@ struct process {
     struct shim_stack altstack; /* sigaltstack */
     bool restore_mask;          /* sigsuspend, ppoll: saved_mask comes back */
     uint64_t saved_mask;
-    bool stopped;    /* by SIGSTOP & co. (its thread suspended) */
-    bool paused;     /* in pause or sigsuspend (its thread suspended) */
-    int stop_report; /* for wait4 WUNTRACED/WCONTINUED, or 0 */
+    bool stopped;        /* by SIGSTOP & co. (its thread suspended) */
+    bool paused;         /* in pause or sigsuspend (its thread suspended) */
+    bool park_suspended; /* parked in a call by suspension: no Reply left (main.c) */
+    int stop_report;     /* for wait4 WUNTRACED/WCONTINUED, or 0 */
     uint64_t sigwait_set, sigwait_info, sigwait_deadline; /* parked in sigtimedwait */
     uint64_t alarm_at, alarm_every; /* ITIMER_REAL (ns on the PV clock; 0: off) */
     l4_word_t sys_nr, sys_a[6];     /* the system call it is in */

@@ -112,6 +112,7 @@ TESTS = [
     Test("errors"),
     Test("futex"),
     Test("misc"),
+    Test("longrun", timeout=120),
     Test("workload", script=True, timeout=60),
     Test("shell", script=True),
     Test("hostile_syscalls", timeout=60),
