@@ -73,7 +73,7 @@ PROG_BUILD = Path("tests/linux/bench/linux-bench")
 WORKLOAD_SRC = Path("tests/linux/bench/workload.sh")
 
 DEFAULT_RUNS = 3
-DEFAULT_TIMEOUT = 900.0
+DEFAULT_TIMEOUT = 300.0
 
 _RESULT_RE = re.compile(r"^LBENCH (\S+) median=(\d+\.\d) min=(\d+\.\d) "
                         r"max=(\d+\.\d) batches=(\d+) per_batch=(\d+)$")
@@ -142,6 +142,8 @@ def init_script(names, workload_runs=WORKLOAD_RUNS):
         "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)",
         "    dmesg | grep -E 'tsc:|clocksource:|Linux version' | "
         "sed 's/^/LBENCH-INFO /'",
+        "    cd /sys/devices/system/cpu/vulnerabilities && grep . * | "
+        "sed 's/^/LBENCH-INFO vulnerabilities: /'; cd /",
         "    poweroff -f",
         "fi", ""]
     return "\n".join(lines)
@@ -294,36 +296,39 @@ def run_tessera(spec, srcdir, builddir, prog, workload, names, clock, timeout,
             boot.info.append(f"TSC calibrated at {m.group(1)} kHz")
     if failure:
         for n in names:
-            if n not in boot.results and n not in boot.errors:
-                boot.errors[n] = f"not run: {failure}"
+            if n not in boot.results:
+                why = boot.errors.get(n, "no result")
+                boot.errors[n] = f"{why} ({failure})"
     return boot
 
 
 def run_side(side, run_one, names, clock, note):
-    """Boot until every benchmark has a result or an error: a benchmark
-    that hangs the system is marked and the rest run in a new boot."""
+    """Each benchmark in a boot of its own, so that one that fails, hangs
+    or uses something up cannot change the next one's figure; the boot
+    figure is the median over these boots. Returns one Boot."""
     total = Boot()
-    todo = list(names)
-    while todo:
+    ticks, firsts = [], []
+    for n in names:
         if note:
-            note(f"bench linux: {side}, {clock}: {', '.join(todo)}")
-        b = run_one(todo, clock)
+            note(f"bench linux: {side}, {clock}: {n}")
+        b = run_one([n], clock)
         total.results.update(b.results)
-        total.info += b.info
+        total.errors.update({k: v for k, v in b.errors.items()
+                             if k not in b.results})
+        if n not in b.results and n not in b.errors:
+            total.errors[n] = "no result"
+        total.info = total.info or b.info  # the same in every boot
         total.log += b.log
-        if total.boot_tsc is None:
-            total.boot_tsc, total.first_line_s = b.boot_tsc, b.first_line_s
-        done = [n for n in todo if n in b.results or n in b.errors]
-        for n in todo:
-            if n in b.errors and n not in b.results:
-                total.errors[n] = b.errors[n]
-        hung = [n for n in todo if b.errors.get(n, "").startswith("no result")]
-        rest = [n for n in todo if n not in done]
-        if not hung or not rest:
-            for n in rest:
-                total.errors.setdefault(n, b.errors.get(n, "no result"))
-            break
-        todo = rest
+        if b.boot_tsc is not None:
+            ticks.append(b.boot_tsc)
+        if b.first_line_s is not None:
+            firsts.append(b.first_line_s)
+    if ticks:
+        total.boot_tsc = statistics.median(ticks)
+    if firsts:
+        total.first_line_s = statistics.median(firsts)
+    if not ticks:
+        total.errors[BOOT] = "init printed no boot line"
     return total
 
 
@@ -356,10 +361,13 @@ def errors_of(boots):
 def _fmt(v, clock, name):
     if v is None:
         return "-"
-    if name == BOOT:
-        return f"{v / 1e6:.1f}M" if clock == "icount" else f"{v:.2f} s"
+    if name == BOOT and clock == "tcg":
+        return f"{v:.2f} s"
     if clock == "tcg":
-        return f"{v / 1000:.1f} us" if v >= 10000 else f"{v:.0f} ns"
+        return (f"{v / 1e6:.1f} ms" if v >= 1e7 else
+                f"{v / 1000:.1f} us" if v >= 10000 else f"{v:.0f} ns")
+    if v >= 1e7:
+        return f"{v / 1e6:.1f}M"
     return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
 
 
@@ -367,8 +375,9 @@ def summarize(tes, lin):
     """Rows: {name, title, bar, icount and tcg figures, ratios, errors}."""
     tf = {c: figures(tes[c], c) for c in tes}
     lf = {c: figures(lin[c], c) for c in lin}
-    terr = errors_of(tes.get("icount", []) + tes.get("tcg", []))
-    lerr = errors_of(lin.get("icount", []) + lin.get("tcg", []))
+    err = {(side, c): errors_of(boots.get(c, []))
+           for side, boots in (("tessera", tes), ("linux", lin))
+           for c in ("icount", "tcg")}
     rows = []
     for name, title, bar in BENCHMARKS + ((CALIB, "clock check: 2-insn loop", None),):
         r = {"name": name, "title": title, "bar": bar}
@@ -378,16 +387,22 @@ def summarize(tes, lin):
             r[f"tessera_{clock}"] = t
             r[f"linux_{clock}"] = li
             r[f"ratio_{clock}"] = t / li if t is not None and li else None
-        r["tessera_error"] = terr.get(name) if r["tessera_icount"] is None else None
-        r["linux_error"] = lerr.get(name) if r["linux_icount"] is None else None
+        for side in ("tessera", "linux"):
+            why = [f"{title}: {err[(side, c)][name]}" if c == "tcg" else
+                   err[(side, c)][name]
+                   for c, title in (("icount", "icount"), ("tcg", "plain TCG"))
+                   if r[f"{side}_{c}"] is None and name in err[(side, c)]]
+            r[f"{side}_error"] = "; ".join(why) or None
         ratio = r["ratio_icount"]
         r["bar_met"] = None if bar is None or ratio is None else ratio <= bar
-        rows.append(r)
+        ran = [v for k, v in r.items() if k.startswith(("tessera_", "linux_"))]
+        if any(v is not None for v in ran):
+            rows.append(r)
     return rows
 
 
 def format_table(rows, runs):
-    w = max(len(r["title"]) for r in rows) + 2
+    w = max([len(r["title"]) for r in rows] + [len("benchmark")]) + 2
     head = ("benchmark".ljust(w) + "Tessera".rjust(10) + "Linux".rjust(10) +
             "ratio".rjust(8) + "  bar".ljust(18) + "| " + "Tessera".rjust(10) +
             "Linux".rjust(10) + "ratio".rjust(8))
@@ -418,10 +433,12 @@ def format_table(rows, runs):
             out.append(" " * 4 + f"Tessera fails: {r['tessera_error']}")
         if r["linux_error"]:
             out.append(" " * 4 + f"Linux fails: {r['linux_error']}")
-    cal = next(r for r in rows if r["name"] == CALIB)
-    out.append("clock check (icount, a loop of 2 instructions): Tessera "
-               f"{_fmt(cal['tessera_icount'], 'icount', CALIB)}, Linux "
-               f"{_fmt(cal['linux_icount'], 'icount', CALIB)} ns per iteration")
+    cal = next((r for r in rows if r["name"] == CALIB), None)
+    if cal:
+        out.append("clock check (icount, a loop of 2 instructions): Tessera "
+                   f"{_fmt(cal['tessera_icount'], 'icount', CALIB)}, Linux "
+                   f"{_fmt(cal['linux_icount'], 'icount', CALIB)} ns per "
+                   "iteration")
     return "\n".join(out) + "\n"
 
 

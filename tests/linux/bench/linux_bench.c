@@ -132,8 +132,14 @@ static void wait_ok(pid_t pid, int want)
         fail_errno("fork failed");
     if (waitpid(pid, &st, 0) != pid)
         fail_errno("waitpid failed");
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != want)
-        fail("%s", "the child did not exit with the expected status");
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != want) {
+        char why[80];
+        if (WIFEXITED(st))
+            snprintf(why, sizeof why, "exited with status %d, not %d", WEXITSTATUS(st), want);
+        else
+            snprintf(why, sizeof why, "was killed by signal %d", WTERMSIG(st));
+        fail("the child %s", why);
+    }
 }
 
 static void op_fork(unsigned long n)
