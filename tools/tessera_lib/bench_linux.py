@@ -350,12 +350,17 @@ def figures(boots, clock):
     return out
 
 
-def errors_of(boots):
-    errs = {}
-    for b in boots:
-        for n, why in b.errors.items():
-            errs.setdefault(n, why)
-    return errs
+def failures(boots, name):
+    """Why *name* failed, per clock, with in how many of the boots; None
+    if it never did (the figures are then from the boots that worked)."""
+    notes = []
+    for clock, title in (("icount", "icount"), ("tcg", "plain TCG")):
+        runs = boots.get(clock, [])
+        why = [b.errors[name] for b in runs if name in b.errors]
+        if why:
+            count = f" (in {len(why)} of {len(runs)} boots)" if len(runs) > 1 else ""
+            notes.append(f"under {title}{count}: {why[0]}")
+    return "; ".join(notes) or None
 
 
 def _fmt(v, clock, name):
@@ -375,9 +380,6 @@ def summarize(tes, lin):
     """Rows: {name, title, bar, icount and tcg figures, ratios, errors}."""
     tf = {c: figures(tes[c], c) for c in tes}
     lf = {c: figures(lin[c], c) for c in lin}
-    err = {(side, c): errors_of(boots.get(c, []))
-           for side, boots in (("tessera", tes), ("linux", lin))
-           for c in ("icount", "tcg")}
     rows = []
     for name, title, bar in BENCHMARKS + ((CALIB, "clock check: 2-insn loop", None),):
         r = {"name": name, "title": title, "bar": bar}
@@ -387,12 +389,8 @@ def summarize(tes, lin):
             r[f"tessera_{clock}"] = t
             r[f"linux_{clock}"] = li
             r[f"ratio_{clock}"] = t / li if t is not None and li else None
-        for side in ("tessera", "linux"):
-            why = [f"{title}: {err[(side, c)][name]}" if c == "tcg" else
-                   err[(side, c)][name]
-                   for c, title in (("icount", "icount"), ("tcg", "plain TCG"))
-                   if r[f"{side}_{c}"] is None and name in err[(side, c)]]
-            r[f"{side}_error"] = "; ".join(why) or None
+        for side, boots in (("tessera", tes), ("linux", lin)):
+            r[f"{side}_error"] = failures(boots, name)
         ratio = r["ratio_icount"]
         r["bar_met"] = None if bar is None or ratio is None else ratio <= bar
         ran = [v for k, v in r.items() if k.startswith(("tessera_", "linux_"))]
@@ -430,9 +428,9 @@ def format_table(rows, runs):
         line += (f"{ratio:.2f}x" if ratio is not None else "-").rjust(8)
         out.append(line.rstrip())
         if r["tessera_error"]:
-            out.append(" " * 4 + f"Tessera fails: {r['tessera_error']}")
+            out.append(" " * 4 + f"Tessera fails {r['tessera_error']}")
         if r["linux_error"]:
-            out.append(" " * 4 + f"Linux fails: {r['linux_error']}")
+            out.append(" " * 4 + f"Linux fails {r['linux_error']}")
     cal = next((r for r in rows if r["name"] == CALIB), None)
     if cal:
         out.append("clock check (icount, a loop of 2 instructions): Tessera "
