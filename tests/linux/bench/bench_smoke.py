@@ -53,21 +53,21 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for mode, (b, n) in SMALL.items():
             rc, out = run([prog, mode, str(b), str(n)], tmp)
-            boot = bench_linux.parse_lines(out.splitlines(), [mode])
+            boot = bench_linux.parse_lines(out.splitlines())
             med = boot.results.get(mode)
             check(rc == 0 and med is not None and med > 0 and not boot.errors,
                   f"{mode}: one result line", out)
         rc, out = run([prog, "run", "workload", "1", "/bin/busybox", "sh",
                        str(args.workload.absolute())], tmp)
-        boot = bench_linux.parse_lines(out.splitlines(), ["workload"])
+        boot = bench_linux.parse_lines(out.splitlines())
         check(rc == 0 and boot.results.get("workload", 0) > 0,
               "workload: runs and passes its own checks natively", out)
         rc, out = run([prog, "boot"], tmp)
-        boot = bench_linux.parse_lines(out.splitlines(), [])
+        boot = bench_linux.parse_lines(out.splitlines())
         check(rc == 0 and boot.boot_tsc and boot.boot_tsc > 0,
               "boot: the counter line", out)
         rc, out = run([prog, "run", "false", "1", "/bin/false"], tmp)
-        boot = bench_linux.parse_lines(out.splitlines(), ["false"])
+        boot = bench_linux.parse_lines(out.splitlines())
         check(rc == 1 and "false" in boot.errors,
               "a failing mode: an LBENCH-ERROR line and status 1", out)
         rc, out = run(["relative", "exec", "1", "1"], tmp, executable=prog)
@@ -77,7 +77,7 @@ def main():
              "batches=3 per_batch=2", "LBENCH-STATUS fork 0",
              "LBENCH-BEGIN exec", "LBENCH-STATUS exec 139",
              "LBENCH-BEGIN pipe"]
-    boot = bench_linux.parse_lines(lines, ["fork", "exec", "pipe"])
+    boot = bench_linux.parse_lines(lines)
     check(boot.results == {"fork": 10.5} and
           boot.errors["exec"].startswith("exit status 139") and
           boot.errors["pipe"].startswith("no result"),
