@@ -357,6 +357,21 @@ class BatchQemu:
             if self._open == 0:
                 return self.EXIT, None
 
+    def serial_lines(self, deadline):
+        """Yield each serial line until QEMU exits or time.monotonic()
+        passes *deadline*; self.timed_out then says which it was."""
+        self.timed_out = False
+        while True:
+            ev = self.next_event(deadline - time.monotonic())
+            if ev is None:
+                self.timed_out = True
+                return
+            kind, text = ev
+            if kind == self.EXIT:
+                return
+            if kind == self.SERIAL:
+                yield text
+
     def kill(self):
         """Kill QEMU if it is still running and reap it."""
         if self.proc.poll() is None:

@@ -26,6 +26,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import TesseraError
@@ -108,8 +109,17 @@ def _listen(path):
     return s
 
 
-def run(spec, srcdir, builddir, program, args, adds=(), verbose=False, timeout=None):
-    """Boot PROG; relay its output and input; return its exit status."""
+def run(spec, srcdir, builddir, program, args, adds=(), verbose=False, timeout=None,
+        cpu=qemu.DEFAULT_CPU, qemu_args=(), sink=None, stdin=True, on_start=None):
+    """Boot PROG; relay its output and input; return its exit status.
+
+    cpu, qemu_args: QEMU's -cpu and arguments added after the standard ones
+    (e.g. -icount). sink: a function sink(channel, data) that gets COM1's
+    bytes (channel "log") and the program's output (channel 1 or 2)
+    instead of our stderr and stdout. stdin: False gives the program an
+    empty standard input. on_start: called once QEMU has started. timeout:
+    seconds until QEMU is stopped and TesseraError (status 124) raised.
+    """
     check_program(program)
     name = Path(program).name
     guest = f"{GUEST_DIR}/{name}"
@@ -135,7 +145,8 @@ def run(spec, srcdir, builddir, program, args, adds=(), verbose=False, timeout=N
         mods += [m for m in spec.modules if m.cmdline == "seed"]
         mods += [qemu.Module(str(p), n) for p, n in manifest.image_modules(man, builddir)]
         log_sock, host_sock = _listen(tmp / "com1"), _listen(tmp / "com2")
-        cmd = qemu.qemu_command(spec, interactive=False, modules=mods, memory="1024M")
+        cmd = qemu.qemu_command(spec, interactive=False, modules=mods, memory="1024M",
+                                cpu=cpu, extra_args=qemu_args)
         # both serial ports on our sockets (replacing -serial stdio)
         i = cmd.index("-serial")
         del cmd[i:i + 2]
@@ -144,6 +155,8 @@ def run(spec, srcdir, builddir, program, args, adds=(), verbose=False, timeout=N
                 "-serial", "chardev:c1", "-serial", "chardev:c2"]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
+        if on_start:
+            on_start()
         log_sock.settimeout(30)
         host_sock.settimeout(30)
         try:
@@ -152,14 +165,28 @@ def run(spec, srcdir, builddir, program, args, adds=(), verbose=False, timeout=N
         except OSError as e:
             proc.kill()
             raise TesseraError(f"QEMU did not connect its serial ports: {e}") from e
-        return _relay(proc, c1, c2, verbose, timeout)
+        return _relay(proc, c1, c2, verbose, timeout, sink, stdin)
 
 
-def _relay(proc, c1, c2, verbose, timeout):
+def _default_sink(verbose):
+    out = {1: sys.stdout.buffer, 2: sys.stderr.buffer}
+
+    def sink(channel, data):
+        if channel == "log" and not verbose:
+            return
+        target = sys.stderr.buffer if channel == "log" else out.get(channel, sys.stderr.buffer)
+        target.write(data)
+        target.flush()
+    return sink
+
+
+def _relay(proc, c1, c2, verbose, timeout, sink=None, stdin=True):
+    sink = sink or _default_sink(verbose)
+    deadline = None if timeout is None else time.monotonic() + timeout
     sel = selectors.DefaultSelector()
     sel.register(c1, selectors.EVENT_READ, "log")
     sel.register(c2, selectors.EVENT_READ, "host")
-    stdin_fd = sys.stdin.fileno() if sys.stdin else None
+    stdin_fd = sys.stdin.fileno() if sys.stdin and stdin else None
     stdin_open = stdin_fd is not None
     if stdin_open:
         try:
@@ -174,8 +201,11 @@ def _relay(proc, c1, c2, verbose, timeout):
         c2.sendall(b"\x01\x00")
     buf = b""
     log_tail = []
-    out = {1: sys.stdout.buffer, 2: sys.stderr.buffer}
     while True:
+        if deadline is not None and time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            raise TesseraError(f"the program did not end within {timeout:g} s", 124)
         events = sel.select(timeout=0.5)
         for key, _ in events:
             if key.data == "stdin":
@@ -195,9 +225,7 @@ def _relay(proc, c1, c2, verbose, timeout):
                 sel.unregister(sock)
                 continue
             if key.data == "log":
-                if verbose:
-                    sys.stderr.buffer.write(data)
-                    sys.stderr.buffer.flush()
+                sink("log", data)
                 log_tail.append(data)
                 log_tail = log_tail[-256:]
             else:
@@ -205,17 +233,19 @@ def _relay(proc, c1, c2, verbose, timeout):
                 while len(buf) >= 2 and len(buf) >= 2 + buf[1]:
                     stream, n = buf[0], buf[1]
                     chunk, buf = buf[2:2 + n], buf[2 + n:]
-                    target = out.get(stream, sys.stderr.buffer)
                     try:
-                        target.write(chunk)
-                        target.flush()
+                        sink(stream, chunk)
                     except BrokenPipeError:
                         # the reader went away (`| head`): as a program
                         # in a shell pipeline, end with SIGPIPE's status
                         proc.kill()
                         proc.wait()
                         devnull = os.open(os.devnull, os.O_WRONLY)
-                        os.dup2(devnull, target.fileno())
+                        for f in (sys.stdout, sys.stderr):
+                            try:
+                                os.dup2(devnull, f.fileno())
+                            except (OSError, ValueError):
+                                pass
                         return 128 + 13
         if proc.poll() is not None and not events:
             break
