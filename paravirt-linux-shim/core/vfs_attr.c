@@ -217,7 +217,31 @@ long vfs_statfs(struct process *p, uint64_t upath, long fd, uint64_t buf)
 
 /* sendfile: from a file at an offset (or its own) to any descriptor, in
  * chunks through the shim. */
+static long sendfile_once(struct process *p, long out_fd, long in_fd, uint64_t uoff,
+                          uint64_t count);
+
+/* A sendfile parked on a full pipe: tried again when the pipe moves. */
+static long sendfile_check(struct process *p, const uint64_t *a, bool final)
+{
+    (void) final;
+    long r = sendfile_once(p, (long)a[0], (long)a[1], a[2], a[3]);
+    return r == -LINUX_EAGAIN ? 0 : r;
+}
+
 long vfs_sendfile(struct process *p, long out_fd, long in_fd, uint64_t uoff, uint64_t count)
+{
+    long r = sendfile_once(p, out_fd, in_fd, uoff, count);
+    struct shim_file *fout;
+    struct vnode *vout = vfs_vnode_of(p, out_fd, &fout);
+    if (r == -LINUX_EAGAIN && vout && vout->kind == V_PIPE_W && !(fout->flags & 04000)) {
+        /* a blocking pipe with no room yet: wait for some, as write does */
+        uint64_t args[6] = {(uint64_t)out_fd, (uint64_t)in_fd, uoff, count, 0, 0};
+        return vfs_park_check(p, sendfile_check, args, 0);
+    }
+    return r;
+}
+
+static long sendfile_once(struct process *p, long out_fd, long in_fd, uint64_t uoff, uint64_t count)
 {
     struct shim_file *fin;
     struct vnode *vin = vfs_vnode_of(p, in_fd, &fin);
@@ -240,8 +264,11 @@ long vfs_sendfile(struct process *p, long out_fd, long in_fd, uint64_t uoff, uin
         if (r <= 0)
             break;
         long w = vfs_write_kernel(p, out_fd, chunk, (size_t)r);
-        if (w < 0)
-            return done ? (long)done : w;
+        if (w < 0) {
+            if (!done)
+                return w;
+            break; /* what went out counts, and moves the offset */
+        }
         done += (uint64_t)w;
         if ((size_t)r < k || (size_t)w < (size_t)r)
             break;

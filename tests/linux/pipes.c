@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <time.h>
 #include <sys/syscall.h>
 
 static void basic_tests(void)
@@ -185,11 +187,75 @@ static void dup_tests(void)
     close(b2);
 }
 
+/* sendfile of a file several times a pipe's size to a reader that starts
+ * late: every call blocks for room (never EAGAIN on a blocking pipe), the
+ * file offset moves by what went out, and the reader gets each byte once. */
+static void sendfile_tests(void)
+{
+    char dir[64];
+    lt_tmpdir(dir, sizeof dir);
+    int fd = open("big", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    static char block[4096];
+    unsigned sum = 0;
+    for (int i = 0; i < 75; i++) { /* 300 KiB */
+        for (size_t k = 0; k < sizeof block; k++)
+            block[k] = (char)(i * 31 + k);
+        for (size_t k = 0; k < sizeof block; k++)
+            sum += (unsigned char)block[k];
+        if (write(fd, block, sizeof block) != (ssize_t)sizeof block)
+            exit(2);
+    }
+    lseek(fd, 0, SEEK_SET);
+    int p[2];
+    if (pipe(p) != 0)
+        exit(2);
+    pid_t c = fork();
+    if (c == 0) {
+        close(p[1]);
+        struct timespec d = {0, 100000000};
+        nanosleep(&d, NULL); /* the writer fills the pipe and waits */
+        unsigned s = 0;
+        long total = 0;
+        ssize_t n;
+        while ((n = read(p[0], block, sizeof block)) > 0) {
+            total += n;
+            for (ssize_t k = 0; k < n; k++)
+                s += (unsigned char)block[k];
+        }
+        _exit(total == 75 * 4096 && s == sum ? 0 : 1);
+    }
+    close(p[0]);
+    long sent = 0;
+    int eagain = 0;
+    for (;;) {
+        ssize_t r = sendfile(p[1], fd, NULL, 1 << 20);
+        if (r < 0) {
+            eagain += errno == EAGAIN;
+            break;
+        }
+        if (r == 0)
+            break;
+        sent += r;
+    }
+    close(p[1]);
+    int st;
+    waitpid(c, &st, 0);
+    CHECK("sendfile into a pipe: the whole file, no EAGAIN on a blocking pipe",
+          sent == 75 * 4096 && !eagain);
+    CHECK("sendfile moved the file offset by what it sent", lseek(fd, 0, SEEK_CUR) == sent);
+    printf("a late reader got every byte once: %s\n", lt_status(st));
+    close(fd);
+    unlink("big");
+    if (chdir("/") == 0)
+        rmdir(dir);
+}
+
 int main(void)
 {
     lt_init();
     basic_tests();
     transfer_tests();
     dup_tests();
+    sendfile_tests();
     return lt_done();
 }
