@@ -327,7 +327,9 @@ static struct process *new_slot(void)
 }
 
 /* Share every page of parent with child, both read-only where writable
- * (copy-on-write: the first write faults and mm_fault() copies). */
+ * (copy-on-write: the first write faults and mm_fault() copies); the
+ * parent's writable pages are protected in one Batch, the child's are
+ * mapped as it touches them. */
 static int share_pages(struct mm *parent, struct mm *child)
 {
     l4_word_t size = 0, failed = 0, first = 0;
@@ -344,20 +346,19 @@ static int share_pages(struct mm *parent, struct mm *child)
         struct pagemap_entry *pe = &parent->map[i];
         if (pe->vpn <= 1)
             continue;
-        /* MAP_SHARED pages stay writable in both; PROT_NONE ones are
-         * kept, not mapped */
+        /* the child gets the page in its mirror, not mapped (prot NONE
+         * there means "not mapped yet"): its first touch maps it, read-only
+         * if it is shared copy-on-write (mm_fault()), so a fork costs the
+         * pages the child uses, not all the parent has; MAP_SHARED pages
+         * stay writable in both */
         bool shared = mm_page_shared(parent, pe->vpn << 12);
         unsigned prot = shared ? pe->prot : pe->prot & ~LINUX_PROT_WRITE;
         pmem_get(pe->pfn);
-        int e = mm_record(child, pe->vpn << 12, pe->pfn, prot);
+        int e = mm_record(child, pe->vpn << 12, pe->pfn, LINUX_PROT_NONE);
         if (e) {
             pmem_put(pe->pfn);
             return e;
         }
-        if (prot != LINUX_PROT_NONE)
-            b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_MAP, (uint32_t)child->space,
-                                              pe->vpn << 12,          pe->pfn,
-                                              mm_rights_of(prot),     0};
         if (!shared && (pe->prot & LINUX_PROT_WRITE)) {
             pe->prot = prot; /* the parent's copy is read-only too now */
             b[n++] = (struct mem_batch_entry){MEM_BATCH_ENTRY_OP_PROTECT,
