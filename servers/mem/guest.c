@@ -142,16 +142,16 @@ mem_status_t memsrv_space_destroy(struct mem_server *s, struct mem_comp *c, l4_w
         if (c->handles[i].kind == MEM_HANDLE_THREAD && c->handles[i].live &&
             c->handles[i].space == space)
             thread_kill(s, c, &c->handles[i]);
-    /* frames first, then the tables (a removal shifts a later entry into
-     * i: look at i again) */
+    /* frames first, then the tables: its own entries, by its list */
     for (unsigned pass = 0; pass < 2; pass++)
-        for (uint32_t i = 0; i < c->map_cap;) {
-            struct mem_map *e = &c->map[i];
+        for (uint64_t k = c->spaces[space].head; k;) {
+            struct mem_map *e = memsrv_map_find(c, k);
+            if (!e)
+                break; /* cannot happen: the list names entries that exist */
+            k = e->next;
             unsigned lv = memsrv_key_level(e->key);
-            if (!e->key || memsrv_key_space(e->key) != space || (pass == 0) != (lv == 0)) {
-                i++;
+            if ((pass == 0) != (lv == 0))
                 continue;
-            }
             if (lv == 0) {
                 y->frame_unmap(y->ctx, e->cap);
                 y->destroy(y->ctx, e->cap);

@@ -9,9 +9,20 @@
  * pfn, the rights); levels 1..3 are the page tables made for a space (or
  * the guest kernel's window, space MEM_SPACE_WINDOW). Removal shifts the
  * following entries back, so there are no tombstones and a lookup ends at
- * the first empty entry. Pure logic.
+ * the first empty entry. The entries of each guest space are also a list
+ * linked by key (mem_space.head, mem_map.prev/next), so that destroying a
+ * space visits its entries only, not the table. Pure logic.
  */
+#include "core.h"
 #include "mem.h"
+
+/* The list head of the guest space an entry belongs to (none for the
+ * window). */
+static uint64_t *head_of(struct mem_comp *c, uint64_t key)
+{
+    unsigned space = memsrv_key_space(key);
+    return c->spaces && space < c->max_spaces ? &c->spaces[space].head : NULL;
+}
 
 uint64_t memsrv_map_key(unsigned level, unsigned space, l4_word_t base)
 {
@@ -56,11 +67,32 @@ struct mem_map *memsrv_map_insert(struct mem_comp *c, uint64_t key)
         i = (i + 1) & (c->map_cap - 1);
     c->map[i] = (struct mem_map){.key = key};
     c->map_count++;
+    uint64_t *head = head_of(c, key);
+    if (head) {
+        c->map[i].next = *head;
+        if (*head) {
+            struct mem_map *n = memsrv_map_find(c, *head);
+            if (n)
+                n->prev = key;
+        }
+        *head = key;
+    }
     return &c->map[i];
 }
 
 void memsrv_map_remove(struct mem_comp *c, struct mem_map *e)
 {
+    uint64_t *head = head_of(c, e->key);
+    if (head) { /* out of its space's list */
+        struct mem_map *pv = e->prev ? memsrv_map_find(c, e->prev) : NULL;
+        struct mem_map *nx = e->next ? memsrv_map_find(c, e->next) : NULL;
+        if (pv)
+            pv->next = e->next;
+        else
+            *head = e->next;
+        if (nx)
+            nx->prev = e->prev;
+    }
     uint32_t mask = c->map_cap - 1, i = (uint32_t)(e - c->map);
     c->map[i].key = 0;
     c->map_count--;

@@ -109,10 +109,14 @@ struct mem_map {
     l4_cptr_t cap; /* the mapping's frame copy, or the table */
     uint32_t pfn;
     uint8_t rights;
+    /* the entries of one guest space, a list linked by key (entries move
+     * in the table, keys do not): SpaceDestroy visits only its own */
+    uint64_t prev, next;
 };
 
 struct mem_space {
     bool used;
+    uint64_t head;  /* the key of its first map entry (0: none) */
     l4_cptr_t pml4; /* kept for reuse once made (a freed space keeps it) */
     uint32_t threads;
 };

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <l4/pv/mem.h>
+#include "core.h"
 #include "mem.h"
 #include "suites.h"
 
@@ -306,6 +307,48 @@ START_TEST(life_bounded_destroy)
 }
 END_TEST
 
+/* Destroying a space removes its mappings and tables (found by its own
+ * list, not a scan), and nothing of another space's; unmaps on the way
+ * keep both lists right. */
+START_TEST(space_destroy_by_its_list)
+{
+    struct mem_comp *c = started(6, 18);
+    l4_word_t a, b;
+    ck_assert_uint_eq(memsrv_space_create(&srv, c, &a, d), 0);
+    ck_assert_uint_eq(memsrv_space_create(&srv, c, &b, d), 0);
+    for (l4_word_t i = 0; i < 12; i++) {
+        ck_assert_uint_eq(memsrv_map(&srv, c, a, 0x400000 + i * 4096, i, 3, d), 0);
+        ck_assert_uint_eq(memsrv_map(&srv, c, b, 0x800000 + i * 4096, 20 + i, 3, d), 0);
+    }
+    ck_assert_uint_eq(memsrv_unmap(&srv, c, a, 0x400000 + 5 * 4096, d), 0);
+    ck_assert_uint_eq(memsrv_unmap(&srv, c, b, 0x800000, d), 0);
+    uint32_t before = c->map_count, in_b = 0;
+    for (uint32_t i = 0; i < c->map_cap; i++)
+        if (c->map[i].key && memsrv_key_space(c->map[i].key) == b)
+            in_b++;
+    ck_assert_uint_eq(memsrv_space_destroy(&srv, c, a, d), 0);
+    uint32_t left_a = 0, left_b = 0;
+    for (uint32_t i = 0; i < c->map_cap; i++) {
+        left_a += c->map[i].key && memsrv_key_space(c->map[i].key) == a;
+        left_b += c->map[i].key && memsrv_key_space(c->map[i].key) == b;
+    }
+    ck_assert_uint_eq(left_a, 0);
+    ck_assert_uint_eq(left_b, in_b);
+    ck_assert_uint_lt(c->map_count, before);
+    ck_assert_uint_eq(c->spaces[a].head, 0);
+    /* b's list still names exactly its entries */
+    uint32_t walked = 0;
+    for (uint64_t k = c->spaces[b].head; k; walked++) {
+        struct mem_map *e = memsrv_map_find(c, k);
+        ck_assert_ptr_nonnull(e);
+        k = e->next;
+    }
+    ck_assert_uint_eq(walked, in_b);
+    ck_assert_uint_eq(memsrv_space_destroy(&srv, c, b, d), 0);
+    ck_assert_uint_eq(c->spaces[b].head, 0);
+}
+END_TEST
+
 START_TEST(start_failure_undone)
 {
     l4_word_t inbox, pages = 0, free0 = sa.nfree;
@@ -528,6 +571,7 @@ Suite *mem_core_suite(void)
     tcase_add_test(tc, split_quota);
     tcase_add_test(tc, vaddr_rights_checks);
     tcase_add_test(tc, map_table_model);
+    tcase_add_test(tc, space_destroy_by_its_list);
     tcase_add_test(tc, life_bounded_destroy);
     tcase_add_test(tc, start_failure_undone);
     tcase_add_test(tc, destroy_before_start);

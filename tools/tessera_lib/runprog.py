@@ -56,7 +56,7 @@ image = "@build/servers/console/console.elf"
 [[server]]
 name = "mem"
 priority = 250
-memory = "8MiB"
+memory = "16MiB"
 image = "@build/servers/mem/mem.elf"
 
 [[compartment]]
