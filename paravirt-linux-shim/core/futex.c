@@ -33,6 +33,9 @@ struct futex_waiter {
     l4_word_t reply;
 };
 static struct futex_waiter waiters[SHIM_MAX_PROCS];
+/* Every used entry is below waiters_hi (it grows as entries are taken, the
+ * loops stop there: with few waiting, a wake-up looks at few entries). */
+static unsigned waiters_hi;
 
 #define SHARED_MARK (UINT64_C(1) << 63)
 
@@ -89,6 +92,8 @@ static long do_wait(struct process *p, uint64_t uaddr, uint32_t val, uint64_t ut
         return -LINUX_EAGAIN;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (!waiters[i].used) {
+            if (i >= waiters_hi)
+                waiters_hi = i + 1;
             l4_word_t r = shim_keep_reply();
             if (!r)
                 return -LINUX_ENOMEM;
@@ -109,7 +114,9 @@ static long do_wake(struct process *p, uint64_t uaddr, uint32_t n, uint32_t bits
     if (e)
         return e;
     long woken = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS && (uint32_t)woken < n; i++) {
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+    for (unsigned i = 0; i < waiters_hi && (uint32_t)woken < n; i++) {
         struct futex_waiter *w = &waiters[i];
         if (w->used && w->key_a == ka && w->key_b == kb && (w->bitset & bitset)) {
             w->used = false;
@@ -142,7 +149,9 @@ long futex_syscall(struct process *p, const struct syscall_frame *f)
 
 void futex_forget(struct process *p)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+    for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].pid == p->pid) {
             waiters[i].used = false;
             shim_release_reply(waiters[i].reply);
@@ -152,7 +161,9 @@ void futex_forget(struct process *p)
 uint64_t futex_next_deadline(void)
 {
     uint64_t first = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+    for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].deadline && (!first || waiters[i].deadline < first))
             first = waiters[i].deadline;
     return first;
@@ -160,7 +171,9 @@ uint64_t futex_next_deadline(void)
 
 void futex_expire(uint64_t now)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+    for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].deadline && waiters[i].deadline <= now) {
             waiters[i].used = false;
             shim_answer(waiters[i].reply, (l4_word_t)-LINUX_ETIMEDOUT);

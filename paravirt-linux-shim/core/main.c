@@ -349,6 +349,9 @@ struct sleeper {
     l4_word_t reply;
 };
 static struct sleeper sleepers[SHIM_MAX_PROCS];
+/* Every used entry is below sleepers_hi (it grows as entries are taken, the
+ * loops stop there: with few waiting, a wake-up looks at few entries). */
+static unsigned sleepers_hi;
 
 uint64_t shim_now_ns(void)
 {
@@ -377,7 +380,9 @@ static void arm_timer(void)
         first = fx;
     if (slice && (!first || slice < first))
         first = slice;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (sleepers_hi && !sleepers[sleepers_hi - 1].used)
+        sleepers_hi--;
+    for (unsigned i = 0; i < sleepers_hi; i++)
         if (sleepers[i].used && (!first || sleepers[i].deadline < first))
             first = sleepers[i].deadline;
     l4_word_t x;
@@ -409,7 +414,9 @@ void sleep_wake(void)
     vfs_expire(now);
     sig_expire(now);
     futex_expire(now);
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (sleepers_hi && !sleepers[sleepers_hi - 1].used)
+        sleepers_hi--;
+    for (unsigned i = 0; i < sleepers_hi; i++)
         if (sleepers[i].used && sleepers[i].deadline <= now) {
             sleepers[i].used = false;
             shim_answer(sleepers[i].reply, 0);
@@ -426,6 +433,8 @@ long shim_sleep(struct process *p, uint64_t ns)
         return 0;
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (!sleepers[i].used) {
+            if (i >= sleepers_hi)
+                sleepers_hi = i + 1;
             l4_word_t r = shim_keep_reply();
             if (!r)
                 return -LINUX_EAGAIN;
@@ -439,7 +448,9 @@ long shim_sleep(struct process *p, uint64_t ns)
 uint64_t sleep_cancel(struct process *p)
 {
     uint64_t left = 0, now = shim_now_ns();
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (sleepers_hi && !sleepers[sleepers_hi - 1].used)
+        sleepers_hi--;
+    for (unsigned i = 0; i < sleepers_hi; i++)
         if (sleepers[i].used && sleepers[i].pid == p->pid) {
             sleepers[i].used = false;
             shim_release_reply(sleepers[i].reply);

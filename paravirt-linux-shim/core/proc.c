@@ -52,9 +52,15 @@ static void thread_destroy(struct process *p)
 
 struct process *proc_by_pid(int pid)
 {
+    /* the process that made the last call is most often the next one */
+    static unsigned last;
+    if (last < shim_nprocs && procs[last].live && procs[last].pid == pid)
+        return &procs[last];
     for (unsigned i = 0; i < shim_nprocs; i++)
-        if (procs[i].live && procs[i].pid == pid)
+        if (procs[i].live && procs[i].pid == pid) {
+            last = i;
             return &procs[i];
+        }
     return NULL;
 }
 

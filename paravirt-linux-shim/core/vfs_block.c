@@ -35,6 +35,9 @@ struct waiter {
 };
 
 static struct waiter waiters[SHIM_MAX_PROCS];
+/* Every used entry is below waiters_hi (it grows as entries are taken, the
+ * loops stop there: with few waiting, a wake-up looks at few entries). */
+static unsigned waiters_hi;
 
 /* A read of the terminal: what the line discipline gives, -EAGAIN if
  * nothing yet. */
@@ -83,7 +86,9 @@ void vfs_wake_pipe(struct vpipe *vp)
     bool moved = true;
     while (moved) {
         moved = false;
-        for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+        while (waiters_hi && !waiters[waiters_hi - 1].used)
+            waiters_hi--;
+        for (unsigned i = 0; i < waiters_hi; i++) {
             struct waiter *w = &waiters[i];
             if (!w->used || (w->pipe != vp && !w->poll))
                 continue;
@@ -111,6 +116,8 @@ long vfs_park(struct process *p, struct vpipe *vp, long fd, uint64_t buf, uint64
 {
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (!waiters[i].used) {
+            if (i >= waiters_hi)
+                waiters_hi = i + 1;
             l4_word_t r = shim_keep_reply();
             if (!r)
                 return -LINUX_EAGAIN;
@@ -205,6 +212,8 @@ long vfs_park_check(struct process *p, vfs_check_fn check, const uint64_t args[6
 {
     for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
         if (!waiters[i].used) {
+            if (i >= waiters_hi)
+                waiters_hi = i + 1;
             l4_word_t reply = shim_keep_reply();
             if (!reply)
                 return -LINUX_EAGAIN;
@@ -225,7 +234,9 @@ long vfs_park_check(struct process *p, vfs_check_fn check, const uint64_t args[6
 
 void vfs_forget(struct process *p)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+    for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].pid == p->pid) {
             waiters[i].used = false;
             shim_release_reply(waiters[i].reply);
@@ -310,7 +321,9 @@ long vfs_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg)
 uint64_t vfs_next_deadline(void)
 {
     uint64_t first = 0;
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++)
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+    for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].deadline && (!first || waiters[i].deadline < first))
             first = waiters[i].deadline;
     return first;
@@ -318,7 +331,9 @@ uint64_t vfs_next_deadline(void)
 
 void vfs_expire(uint64_t now)
 {
-    for (unsigned i = 0; i < SHIM_MAX_PROCS; i++) {
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+    for (unsigned i = 0; i < waiters_hi; i++) {
         struct waiter *w = &waiters[i];
         if (!w->used || !w->deadline || w->deadline > now)
             continue;
