@@ -9,6 +9,7 @@
 int main(void)
 {
     SRunner *sr = srunner_create(shim_exec_suite());
+    srunner_add_suite(sr, shim_exec_stack_suite());
     srunner_add_suite(sr, shim_cpio_suite());
     srunner_add_suite(sr, shim_tmpfs_suite());
     srunner_add_suite(sr, shim_tmpfs_linux_suite());

@@ -31,6 +31,7 @@ Suite *pv_clock_suite(void);
 Suite *random_suite(void);
 Suite *console_core_suite(void);
 Suite *shim_exec_suite(void);
+Suite *shim_exec_stack_suite(void);
 Suite *mem_core_suite(void);
 Suite *irq_deadline_suite(void);
 Suite *irq_rtc_suite(void);

@@ -35,6 +35,7 @@ int main(void)
     srunner_add_suite(sr, random_suite());
     srunner_add_suite(sr, console_core_suite());
     srunner_add_suite(sr, shim_exec_suite());
+    srunner_add_suite(sr, shim_exec_stack_suite());
     srunner_add_suite(sr, mem_core_suite());
     srunner_add_suite(sr, irq_deadline_suite());
     srunner_add_suite(sr, irq_compartment_suite());
