@@ -35,6 +35,7 @@ enum {
     PF_CPUINFO,
     PF_LOADAVG,
     PF_VERSION,
+    PF_SYSSTAT,
     PF_PID,
     PF_EXE,
     PF_CWD,
@@ -58,7 +59,7 @@ struct pf_entry {
 static const struct pf_entry root_ents[] = {
     {"self", PF_SELF, LNK},       {"mounts", PF_MOUNTS, LNK},   {"meminfo", PF_MEMINFO, REG},
     {"uptime", PF_UPTIME, REG},   {"cpuinfo", PF_CPUINFO, REG}, {"loadavg", PF_LOADAVG, REG},
-    {"version", PF_VERSION, REG},
+    {"version", PF_VERSION, REG}, {"stat", PF_SYSSTAT, REG},
 };
 static const struct pf_entry pid_ents[] = {
     {"exe", PF_EXE, LNK},   {"cwd", PF_CWD, LNK},        {"fd", PF_FD, LINUX_S_IFDIR | 0500},
@@ -171,7 +172,7 @@ void procfs_stat(struct process *p, const struct procfs_ent *e, struct shim_inod
     n->nlink = (n->mode & LINUX_S_IFMT) == LINUX_S_IFDIR ? 2 : 1;
     n->uid = q ? q->res.cred.u.eff : 0;
     n->gid = q ? q->res.cred.g.eff : 0;
-    n->atime = n->mtime = n->ctime = (int64_t)shim_now_ns();
+    n->atime = n->mtime = n->ctime = (int64_t)shim_realtime_ns();
     if ((n->mode & LINUX_S_IFMT) == LINUX_S_IFLNK) {
         link_target(p, e, target, sizeof target);
         n->u.lnk.target = target;
@@ -393,12 +394,43 @@ int procfs_open_contents(struct process *p, const struct procfs_ent *e, char **b
     case PF_LOADAVG:
         put(&o, "0.00 0.00 0.00 1/%u %d\n", live, last);
         break;
+    case PF_SYSSTAT: {
+        /* one CPU; its time in USER_HZ ticks: the processes' CPU time as
+         * user time, the rest of the uptime idle (top, vmstat) */
+        uint64_t busy = 0;
+        for (unsigned i = 0; i < shim_nprocs; i++)
+            if (procs[i].live && !procs[i].zombie)
+                busy += proc_cpu_ns(&procs[i]);
+        /* both counters only grow, as tools that subtract two readings
+         * need: the user part by at most the time that passed */
+        static uint64_t last_up, last_user;
+        uint64_t up = now / 10000000u, user = busy / 10000000u;
+        if (up < last_up)
+            up = last_up;
+        if (user < last_user)
+            user = last_user;
+        if (user > last_user + (up - last_up))
+            user = last_user + (up - last_up);
+        last_up = up;
+        last_user = user;
+        uint64_t idle = up - user;
+        uint64_t boot = (shim_realtime_ns() - now) / 1000000000u;
+        for (int cpu = -1; cpu < 1; cpu++)
+            put(&o, cpu < 0 ? "cpu  %lu 0 0 %lu 0 0 0 0 0 0\n" : "cpu0 %lu 0 0 %lu 0 0 0 0 0 0\n",
+                (unsigned long)user, (unsigned long)idle);
+        put(&o, "intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running 1\nprocs_blocked 0\n",
+            (unsigned long)boot, last);
+        break;
+    }
     case PF_VERSION:
         put(&o,
             "Linux version 6.1.0-tessera (tessera) #1 SMP PREEMPT Tessera paravirt-linux-shim\n");
         break;
     case PF_PMOUNTS:
-        put(&o, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+        /* the root is a tmpfs (as Linux names a tmpfs root; busybox df
+         * skips "rootfs" lines) */
+        put(&o,
+            "tmpfs / tmpfs rw,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
         break;
     case PF_STAT:
         if (q)

@@ -540,7 +540,7 @@ long vfs_put_stat(struct process *p, uint64_t buf, const struct shim_inode *n, b
     uint64_t st[18];
     memset(st, 0, sizeof st);
     uint32_t *w = (uint32_t *)st;
-    st[0] = tty ? 5 : 1;                           /* st_dev */
+    st[0] = tty ? 5 : vfs_dev_of(n);               /* st_dev */
     st[1] = tty ? 1 : n->ino;                      /* st_ino */
     st[2] = tty ? 1 : n->nlink;                    /* st_nlink */
     w[6] = tty ? (LINUX_S_IFCHR | 0620) : n->mode; /* st_mode */

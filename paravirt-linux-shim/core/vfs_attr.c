@@ -187,8 +187,8 @@ long vfs_statx(struct process *p, long dirfd, uint64_t upath, unsigned flags, un
     }
     PUT32(128, node->rdev_major);
     PUT32(132, node->rdev_minor);
-    PUT32(136, 0);
-    PUT32(140, 1);
+    PUT32(136, (uint32_t)(vfs_dev_of(node) >> 8)); /* stx_dev_major, minor */
+    PUT32(140, (uint32_t)(vfs_dev_of(node) & 0xff));
 #undef PUT32
 #undef PUT64
     return mm_copy_out(&p->mm, buf, st, sizeof st) ? -LINUX_EFAULT : 0;

@@ -104,6 +104,12 @@ int procfs_readdir(struct process *p, const struct procfs_ent *dir, uint64_t *co
                    size_t size, unsigned *dtype, uint64_t *ino);
 void procfs_stat(struct process *p, const struct procfs_ent *e, struct shim_inode *out);
 long vfs_put_stat(struct process *p, uint64_t buf, const struct shim_inode *n, bool tty);
+/* The device a file is on: 1 the in-memory file system, 0x16 /proc (whose
+ * inode numbers procfs.c gives from 0x70000000 on), as df tells them apart. */
+static inline uint64_t vfs_dev_of(const struct shim_inode *n)
+{
+    return n->ino >= 0x70000000u ? 0x16 : 1;
+}
 /* vfs_block.c */
 void vfs_wake_pipe(struct vpipe *vp);
 long vfs_pipe_io(struct process *p, struct vpipe *vp, uint64_t buf, uint64_t n, bool write);

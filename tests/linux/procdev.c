@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * procdev: the small /proc and the /dev nodes the issue names. /proc/self
- * and its exe and fd entries, meminfo, uptime, cpuinfo and mounts by the
+ * and its exe and fd entries, meminfo, uptime, cpuinfo, stat and mounts by the
  * fields programs parse (never by values); the device numbers and the
  * read/write behaviour of null, zero, full, random and urandom; tty and
  * console exist as character devices.
@@ -84,6 +84,30 @@ static void proc_tests(const char *argv0)
               char f[6][128];
               sscanf(buf, "%127s %127s %127s %127s %127s %127s", f[0], f[1], f[2], f[3], f[4],
                      f[5]) == 6;
+          }));
+    unsigned long long t[4] = {0, 0, 0, 0}, t2[4] = {0, 0, 0, 0};
+    CHECK("/proc/stat starts with a cpu line of 4 or more numbers",
+          slurp("/proc/stat", buf, sizeof buf) > 0 &&
+              sscanf(buf, "cpu %llu %llu %llu %llu", &t[0], &t[1], &t[2], &t[3]) == 4);
+    for (volatile unsigned long spin = 0; spin < 20000000ul; spin++)
+        ;
+    CHECK("its counters never go back (top subtracts two readings)",
+          slurp("/proc/stat", buf, sizeof buf) > 0 &&
+              sscanf(buf, "cpu %llu %llu %llu %llu", &t2[0], &t2[1], &t2[2], &t2[3]) == 4 &&
+              t2[0] >= t[0] && t2[3] >= t[3] && t2[0] + t2[3] >= t[0] + t[3]);
+    struct stat root, proc;
+    CHECK("/proc is a device of its own (df tells it from /)",
+          stat("/", &root) == 0 && stat("/proc", &proc) == 0 && root.st_dev != proc.st_dev);
+    CHECK("/proc/mounts names the root as a file system other than rootfs",
+          slurp("/proc/mounts", buf, sizeof buf) > 0 && ({
+              int found = 0;
+              for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+                  char dev[128], dir[128];
+                  if (sscanf(l, "%127s %127s", dev, dir) == 2 && !strcmp(dir, "/") &&
+                      strcmp(dev, "rootfs"))
+                      found = 1;
+              }
+              found;
           }));
     CHECK_ERR("/proc/self/nonexistent", open("/proc/self/nonexistent", O_RDONLY), ENOENT);
 }
