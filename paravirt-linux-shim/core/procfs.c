@@ -114,6 +114,8 @@ static int number(const char *s, size_t len)
 
 /* What descriptor fd of q is open on, as its fd/ link reads; false if
  * it is not open. */
+static void ent_path(const struct procfs_ent *e, char *out, size_t size);
+
 static bool describe_fd(struct process *q, int fd, char *out, size_t size)
 {
     struct shim_file *f = q->fds && fd >= 0 ? shim_fd_get(q->fds, fd) : NULL;
@@ -126,6 +128,8 @@ static bool describe_fd(struct process *q, int fd, char *out, size_t size)
         snprintf(out, size, "pipe:[%u]", (unsigned)v->kind);
     else if (v->kind == V_TTY)
         snprintf(out, size, "/dev/console");
+    else if (v->kind == V_PROCDIR)
+        ent_path(&v->pe, out, size); /* ls -l /proc/self/fd shows its own */
     else if (v->path)
         snprintf(out, size, "%s%s", v->path, v->node && v->node->nlink == 0 ? " (deleted)" : "");
     else
