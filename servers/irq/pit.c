@@ -22,6 +22,9 @@
  */
 #include <l4/debug.h>
 #include <l4/stubs_gen.h>
+#include <stdlib.h>
+#include <l4/platform.h>
+#include <l4/rt.h>
 #include "irq.h"
 
 #define PIT_CH0           0x40
@@ -108,9 +111,23 @@ int irq_pit_init(struct irq_server *s)
         ;
     if (l4_irq_handler_set_notification(s->pit_irq, s->ntfn) != L4_NO_ERROR)
         return -1;
+    /* A count is 10 ms; a wake-up delayed past the counter's wrap (55 ms:
+     * a loaded host) would undercount the ticks several times over, so a
+     * figure more than 5 % from the kernel's own measure at boot is taken
+     * again, and after 5 tries the kernel's is used. */
+    const char *boot_env = l4_rt_getenv(L4_PLAT_ENV_BOOT_TSC_HZ);
+    uint64_t boot_hz = boot_env ? strtoull(boot_env, NULL, 10) : 0;
     bool calibrated = false;
-    for (unsigned i = 0; i < 3 && !calibrated; i++)
-        calibrated = irq_clock_init(&s->clock, calibrate_once(s));
+    for (unsigned i = 0; i < 5 && !calibrated; i++) {
+        uint64_t hz = calibrate_once(s);
+        if (boot_hz && (hz < boot_hz - boot_hz / 20 || hz > boot_hz + boot_hz / 20))
+            continue;
+        calibrated = irq_clock_init(&s->clock, hz);
+    }
+    if (!calibrated && boot_hz) {
+        l4_printf("irq: the PIT calibration disagrees with the kernel's: its TSC figure used\n");
+        calibrated = irq_clock_init(&s->clock, boot_hz);
+    }
     if (!calibrated)
         return -1;
     if (l4_tcb_bind_notification(s->tcb, s->ntfn) != L4_NO_ERROR)

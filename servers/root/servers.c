@@ -193,6 +193,12 @@ static void start_server(unsigned id)
     if (!ok)
         l4_printf("root: %s not started: cannot make its device capabilities\n", who);
     if (image) {
+        /* the kernel's own TSC figure, which the interrupt server checks
+         * its calibration against */
+        char tsc_env[40];
+        snprintf(tsc_env, sizeof tsc_env, "%s=%lu", L4_PLAT_ENV_BOOT_TSC_HZ,
+                 (unsigned long)boot->tsc_hz);
+        const char *envp[] = {tsc_env};
         struct l4_spawn_config cfg = {
             .image = image,
             .image_size = size,
@@ -202,6 +208,8 @@ static void start_server(unsigned id)
             .ncaps = n,
             .argv = argv,
             .argc = 1,
+            .envp = envp,
+            .envc = 1,
             .fault_ep = root_ep.cap,
             .fault_badge = L4_PLAT_BADGE_SERVER(id) | L4_PLAT_BADGE_FAULT,
             .priority = s->m.priority,

@@ -68,6 +68,9 @@
 #define L4_PLAT_ENV_PRIORITY    "priority"    /* priority=P: its priority (its threads' most) */
 #define L4_PLAT_ENV_INITRAMFS   "initramfs"   /* initramfs=BYTES at L4_PLAT_INITRAMFS_VA */
 #define L4_PLAT_ENV_ENTROPY     "entropy"     /* entropy=64 hex digits: its random seed */
+/* Servers: boot_tsc_hz=N, the kernel's own measure of the TSC at boot
+ * (the interrupt server checks its calibration against it). */
+#define L4_PLAT_ENV_BOOT_TSC_HZ "boot_tsc_hz"
 
 /* --- A guest's address space ----------------------------------------- */
 /* Pseudo-physical page n of a compartment is mapped in its guest kernel at

@@ -18,6 +18,7 @@
  * The test thread runs at 255, the server at 200: the server runs while
  * the test waits in a Call or on a notification.
  */
+#include <stdio.h>
 #include <string.h>
 #include <l4/platform.h>
 #include <l4/proto/irq_client_gen.h>
@@ -109,6 +110,11 @@ static int server_start(void)
         {L4_SI_CAP_DEBUG_CONSOLE, L4_ROOT_SLOT_DEBUG_CONSOLE, L4_CAP_DEBUG_CONSOLE, ALL},
     };
     static const char *const argv[] = {"irq"};
+    /* the kernel's TSC figure, as the root task gives it */
+    static char tsc_env[40];
+    snprintf(tsc_env, sizeof tsc_env, "%s=%lu", L4_PLAT_ENV_BOOT_TSC_HZ,
+             (unsigned long)ut_boot_info()->tsc_hz);
+    static const char *envp[] = {tsc_env};
     l4_vspace_init(&parent_vs, VS, ut_untyped_alloc(), parent_tables, 4, parent_frames, 2);
     l4_spawn_init(&server, ut_untyped_alloc(), server_tables, 8, server_frames, MAX_FRAMES);
     struct l4_spawn_config cfg = {
@@ -120,6 +126,8 @@ static int server_start(void)
         .ncaps = sizeof caps / sizeof caps[0],
         .argv = argv,
         .argc = 1,
+        .envp = envp,
+        .envc = 1,
         .fault_ep = t.fault,
         .fault_badge = FAULT_BADGE,
         .priority = SERVER_PRIO,
