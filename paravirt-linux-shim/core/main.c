@@ -241,8 +241,9 @@ static bool handle_fault(struct process *p, l4_msginfo_t info, l4_cptr_t reply)
     if (l4_msginfo_get_label(info) == L4_FAULT_LABEL_SYSCALL) {
         struct syscall_frame f;
         l4_word_t *w = (l4_word_t *)&f;
+        const struct l4_ipc_buffer *ipc = l4_ipc_buffer(); /* once, not per word */
         for (unsigned i = 0; i < 12; i++)
-            w[i] = l4_get_mr(i);
+            w[i] = ipc->msg[i];
         bool reply_fs = false;
         p->sys_nr = f.nr;
         memcpy(p->sys_a, f.a, sizeof f.a);

@@ -125,6 +125,8 @@ uint64_t sig_pending_set(const struct process *p)
 
 bool sig_deliverable(const struct process *p)
 {
+    if (!p->sigpending && !p->nrtq)
+        return false; /* the common case, at every answer */
     return p->live && !p->zombie &&
            (sig_pending_set(p) & ~(p->sigmask & ~SHIM_SIG_UNBLOCKABLE)) != 0;
 }
