@@ -9,11 +9,70 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+
+/* Bad pointers and sizes to the calls of this test and to the signal,
+ * timer and memory calls the shim added (raw syscalls: libc cannot step
+ * in): each gets Linux's error and changes nothing. */
+static void hostile_tests(void)
+{
+    static const struct {
+        const char *name;
+        unsigned long addr;
+    } bad[] = {{"a low address", 8},
+               {"the kernel half", 0xffffffff81000000ul},
+               {"a non-canonical address", 0x0000800000000000ul}};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char name[96];
+        unsigned long a = bad[i].addr;
+#define BAD(what, call, err)                                                                       \
+    do {                                                                                           \
+        snprintf(name, sizeof name, "%s into %s", what, bad[i].name);                              \
+        CHECK_ERR(name, call, err);                                                                \
+    } while (0)
+        BAD("prctl PR_SET_NAME", syscall(SYS_prctl, PR_SET_NAME, a, 0, 0, 0), EFAULT);
+        BAD("prctl PR_GET_NAME", syscall(SYS_prctl, PR_GET_NAME, a, 0, 0, 0), EFAULT);
+        BAD("sched_getaffinity", syscall(SYS_sched_getaffinity, 0, 8, a), EFAULT);
+        BAD("getcpu", syscall(SYS_getcpu, a, 0, 0), EFAULT);
+        BAD("sigaltstack", syscall(SYS_sigaltstack, a, 0), EFAULT);
+        BAD("setitimer", syscall(SYS_setitimer, 0, a, 0), EFAULT);
+        BAD("getitimer", syscall(SYS_getitimer, 0, a), EFAULT);
+        BAD("rt_sigaction", syscall(SYS_rt_sigaction, SIGUSR1, a, 0, 8), EFAULT);
+        BAD("rt_sigprocmask", syscall(SYS_rt_sigprocmask, SIG_BLOCK, a, 0, 8), EFAULT);
+        BAD("rt_sigpending", syscall(SYS_rt_sigpending, a, 8), EFAULT);
+        BAD("rt_sigtimedwait", syscall(SYS_rt_sigtimedwait, a, 0, 0, 8), EFAULT);
+        BAD("rt_sigsuspend", syscall(SYS_rt_sigsuspend, a, 8), EFAULT);
+        BAD("rt_sigqueueinfo", syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, a), EFAULT);
+        BAD("sysinfo", syscall(SYS_sysinfo, a), EFAULT);
+        BAD("futex wait", syscall(SYS_futex, a, 0, 0, 0, 0, 0), EFAULT);
+#undef BAD
+    }
+    CHECK_ERR("mremap of nothing mapped",
+              syscall(SYS_mremap, 0x200000000ul, 4096, 8192, MREMAP_MAYMOVE, 0), EFAULT);
+    CHECK_ERR("mremap with unknown flags", syscall(SYS_mremap, 0x200000000ul, 4096, 8192, 0x80, 0),
+              EINVAL);
+    CHECK_ERR("mmap of the whole user address space",
+              mmap(NULL, 1ul << 47, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+                   0) == MAP_FAILED
+                  ? -1
+                  : 0,
+              ENOMEM);
+    CHECK_ERR("madvise of a huge range", madvise((void *)0x10000, 1ul << 46, MADV_DONTNEED),
+              ENOMEM);
+    CHECK_ERR("sigaltstack with bad flags", ({
+                  stack_t ss = {.ss_sp = (void *)0x10000, .ss_flags = 7, .ss_size = 65536};
+                  sigaltstack(&ss, NULL);
+              }),
+              EINVAL);
+    CHECK_ERR("rt_sigaction with a size of 16", syscall(SYS_rt_sigaction, SIGUSR1, 0, 0, 16),
+              EINVAL);
+    CHECK("after all that, getpid still answers", getpid() > 0);
+}
 
 int main(void)
 {
@@ -62,5 +121,6 @@ int main(void)
     CHECK("SCHED_FIFO priorities 1..99",
           sched_get_priority_min(SCHED_FIFO) == 1 && sched_get_priority_max(SCHED_FIFO) == 99);
     CHECK("personality query: PER_LINUX", syscall(SYS_personality, 0xffffffffUL) == 0);
+    hostile_tests();
     return lt_done();
 }
