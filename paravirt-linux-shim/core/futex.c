@@ -37,6 +37,13 @@ static struct futex_waiter waiters[SHIM_MAX_PROCS];
  * loops stop there: with few waiting, a wake-up looks at few entries). */
 static unsigned waiters_hi;
 
+/* Lower waiters_hi past the entries freed at the end. */
+static void trim_waiters(void)
+{
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+}
+
 #define SHARED_MARK (UINT64_C(1) << 63)
 
 /* The futex's name; -EFAULT if the address is not a readable aligned u32
@@ -114,8 +121,7 @@ static long do_wake(struct process *p, uint64_t uaddr, uint32_t n, uint32_t bits
     if (e)
         return e;
     long woken = 0;
-    while (waiters_hi && !waiters[waiters_hi - 1].used)
-        waiters_hi--;
+    trim_waiters();
     for (unsigned i = 0; i < waiters_hi && (uint32_t)woken < n; i++) {
         struct futex_waiter *w = &waiters[i];
         if (w->used && w->key_a == ka && w->key_b == kb && (w->bitset & bitset)) {
@@ -149,8 +155,7 @@ long futex_syscall(struct process *p, const struct syscall_frame *f)
 
 void futex_forget(struct process *p)
 {
-    while (waiters_hi && !waiters[waiters_hi - 1].used)
-        waiters_hi--;
+    trim_waiters();
     for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].pid == p->pid) {
             waiters[i].used = false;
@@ -161,8 +166,7 @@ void futex_forget(struct process *p)
 uint64_t futex_next_deadline(void)
 {
     uint64_t first = 0;
-    while (waiters_hi && !waiters[waiters_hi - 1].used)
-        waiters_hi--;
+    trim_waiters();
     for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].deadline && (!first || waiters[i].deadline < first))
             first = waiters[i].deadline;
@@ -171,8 +175,7 @@ uint64_t futex_next_deadline(void)
 
 void futex_expire(uint64_t now)
 {
-    while (waiters_hi && !waiters[waiters_hi - 1].used)
-        waiters_hi--;
+    trim_waiters();
     for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].deadline && waiters[i].deadline <= now) {
             waiters[i].used = false;

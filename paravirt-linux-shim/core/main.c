@@ -131,17 +131,25 @@ void shim_flush_reply(void)
     (void)l4_send(deferred.reply, l4_msginfo_new(L4_FAULT_REPLY_RESUME, 0, 0, deferred.len));
 }
 
+void shim_answer_in_registers(struct process *p, l4_word_t value, bool resume)
+{
+    struct l4_user_context u = {0};
+    shim_flush_reply();
+    /* stopped (or already suspended), its call aborted: RIP is back at the
+     * `syscall`; past it again, with the result */
+    if (p->tcb && l4_tcb_read_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, &u) == L4_NO_ERROR) {
+        u.rax = value;
+        u.rip += 2;
+        (void)l4_tcb_write_registers(p->tcb, resume, L4_USER_CONTEXT_WORDS, &u);
+    }
+}
+
 void shim_reply_send(l4_word_t reply, l4_word_t value)
 {
     struct process *t = token_owner(reply);
     if (t) { /* parked by suspension: the answer into its registers */
         t->park_suspended = false;
-        struct l4_user_context u = {0};
-        if (l4_tcb_read_registers(t->tcb, true, L4_USER_CONTEXT_WORDS, &u) == L4_NO_ERROR) {
-            u.rax = value;
-            u.rip += 2;
-            (void)l4_tcb_write_registers(t->tcb, true, L4_USER_CONTEXT_WORDS, &u);
-        }
+        shim_answer_in_registers(t, value, true);
         return;
     }
     shim_release_reply(reply);
@@ -354,6 +362,13 @@ static struct sleeper sleepers[SHIM_MAX_PROCS];
  * loops stop there: with few waiting, a wake-up looks at few entries). */
 static unsigned sleepers_hi;
 
+/* Lower sleepers_hi past the entries freed at the end. */
+static void trim_sleepers(void)
+{
+    while (sleepers_hi && !sleepers[sleepers_hi - 1].used)
+        sleepers_hi--;
+}
+
 uint64_t shim_now_ns(void)
 {
     static const struct l4_pv_page *pv;
@@ -381,8 +396,7 @@ static void arm_timer(void)
         first = fx;
     if (slice && (!first || slice < first))
         first = slice;
-    while (sleepers_hi && !sleepers[sleepers_hi - 1].used)
-        sleepers_hi--;
+    trim_sleepers();
     for (unsigned i = 0; i < sleepers_hi; i++)
         if (sleepers[i].used && (!first || sleepers[i].deadline < first))
             first = sleepers[i].deadline;
@@ -415,8 +429,7 @@ void sleep_wake(void)
     vfs_expire(now);
     sig_expire(now);
     futex_expire(now);
-    while (sleepers_hi && !sleepers[sleepers_hi - 1].used)
-        sleepers_hi--;
+    trim_sleepers();
     for (unsigned i = 0; i < sleepers_hi; i++)
         if (sleepers[i].used && sleepers[i].deadline <= now) {
             sleepers[i].used = false;
@@ -449,8 +462,7 @@ long shim_sleep(struct process *p, uint64_t ns)
 uint64_t sleep_cancel(struct process *p)
 {
     uint64_t left = 0, now = shim_now_ns();
-    while (sleepers_hi && !sleepers[sleepers_hi - 1].used)
-        sleepers_hi--;
+    trim_sleepers();
     for (unsigned i = 0; i < sleepers_hi; i++)
         if (sleepers[i].used && sleepers[i].pid == p->pid) {
             sleepers[i].used = false;

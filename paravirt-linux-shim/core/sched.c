@@ -146,15 +146,7 @@ void sched_settle(struct process *p)
     if (!reply)
         return;
     p->run_reply = 0;
-    struct l4_user_context u = {0};
-    shim_flush_reply();
-    /* aborting the answered call moves RIP back to its `syscall`: past it
-     * again, with the result (as signal.c's sig_at_answer) */
-    if (p->tcb && l4_tcb_read_registers(p->tcb, true, L4_USER_CONTEXT_WORDS, &u) == L4_NO_ERROR) {
-        u.rax = p->run_value;
-        u.rip += 2;
-        (void)l4_tcb_write_registers(p->tcb, false, L4_USER_CONTEXT_WORDS, &u);
-    }
+    shim_answer_in_registers(p, p->run_value, false); /* it stays suspended, queued */
     shim_release_reply(reply);
 }
 

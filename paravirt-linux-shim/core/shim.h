@@ -323,6 +323,10 @@ void shim_reply_send(l4_word_t reply, l4_word_t value);
 /* Send the answer of the call just handled now, if the loop still holds
  * it for its ReplyRecv: before anything suspends or changes a thread. */
 void shim_flush_reply(void);
+/* Answer p's call through its registers instead of a Reply: its thread is
+ * stopped (the call aborted), RAX = value, RIP past the `syscall`;
+ * resumed if resume. */
+void shim_answer_in_registers(struct process *p, l4_word_t value, bool resume);
 /* Give back a kept reply nobody will answer (its thread is gone). */
 void shim_release_reply(l4_word_t reply);
 /* The reply kept for process pid (it waits in a call), or 0. */

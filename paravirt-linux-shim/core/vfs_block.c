@@ -39,6 +39,13 @@ static struct waiter waiters[SHIM_MAX_PROCS];
  * loops stop there: with few waiting, a wake-up looks at few entries). */
 static unsigned waiters_hi;
 
+/* Lower waiters_hi past the entries freed at the end. */
+static void trim_waiters(void)
+{
+    while (waiters_hi && !waiters[waiters_hi - 1].used)
+        waiters_hi--;
+}
+
 /* A read of the terminal: what the line discipline gives, -EAGAIN if
  * nothing yet. */
 long vfs_tty_io(struct process *p, uint64_t buf, uint64_t n)
@@ -86,8 +93,7 @@ void vfs_wake_pipe(struct vpipe *vp)
     bool moved = true;
     while (moved) {
         moved = false;
-        while (waiters_hi && !waiters[waiters_hi - 1].used)
-            waiters_hi--;
+        trim_waiters();
         for (unsigned i = 0; i < waiters_hi; i++) {
             struct waiter *w = &waiters[i];
             if (!w->used || (w->pipe != vp && !w->poll))
@@ -234,8 +240,7 @@ long vfs_park_check(struct process *p, vfs_check_fn check, const uint64_t args[6
 
 void vfs_forget(struct process *p)
 {
-    while (waiters_hi && !waiters[waiters_hi - 1].used)
-        waiters_hi--;
+    trim_waiters();
     for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].pid == p->pid) {
             waiters[i].used = false;
@@ -321,8 +326,7 @@ long vfs_ioctl(struct process *p, long fd, unsigned long req, uint64_t arg)
 uint64_t vfs_next_deadline(void)
 {
     uint64_t first = 0;
-    while (waiters_hi && !waiters[waiters_hi - 1].used)
-        waiters_hi--;
+    trim_waiters();
     for (unsigned i = 0; i < waiters_hi; i++)
         if (waiters[i].used && waiters[i].deadline && (!first || waiters[i].deadline < first))
             first = waiters[i].deadline;
@@ -331,8 +335,7 @@ uint64_t vfs_next_deadline(void)
 
 void vfs_expire(uint64_t now)
 {
-    while (waiters_hi && !waiters[waiters_hi - 1].used)
-        waiters_hi--;
+    trim_waiters();
     for (unsigned i = 0; i < waiters_hi; i++) {
         struct waiter *w = &waiters[i];
         if (!w->used || !w->deadline || w->deadline > now)
